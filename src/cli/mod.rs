@@ -1,0 +1,72 @@
+//! The command line: argument parsing and dispatch. Each command lives in its
+//! own file and returns the process exit code (INTERFACES.md: 0 success,
+//! 1 diagnostics with errors or an objective not met, 2 unusable input).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub mod eval;
+
+#[derive(Debug, Parser)]
+#[command(name = "sla", version, about = "Check, compile and evaluate service level agreements")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate a ticket log against a contract (`.sla`) or a compiled rule set (`.json`).
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The contract: a `.sla` file or a compiled `.json` rule set.
+    pub contract: PathBuf,
+    /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`).
+    pub tickets: PathBuf,
+    /// Event log (`id,at,status`): the status history that pause clauses read.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Outage log (`service,start,end`) for availability objectives.
+    #[arg(long)]
+    pub outages: Option<PathBuf>,
+    /// Change log (`id,deployed_at`) checked against the contract's change windows.
+    #[arg(long)]
+    pub changes: Option<PathBuf>,
+    /// Evaluate as of this instant (RFC 3339); default: now.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Time zone of log timestamps without an offset (default: the contract's).
+    #[arg(long)]
+    pub log_tz: Option<String>,
+    /// Rename a column: `--column FIELD=COLUMN` reads FIELD from COLUMN (repeatable).
+    #[arg(long = "column", value_name = "FIELD=COLUMN")]
+    pub columns: Vec<String>,
+    /// Output format (default: human on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Print the ledger of one ticket: how each verdict was reached.
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
+    /// Treat unreadable rows as fatal (exit 2).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Parse the command line and run the command; returns the exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Eval(args) => eval::run(&args),
+    }
+}

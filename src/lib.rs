@@ -1,0 +1,11 @@
+//! `sla`: a language for service level agreements.
+//!
+//! The pipeline, one way: [`syntax`] (source text to a spanned tree) →
+//! [`check`] (names resolved, types checked, diagnostics) → [`lower`] (the
+//! compiled [`rules`]) → [`eval`] (verdicts over ticket logs, counted on the
+//! [`time`] engine) → [`report`] (human, JSON and CSV output). [`cli`] wires
+//! the commands; [`diagnostic`] is the one diagnostic model every stage uses.
+
+pub mod cli;
+pub mod rules;
+pub mod time;

@@ -1,0 +1,356 @@
+//! The compiled rule set: everything the evaluator needs and nothing of the
+//! syntax. `sla compile` writes it as JSON; `sla eval` reads either a `.sla`
+//! file (checked and lowered in memory) or this JSON, with the same results.
+//!
+//! Names are resolved: every reference below names something that exists in
+//! the same rule set (the checker guarantees it for lowered contracts; the
+//! evaluator validates it again for JSON read from disk).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::time::spec::CalendarSpec;
+
+/// The version tag of the JSON form. Bump it on any incompatible change.
+pub const SCHEMA: &str = "sla-rules/1";
+
+/// The name of the built-in always-open calendar.
+pub const ALWAYS: &str = "24x7";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleSet {
+    pub schema: String,
+    pub contract: ContractInfo,
+    /// The contract's time zone: periods (months) and calendar days are counted in it.
+    pub timezone: String,
+    /// Every calendar by name, `24x7` included.
+    pub calendars: BTreeMap<String, CalendarSpec>,
+    pub fields: Vec<Field>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub closures: Vec<Closure>,
+    pub metrics: Vec<Metric>,
+    /// In source order. A ticket gets, per metric, the first target whose selector matches.
+    pub targets: Vec<Target>,
+    pub objectives: Vec<Objective>,
+    #[serde(default)]
+    pub exclusions: Vec<Exclusion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
+    #[serde(default)]
+    pub availability: Vec<Availability>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContractInfo {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<NaiveDate>,
+    /// Length of the term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_months: Option<u32>,
+    /// Length of each automatic renewal; `None` when the contract does not renew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_months: Option<u32>,
+    /// Notice to be given before the end of the term or a renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_months: Option<u32>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// A column of the ticket log that the contract reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    /// The column's name in the log (equal to `name` unless renamed).
+    pub column: String,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+    /// An optional field may be absent from the log; every value is then empty.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    Integer,
+    Timestamp,
+    /// One of a closed set of labels.
+    Label { labels: Vec<String> },
+    /// The status field of the event log (`--events`); its values are free text.
+    Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Priority {
+    #[serde(flatten)]
+    pub source: PrioritySource,
+    /// The priorities in the contract's order, with the agreement's description.
+    pub levels: Vec<PriorityLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityLevel {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum PrioritySource {
+    /// The ticket's label in `field` is its priority.
+    Field { field: String },
+    /// Looked up in a matrix over two label fields. Every pair of labels has exactly one cell.
+    Matrix {
+        rows: String,
+        columns: String,
+        cells: Vec<MatrixCell>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixCell {
+    pub row: String,
+    pub column: String,
+    pub priority: String,
+}
+
+/// A derived instant: the customer's confirmation, or automatically `after`
+/// the solution if the customer has not confirmed by then (whichever is first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Closure {
+    pub name: String,
+    pub confirmed: String,
+    pub from: String,
+    pub after: CalendarSpan,
+}
+
+/// A length of calendar time in the contract's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "unit", content = "n", rename_all = "snake_case")]
+pub enum CalendarSpan {
+    Days(u32),
+    Months(u32),
+}
+
+/// Where a clock's start or stop comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum InstantSource {
+    /// A timestamp field of the ticket.
+    Field(String),
+    /// The stop of another metric.
+    MetricStop(String),
+    /// The effective instant of a closure rule.
+    Closure(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub name: String,
+    pub start: InstantSource,
+    pub stop: InstantSource,
+    /// Event-log statuses during which the clock does not run.
+    #[serde(default)]
+    pub pause: Vec<String>,
+    /// The calendar whose open time the clock counts.
+    pub calendar: String,
+}
+
+/// Which tickets a target or objective covers: all of the given conditions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Selector {
+    /// The ticket's priority is one of these (`None`: any priority, or none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priorities: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Condition {
+    All { of: Vec<Condition> },
+    Any { of: Vec<Condition> },
+    Not { of: Box<Condition> },
+    /// The field's value is one of `values` (an empty cell is never in the list).
+    In { field: String, values: Vec<Value> },
+    /// The field's cell is empty.
+    Empty { field: String },
+    /// The ticket was opened inside (`inside: true`) or outside the calendar's opening hours.
+    Opened { calendar: String, inside: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Integer(i64),
+    Label(String),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Integer(n) => write!(f, "{n}"),
+            Value::Label(s) => f.write_str(s),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub metric: String,
+    pub selector: Selector,
+    pub duration: TargetDuration,
+    /// The calendar the duration is counted in (the metric's unless the target names one).
+    pub calendar: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TargetDuration {
+    /// Open time of the calendar (wall-clock time in `24x7`).
+    Seconds { seconds: i64 },
+    /// The same local time on the n-th following working day.
+    WorkingDays { n: u32 },
+    /// The close of the first working day whose opening comes after the start.
+    NextWorkingDay,
+    /// Calendar time in the contract's zone.
+    Calendar { span: CalendarSpan },
+    /// No timed target: reported, never breached ("next release", "best effort").
+    Untimed { note: String },
+    /// The metric does not apply to these tickets.
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Objective {
+    pub name: String,
+    pub metric: String,
+    pub selector: Selector,
+    /// Required share, a percentage 0–100.
+    pub required: f64,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub when: Condition,
+    pub reason: String,
+    /// The metrics it takes the ticket out of (`None`: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalation {
+    /// When escalation is possible (e.g. `24x7`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<String>,
+    pub contacts: Vec<Contact>,
+    pub levels: Vec<EscalationLevel>,
+    /// Fields an escalation must carry.
+    #[serde(default)]
+    pub carries: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub channel: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationLevel {
+    pub level: u32,
+    pub role: String,
+    pub triggers: Vec<Trigger>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "on", rename_all = "snake_case")]
+pub enum Trigger {
+    /// The metric's target was breached.
+    Breached { metric: String },
+    /// A share (percent) of the metric's target has been used.
+    Used { metric: String, percent: f64 },
+    /// The ticket matches a condition (e.g. `type = complaint`).
+    When { condition: Condition },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Availability {
+    pub service: String,
+    pub windows: Vec<AvailabilityWindow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_interruptions: Option<u32>,
+    /// Sample interval in seconds; `None`: downtime counted exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_seconds: Option<u32>,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AvailabilityWindow {
+    /// How the report names the window, e.g. `support hours` or `outside support hours`.
+    pub name: String,
+    pub calendar: String,
+    pub required: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// Calendar of the times at which changes may go live.
+    pub allowed: String,
+    /// Calendar of the times at which changes may go live by exception only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_exception: Option<String>,
+    #[serde(default)]
+    pub lead_times: Vec<LeadTime>,
+}
+
+/// Guidance on lead times (not evaluated): work of `min_hours`–`max_hours`
+/// takes the given number of weeks, by load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadTime {
+    pub min_hours: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hours: Option<u32>,
+    /// `(load, min_weeks, max_weeks)`; empty means "agreed with the customer".
+    pub weeks: Vec<LeadWeeks>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadWeeks {
+    pub load: String,
+    pub min_weeks: u32,
+    pub max_weeks: u32,
+}

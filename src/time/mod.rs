@@ -1,0 +1,3 @@
+//! Calendars and business time, as SEMANTICS.md defines them.
+
+pub mod spec;

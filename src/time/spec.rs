@@ -1,0 +1,102 @@
+//! The declarative form of a calendar: what a contract says and what the
+//! compiled rule set stores. [`super::Calendar::new`] turns it into the
+//! engine that answers queries.
+
+use chrono::{NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// A calendar as the contract states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CalendarSpec {
+    /// Always open (`24x7`); the time zone still matters for calendar days and months.
+    Always { timezone: String },
+    /// Weekly opening hours with closed days.
+    Weekly(WeeklySpec),
+    /// Open exactly when the inner calendar is closed ("outside office hours,
+    /// weekends and holidays").
+    Complement { of: Box<CalendarSpec> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeeklySpec {
+    /// IANA zone name, e.g. `Europe/Amsterdam`.
+    pub timezone: String,
+    /// Opening intervals in local time.
+    pub open: Vec<OpeningSpec>,
+    /// Days on which the calendar is closed.
+    pub closed: Vec<DayRule>,
+    /// Single dates that are open after all (removed from the closed set).
+    pub reopened: Vec<NaiveDate>,
+}
+
+/// Opening hours on one weekday, `[start, end)` in seconds since local midnight.
+/// `end` may be 86400 (`24:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningSpec {
+    #[serde(with = "weekday_serde")]
+    pub day: Weekday,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A rule that names closed days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum DayRule {
+    /// One explicit date.
+    Date { date: NaiveDate },
+    /// The same day every year, optionally only in years divisible by
+    /// `every_years`, optionally moved to another day when it falls on `moved_if`.
+    Annual {
+        month: u32,
+        day: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        every_years: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        moved: Option<Move>,
+    },
+    /// The n-th (1-based; negative counts from the end, -1 = last) weekday of a month.
+    NthWeekday {
+        month: u32,
+        #[serde(with = "weekday_serde")]
+        weekday: Weekday,
+        n: i32,
+    },
+    /// Easter Sunday plus `offset` days (Good Friday = -2, Easter Monday = 1,
+    /// Ascension = 39, Whit Sunday = 49, Whit Monday = 50).
+    Easter { offset: i32 },
+    /// A built-in set of public holidays, e.g. `NL`.
+    Builtin { set: String },
+}
+
+/// "When the day falls on `weekday`, it is `shift_days` later (or earlier) instead."
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    #[serde(with = "weekday_serde")]
+    pub weekday: Weekday,
+    pub shift_days: i32,
+}
+
+/// The built-in holiday sets the language knows, by name.
+pub const BUILTIN_HOLIDAY_SETS: &[&str] = &["NL"];
+
+mod weekday_serde {
+    use chrono::Weekday;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    pub fn serialize<S: Serializer>(d: &Weekday, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(NAMES[d.num_days_from_monday() as usize])
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Weekday, D::Error> {
+        let s = String::deserialize(d)?;
+        NAMES
+            .iter()
+            .position(|n| *n == s)
+            .and_then(|i| Weekday::try_from(i as u8).ok())
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown weekday `{s}`")))
+    }
+}
