@@ -7,5 +7,7 @@
 //! the commands; [`diagnostic`] is the one diagnostic model every stage uses.
 
 pub mod cli;
+pub mod diagnostic;
 pub mod rules;
+pub mod syntax;
 pub mod time;

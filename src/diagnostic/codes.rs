@@ -1,0 +1,173 @@
+//! Stable diagnostic codes, each with an explanation (`sla explain CODE`).
+//! Codes are never reused or renumbered: tools and CI configurations match on them.
+
+use serde::{Serialize, Serializer};
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $sev:ident, $title:literal, $explain:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code { $($variant),* }
+
+        /// Every code, in order.
+        pub const CODES: &[Code] = &[$(Code::$variant),*];
+
+        impl Code {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code),* }
+            }
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev),* }
+            }
+            /// One line: what the code is about.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title),* }
+            }
+            /// A paragraph or two with an example of the fix.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explain),* }
+            }
+            pub fn parse(s: &str) -> Option<Code> {
+                let s = s.trim().to_ascii_uppercase();
+                CODES.iter().copied().find(|c| c.as_str() == s)
+            }
+        }
+    };
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+codes! {
+    Syntax = "E0001", Error, "syntax error",
+"The text does not follow the grammar of a contract. The message says what the
+parser expected at that point. After a syntax error the parser resumes at the
+next top-level block (`calendar`, `metric`, `targets`, ...), so errors in other
+blocks are still reported.
+
+    metric response from opened_at responded_at   # missing `to`
+    metric response from opened_at to responded_at";
+
+    InvalidLiteral = "E0002", Error, "invalid date, time or number",
+"A date, time of day or number is well-formed but impossible: `2025-02-30`,
+`25:00`, `09:75`, a day of the month that does not exist, an ordinal like
+`6th mon of may`. Times of day run from `00:00` to `24:00`; `24:00` is only
+allowed as the end of an opening interval.";
+
+    UnknownName = "E0101", Error, "unknown name",
+"A name refers to a calendar, field, metric, priority or closure that the
+contract does not define. Check the spelling (the diagnostic suggests the
+closest name) or add the definition.
+
+    metric response from opened_at to responded_at in ofice   # did you mean `office`?";
+
+    UnknownLabel = "E0102", Error, "value not in the field's label set",
+"A value used for a label field is not one of the labels the field declares.
+
+    fields { cause: label [third_party, customer] }
+    exclude when cause = internet as \"...\"    # `internet` is not a label of `cause`
+
+Add the label to the field's declaration, or fix the spelling.";
+
+    Duplicate = "E0103", Error, "defined twice",
+"A name is defined twice in the same namespace (calendars, fields, metrics,
+priorities, labels of one field, objectives), or a block that may appear only
+once (the contract header, the priority block, the escalation ladder) appears
+twice. Remove or rename one of them.";
+
+    TypeMismatch = "E0104", Error, "wrong kind of field or value",
+"A field is used in a way its type does not allow: a clock that starts or
+stops at a field that is not a timestamp, `inside office` on a field that is
+not a timestamp, a number compared with a label field, a priority taken from a
+field that is not a label field.";
+
+    UnknownTimezone = "E0201", Error, "unknown time zone",
+"Time zones are IANA names such as `Europe/Amsterdam` or `UTC`. Abbreviations
+like `CET` are ambiguous about daylight saving time and are not accepted.";
+
+    BadInterval = "E0202", Error, "opening interval runs backwards or is empty",
+"An opening interval must end after it starts: `09:00-17:00`. An interval that
+crosses midnight is written as two: `open mon 22:00-24:00` and
+`open tue 00:00-06:00`.";
+
+    OverlappingIntervals = "E0203", Error, "opening intervals overlap",
+"Two opening intervals on the same weekday overlap, so the open time between
+them would be counted twice. Merge them into one interval or fix the times.";
+
+    UnknownHolidaySet = "E0204", Error, "unknown holiday set",
+"`closed on holidays NAME` names a built-in set of public holidays. The known
+sets are listed in the diagnostic (`NL`: the Dutch public holidays).";
+
+    BadPercentage = "E0301", Error, "percentage outside 0-100",
+"Required shares and availabilities are percentages from 0% to 100%.";
+
+    MatrixCell = "E0302", Error, "priority matrix has a missing or doubled cell",
+"A priority matrix over two label fields must give exactly one priority for
+every pair of labels. The diagnostic lists the pairs that are missing or given
+twice.
+
+    priority from urgency x impact {
+      matrix { high x high = critical  high x low = high ... }
+    }";
+
+    PriorityLevel = "E0303", Error, "priority does not fit its source",
+"A priority taken from a plain field must be one of that field's labels; a
+priority named in a matrix cell must be declared with its description in the
+priority block.";
+
+    MetricCycle = "E0401", Error, "metric starts from itself",
+"A metric's clock may start at the stop of another metric (`metric resolution
+from response to resolved_at`), but the chain must end at a timestamp field.
+A metric that starts from itself, directly or through other metrics, never
+starts.";
+
+    OverlappingTargets = "E0402", Error, "two targets cover the same tickets",
+"Two target rows give the same metric a target for the same tickets, so which
+one applies would depend on the order of the rows. Make the selectors disjoint
+(different priorities, or conditions that exclude each other).";
+
+    BadDuration = "E0403", Error, "duration does not fit its calendar",
+"`N days` and `N months` are calendar time and only make sense in the always-open
+calendar `24x7`; in a calendar with opening hours write `N working days`.
+Working days and `next working day` need a calendar with working days.";
+
+    Missing = "E0404", Error, "something required is missing",
+"A contract needs a header (`contract \"name\" { ... }`) with a `timezone` unless
+every calendar names its own; targets on priorities need a `priority` block; a
+closure or metric must name timestamp fields declared in `fields`.";
+
+    BadObjective = "E0405", Error, "objective does not fit its targets",
+"An objective counts the tickets of one metric. The metric must have targets,
+and the objective's priorities must exist.";
+
+    PriorityWithoutTarget = "W0001", Warning, "priority has no target",
+"A priority is declared but no target row names it, so its tickets are only
+reported as `not_applicable`. If that is intended, say so in a comment;
+otherwise add targets for it.";
+
+    ShorterLaterTarget = "W0002", Warning, "later target is shorter than an earlier one",
+"For the same tickets, a clock that starts at the same moment but is declared
+later (resolution after response) has a shorter target than the earlier one.
+Resolution within 1 hour but response within 2 hours is usually a typo.";
+
+    NeverOpen = "W0003", Warning, "calendar is never open",
+"The calendar has no opening hours, so no open time is ever counted and
+deadlines in it are never reached. Add `open mon..fri 09:00-17:00` or use `24x7`.";
+
+    NeverApplies = "W0004", Warning, "condition can never hold",
+"An exclusion or selector tests a field against an empty list, or requires a
+field to have two different values at once, so it never applies.";
+
+    Unused = "W0005", Warning, "defined but never used",
+"A calendar, metric or closure is defined but nothing refers to it.";
+}

@@ -1,0 +1,163 @@
+//! Rendering diagnostics: for people with codespan-reporting, for machines as
+//! JSON. Both read the same [`Diagnostic`] values.
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
+
+use super::{Diagnostic, Severity};
+use crate::syntax::ast::Span;
+
+/// A source file with a line index, for turning byte offsets into positions.
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(name: &'a str, text: &'a str) -> Source<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source { name, text, line_starts }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        Position { line: line + 1, column: column + 1 }
+    }
+}
+
+/// Render for a terminal (`color`: with ANSI colours).
+pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
+    let file = SimpleFile::new(source.name, source.text);
+    let mut buf = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    let config = term::Config::default();
+    for d in diagnostics {
+        let severity = match d.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let labels = d
+            .labels
+            .iter()
+            .map(|l| {
+                let range = clamp(l.span, source.text.len());
+                let label = if l.primary {
+                    cs::Label::primary((), range)
+                } else {
+                    cs::Label::secondary((), range)
+                };
+                label.with_message(&l.message)
+            })
+            .collect();
+        let mut notes = d.notes.clone();
+        if let Some(help) = &d.help {
+            notes.push(format!("help: {help}"));
+        }
+        let diag = cs::Diagnostic::new(severity)
+            .with_code(d.code.as_str())
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes);
+        // Writing to an in-memory buffer only fails on a span outside the file,
+        // which `clamp` rules out; fall back to the bare message regardless.
+        if term::emit_to_write_style(&mut buf, &config, &file, &diag).is_err() {
+            buf_write(&mut buf, &format!("{}[{}]: {}\n", sev_word(d.severity), d.code, d.message));
+        }
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+fn buf_write(buf: &mut termcolor::Buffer, s: &str) {
+    use std::io::Write;
+    let _ = buf.write_all(s.as_bytes());
+}
+
+fn sev_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn clamp(span: Span, len: usize) -> std::ops::Range<usize> {
+    let start = span.start.min(len);
+    let end = span.end.clamp(start, len);
+    start..end
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub file: &'a str,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub span: JsonSpan,
+    pub labels: Vec<JsonLabel<'a>>,
+    pub notes: &'a [String],
+    pub help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct JsonSpan {
+    pub start: usize,
+    pub end: usize,
+    pub start_pos: Position,
+    pub end_pos: Position,
+}
+
+#[derive(Serialize)]
+pub struct JsonLabel<'a> {
+    pub span: JsonSpan,
+    pub message: &'a str,
+    pub primary: bool,
+}
+
+fn json_span(source: &Source, span: Span) -> JsonSpan {
+    let r = clamp(span, source.text.len());
+    JsonSpan {
+        start: r.start,
+        end: r.end,
+        start_pos: source.position(r.start),
+        end_pos: source.position(r.end),
+    }
+}
+
+/// The machine form of a diagnostic (one object; `sla check --format json` prints a list).
+pub fn json<'a>(source: &'a Source, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        file: source.name,
+        code: d.code.as_str(),
+        severity: d.severity,
+        message: &d.message,
+        span: json_span(source, d.span()),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| JsonLabel { span: json_span(source, l.span), message: &l.message, primary: l.primary })
+            .collect(),
+        notes: &d.notes,
+        help: d.help.as_deref(),
+    }
+}

@@ -1,0 +1,14 @@
+//! Source text to a spanned tree: the pest grammar (`grammar/sla.pest`), the
+//! AST it is lowered into, and recovery so one broken block does not hide the
+//! others.
+
+pub mod ast;
+mod parse;
+
+pub use parse::parse;
+
+/// The pest parser generated from the grammar. Kept private to this module's
+/// tree: the rest of the crate sees only the AST.
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/sla.pest"]
+pub(crate) struct Grammar;
