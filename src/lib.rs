@@ -6,8 +6,10 @@
 //! [`time`] engine) → [`report`] (human, JSON and CSV output). [`cli`] wires
 //! the commands; [`diagnostic`] is the one diagnostic model every stage uses.
 
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod lower;
 pub mod rules;
 pub mod syntax;
 pub mod time;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod check;
 pub mod eval;
 
 #[derive(Debug, Parser)]
@@ -17,8 +18,33 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Parse and type-check contracts; exit 0 clean (warnings allowed), 1 errors, 2 unreadable.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiagnosticFormat,
+    },
+    /// Lower a contract to its JSON rule set (schema `sla-rules/1`).
+    Compile {
+        file: PathBuf,
+        /// Write the rule set here instead of standard output.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiagnosticFormat,
+    },
+    /// Explain a diagnostic code (`sla explain E0101`), or list them all.
+    Explain { code: Option<String> },
     /// Evaluate a ticket log against a contract (`.sla`) or a compiled rule set (`.json`).
     Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,6 +93,9 @@ pub struct EvalArgs {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check { files, format } => check::check(&files, format),
+        Command::Compile { file, out, format } => check::compile(&file, out.as_deref(), format),
+        Command::Explain { code } => check::explain(code.as_deref()),
         Command::Eval(args) => eval::run(&args),
     }
 }

@@ -1,0 +1,643 @@
+//! Targets, objectives, conditions, exclusions, escalation, availability and
+//! change windows; then the checks across items (overlapping targets) and the
+//! warnings about what is legal but suspicious.
+
+use std::collections::BTreeSet;
+
+use super::{kind_word, Checker, Kind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::rules::{self, Condition, FieldKind, Selector, TargetDuration, Value, ALWAYS};
+use crate::syntax::ast::{self, Span};
+use crate::time::spec::{CalendarSpec, WeeklySpec};
+
+impl Checker<'_> {
+    fn percent(&mut self, p: &ast::Spanned<f64>) -> Option<f64> {
+        if p.node.is_finite() && (0.0..=100.0).contains(&p.node) {
+            return Some(p.node);
+        }
+        self.report(
+            Diagnostic::new(Code::BadPercentage, format!("{}% is not a percentage between 0% and 100%", p.node))
+                .primary(p.span, "out of range"),
+        );
+        None
+    }
+
+    fn period(&mut self, p: Option<&ast::Spanned<String>>) -> rules::Period {
+        match p.map(|p| p.node.as_str()) {
+            Some("quarter") => rules::Period::Quarter,
+            Some("year") => rules::Period::Year,
+            _ => rules::Period::Month,
+        }
+    }
+
+    fn metric_ref(&mut self, m: &ast::Ident) -> Option<rules::Metric> {
+        if let Some(x) = self.metrics.iter().find(|x| x.name == m.node) {
+            self.used.insert(m.node.clone());
+            return Some(x.clone());
+        }
+        if !self.metric_spans.contains_key(&m.node) {
+            self.unknown(Kind::Metric, m);
+        }
+        None
+    }
+
+    pub(super) fn selector(&mut self, s: &ast::Selector) -> Option<Selector> {
+        let mut ok = true;
+        let priorities = if s.priorities.is_empty() {
+            None
+        } else if self.priority.is_none() && self.priority_spans.is_empty() {
+            self.report(
+                Diagnostic::new(Code::Missing, "targets name priorities, but the contract declares none")
+                    .primary(s.priorities[0].span, "a priority")
+                    .help("add a `priority from FIELD { ... }` block"),
+            );
+            return None;
+        } else {
+            let mut names = Vec::new();
+            for p in &s.priorities {
+                if self.priority_spans.iter().any(|(n, _)| *n == p.node) {
+                    names.push(p.node.clone());
+                } else {
+                    ok = false;
+                    self.unknown(Kind::Priority, p);
+                }
+            }
+            Some(names)
+        };
+        let when = match &s.when {
+            Some(c) => {
+                let c = self.condition(c);
+                ok &= c.is_some();
+                c
+            }
+            None => None,
+        };
+        ok.then_some(Selector { priorities, when })
+    }
+
+    /// Check a condition against the fields' types and convert it.
+    pub(super) fn condition(&mut self, c: &ast::Condition) -> Option<Condition> {
+        Some(match c {
+            ast::Condition::Or(parts, _) | ast::Condition::And(parts, _) => {
+                let converted: Vec<Option<Condition>> = parts.iter().map(|p| self.condition(p)).collect();
+                let of = converted.into_iter().collect::<Option<Vec<_>>>()?;
+                if matches!(c, ast::Condition::Or(..)) {
+                    Condition::Any { of }
+                } else {
+                    Condition::All { of }
+                }
+            }
+            ast::Condition::Not(inner, _) => Condition::Not { of: Box::new(self.condition(inner)?) },
+            ast::Condition::In { field, values, .. } => Condition::In { field: field.node.clone(), values: self.values(field, values)? },
+            ast::Condition::Compare { field, negated, value, .. } => {
+                let values = self.values(field, std::slice::from_ref(value))?;
+                let cond = Condition::In { field: field.node.clone(), values };
+                if *negated {
+                    Condition::Not { of: Box::new(cond) }
+                } else {
+                    cond
+                }
+            }
+            ast::Condition::Empty { field, .. } => {
+                self.field(field)?;
+                Condition::Empty { field: field.node.clone() }
+            }
+            ast::Condition::Inside { field, inside, calendar, .. } => {
+                let ok = self.timestamp_field(field, "`inside` and `outside` test a timestamp; the field");
+                let cal = self.calendar_ref(calendar)?;
+                ok.then_some(())?;
+                Condition::Opened { calendar: cal, inside: *inside }
+            }
+        })
+    }
+
+    /// Values compared with a field: labels must be in its set, integers for integer fields.
+    fn values(&mut self, field: &ast::Ident, values: &[ast::Value]) -> Option<Vec<Value>> {
+        let f = self.field(field)?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for v in values {
+            match (&f.kind, v) {
+                (FieldKind::Label { labels }, _) => {
+                    if labels.contains(&v.text()) {
+                        out.push(Value::Label(v.text()));
+                    } else {
+                        ok = false;
+                        let labels = labels.clone();
+                        self.unknown_label(v, &field.node, &labels);
+                    }
+                }
+                (FieldKind::Integer, ast::Value::Int(n)) => out.push(Value::Integer(n.node)),
+                (FieldKind::Text | FieldKind::Status, _) => out.push(Value::Label(v.text())),
+                (kind, _) => {
+                    ok = false;
+                    let what = if matches!(kind, FieldKind::Integer) { "a whole number" } else { "`is empty` or `inside CALENDAR`" };
+                    self.report(
+                        Diagnostic::new(Code::TypeMismatch, format!("`{}` is {}; it cannot be compared with `{}`", field.node, kind_word(kind), v.text()))
+                            .primary(v.span(), "wrong kind of value")
+                            .secondary(f.span, "declared here")
+                            .help(format!("compare it with {what}")),
+                    );
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub(super) fn targets(&mut self, t: &ast::Targets) {
+        let period = self.period(t.period.as_ref());
+        for row in &t.rows {
+            let selector = self.selector(&row.selector);
+            for clause in &row.clauses {
+                let metric = self.metric_ref(&clause.metric);
+                let share = clause.share.as_ref().and_then(|s| self.percent(s));
+                let (Some(selector), Some(metric)) = (selector.clone(), metric) else { continue };
+                let Some((duration, calendar)) = self.target_spec(&clause.spec, &metric) else { continue };
+                if let (Some(share), Some(_)) = (share, &clause.share) {
+                    if matches!(duration, TargetDuration::Untimed { .. } | TargetDuration::NotApplicable) {
+                        self.report(
+                            Diagnostic::new(Code::BadObjective, "an untimed target has no share to meet")
+                                .primary(clause.span, "untimed, yet with a share"),
+                        );
+                    } else {
+                        let label = if row.selector.all || row.selector.priorities.is_empty() {
+                            "all".to_string()
+                        } else {
+                            row.selector.priorities.iter().map(|p| p.node.as_str()).collect::<Vec<_>>().join(", ")
+                        };
+                        let name = format!("{} {}", metric.name, label);
+                        self.add_objective(name, clause.span, &metric.name, selector.clone(), share, period);
+                    }
+                }
+                self.targets.push(rules::Target { metric: metric.name.clone(), selector: selector.clone(), duration, calendar });
+                self.target_spans.push((row.span, clause.span));
+            }
+        }
+    }
+
+    fn add_objective(&mut self, name: String, span: Span, metric: &str, selector: Selector, required: f64, period: rules::Period) {
+        if let Some(prev) = self.objective_spans.get(&name) {
+            let prev = *prev;
+            self.report(
+                Diagnostic::new(Code::Duplicate, format!("objective `{name}` is defined twice"))
+                    .primary(span, "defined again here")
+                    .secondary(prev, "first defined here"),
+            );
+            return;
+        }
+        self.objective_spans.insert(name.clone(), span);
+        self.objectives.push(rules::Objective { name, metric: metric.to_string(), selector, required, period });
+    }
+
+    fn target_spec(&mut self, spec: &ast::TargetSpec, metric: &rules::Metric) -> Option<(TargetDuration, String)> {
+        let cal_of = |c: &mut Self, r: &Option<ast::CalendarRef>| match r {
+            Some(r) => c.calendar_ref(r),
+            None => Some(metric.calendar.clone()),
+        };
+        Some(match spec {
+            ast::TargetSpec::Within { duration, calendar, .. } => {
+                let cal = cal_of(self, calendar)?;
+                (self.duration(duration, &cal)?, cal)
+            }
+            ast::TargetSpec::NextWorkingDay { calendar, span } => {
+                let cal = cal_of(self, calendar)?;
+                self.working_calendar(&cal, *span)?;
+                (TargetDuration::NextWorkingDay, cal)
+            }
+            ast::TargetSpec::Untimed { note, .. } => {
+                (TargetDuration::Untimed { note: note.as_ref().map(|n| n.node.clone()).unwrap_or_else(|| "untimed".into()) }, metric.calendar.clone())
+            }
+            ast::TargetSpec::NotApplicable(_) => (TargetDuration::NotApplicable, metric.calendar.clone()),
+        })
+    }
+
+    /// Working days need a calendar that has some.
+    fn working_calendar(&mut self, cal: &str, span: Span) -> Option<()> {
+        if let Some(CalendarSpec::Weekly(WeeklySpec { open, .. })) = self.calendars.get(cal) {
+            if open.is_empty() {
+                self.report(
+                    Diagnostic::new(Code::BadDuration, format!("calendar `{cal}` has no working days"))
+                        .primary(span, "counts working days")
+                        .help("give the calendar opening hours"),
+                );
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    fn duration(&mut self, d: &ast::Duration, cal: &str) -> Option<TargetDuration> {
+        let amount = d.amount.node;
+        let whole = amount.fract() == 0.0 && (0.0..=1e6).contains(&amount);
+        let unit = d.unit.node.as_str();
+        let seconds_per = match unit {
+            "hour" | "hours" => Some(3600.0),
+            "minute" | "minutes" => Some(60.0),
+            _ => None,
+        };
+        if let Some(per) = seconds_per {
+            let secs = amount * per;
+            if !(secs.is_finite() && secs.fract() == 0.0 && (0.0..=1e10).contains(&secs)) {
+                self.report(
+                    Diagnostic::new(Code::InvalidLiteral, format!("`{} {unit}` is not a whole number of seconds", d.amount.node))
+                        .primary(d.span, "use whole seconds"),
+                );
+                return None;
+            }
+            return Some(TargetDuration::Seconds { seconds: secs as i64 });
+        }
+        if !whole {
+            self.report(
+                Diagnostic::new(Code::InvalidLiteral, format!("`{unit}` are counted whole"))
+                    .primary(d.amount.span, "not a whole number")
+                    .help(format!("write e.g. `2 {unit}`")),
+            );
+            return None;
+        }
+        let n = amount as u32;
+        match unit {
+            "working day" | "working days" => {
+                self.working_calendar(cal, d.span)?;
+                Some(TargetDuration::WorkingDays { n })
+            }
+            _ => {
+                if cal != ALWAYS {
+                    self.report(
+                        Diagnostic::new(Code::BadDuration, format!("`{unit}` are calendar time, but this target counts in calendar `{cal}`"))
+                            .primary(d.span, "calendar time in a calendar with opening hours")
+                            .help(format!("write `{} working days`, or count in `24x7` with `in 24x7`", d.amount.node)),
+                    );
+                    return None;
+                }
+                let span = if unit.starts_with("month") { rules::CalendarSpan::Months(n) } else { rules::CalendarSpan::Days(n) };
+                Some(TargetDuration::Calendar { span })
+            }
+        }
+    }
+
+    pub(super) fn objective(&mut self, o: &ast::Objective) {
+        let metric = self.metric_ref(&o.metric);
+        let selector = self.selector(&o.selector);
+        let required = self.percent(&o.required);
+        let period = self.period(o.period.as_ref());
+        let (Some(metric), Some(selector), Some(required)) = (metric, selector, required) else { return };
+        if !self.targets.iter().any(|t| t.metric == metric.name) {
+            self.report(
+                Diagnostic::new(Code::BadObjective, format!("metric `{}` has no targets to meet", metric.name))
+                    .primary(o.metric.span, "no target names this metric")
+                    .help("add target rows for it in a `targets` block"),
+            );
+            return;
+        }
+        self.add_objective(o.name.node.clone(), o.name.span, &metric.name, selector, required, period);
+    }
+
+    pub(super) fn exclusion(&mut self, e: &ast::Exclusion) {
+        let mut metrics = Vec::new();
+        for m in &e.metrics {
+            if let Some(m) = self.metric_ref(m) {
+                metrics.push(m.name);
+            }
+        }
+        let Some(when) = self.condition(&e.when) else { return };
+        if never_holds(&when) {
+            self.report(
+                Diagnostic::new(Code::NeverApplies, "this exclusion can never apply")
+                    .primary(e.when.span(), "no ticket can meet this condition")
+                    .help("check the values: a field cannot be in an empty list, nor equal two different values"),
+            );
+        }
+        self.exclusions.push(rules::Exclusion {
+            when,
+            reason: e.reason.node.clone(),
+            metrics: if e.metrics.is_empty() { None } else { Some(metrics) },
+        });
+    }
+
+    pub(super) fn escalation(&mut self, e: &ast::Escalation) {
+        let mut out = rules::Escalation { available: None, contacts: Vec::new(), levels: Vec::new(), carries: Vec::new(), owner: None };
+        for item in &e.items {
+            match item {
+                ast::EscalationItem::Available(r, _) => out.available = self.calendar_ref(r),
+                ast::EscalationItem::Contact { channel, address, .. } => {
+                    out.contacts.push(rules::Contact { channel: channel.node.clone(), address: address.node.clone() })
+                }
+                ast::EscalationItem::Level { level, role, triggers, span } => {
+                    if out.levels.iter().any(|l| u64::from(l.level) == level.node) {
+                        self.report(
+                            Diagnostic::new(Code::Duplicate, format!("escalation level {} is defined twice", level.node))
+                                .primary(*span, "defined again here"),
+                        );
+                        continue;
+                    }
+                    let mut ts = Vec::new();
+                    for t in triggers {
+                        match t {
+                            ast::Trigger::Breached { metric, .. } => {
+                                if let Some(m) = self.metric_ref(metric) {
+                                    ts.push(rules::Trigger::Breached { metric: m.name });
+                                }
+                            }
+                            ast::Trigger::Used { percent, metric, .. } => {
+                                let p = self.percent(percent);
+                                if let (Some(m), Some(p)) = (self.metric_ref(metric), p) {
+                                    ts.push(rules::Trigger::Used { metric: m.name, percent: p });
+                                }
+                            }
+                            ast::Trigger::When(c) => {
+                                if let Some(c) = self.condition(c) {
+                                    ts.push(rules::Trigger::When { condition: c });
+                                }
+                            }
+                        }
+                    }
+                    let Ok(n) = u32::try_from(level.node) else { continue };
+                    out.levels.push(rules::EscalationLevel { level: n, role: role.node.clone(), triggers: ts });
+                }
+                ast::EscalationItem::Carries(fields, _) => {
+                    for f in fields {
+                        if self.field(f).is_some() {
+                            out.carries.push(f.node.clone());
+                        }
+                    }
+                }
+                ast::EscalationItem::Owner(o, _) => out.owner = Some(o.node.clone()),
+            }
+        }
+        out.levels.sort_by_key(|l| l.level);
+        self.escalation = Some(out);
+    }
+
+    pub(super) fn availability(&mut self, a: &ast::Availability) {
+        if let Some(prev) = self.availability.iter().position(|x| x.service == a.service.node) {
+            let _ = prev;
+            self.report(
+                Diagnostic::new(Code::Duplicate, format!("availability of `{}` is given twice", a.service.node))
+                    .primary(a.service.span, "given again here")
+                    .help("put all windows of one service in one block"),
+            );
+            return;
+        }
+        let mut out = rules::Availability {
+            service: a.service.node.clone(),
+            windows: Vec::new(),
+            max_interruptions: None,
+            sample_seconds: None,
+            period: self.period(a.period.as_ref()),
+        };
+        for item in &a.items {
+            match item {
+                ast::AvailabilityItem::Window { required, outside, calendar, .. } => {
+                    let p = self.percent(required);
+                    let Some(cal) = self.calendar_ref(calendar) else { continue };
+                    let Some(p) = p else { continue };
+                    let (name, cal_name) = if *outside {
+                        let name = format!("outside {cal}");
+                        if let Some(inner) = self.calendars.get(&cal).cloned() {
+                            self.calendars.entry(name.clone()).or_insert(CalendarSpec::Complement { of: Box::new(inner) });
+                        }
+                        (name.clone(), name)
+                    } else {
+                        (cal.clone(), cal)
+                    };
+                    out.windows.push(rules::AvailabilityWindow { name, calendar: cal_name, required: p });
+                }
+                ast::AvailabilityItem::MaxInterruptions(n, _) => out.max_interruptions = u32::try_from(n.node).ok(),
+                ast::AvailabilityItem::Measured(d, _) => {
+                    let secs = match d.unit.node.as_str() {
+                        "minute" | "minutes" => Some(d.amount.node * 60.0),
+                        "hour" | "hours" => Some(d.amount.node * 3600.0),
+                        _ => None,
+                    };
+                    match secs.filter(|s| s.fract() == 0.0 && *s >= 1.0 && *s <= 86400.0) {
+                        Some(s) => out.sample_seconds = Some(s as u32),
+                        None => self.report(
+                            Diagnostic::new(Code::BadDuration, "a measurement interval is a whole number of minutes or hours, at most a day")
+                                .primary(d.span, "not a sampling interval"),
+                        ),
+                    }
+                }
+            }
+        }
+        if out.windows.is_empty() {
+            self.report(
+                Diagnostic::new(Code::Missing, format!("availability of `{}` names no service window", a.service.node))
+                    .primary(a.service.span, "no window")
+                    .help("add e.g. `99.5% in 24x7`"),
+            );
+        }
+        self.availability.push(out);
+    }
+
+    pub(super) fn changes(&mut self, c: &ast::Changes) {
+        if self.changes.is_some() {
+            self.report(Diagnostic::new(Code::Duplicate, "change windows are given twice").primary(c.span, "second block"));
+            return;
+        }
+        let mut allowed = None;
+        let mut exception = None;
+        let mut lead_times = Vec::new();
+        for item in &c.items {
+            match item {
+                ast::ChangeItem::GoLive { days, times, span } | ast::ChangeItem::Exception { days, times, span } => {
+                    let is_exception = matches!(item, ast::ChangeItem::Exception { .. });
+                    let name = if is_exception { "changes by exception" } else { "changes" };
+                    let mut openings = Vec::new();
+                    if times.is_empty() {
+                        let whole_day = ast::TimeRange {
+                            start: super::spanned("00:00".into(), *span),
+                            end: super::spanned("24:00".into(), *span),
+                            span: *span,
+                        };
+                        self.openings(days, std::slice::from_ref(&whole_day), &mut openings);
+                    } else {
+                        self.openings(days, times, &mut openings);
+                    }
+                    let spec = CalendarSpec::Weekly(WeeklySpec {
+                        timezone: self.timezone.clone().unwrap_or_else(|| "UTC".into()),
+                        open: openings.into_iter().map(|(o, _)| o).collect(),
+                        closed: Vec::new(),
+                        reopened: Vec::new(),
+                    });
+                    self.calendars.insert(name.into(), spec);
+                    if is_exception {
+                        exception = Some(name.to_string());
+                    } else {
+                        allowed = Some(name.to_string());
+                    }
+                }
+                ast::ChangeItem::LeadTime { min_hours, max_hours, weeks, .. } => {
+                    let mut ws = Vec::new();
+                    for w in weeks {
+                        if w.max.node < w.min.node {
+                            self.report(
+                                Diagnostic::new(Code::InvalidLiteral, "a range of weeks must not run backwards")
+                                    .primary(w.span, format!("{} is less than {}", w.max.node, w.min.node)),
+                            );
+                            continue;
+                        }
+                        ws.push(rules::LeadWeeks { load: w.load.node.clone(), min_weeks: w.min.node as u32, max_weeks: w.max.node as u32 });
+                    }
+                    lead_times.push(rules::LeadTime {
+                        min_hours: min_hours.node as u32,
+                        max_hours: max_hours.as_ref().map(|m| m.node as u32),
+                        weeks: ws,
+                    });
+                }
+            }
+        }
+        match allowed {
+            Some(allowed) => self.changes = Some(rules::Changes { allowed, by_exception: exception, lead_times }),
+            None => self.report(
+                Diagnostic::new(Code::Missing, "change windows need the days on which changes go live")
+                    .primary(c.span, "no `go live` line")
+                    .help("add e.g. `go live mon..thu`"),
+            ),
+        }
+    }
+
+    /// Two target rows of one metric that can both apply to the same ticket.
+    pub(super) fn overlapping_targets(&mut self) {
+        let n = self.targets.len();
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let (a, b) = (&self.targets[i], &self.targets[j]);
+                if a.metric != b.metric || !may_overlap(&a.selector, &b.selector) {
+                    continue;
+                }
+                let metric = a.metric.clone();
+                let (sa, sb) = (self.target_spans[i].1, self.target_spans[j].1);
+                self.report(
+                    Diagnostic::new(Code::OverlappingTargets, format!("two targets for `{metric}` cover the same tickets"))
+                        .primary(sb, "this target")
+                        .secondary(sa, "covers tickets this one covers too")
+                        .help("make the rows disjoint: different priorities, or conditions that exclude each other"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn warnings(&mut self) {
+        // A priority without any target.
+        let targeted: BTreeSet<&str> = self
+            .targets
+            .iter()
+            .flat_map(|t| t.selector.priorities.iter().flatten().map(String::as_str))
+            .collect();
+        let any_unselective = self.targets.iter().any(|t| t.selector.priorities.is_none());
+        let mut warn = Vec::new();
+        if !any_unselective {
+            for (name, span) in &self.priority_spans {
+                if !targeted.contains(name.as_str()) {
+                    warn.push(
+                        Diagnostic::new(Code::PriorityWithoutTarget, format!("priority `{name}` has no target"))
+                            .primary(*span, "no target row names it")
+                            .help("add a target row for it, or a comment saying why it has none"),
+                    );
+                }
+            }
+        }
+        // A later clock with the same start and a shorter target for the same tickets.
+        for (i, a) in self.targets.iter().enumerate() {
+            for (j, b) in self.targets.iter().enumerate().skip(i + 1) {
+                let (Some(ma), Some(mb)) = (self.metrics.iter().position(|m| m.name == a.metric), self.metrics.iter().position(|m| m.name == b.metric)) else { continue };
+                if ma == mb || self.metrics[ma].start != self.metrics[mb].start || a.selector != b.selector || a.calendar != b.calendar {
+                    continue;
+                }
+                let (early, late, late_span) = if ma < mb { (a, b, self.target_spans[j].1) } else { (b, a, self.target_spans[i].1) };
+                if let (TargetDuration::Seconds { seconds: e }, TargetDuration::Seconds { seconds: l }) = (&early.duration, &late.duration) {
+                    if l < e {
+                        warn.push(
+                            Diagnostic::new(Code::ShorterLaterTarget, format!("the `{}` target is shorter than the `{}` target for the same tickets", late.metric, early.metric))
+                                .primary(late_span, format!("{} against {}", hm(*l), hm(*e)))
+                                .help("check the numbers: the later clock usually has the longer target"),
+                        );
+                    }
+                }
+            }
+        }
+        // Calendars and metrics nothing refers to.
+        let unused_cals: Vec<(String, Span)> =
+            self.calendar_spans.iter().filter(|(n, _)| !self.used.contains(*n)).map(|(n, s)| (n.clone(), *s)).collect();
+        for (name, span) in unused_cals {
+            warn.push(Diagnostic::new(Code::Unused, format!("calendar `{name}` is never used")).primary(span, "defined here"));
+        }
+        let unused_metrics: Vec<(String, Span)> = self
+            .metric_spans
+            .iter()
+            .chain(self.closure_spans.iter())
+            .filter(|(n, _)| !self.used.contains(*n))
+            .map(|(n, s)| (n.clone(), *s))
+            .collect();
+        for (name, span) in unused_metrics {
+            warn.push(
+                Diagnostic::new(Code::Unused, format!("`{name}` is defined but no target, objective or metric uses it"))
+                    .primary(span, "defined here"),
+            );
+        }
+        for d in warn {
+            self.report(d);
+        }
+    }
+}
+
+fn hm(seconds: i64) -> String {
+    if seconds % 3600 == 0 {
+        format!("{} hours", seconds / 3600)
+    } else {
+        format!("{} minutes", seconds / 60)
+    }
+}
+
+/// Whether two selectors can cover one ticket. Conservative: only selectors
+/// that provably exclude each other (different priorities, different values
+/// of one field, inside versus outside one calendar) count as disjoint.
+fn may_overlap(a: &Selector, b: &Selector) -> bool {
+    if let (Some(pa), Some(pb)) = (&a.priorities, &b.priorities) {
+        if !pa.iter().any(|p| pb.contains(p)) {
+            return false;
+        }
+    }
+    let (ca, cb) = (conjuncts(a.when.as_ref()), conjuncts(b.when.as_ref()));
+    for x in &ca {
+        for y in &cb {
+            if excludes(x, y) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn conjuncts(c: Option<&Condition>) -> Vec<&Condition> {
+    match c {
+        None => Vec::new(),
+        Some(Condition::All { of }) => of.iter().flat_map(|x| conjuncts(Some(x))).collect(),
+        Some(c) => vec![c],
+    }
+}
+
+/// `x` and `y` cannot both hold.
+fn excludes(x: &Condition, y: &Condition) -> bool {
+    match (x, y) {
+        (Condition::In { field: f, values: a }, Condition::In { field: g, values: b }) => f == g && !a.iter().any(|v| b.contains(v)),
+        (Condition::Opened { calendar: c, inside: i }, Condition::Opened { calendar: d, inside: j }) => c == d && i != j,
+        (Condition::In { field: f, values: a }, Condition::Not { of }) | (Condition::Not { of }, Condition::In { field: f, values: a }) => {
+            matches!(of.as_ref(), Condition::In { field: g, values: b } if f == g && a.iter().all(|v| b.contains(v)))
+        }
+        (Condition::Empty { field: f }, Condition::In { field: g, .. }) | (Condition::In { field: g, .. }, Condition::Empty { field: f }) => f == g,
+        _ => false,
+    }
+}
+
+/// A condition no ticket can meet: an empty list, or one field equal to two different values.
+fn never_holds(c: &Condition) -> bool {
+    match c {
+        Condition::In { values, .. } => values.is_empty(),
+        Condition::Any { of } => of.iter().all(never_holds),
+        Condition::All { of } => {
+            of.iter().any(never_holds) || of.iter().enumerate().any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y)))
+        }
+        _ => false,
+    }
+}

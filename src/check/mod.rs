@@ -1,0 +1,741 @@
+//! The checker: resolves names, checks types and values, and builds the typed
+//! model of the contract (the pieces of a [`RuleSet`]) with a diagnostic for
+//! everything it rejects or finds suspicious. It never stops at the first
+//! problem: each block is checked as far as it can be.
+
+mod calendar;
+mod items;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::rules::{self, ContractInfo, FieldKind, RuleSet, ALWAYS, SCHEMA};
+use crate::syntax::ast::{self, Span, Spanned};
+use crate::time::spec::CalendarSpec;
+
+/// The result of checking: the model (complete only when there are no
+/// errors) and every diagnostic, sorted by position.
+pub struct Checked {
+    pub rules: RuleSet,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parse and check a contract's source in one go.
+pub fn check_source(src: &str) -> Checked {
+    let (file, mut diagnostics) = crate::syntax::parse(src);
+    let mut checked = check(&file);
+    diagnostics.append(&mut checked.diagnostics);
+    diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
+    checked.diagnostics = diagnostics;
+    checked
+}
+
+/// Check a parsed contract.
+pub fn check(file: &ast::File) -> Checked {
+    let mut c = Checker::default();
+    c.run(file);
+    let mut diagnostics = std::mem::take(&mut c.diags);
+    diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
+    Checked { rules: c.finish(), diagnostics }
+}
+
+/// A field as the checker knows it.
+#[derive(Clone)]
+pub(crate) struct FieldInfo {
+    span: Span,
+    kind: FieldKind,
+}
+
+#[derive(Default)]
+pub(crate) struct Checker<'a> {
+    diags: Vec<Diagnostic>,
+    /// The contract's time zone, once known.
+    timezone: Option<String>,
+    info: ContractInfo,
+    fields: BTreeMap<String, FieldInfo>,
+    field_order: Vec<rules::Field>,
+    calendars: BTreeMap<String, CalendarSpec>,
+    calendar_spans: HashMap<String, Span>,
+    priority: Option<rules::Priority>,
+    /// Declared priorities with the span of their declaration.
+    priority_spans: Vec<(String, Span)>,
+    closures: Vec<rules::Closure>,
+    closure_spans: HashMap<String, Span>,
+    metrics: Vec<rules::Metric>,
+    metric_spans: HashMap<String, Span>,
+    targets: Vec<rules::Target>,
+    /// Per target: the span of its row and clause, for overlap and ordering checks.
+    target_spans: Vec<(Span, Span)>,
+    objectives: Vec<rules::Objective>,
+    objective_spans: HashMap<String, Span>,
+    exclusions: Vec<rules::Exclusion>,
+    escalation: Option<rules::Escalation>,
+    availability: Vec<rules::Availability>,
+    changes: Option<rules::Changes>,
+    /// Calendars and metrics referred to, for the unused-definition warning.
+    used: HashSet<String>,
+    _src: std::marker::PhantomData<&'a ()>,
+}
+
+/// The namespaces names are looked up in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Calendar,
+    Field,
+    Metric,
+    Priority,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Calendar => "calendar",
+            Kind::Field => "field",
+            Kind::Metric => "metric",
+            Kind::Priority => "priority",
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn run(&mut self, file: &ast::File) {
+        use ast::Item;
+        // Declarations first, so that uses may come before definitions in the file.
+        let contracts: Vec<_> = file.items.iter().filter_map(|i| if let Item::Contract(c) = i { Some(c) } else { None }).collect();
+        self.header(&contracts);
+        for item in &file.items {
+            if let Item::Fields(f) = item {
+                self.fields(f);
+            }
+        }
+        if !self.fields.contains_key("id") {
+            self.fields.insert("id".into(), FieldInfo { span: Span::default(), kind: FieldKind::Text });
+            self.field_order.insert(0, rules::Field { name: "id".into(), column: "id".into(), kind: FieldKind::Text, optional: false });
+        }
+        let calendars: Vec<_> = file.items.iter().filter_map(|i| if let Item::Calendar(c) = i { Some(c) } else { None }).collect();
+        self.calendars(&calendars);
+        let priorities: Vec<_> = file.items.iter().filter_map(|i| if let Item::Priority(p) = i { Some(p) } else { None }).collect();
+        self.priorities(&priorities);
+        let closures: Vec<_> = file.items.iter().filter_map(|i| if let Item::Closure(c) = i { Some(c) } else { None }).collect();
+        for c in &closures {
+            self.declare(Kind::Metric, &c.name, "closure");
+        }
+        for c in closures {
+            self.closure(c);
+        }
+        let metrics: Vec<_> = file.items.iter().filter_map(|i| if let Item::Metric(m) = i { Some(m) } else { None }).collect();
+        for m in &metrics {
+            self.declare(Kind::Metric, &m.name, "metric");
+        }
+        for m in &metrics {
+            self.metric(m);
+        }
+        self.metric_cycles(&metrics);
+        let mut escalations = 0;
+        for item in &file.items {
+            match item {
+                Item::Targets(t) => self.targets(t),
+                Item::Exclusion(e) => self.exclusion(e),
+                Item::Availability(a) => self.availability(a),
+                Item::Changes(ch) => self.changes(ch),
+                Item::Escalation(e) => {
+                    escalations += 1;
+                    if escalations > 1 {
+                        self.report(
+                            Diagnostic::new(Code::Duplicate, "a contract has one escalation ladder")
+                                .primary(e.span, "second escalation block")
+                                .help("put all levels in one `escalation { ... }` block"),
+                        );
+                    } else {
+                        self.escalation(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Objectives after all targets, so they can see which metrics have targets.
+        for item in &file.items {
+            if let Item::Objective(o) = item {
+                self.objective(o);
+            }
+        }
+        self.overlapping_targets();
+        self.warnings();
+    }
+
+    fn header(&mut self, contracts: &[&ast::Contract]) {
+        let Some(first) = contracts.first() else {
+            self.report(
+                Diagnostic::new(Code::Missing, "the contract has no header")
+                    .primary(Span::new(0, 0), "expected `contract \"name\" { ... }`")
+                    .help("start the file with `contract \"Name\" { provider \"...\" timezone \"Europe/Amsterdam\" }`"),
+            );
+            return;
+        };
+        for extra in &contracts[1..] {
+            self.report(
+                Diagnostic::new(Code::Duplicate, "a file holds one contract")
+                    .primary(extra.name.span, "second contract header")
+                    .secondary(first.name.span, "first header here"),
+            );
+        }
+        self.info.name = first.name.node.clone();
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        for item in &first.items {
+            let (key, span) = header_key(item);
+            if key != "link" {
+                if let Some(prev) = seen.get(key) {
+                    self.report(
+                        Diagnostic::new(Code::Duplicate, format!("`{key}` is given twice"))
+                            .primary(span, "given again here")
+                            .secondary(*prev, "first given here"),
+                    );
+                    continue;
+                }
+                seen.insert(key, span);
+            }
+            match item {
+                ast::HeaderItem::Provider(s) => self.info.provider = Some(s.node.clone()),
+                ast::HeaderItem::Customer(s) => self.info.customer = Some(s.node.clone()),
+                ast::HeaderItem::Timezone(tz) => {
+                    if self.timezone_ok(tz) {
+                        self.timezone = Some(tz.node.clone());
+                    }
+                }
+                ast::HeaderItem::Effective(d) => self.info.effective = self.date(d),
+                ast::HeaderItem::Term(m) => self.info.term_months = self.months(m),
+                ast::HeaderItem::Notice(m) => self.info.notice_months = self.months(m),
+                ast::HeaderItem::Renewal(m, _) => {
+                    self.info.renewal_months = match m {
+                        Some(m) => self.months(m),
+                        None => Some(0),
+                    }
+                }
+                ast::HeaderItem::Link { name, url, .. } => {
+                    self.info.links.push(rules::Link { name: name.node.clone(), url: url.node.clone() })
+                }
+            }
+        }
+        // `renews automatically`: each renewal is as long as the term.
+        if self.info.renewal_months == Some(0) {
+            self.info.renewal_months = self.info.term_months;
+        }
+    }
+
+    fn months(&mut self, m: &ast::Months) -> Option<u32> {
+        let factor = if m.unit.node.starts_with("year") { 12 } else { 1 };
+        match u32::try_from(m.count.node).ok().and_then(|n| n.checked_mul(factor)).filter(|n| *n > 0 && *n <= 1200) {
+            Some(n) => Some(n),
+            None => {
+                self.report(
+                    Diagnostic::new(Code::InvalidLiteral, "a term or notice must be between 1 month and 100 years")
+                        .primary(m.span, "out of range"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Register a name in a namespace; reports a duplicate.
+    fn declare(&mut self, kind: Kind, name: &ast::Ident, what: &str) -> bool {
+        let prev = match kind {
+            Kind::Calendar => self.calendar_spans.get(&name.node).copied(),
+            Kind::Metric => self.metric_spans.get(&name.node).or(self.closure_spans.get(&name.node)).copied(),
+            Kind::Field => self.fields.get(&name.node).map(|f| f.span),
+            Kind::Priority => self.priority_spans.iter().find(|(n, _)| *n == name.node).map(|(_, s)| *s),
+        };
+        if let Some(prev) = prev {
+            self.report(
+                Diagnostic::new(Code::Duplicate, format!("{what} `{}` is defined twice", name.node))
+                    .primary(name.span, "defined again here")
+                    .secondary(prev, "first defined here")
+                    .help("rename or remove one of them"),
+            );
+            return false;
+        }
+        match kind {
+            Kind::Calendar => {
+                self.calendar_spans.insert(name.node.clone(), name.span);
+            }
+            Kind::Metric if what == "closure" => {
+                self.closure_spans.insert(name.node.clone(), name.span);
+            }
+            Kind::Metric => {
+                self.metric_spans.insert(name.node.clone(), name.span);
+            }
+            Kind::Priority => self.priority_spans.push((name.node.clone(), name.span)),
+            Kind::Field => {}
+        }
+        true
+    }
+
+    /// Report an unknown name, suggesting the closest known one.
+    pub(super) fn unknown(&mut self, kind: Kind, name: &ast::Ident) {
+        let candidates: Vec<String> = match kind {
+            Kind::Calendar => self.calendar_spans.keys().cloned().chain([ALWAYS.to_string()]).collect(),
+            Kind::Field => self.fields.keys().cloned().collect(),
+            Kind::Metric => self.metric_spans.keys().cloned().collect(),
+            Kind::Priority => self.priority_spans.iter().map(|(n, _)| n.clone()).collect(),
+        };
+        let mut d = Diagnostic::new(Code::UnknownName, format!("unknown {} `{}`", kind.word(), name.node))
+            .primary(name.span, format!("no {} of this name", kind.word()));
+        if let Some(s) = did_you_mean(&name.node, candidates.iter().map(String::as_str)) {
+            d = d.help(format!("did you mean `{s}`?"));
+        } else if candidates.is_empty() {
+            d = d.help(format!("no {} is defined yet", kind.word()));
+        } else {
+            let mut list = candidates.clone();
+            list.sort();
+            d = d.note(format!("known: {}", list.join(", ")));
+        }
+        self.report(d);
+    }
+
+    fn fields(&mut self, block: &ast::Fields) {
+        for f in &block.fields {
+            if let Some(prev) = self.fields.get(&f.name.node) {
+                let prev = prev.span;
+                self.report(
+                    Diagnostic::new(Code::Duplicate, format!("field `{}` is declared twice", f.name.node))
+                        .primary(f.name.span, "declared again here")
+                        .secondary(prev, "first declared here"),
+                );
+                continue;
+            }
+            let kind = match &f.ty {
+                ast::FieldType::Text(_) => FieldKind::Text,
+                ast::FieldType::Integer(_) => FieldKind::Integer,
+                ast::FieldType::Timestamp(_) => FieldKind::Timestamp,
+                ast::FieldType::Status(_) => FieldKind::Status,
+                ast::FieldType::Label(values, span) => {
+                    let mut labels: Vec<String> = Vec::new();
+                    let mut spans: Vec<Span> = Vec::new();
+                    for v in values {
+                        let text = v.text();
+                        if let Some(i) = labels.iter().position(|l| *l == text) {
+                            self.report(
+                                Diagnostic::new(Code::Duplicate, format!("label `{text}` is listed twice"))
+                                    .primary(v.span(), "listed again here")
+                                    .secondary(spans[i], "first listed here"),
+                            );
+                            continue;
+                        }
+                        labels.push(text);
+                        spans.push(v.span());
+                    }
+                    if labels.is_empty() {
+                        self.report(
+                            Diagnostic::new(Code::Missing, format!("field `{}` has no labels", f.name.node))
+                                .primary(*span, "empty label set")
+                                .help("list the values the log may hold, e.g. `label [high, medium, low]`"),
+                        );
+                    }
+                    FieldKind::Label { labels }
+                }
+            };
+            let column = f.column.as_ref().map(|c| c.node.clone()).unwrap_or_else(|| f.name.node.clone());
+            self.fields.insert(f.name.node.clone(), FieldInfo { span: f.name.span, kind: kind.clone() });
+            self.field_order.push(rules::Field { name: f.name.node.clone(), column, kind, optional: f.optional.is_some() });
+        }
+    }
+
+    fn calendars(&mut self, cals: &[&ast::Calendar]) {
+        let mut declared = Vec::new();
+        for c in cals {
+            if c.name.node == ALWAYS {
+                continue;
+            }
+            if self.declare(Kind::Calendar, &c.name, "calendar") {
+                declared.push(*c);
+            }
+        }
+        // Weekly calendars first, then complements (which may refer to each other).
+        for c in &declared {
+            if let ast::CalendarBody::Weekly(items) = &c.body {
+                if let Some(spec) = self.weekly(&c.name, items) {
+                    self.calendars.insert(c.name.node.clone(), spec);
+                }
+            }
+        }
+        let tz = self.timezone.clone().unwrap_or_else(|| "UTC".into());
+        self.calendars.insert(ALWAYS.into(), CalendarSpec::Always { timezone: tz });
+        let complements: Vec<_> = declared
+            .iter()
+            .filter_map(|c| if let ast::CalendarBody::Complement(r) = &c.body { Some((*c, r)) } else { None })
+            .collect();
+        // Resolve complements in rounds; what is left after no progress is a cycle.
+        let mut pending = complements;
+        loop {
+            let before = pending.len();
+            pending.retain(|(c, r)| match self.calendars.get(&r.name.node) {
+                Some(inner) => {
+                    let spec = CalendarSpec::Complement { of: Box::new(inner.clone()) };
+                    self.calendars.insert(c.name.node.clone(), spec);
+                    self.used.insert(r.name.node.clone());
+                    false
+                }
+                None => true,
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
+        for (c, r) in pending {
+            if self.calendar_spans.contains_key(&r.name.node) {
+                if self.calendars.contains_key(&r.name.node) || !self.is_complement_cycle(cals, &c.name.node) {
+                    continue; // the inner calendar had errors of its own
+                }
+                self.report(
+                    Diagnostic::new(Code::MetricCycle, format!("calendar `{}` is defined in terms of itself", c.name.node))
+                        .primary(r.name.span, "this refers back to the calendar being defined"),
+                );
+            } else {
+                self.unknown(Kind::Calendar, &r.name);
+            }
+        }
+    }
+
+    fn is_complement_cycle(&self, cals: &[&ast::Calendar], start: &str) -> bool {
+        let next = |n: &str| {
+            cals.iter().find(|c| c.name.node == n).and_then(|c| match &c.body {
+                ast::CalendarBody::Complement(r) => Some(r.name.node.clone()),
+                _ => None,
+            })
+        };
+        let mut cur = start.to_string();
+        for _ in 0..=cals.len() {
+            match next(&cur) {
+                Some(n) if n == start => return true,
+                Some(n) => cur = n,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// Look up a calendar reference; marks it used.
+    pub(super) fn calendar_ref(&mut self, r: &ast::CalendarRef) -> Option<String> {
+        let name = &r.name.node;
+        if self.calendars.contains_key(name) {
+            self.used.insert(name.clone());
+            return Some(name.clone());
+        }
+        if !self.calendar_spans.contains_key(name) {
+            self.unknown(Kind::Calendar, &r.name);
+        }
+        None
+    }
+
+    pub(super) fn field(&mut self, name: &ast::Ident) -> Option<FieldInfo> {
+        match self.fields.get(&name.node) {
+            Some(f) => Some(f.clone()),
+            None => {
+                self.unknown(Kind::Field, name);
+                None
+            }
+        }
+    }
+
+    /// A field that must be a timestamp.
+    pub(super) fn timestamp_field(&mut self, name: &ast::Ident, role: &str) -> bool {
+        let Some(f) = self.field(name) else { return false };
+        if f.kind != FieldKind::Timestamp {
+            self.report(
+                Diagnostic::new(Code::TypeMismatch, format!("{role} must be a timestamp, but `{}` is {}", name.node, kind_word(&f.kind)))
+                    .primary(name.span, "not a timestamp")
+                    .secondary(f.span, "declared here"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn priorities(&mut self, blocks: &[&ast::Priority]) {
+        let Some(p) = blocks.first() else { return };
+        for extra in &blocks[1..] {
+            self.report(
+                Diagnostic::new(Code::Duplicate, "a contract has one priority block")
+                    .primary(extra.span, "second priority block")
+                    .secondary(p.span, "first one here"),
+            );
+        }
+        let mut levels = Vec::new();
+        for l in &p.levels {
+            if self.declare(Kind::Priority, &l.name, "priority") {
+                levels.push(rules::PriorityLevel { name: l.name.node.clone(), description: l.description.node.clone() });
+            }
+        }
+        let label_field = |c: &mut Checker, name: &ast::Ident| -> Option<Vec<String>> {
+            let f = c.field(name)?;
+            match f.kind {
+                FieldKind::Label { labels } => Some(labels),
+                other => {
+                    c.report(
+                        Diagnostic::new(Code::TypeMismatch, format!("a priority is read from a label field, but `{}` is {}", name.node, kind_word(&other)))
+                            .primary(name.span, "not a label field")
+                            .secondary(f.span, "declared here")
+                            .help("declare it as `label [..]`"),
+                    );
+                    None
+                }
+            }
+        };
+        let source = match p.from.as_slice() {
+            [field] => {
+                let labels = label_field(self, field);
+                for m in &p.matrices {
+                    self.report(
+                        Diagnostic::new(Code::MatrixCell, "a matrix needs two fields")
+                            .primary(m.span, "matrix here")
+                            .secondary(field.span, "but the priority is read from one field")
+                            .help(format!("write `priority from {} x OTHER_FIELD`, or remove the matrix", field.node)),
+                    );
+                }
+                if let Some(labels) = labels {
+                    for l in &p.levels {
+                        if !labels.contains(&l.name.node) {
+                            self.report(
+                                Diagnostic::new(Code::PriorityLevel, format!("priority `{}` is not a label of field `{}`", l.name.node, field.node))
+                                    .primary(l.name.span, "not a label")
+                                    .note(format!("`{}` has the labels {}", field.node, labels.join(", "))),
+                            );
+                        }
+                    }
+                }
+                Some(rules::PrioritySource::Field { field: field.node.clone() })
+            }
+            [rows, cols] => {
+                let row_labels = label_field(self, rows);
+                let col_labels = label_field(self, cols);
+                let cells = self.matrix(p, rows, cols, row_labels, col_labels);
+                Some(rules::PrioritySource::Matrix { rows: rows.node.clone(), columns: cols.node.clone(), cells })
+            }
+            _ => None,
+        };
+        if let Some(source) = source {
+            self.priority = Some(rules::Priority { source, levels });
+        }
+    }
+
+    fn matrix(
+        &mut self,
+        p: &ast::Priority,
+        rows: &ast::Ident,
+        cols: &ast::Ident,
+        row_labels: Option<Vec<String>>,
+        col_labels: Option<Vec<String>>,
+    ) -> Vec<rules::MatrixCell> {
+        let mut cells: Vec<(rules::MatrixCell, Span)> = Vec::new();
+        let all_cells: Vec<&ast::MatrixCell> = p.matrices.iter().flat_map(|m| &m.cells).collect();
+        if p.matrices.is_empty() {
+            self.report(
+                Diagnostic::new(Code::MatrixCell, format!("priority from `{} x {}` needs a matrix", rows.node, cols.node))
+                    .primary(p.span, "no matrix")
+                    .help(format!("add `matrix {{ ROW x COLUMN = PRIORITY ... }}` with a cell for every pair of labels of `{}` and `{}`", rows.node, cols.node)),
+            );
+        }
+        for cell in all_cells {
+            let row = cell.row.text();
+            let col = cell.column.text();
+            let mut ok = true;
+            for (labels, v, field) in [(&row_labels, &cell.row, rows), (&col_labels, &cell.column, cols)] {
+                if let Some(labels) = labels {
+                    if !labels.contains(&v.text()) {
+                        ok = false;
+                        self.unknown_label(v, &field.node, labels);
+                    }
+                }
+            }
+            if !self.priority_spans.iter().any(|(n, _)| *n == cell.priority.node) {
+                ok = false;
+                let mut d = Diagnostic::new(Code::PriorityLevel, format!("priority `{}` is not declared", cell.priority.node))
+                    .primary(cell.priority.span, "not a declared priority");
+                d = match did_you_mean(&cell.priority.node, self.priority_spans.iter().map(|(n, _)| n.as_str())) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("declare it in the priority block: `{} \"description\"`", cell.priority.node)),
+                };
+                self.report(d);
+            }
+            if let Some((_, prev)) = cells.iter().find(|(c, _)| c.row == row && c.column == col) {
+                let prev = *prev;
+                self.report(
+                    Diagnostic::new(Code::MatrixCell, format!("the cell `{row} x {col}` is given twice"))
+                        .primary(cell.span, "given again here")
+                        .secondary(prev, "first given here"),
+                );
+                continue;
+            }
+            if ok {
+                cells.push((rules::MatrixCell { row, column: col, priority: cell.priority.node.clone() }, cell.span));
+            }
+        }
+        if let (Some(rl), Some(cl)) = (&row_labels, &col_labels) {
+            if !p.matrices.is_empty() {
+                let missing: Vec<String> = rl
+                    .iter()
+                    .flat_map(|r| cl.iter().map(move |c| (r, c)))
+                    .filter(|(r, c)| !cells.iter().any(|(x, _)| &x.row == *r && &x.column == *c))
+                    .map(|(r, c)| format!("{r} x {c}"))
+                    .collect();
+                if !missing.is_empty() {
+                    let span = p.matrices[0].span;
+                    self.report(
+                        Diagnostic::new(Code::MatrixCell, format!("the priority matrix has no cell for {}", missing.join(", ")))
+                            .primary(span, format!("{} of {} cells missing", missing.len(), rl.len() * cl.len()))
+                            .help(format!("add `{} = PRIORITY`", missing[0])),
+                    );
+                }
+            }
+        }
+        cells.into_iter().map(|(c, _)| c).collect()
+    }
+
+    pub(super) fn unknown_label(&mut self, v: &ast::Value, field: &str, labels: &[String]) {
+        let text = v.text();
+        let mut d = Diagnostic::new(Code::UnknownLabel, format!("`{text}` is not a label of field `{field}`"))
+            .primary(v.span(), "not in the label set");
+        d = match did_you_mean(&text, labels.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.note(format!("`{field}` has the labels {}", labels.join(", "))),
+        };
+        self.report(d);
+    }
+
+    fn closure(&mut self, c: &ast::Closure) {
+        let confirmed = self.timestamp_field(&c.confirmed, "a closure's confirmation");
+        let from = self.timestamp_field(&c.from, "a closure's automatic close");
+        let after = self.cal_span(&c.after);
+        if let (true, true, Some(after)) = (confirmed, from, after) {
+            self.closures.push(rules::Closure {
+                name: c.name.node.clone(),
+                confirmed: c.confirmed.node.clone(),
+                from: c.from.node.clone(),
+                after,
+            });
+        }
+    }
+
+    fn cal_span(&mut self, s: &ast::CalSpan) -> Option<rules::CalendarSpan> {
+        let Ok(n) = u32::try_from(s.count.node) else {
+            self.report(Diagnostic::new(Code::InvalidLiteral, "number out of range").primary(s.count.span, "too large"));
+            return None;
+        };
+        Some(if s.unit.node.starts_with("month") { rules::CalendarSpan::Months(n) } else { rules::CalendarSpan::Days(n) })
+    }
+
+    /// Where a clock starts or stops: a metric's stop (start only), a closure, or a timestamp field.
+    fn instant_source(&mut self, name: &ast::Ident, start: bool) -> Option<rules::InstantSource> {
+        if start && self.metric_spans.contains_key(&name.node) {
+            self.used.insert(name.node.clone());
+            return Some(rules::InstantSource::MetricStop(name.node.clone()));
+        }
+        if self.closure_spans.contains_key(&name.node) {
+            self.used.insert(name.node.clone());
+            return Some(rules::InstantSource::Closure(name.node.clone()));
+        }
+        if !self.fields.contains_key(&name.node) && !start && self.metric_spans.contains_key(&name.node) {
+            self.report(
+                Diagnostic::new(Code::TypeMismatch, format!("a clock stops at a timestamp or closure, not at metric `{}`", name.node))
+                    .primary(name.span, "a metric")
+                    .help("a metric may start where another stops; stop it at a timestamp field"),
+            );
+            return None;
+        }
+        let role = if start { "a clock's start" } else { "a clock's stop" };
+        self.timestamp_field(name, role).then(|| rules::InstantSource::Field(name.node.clone()))
+    }
+
+    fn metric(&mut self, m: &ast::Metric) {
+        let start = self.instant_source(&m.from, true);
+        let stop = self.instant_source(&m.to, false);
+        let calendar = match &m.calendar {
+            Some(r) => self.calendar_ref(r),
+            None => Some(ALWAYS.to_string()),
+        };
+        let pause = m.pause.as_ref().map(|(v, _)| v.iter().map(ast::Value::text).collect()).unwrap_or_default();
+        if let (Some(start), Some(stop), Some(calendar)) = (start, stop, calendar) {
+            if self.metrics.iter().any(|x| x.name == m.name.node) {
+                return;
+            }
+            self.metrics.push(rules::Metric { name: m.name.node.clone(), start, stop, pause, calendar });
+        }
+    }
+
+    fn metric_cycles(&mut self, metrics: &[&ast::Metric]) {
+        for m in metrics {
+            let mut cur = m.name.node.clone();
+            for _ in 0..=metrics.len() {
+                let Some(next) = metrics.iter().find(|x| x.name.node == cur).map(|x| x.from.node.clone()) else { break };
+                if !self.metric_spans.contains_key(&next) {
+                    break;
+                }
+                if next == m.name.node {
+                    self.report(
+                        Diagnostic::new(Code::MetricCycle, format!("metric `{}` starts from itself", m.name.node))
+                            .primary(m.from.span, if m.from.node == m.name.node { "starts at its own stop" } else { "through this chain it starts at its own stop" })
+                            .help("start the clock at a timestamp field, e.g. `from opened_at`"),
+                    );
+                    self.metrics.retain(|x| x.name != m.name.node);
+                    break;
+                }
+                cur = next;
+            }
+        }
+    }
+
+    fn finish(&mut self) -> RuleSet {
+        RuleSet {
+            schema: SCHEMA.into(),
+            contract: std::mem::take(&mut self.info),
+            timezone: self.timezone.clone().unwrap_or_else(|| "UTC".into()),
+            calendars: std::mem::take(&mut self.calendars),
+            fields: std::mem::take(&mut self.field_order),
+            priority: self.priority.take(),
+            closures: std::mem::take(&mut self.closures),
+            metrics: std::mem::take(&mut self.metrics),
+            targets: std::mem::take(&mut self.targets),
+            objectives: std::mem::take(&mut self.objectives),
+            exclusions: std::mem::take(&mut self.exclusions),
+            escalation: self.escalation.take(),
+            availability: std::mem::take(&mut self.availability),
+            changes: self.changes.take(),
+        }
+    }
+}
+
+fn header_key(item: &ast::HeaderItem) -> (&'static str, Span) {
+    match item {
+        ast::HeaderItem::Provider(s) => ("provider", s.span),
+        ast::HeaderItem::Customer(s) => ("customer", s.span),
+        ast::HeaderItem::Timezone(s) => ("timezone", s.span),
+        ast::HeaderItem::Effective(s) => ("effective", s.span),
+        ast::HeaderItem::Term(m) => ("term", m.span),
+        ast::HeaderItem::Renewal(_, s) => ("renews", *s),
+        ast::HeaderItem::Notice(m) => ("notice", m.span),
+        ast::HeaderItem::Link { span, .. } => ("link", *span),
+    }
+}
+
+pub(crate) fn kind_word(k: &FieldKind) -> &'static str {
+    match k {
+        FieldKind::Text => "a text field",
+        FieldKind::Integer => "an integer field",
+        FieldKind::Timestamp => "a timestamp field",
+        FieldKind::Label { .. } => "a label field",
+        FieldKind::Status => "a status field",
+    }
+}
+
+pub(crate) fn spanned<T>(node: T, span: Span) -> Spanned<T> {
+    Spanned { node, span }
+}
