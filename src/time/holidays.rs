@@ -1,0 +1,577 @@
+//! Closed days: the Easter computus, evaluation of [`DayRule`]s for a year,
+//! and the built-in holiday sets (SEMANTICS.md, "Calendars").
+//!
+//! Every closed day carries a human name ("Good Friday", "King's Day") so that
+//! an explanation can say *why* a day did not count, not only that it did not.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+use super::calendar::CalendarError;
+use super::spec::{DayRule, Move};
+
+/// Easter Sunday of `year` in the Gregorian calendar (the anonymous
+/// Gregorian algorithm of Meeus/Jones/Butcher). `None` only for years that
+/// `chrono` cannot represent.
+///
+/// The algorithm is exact for every Gregorian year; the Gregorian calendar is
+/// applied proleptically before 1583, as `chrono` does for dates.
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    let y = i64::from(year);
+    let a = y.rem_euclid(19);
+    let b = y.div_euclid(100);
+    let c = y.rem_euclid(100);
+    let d = b.div_euclid(4);
+    let e = b.rem_euclid(4);
+    let f = (b + 8).div_euclid(25);
+    let g = (b - f + 1).div_euclid(3);
+    let h = (19 * a + b - d - g + 15).rem_euclid(30);
+    let i = c.div_euclid(4);
+    let k = c.rem_euclid(4);
+    let l = (32 + 2 * e + 2 * i - h - k).rem_euclid(7);
+    let m = (a + 11 * h + 22 * l).div_euclid(451);
+    let month = (h + l - 7 * m + 114).div_euclid(31);
+    let day = (h + l - 7 * m + 114).rem_euclid(31) + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+/// The largest shift (in days) a rule may apply: Easter offsets and moves.
+/// Bounding it keeps "which rules can land in year Y" a question about the
+/// years Y-2..=Y+2 only, so evaluating a year never scans far.
+pub const MAX_SHIFT_DAYS: i32 = 366;
+
+/// One closed-day rule in checked form, with the name explanations use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Holiday {
+    rule: Rule,
+    name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Rule {
+    Date(NaiveDate),
+    Annual {
+        month: u32,
+        day: u32,
+        every_years: Option<u32>,
+        moved: Option<Move>,
+    },
+    NthWeekday {
+        month: u32,
+        weekday: Weekday,
+        n: i32,
+    },
+    Easter(i32),
+}
+
+impl Rule {
+    /// The occurrence of this rule that belongs to `year` (before any move is
+    /// applied, the date lies in `year`; a move may push it into a neighbour).
+    fn occurrence(&self, year: i32) -> Option<NaiveDate> {
+        match *self {
+            Rule::Date(d) => (d.year() == year).then_some(d),
+            Rule::Annual {
+                month,
+                day,
+                every_years,
+                moved,
+            } => {
+                if let Some(n) = every_years {
+                    if n == 0 || i64::from(year).rem_euclid(i64::from(n)) != 0 {
+                        return None;
+                    }
+                }
+                // 29 February in a common year: no occurrence that year.
+                let date = NaiveDate::from_ymd_opt(year, month, day)?;
+                match moved {
+                    Some(m) if date.weekday() == m.weekday => shift(date, m.shift_days),
+                    _ => Some(date),
+                }
+            }
+            Rule::NthWeekday { month, weekday, n } => nth_weekday(year, month, weekday, n),
+            Rule::Easter(offset) => shift(easter_sunday(year)?, offset),
+        }
+    }
+}
+
+fn shift(date: NaiveDate, days: i32) -> Option<NaiveDate> {
+    let n = Days::new(u64::from(days.unsigned_abs()));
+    if days >= 0 {
+        date.checked_add_days(n)
+    } else {
+        date.checked_sub_days(n)
+    }
+}
+
+/// The `n`-th `weekday` of `month` (1-based; -1 is the last). `None` when the
+/// month has no such day (a fifth Monday, say).
+fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: i32) -> Option<NaiveDate> {
+    if n > 0 {
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let ahead =
+            (7 + weekday.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+        let date = shift(first, i32::try_from(ahead).ok()? + 7 * (n - 1))?;
+        (date.month() == month).then_some(date)
+    } else if n < 0 {
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)?
+        };
+        let last = next.pred_opt()?;
+        let back = (7 + last.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
+        let date = shift(last, -(i32::try_from(back).ok()? + 7 * (-n - 1)))?;
+        (date.month() == month).then_some(date)
+    } else {
+        None
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_name(month: u32) -> &'static str {
+    MONTHS
+        .get((month as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+fn ordinal(n: i32) -> String {
+    match n {
+        -1 => "last".to_string(),
+        -2 => "second to last".to_string(),
+        n if n < 0 => format!("{}th to last", -n),
+        1 => "1st".to_string(),
+        2 => "2nd".to_string(),
+        3 => "3rd".to_string(),
+        n => format!("{n}th"),
+    }
+}
+
+/// The usual name of Easter Sunday plus `offset` days, where it has one.
+fn easter_name(offset: i32) -> String {
+    match offset {
+        -47 => "Shrove Tuesday".to_string(),
+        -46 => "Ash Wednesday".to_string(),
+        -7 => "Palm Sunday".to_string(),
+        -3 => "Maundy Thursday".to_string(),
+        -2 => "Good Friday".to_string(),
+        -1 => "Holy Saturday".to_string(),
+        0 => "Easter Sunday".to_string(),
+        1 => "Easter Monday".to_string(),
+        39 => "Ascension Day".to_string(),
+        49 => "Whit Sunday".to_string(),
+        50 => "Whit Monday".to_string(),
+        60 => "Corpus Christi".to_string(),
+        n if n > 0 => format!("Easter Sunday + {n} days"),
+        n => format!("Easter Sunday - {} days", -n),
+    }
+}
+
+/// The built-in holiday sets, as (rule, name) lists. `NL` is exactly the list
+/// of SEMANTICS.md. King's Day is applied in every year (the historical
+/// Queen's Day on 30 April before 2014 is not modelled: the specification
+/// names only the current rule).
+fn builtin(set: &str) -> Option<Vec<Holiday>> {
+    let annual = |month, day, name: &str| Holiday {
+        rule: Rule::Annual {
+            month,
+            day,
+            every_years: None,
+            moved: None,
+        },
+        name: name.to_string(),
+    };
+    let easter = |offset| Holiday {
+        rule: Rule::Easter(offset),
+        name: easter_name(offset),
+    };
+    match set {
+        "NL" => Some(vec![
+            annual(1, 1, "New Year's Day"),
+            easter(-2),
+            easter(0),
+            easter(1),
+            Holiday {
+                rule: Rule::Annual {
+                    month: 4,
+                    day: 27,
+                    every_years: None,
+                    moved: Some(Move {
+                        weekday: Weekday::Sun,
+                        shift_days: -1,
+                    }),
+                },
+                name: "King's Day".to_string(),
+            },
+            Holiday {
+                rule: Rule::Annual {
+                    month: 5,
+                    day: 5,
+                    every_years: Some(5),
+                    moved: None,
+                },
+                name: "Liberation Day".to_string(),
+            },
+            easter(39),
+            easter(49),
+            easter(50),
+            annual(12, 25, "Christmas Day"),
+            annual(12, 26, "Boxing Day"),
+        ]),
+        _ => None,
+    }
+}
+
+/// A checked list of closed-day rules, in the order the contract gave them
+/// (the first rule that names a date gives it its name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holidays {
+    list: Vec<Holiday>,
+}
+
+impl Holidays {
+    /// Checks and expands the rules (built-in sets become their named rules).
+    ///
+    /// Rejected: unknown built-in sets, months or days that no year has
+    /// (30 February), `every_years: 0`, `n: 0` or beyond ±5 for an n-th
+    /// weekday, and shifts beyond ±[`MAX_SHIFT_DAYS`].
+    pub fn new(rules: &[DayRule]) -> Result<Holidays, CalendarError> {
+        let mut list = Vec::new();
+        for rule in rules {
+            match rule {
+                DayRule::Builtin { set } => match builtin(set) {
+                    Some(mut set) => list.append(&mut set),
+                    None => return Err(CalendarError::UnknownHolidaySet(set.clone())),
+                },
+                DayRule::Date { date } => list.push(Holiday {
+                    rule: Rule::Date(*date),
+                    name: "closed date".to_string(),
+                }),
+                DayRule::Annual {
+                    month,
+                    day,
+                    every_years,
+                    moved,
+                } => {
+                    // 2000 is a leap year, so 29 February passes.
+                    if NaiveDate::from_ymd_opt(2000, *month, *day).is_none() {
+                        return Err(CalendarError::InvalidHolidayRule(format!(
+                            "month {month}, day {day} is not a day of the year"
+                        )));
+                    }
+                    if *every_years == Some(0) {
+                        return Err(CalendarError::InvalidHolidayRule(
+                            "`every 0 years` names no year".to_string(),
+                        ));
+                    }
+                    if let Some(m) = moved {
+                        check_shift(m.shift_days)?;
+                    }
+                    let mut name = format!("annual closed day ({} {}", day, month_name(*month));
+                    if let Some(n) = every_years.filter(|n| *n > 1) {
+                        name.push_str(&format!(", every {n} years"));
+                    }
+                    name.push(')');
+                    list.push(Holiday {
+                        rule: Rule::Annual {
+                            month: *month,
+                            day: *day,
+                            every_years: *every_years,
+                            moved: *moved,
+                        },
+                        name,
+                    });
+                }
+                DayRule::NthWeekday { month, weekday, n } => {
+                    if !(1..=12).contains(month) {
+                        return Err(CalendarError::InvalidHolidayRule(format!(
+                            "month {month} does not exist"
+                        )));
+                    }
+                    if *n == 0 || !(-5..=5).contains(n) {
+                        return Err(CalendarError::InvalidHolidayRule(format!(
+                            "a month has no {n}th {}: use 1 to 5, or -1 (last) to -5",
+                            weekday_name(*weekday)
+                        )));
+                    }
+                    list.push(Holiday {
+                        rule: Rule::NthWeekday {
+                            month: *month,
+                            weekday: *weekday,
+                            n: *n,
+                        },
+                        name: format!(
+                            "closed day ({} {} of {})",
+                            ordinal(*n),
+                            weekday_name(*weekday),
+                            month_name(*month)
+                        ),
+                    });
+                }
+                DayRule::Easter { offset } => {
+                    check_shift(*offset)?;
+                    list.push(Holiday {
+                        rule: Rule::Easter(*offset),
+                        name: easter_name(*offset),
+                    });
+                }
+            }
+        }
+        Ok(Holidays { list })
+    }
+
+    /// True when no rule names any day.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The name of the closed day on `date`, if a rule names it.
+    pub fn on(&self, date: NaiveDate) -> Option<&str> {
+        let year = date.year();
+        self.list
+            .iter()
+            .find(|h| {
+                (year.saturating_sub(2)..=year.saturating_add(2))
+                    .any(|y| h.rule.occurrence(y) == Some(date))
+            })
+            .map(|h| h.name.as_str())
+    }
+
+    /// Every closed day in `year` with its name, sorted by date, each date once
+    /// (named by the first rule that gives it).
+    pub fn in_year(&self, year: i32) -> Vec<(NaiveDate, &str)> {
+        let mut out: Vec<(NaiveDate, &str)> = Vec::new();
+        for h in &self.list {
+            for y in year.saturating_sub(2)..=year.saturating_add(2) {
+                if let Some(d) = h.rule.occurrence(y) {
+                    if d.year() == year && !out.iter().any(|(o, _)| *o == d) {
+                        out.push((d, h.name.as_str()));
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|(d, _)| *d);
+        out
+    }
+}
+
+fn check_shift(days: i32) -> Result<(), CalendarError> {
+    if days.unsigned_abs() > MAX_SHIFT_DAYS.unsigned_abs() {
+        return Err(CalendarError::InvalidHolidayRule(format!(
+            "a shift of {days} days is more than a year ({MAX_SHIFT_DAYS} days at most)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn easter_known_years() {
+        // Published dates of Western Easter.
+        assert_eq!(easter_sunday(2024), Some(d(2024, 3, 31)));
+        assert_eq!(easter_sunday(2025), Some(d(2025, 4, 20)));
+        assert_eq!(easter_sunday(2026), Some(d(2026, 4, 5)));
+        assert_eq!(easter_sunday(2019), Some(d(2019, 4, 21)));
+        assert_eq!(easter_sunday(2038), Some(d(2038, 4, 25))); // latest possible
+        assert_eq!(easter_sunday(2285), Some(d(2285, 3, 22))); // earliest possible
+        assert_eq!(easter_sunday(2000), Some(d(2000, 4, 23)));
+        assert_eq!(easter_sunday(1954), Some(d(1954, 4, 18)));
+        assert_eq!(easter_sunday(i32::MAX), None);
+    }
+
+    #[test]
+    fn easter_always_a_sunday_in_march_or_april() {
+        for y in 1583..3000 {
+            let e = easter_sunday(y).unwrap();
+            assert_eq!(e.weekday(), Weekday::Sun, "{y}");
+            assert!(e >= d(y, 3, 22) && e <= d(y, 4, 25), "{y}");
+        }
+    }
+
+    fn nl() -> Holidays {
+        Holidays::new(&[DayRule::Builtin {
+            set: "NL".to_string(),
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn nl_2025() {
+        // Easter 2025 is 20 April: Good Friday 18 April, Easter Monday 21 April,
+        // Ascension +39 = 29 May, Whit Sunday +49 = 8 June, Whit Monday 9 June.
+        // 27 April 2025 is a Sunday, so King's Day is Saturday 26 April.
+        // 2025 is divisible by five: Liberation Day 5 May.
+        let set = nl();
+        let days: Vec<(NaiveDate, &str)> = set.in_year(2025);
+        let expected = vec![
+            (d(2025, 1, 1), "New Year's Day"),
+            (d(2025, 4, 18), "Good Friday"),
+            (d(2025, 4, 20), "Easter Sunday"),
+            (d(2025, 4, 21), "Easter Monday"),
+            (d(2025, 4, 26), "King's Day"),
+            (d(2025, 5, 5), "Liberation Day"),
+            (d(2025, 5, 29), "Ascension Day"),
+            (d(2025, 6, 8), "Whit Sunday"),
+            (d(2025, 6, 9), "Whit Monday"),
+            (d(2025, 12, 25), "Christmas Day"),
+            (d(2025, 12, 26), "Boxing Day"),
+        ];
+        let got: Vec<(NaiveDate, String)> = days.iter().map(|(d, n)| (*d, n.to_string())).collect();
+        let want: Vec<(NaiveDate, String)> =
+            expected.iter().map(|(d, n)| (*d, n.to_string())).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn nl_2024_has_no_liberation_day_and_kings_day_on_27th() {
+        let h = nl();
+        assert_eq!(h.on(d(2024, 5, 5)), None);
+        assert_eq!(h.on(d(2024, 4, 27)), Some("King's Day")); // a Saturday, not moved
+        assert_eq!(h.on(d(2024, 4, 26)), None);
+        assert_eq!(h.on(d(2030, 5, 5)), Some("Liberation Day"));
+        assert_eq!(h.on(d(2024, 3, 29)), Some("Good Friday"));
+        assert_eq!(h.in_year(2024).len(), 10);
+    }
+
+    #[test]
+    fn nth_weekday_rules() {
+        // January 2025 starts on a Wednesday: Mondays are 6, 13, 20, 27.
+        assert_eq!(nth_weekday(2025, 1, Weekday::Mon, 1), Some(d(2025, 1, 6)));
+        assert_eq!(nth_weekday(2025, 1, Weekday::Mon, 3), Some(d(2025, 1, 20)));
+        assert_eq!(nth_weekday(2025, 1, Weekday::Mon, -1), Some(d(2025, 1, 27)));
+        assert_eq!(nth_weekday(2025, 1, Weekday::Mon, 5), None);
+        // Last Thursday of November 2025: the 27th; last Friday of December: 26th.
+        assert_eq!(
+            nth_weekday(2025, 11, Weekday::Thu, -1),
+            Some(d(2025, 11, 27))
+        );
+        assert_eq!(
+            nth_weekday(2025, 12, Weekday::Fri, -1),
+            Some(d(2025, 12, 26))
+        );
+        assert_eq!(
+            nth_weekday(2025, 12, Weekday::Fri, -2),
+            Some(d(2025, 12, 19))
+        );
+    }
+
+    #[test]
+    fn moved_rule_can_cross_a_year() {
+        // 31 December 2022 is a Saturday; moved +2 days it is 2 January 2023.
+        let h = Holidays::new(&[DayRule::Annual {
+            month: 12,
+            day: 31,
+            every_years: None,
+            moved: Some(Move {
+                weekday: Weekday::Sat,
+                shift_days: 2,
+            }),
+        }])
+        .unwrap();
+        assert_eq!(h.on(d(2023, 1, 2)), Some("annual closed day (31 December)"));
+        assert!(h.in_year(2023).iter().any(|(x, _)| *x == d(2023, 1, 2)));
+        assert!(!h.in_year(2022).iter().any(|(x, _)| *x == d(2022, 12, 31)));
+        assert_eq!(h.on(d(2022, 12, 31)), None);
+    }
+
+    #[test]
+    fn leap_day_rule() {
+        let h = Holidays::new(&[DayRule::Annual {
+            month: 2,
+            day: 29,
+            every_years: None,
+            moved: None,
+        }])
+        .unwrap();
+        assert_eq!(h.in_year(2024).len(), 1);
+        assert!(h.in_year(2025).is_empty());
+    }
+
+    #[test]
+    fn bad_rules_are_errors() {
+        let bad = [
+            DayRule::Builtin {
+                set: "XX".to_string(),
+            },
+            DayRule::Annual {
+                month: 2,
+                day: 30,
+                every_years: None,
+                moved: None,
+            },
+            DayRule::Annual {
+                month: 13,
+                day: 1,
+                every_years: None,
+                moved: None,
+            },
+            DayRule::Annual {
+                month: 1,
+                day: 1,
+                every_years: Some(0),
+                moved: None,
+            },
+            DayRule::NthWeekday {
+                month: 1,
+                weekday: Weekday::Mon,
+                n: 0,
+            },
+            DayRule::NthWeekday {
+                month: 0,
+                weekday: Weekday::Mon,
+                n: 1,
+            },
+            DayRule::Easter { offset: 400 },
+        ];
+        for rule in bad {
+            assert!(Holidays::new(&[rule.clone()]).is_err(), "{rule:?}");
+        }
+    }
+
+    #[test]
+    fn first_rule_names_the_day() {
+        let h = Holidays::new(&[
+            DayRule::Date {
+                date: d(2025, 12, 25),
+            },
+            DayRule::Builtin {
+                set: "NL".to_string(),
+            },
+        ])
+        .unwrap();
+        assert_eq!(h.on(d(2025, 12, 25)), Some("closed date"));
+        assert_eq!(h.on(d(2025, 12, 26)), Some("Boxing Day"));
+    }
+}

@@ -1,0 +1,497 @@
+//! Reading and writing instants (SEMANTICS.md, "Instants and local time").
+//!
+//! The engine works on `i64` Unix seconds. This module is the border: it
+//! reads log timestamps (with an offset, or local time in a zone), maps local
+//! times to instants by the one rule the whole engine uses, and writes
+//! instants back as RFC 3339 local time.
+//!
+//! The local-time rule, used for timestamps and calendars alike: a local
+//! time that occurs once is that instant; one that occurs twice (the autumn
+//! overlap) is the earlier instant; one that does not occur (the spring gap)
+//! is, for calendars, the first instant after the gap, and for timestamps an
+//! input error.
+
+use std::fmt;
+
+use chrono::{
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    SecondsFormat, TimeZone, Timelike,
+};
+use chrono_tz::Tz;
+
+/// The instants every conversion is clamped to: far beyond any log, well
+/// inside what `chrono` can represent in every zone (±200 000 years).
+/// `chrono` panics on local times outside its range; clamping first means no
+/// input instant can reach that.
+pub const MIN_INSTANT: i64 = -6_311_390_400_000;
+/// See [`MIN_INSTANT`].
+pub const MAX_INSTANT: i64 = 6_311_390_400_000;
+
+/// A timestamp read from a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// Unix seconds (fractions of a second are dropped).
+    pub at: i64,
+    /// Set when the reading needed a choice the user should know about: a
+    /// local time in the autumn overlap, read as the earlier instant.
+    pub warning: Option<String>,
+}
+
+/// Why a timestamp could not be read. `Display` gives the user-facing message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampError {
+    /// The text as given (trimmed).
+    pub input: String,
+    pub kind: TimestampErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimestampErrorKind {
+    /// Empty text.
+    Empty,
+    /// Not of any accepted form.
+    Malformed,
+    /// A date with no time of day.
+    MissingTime,
+    /// Well-formed, but no such date (2025-02-30).
+    InvalidDate,
+    /// Well-formed, but no such time of day (25:00, 09:60).
+    InvalidTime,
+    /// An offset beyond ±23:59.
+    InvalidOffset,
+    /// A local time in the spring-forward gap of `zone`: the clocks skip from
+    /// `from` to `to`.
+    Nonexistent {
+        zone: String,
+        local: String,
+        from: String,
+        to: String,
+    },
+    /// Outside the range of instants the engine handles.
+    OutOfRange,
+}
+
+const EXPECTED: &str = "expected a timestamp like 2025-03-03T09:15:00+01:00 or 2025-03-03 09:15";
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let input = &self.input;
+        match &self.kind {
+            TimestampErrorKind::Empty => write!(f, "empty timestamp: {EXPECTED}"),
+            TimestampErrorKind::Malformed => write!(f, "`{input}` is not a timestamp: {EXPECTED}"),
+            TimestampErrorKind::MissingTime => {
+                write!(f, "`{input}` has no time of day: {EXPECTED}")
+            }
+            TimestampErrorKind::InvalidDate => write!(f, "`{input}` is not a valid date"),
+            TimestampErrorKind::InvalidTime => {
+                write!(
+                    f,
+                    "`{input}` does not have a valid time of day (00:00 to 23:59:59)"
+                )
+            }
+            TimestampErrorKind::InvalidOffset => write!(
+                f,
+                "`{input}` has an offset out of range (from -23:59 to +23:59)"
+            ),
+            TimestampErrorKind::Nonexistent {
+                zone,
+                local,
+                from,
+                to,
+            } => write!(
+                f,
+                "{local} does not exist in {zone}: the clocks skip from {from} to {to}"
+            ),
+            TimestampErrorKind::OutOfRange => {
+                write!(f, "`{input}` is out of the range of supported instants")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TimestampError {}
+
+/// An unknown time zone name, with the closest known name when one is close.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimezoneError {
+    pub name: String,
+    pub suggestion: Option<&'static str>,
+}
+
+impl fmt::Display for TimezoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown time zone `{}`", self.name)?;
+        match self.suggestion {
+            Some(s) => write!(f, ": did you mean `{s}`?"),
+            None => write!(f, ": expected an IANA name such as Europe/Amsterdam or UTC"),
+        }
+    }
+}
+
+impl std::error::Error for TimezoneError {}
+
+/// Reads an IANA time zone name (`Europe/Amsterdam`, `UTC`). Exact names
+/// first; a name that differs only in case is accepted too, since nobody
+/// means anything else by `europe/amsterdam`.
+pub fn parse_tz(name: &str) -> Result<Tz, TimezoneError> {
+    let name = name.trim();
+    if let Ok(tz) = name.parse::<Tz>() {
+        return Ok(tz);
+    }
+    if let Some(tz) = chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|tz| tz.name().eq_ignore_ascii_case(name))
+    {
+        return Ok(*tz);
+    }
+    let lower = name.to_ascii_lowercase();
+    let suggestion = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| {
+            (
+                strsim::jaro_winkler(&lower, &tz.name().to_ascii_lowercase()),
+                tz.name(),
+            )
+        })
+        .filter(|(score, _)| *score >= 0.9)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n);
+    Err(TimezoneError {
+        name: name.to_string(),
+        suggestion,
+    })
+}
+
+/// Seconds east of UTC of `tz` at instant `t` (clamped into range).
+pub fn utc_offset(tz: Tz, t: i64) -> i32 {
+    let t = t.clamp(MIN_INSTANT, MAX_INSTANT);
+    match DateTime::from_timestamp(t, 0) {
+        Some(dt) => tz
+            .offset_from_utc_datetime(&dt.naive_utc())
+            .fix()
+            .local_minus_utc(),
+        None => 0,
+    }
+}
+
+/// The local date and time of instant `t` in `tz` (clamped into range).
+pub fn to_local(tz: Tz, t: i64) -> NaiveDateTime {
+    let t = t.clamp(MIN_INSTANT, MAX_INSTANT);
+    let utc = DateTime::from_timestamp(t, 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default();
+    let off = tz.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+    utc.checked_add_signed(chrono::TimeDelta::seconds(i64::from(off)))
+        .unwrap_or(utc)
+}
+
+/// Seconds since the epoch of a naive date-time read as if it were UTC.
+fn naive_seconds(l: NaiveDateTime) -> i64 {
+    l.and_utc().timestamp()
+}
+
+/// The instant at which local time `local` is shown in `tz`, by the engine's
+/// rule: once → that instant; twice → the earlier; never (a gap) → the first
+/// instant after the gap. `None` only far outside any real date.
+pub fn local_to_instant(tz: Tz, local: NaiveDateTime) -> Option<i64> {
+    let secs = naive_seconds(local);
+    if !(MIN_INSTANT..=MAX_INSTANT).contains(&secs) {
+        return None;
+    }
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(d) => Some(d.timestamp()),
+        LocalResult::Ambiguous(a, b) => Some(a.timestamp().min(b.timestamp())),
+        LocalResult::None => gap_end(tz, local),
+    }
+}
+
+/// The first instant whose local reading in `tz` is at or after `local`:
+/// for a local time inside a gap, the instant the clocks jump. Offsets are
+/// under a day, so the answer lies within two days of `local` read as UTC; a
+/// binary search over that window costs a few dozen offset look-ups and only
+/// runs for times inside gaps.
+fn gap_end(tz: Tz, local: NaiveDateTime) -> Option<i64> {
+    let target = naive_seconds(local);
+    let (mut lo, mut hi) = (target.checked_sub(172_800)?, target.checked_add(172_800)?);
+    // Invariant: reading(lo) < target <= reading(hi).
+    let reading = |t: i64| t + i64::from(utc_offset(tz, t));
+    if reading(lo) >= target || reading(hi) < target {
+        return None;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if reading(mid) >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// Reads a log timestamp.
+///
+/// Accepted: RFC 3339 with an offset or `Z` (`2025-03-03T09:15:00+01:00`,
+/// `2025-03-03 09:15:00Z`, fractional seconds, offsets as `+01:00` or
+/// `+0100`), and local time without an offset (`2025-03-03 09:15:00`,
+/// `2025-03-03T09:15`), read in `tz`. Seconds are optional; fractions of a
+/// second are dropped (the engine counts whole seconds, and dropping keeps
+/// a stop at 12:00:00.5 at 12:00:00, its displayed second).
+///
+/// A local time in the spring-forward gap is an error that says so; one in
+/// the autumn overlap is the earlier instant, with a warning.
+pub fn parse_timestamp(s: &str, tz: Tz) -> Result<Parsed, TimestampError> {
+    let input = s.trim();
+    let err = |kind| TimestampError {
+        input: input.to_string(),
+        kind,
+    };
+    if input.is_empty() {
+        return Err(err(TimestampErrorKind::Empty));
+    }
+    let fields = split(input).map_err(err)?;
+    let date = NaiveDate::from_ymd_opt(fields.year, fields.month, fields.day)
+        .ok_or(err(TimestampErrorKind::InvalidDate))?;
+    let time = NaiveTime::from_hms_opt(fields.hour, fields.minute, fields.second)
+        .ok_or(err(TimestampErrorKind::InvalidTime))?;
+    let local = date.and_time(time);
+    match fields.offset {
+        Some(off) => {
+            let off = FixedOffset::east_opt(off).ok_or(err(TimestampErrorKind::InvalidOffset))?;
+            let at = naive_seconds(local) - i64::from(off.local_minus_utc());
+            Ok(Parsed { at, warning: None })
+        }
+        None => match tz.from_local_datetime(&local) {
+            LocalResult::Single(d) => Ok(Parsed {
+                at: d.timestamp(),
+                warning: None,
+            }),
+            LocalResult::Ambiguous(a, b) => {
+                let (first, second) = if a.timestamp() <= b.timestamp() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let warning = format!(
+                    "{} occurs twice in {} (at {} and at {}): read as the earlier, {}",
+                    local.format("%Y-%m-%d %H:%M:%S"),
+                    tz.name(),
+                    first.offset().fix(),
+                    second.offset().fix(),
+                    first.to_rfc3339_opts(SecondsFormat::Secs, false)
+                );
+                Ok(Parsed {
+                    at: first.timestamp(),
+                    warning: Some(warning),
+                })
+            }
+            LocalResult::None => {
+                let jump = gap_end(tz, local).ok_or(err(TimestampErrorKind::OutOfRange))?;
+                let from = to_local(tz, jump - 1) + chrono::TimeDelta::seconds(1);
+                let to = to_local(tz, jump);
+                Err(err(TimestampErrorKind::Nonexistent {
+                    zone: tz.name().to_string(),
+                    local: local.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    from: clock(from.time()),
+                    to: clock(to.time()),
+                }))
+            }
+        },
+    }
+}
+
+/// `HH:MM`, or `HH:MM:SS` when the seconds matter.
+fn clock(t: NaiveTime) -> String {
+    if t.second() == 0 {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
+}
+
+struct Fields {
+    year: i32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    /// Seconds east of UTC.
+    offset: Option<i32>,
+}
+
+/// A small hand-written scanner: it accepts exactly the forms documented on
+/// [`parse_timestamp`] and knows which part was wrong.
+fn split(s: &str) -> Result<Fields, TimestampErrorKind> {
+    let b = s.as_bytes();
+    let mut p = 0usize;
+    let num = |p: &mut usize, n: usize| -> Result<u32, TimestampErrorKind> {
+        let digits = b.get(*p..*p + n).ok_or(TimestampErrorKind::Malformed)?;
+        let mut v = 0u32;
+        for &c in digits {
+            if !c.is_ascii_digit() {
+                return Err(TimestampErrorKind::Malformed);
+            }
+            v = v * 10 + u32::from(c - b'0');
+        }
+        *p += n;
+        Ok(v)
+    };
+    let lit = |p: &mut usize, c: u8| -> Result<(), TimestampErrorKind> {
+        if b.get(*p) == Some(&c) {
+            *p += 1;
+            Ok(())
+        } else {
+            Err(TimestampErrorKind::Malformed)
+        }
+    };
+    let year = num(&mut p, 4)?;
+    lit(&mut p, b'-')?;
+    let month = num(&mut p, 2)?;
+    lit(&mut p, b'-')?;
+    let day = num(&mut p, 2)?;
+    match b.get(p) {
+        None => return Err(TimestampErrorKind::MissingTime),
+        Some(b'T' | b't' | b' ') => p += 1,
+        Some(_) => return Err(TimestampErrorKind::Malformed),
+    }
+    let hour = num(&mut p, 2)?;
+    lit(&mut p, b':')?;
+    let minute = num(&mut p, 2)?;
+    let mut second = 0;
+    if b.get(p) == Some(&b':') {
+        p += 1;
+        second = num(&mut p, 2)?;
+        if matches!(b.get(p), Some(b'.' | b',')) {
+            p += 1;
+            let start = p;
+            while b.get(p).is_some_and(u8::is_ascii_digit) {
+                p += 1;
+            }
+            if p == start {
+                return Err(TimestampErrorKind::Malformed);
+            }
+        }
+    }
+    if b.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    let offset = match b.get(p) {
+        None => None,
+        Some(b'Z' | b'z') => {
+            p += 1;
+            Some(0)
+        }
+        Some(&sign @ (b'+' | b'-')) => {
+            p += 1;
+            let oh = num(&mut p, 2)?;
+            if b.get(p) == Some(&b':') {
+                p += 1;
+            }
+            let om = if p < b.len() { num(&mut p, 2)? } else { 0 };
+            if oh > 23 || om > 59 {
+                return Err(TimestampErrorKind::InvalidOffset);
+            }
+            let secs = i32::try_from(oh * 3600 + om * 60)
+                .map_err(|_| TimestampErrorKind::InvalidOffset)?;
+            Some(if sign == b'-' { -secs } else { secs })
+        }
+        Some(_) => return Err(TimestampErrorKind::Malformed),
+    };
+    if p != b.len() {
+        return Err(TimestampErrorKind::Malformed);
+    }
+    let year = i32::try_from(year).map_err(|_| TimestampErrorKind::Malformed)?;
+    Ok(Fields {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        offset,
+    })
+}
+
+/// Writes instant `t` as RFC 3339 local time in `tz`, to the second
+/// (`2025-03-03T09:15:00+01:00`; `Z` in the zone UTC). Instants outside the
+/// years 0000–9999, which RFC 3339 cannot write, come out as plain Unix
+/// seconds with a note rather than as a wrong date.
+pub fn format_rfc3339(t: i64, tz: Tz) -> String {
+    // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, with a day of margin
+    // for the local offset.
+    const LO: i64 = -62_167_219_200 + 86_400;
+    const HI: i64 = 253_402_300_799 - 86_400;
+    if !(LO..=HI).contains(&t) {
+        return format!("{t} (Unix seconds; outside the years RFC 3339 can write)");
+    }
+    match DateTime::from_timestamp(t, 0) {
+        Some(d) => d
+            .with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, tz == Tz::UTC),
+        None => format!("{t} (Unix seconds)"),
+    }
+}
+
+/// The local calendar date of instant `t` in `tz` (clamped into range).
+pub fn local_date(tz: Tz, t: i64) -> NaiveDate {
+    to_local(tz, t).date()
+}
+
+/// The (year, month) of instant `t` in `tz`: the key of the default period,
+/// the calendar month in the contract's time zone.
+pub fn month_of(tz: Tz, t: i64) -> (i32, u32) {
+    let d = local_date(tz, t);
+    (d.year(), d.month())
+}
+
+/// The (year, quarter 1–4) of instant `t` in `tz`.
+pub fn quarter_of(tz: Tz, t: i64) -> (i32, u32) {
+    let d = local_date(tz, t);
+    (d.year(), (d.month() - 1) / 3 + 1)
+}
+
+/// The year of instant `t` in `tz`.
+pub fn year_of(tz: Tz, t: i64) -> i32 {
+    local_date(tz, t).year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AMS: Tz = chrono_tz::Europe::Amsterdam;
+
+    #[test]
+    fn gap_end_is_the_jump() {
+        // 2025-03-30: clocks skip 02:00 CET → 03:00 CEST at 01:00Z = 1743296400.
+        let l = NaiveDate::from_ymd_opt(2025, 3, 30)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(local_to_instant(AMS, l), Some(1_743_296_400));
+        // 02:00 itself is in the gap too.
+        let l = l.with_minute(0).unwrap();
+        assert_eq!(local_to_instant(AMS, l), Some(1_743_296_400));
+    }
+
+    #[test]
+    fn overlap_is_the_earlier() {
+        // 2025-10-26 02:30 occurs at 00:30Z (CEST) and 01:30Z (CET).
+        let l = NaiveDate::from_ymd_opt(2025, 10, 26)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(local_to_instant(AMS, l), Some(1_761_438_600));
+    }
+
+    #[test]
+    fn clamps_absurd_instants() {
+        for t in [i64::MIN, i64::MAX, 0, -1, MIN_INSTANT, MAX_INSTANT] {
+            let _ = to_local(AMS, t);
+            let _ = month_of(AMS, t);
+            let _ = format_rfc3339(t, AMS);
+            let _ = utc_offset(AMS, t);
+        }
+    }
+}
