@@ -16,7 +16,10 @@ pub struct Compiled {
 
 pub fn lower(checked: Checked) -> Compiled {
     let rules = (!checked.has_errors()).then_some(checked.rules);
-    Compiled { rules, diagnostics: checked.diagnostics }
+    Compiled {
+        rules,
+        diagnostics: checked.diagnostics,
+    }
 }
 
 /// Parse, check and lower a contract's source.

@@ -94,7 +94,9 @@ pub enum FieldKind {
     Integer,
     Timestamp,
     /// One of a closed set of labels.
-    Label { labels: Vec<String> },
+    Label {
+        labels: Vec<String>,
+    },
     /// The status field of the event log (`--events`); its values are free text.
     Status,
 }
@@ -188,15 +190,29 @@ pub struct Selector {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Condition {
-    All { of: Vec<Condition> },
-    Any { of: Vec<Condition> },
-    Not { of: Box<Condition> },
+    All {
+        of: Vec<Condition>,
+    },
+    Any {
+        of: Vec<Condition>,
+    },
+    Not {
+        of: Box<Condition>,
+    },
     /// The field's value is one of `values` (an empty cell is never in the list).
-    In { field: String, values: Vec<Value> },
+    In {
+        field: String,
+        values: Vec<Value>,
+    },
     /// The field's cell is empty.
-    Empty { field: String },
+    Empty {
+        field: String,
+    },
     /// The ticket was opened inside (`inside: true`) or outside the calendar's opening hours.
-    Opened { calendar: String, inside: bool },
+    Opened {
+        calendar: String,
+        inside: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -6,7 +6,9 @@ use chrono::{NaiveDate, Weekday};
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::{self, Span, Spanned};
-use crate::time::spec::{CalendarSpec, DayRule, Move, OpeningSpec, WeeklySpec, BUILTIN_HOLIDAY_SETS};
+use crate::time::spec::{
+    CalendarSpec, DayRule, Move, OpeningSpec, WeeklySpec, BUILTIN_HOLIDAY_SETS,
+};
 
 pub fn weekday(s: &str) -> Option<Weekday> {
     Some(match s {
@@ -22,7 +24,9 @@ pub fn weekday(s: &str) -> Option<Weekday> {
 }
 
 pub fn month(s: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     MONTHS.iter().position(|m| *m == s).map(|i| i as u32 + 1)
 }
 
@@ -31,7 +35,10 @@ impl Checker<'_> {
     pub(super) fn days(&mut self, ranges: &[ast::DayRange]) -> Vec<Weekday> {
         let mut out = Vec::new();
         for r in ranges {
-            let (Some(from), to) = (weekday(&r.from.node), r.to.as_ref().and_then(|t| weekday(&t.node))) else {
+            let (Some(from), to) = (
+                weekday(&r.from.node),
+                r.to.as_ref().and_then(|t| weekday(&t.node)),
+            ) else {
                 continue;
             };
             let mut d = from;
@@ -52,11 +59,18 @@ impl Checker<'_> {
         let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
         let ok = (h < 24 && m < 60) || (allow_24 && h == 24 && m == 0);
         if !ok {
-            let help = if h == 24 { "`24:00` may only end an interval" } else { "times of day run from 00:00 to 24:00" };
+            let help = if h == 24 {
+                "`24:00` may only end an interval"
+            } else {
+                "times of day run from 00:00 to 24:00"
+            };
             self.report(
-                Diagnostic::new(Code::InvalidLiteral, format!("`{}` is not a time of day", t.node))
-                    .primary(t.span, "not a time of day")
-                    .help(help),
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    format!("`{}` is not a time of day", t.node),
+                )
+                .primary(t.span, "not a time of day")
+                .help(help),
             );
             return None;
         }
@@ -78,10 +92,18 @@ impl Checker<'_> {
     }
 
     /// Opening intervals for some weekdays, with checks for backwards and overlapping intervals.
-    pub(super) fn openings(&mut self, days: &[ast::DayRange], times: &[ast::TimeRange], out: &mut Vec<(OpeningSpec, Span)>) {
+    pub(super) fn openings(
+        &mut self,
+        days: &[ast::DayRange],
+        times: &[ast::TimeRange],
+        out: &mut Vec<(OpeningSpec, Span)>,
+    ) {
         let weekdays = self.days(days);
         for t in times {
-            let (Some(start), Some(end)) = (self.time_of_day(&t.start, false), self.time_of_day(&t.end, true)) else {
+            let (Some(start), Some(end)) = (
+                self.time_of_day(&t.start, false),
+                self.time_of_day(&t.end, true),
+            ) else {
                 continue;
             };
             if end <= start {
@@ -94,13 +116,19 @@ impl Checker<'_> {
             }
             for &day in &weekdays {
                 let new = OpeningSpec { day, start, end };
-                if let Some((_, other)) = out.iter().find(|(o, _)| o.day == day && o.start < end && start < o.end) {
+                if let Some((_, other)) = out
+                    .iter()
+                    .find(|(o, _)| o.day == day && o.start < end && start < o.end)
+                {
                     let other = *other;
                     self.report(
-                        Diagnostic::new(Code::OverlappingIntervals, format!("opening intervals overlap on {}", day_name(day)))
-                            .primary(t.span, "this interval")
-                            .secondary(other, "overlaps this one")
-                            .help("merge the two intervals into one"),
+                        Diagnostic::new(
+                            Code::OverlappingIntervals,
+                            format!("opening intervals overlap on {}", day_name(day)),
+                        )
+                        .primary(t.span, "this interval")
+                        .secondary(other, "overlaps this one")
+                        .help("merge the two intervals into one"),
                     );
                     continue;
                 }
@@ -113,45 +141,86 @@ impl Checker<'_> {
         Some(match rule {
             ast::DayRule::Set(name) => {
                 if !BUILTIN_HOLIDAY_SETS.contains(&name.node.as_str()) {
-                    let mut d = Diagnostic::new(Code::UnknownHolidaySet, format!("unknown holiday set `{}`", name.node))
-                        .primary(name.span, "not a built-in holiday set")
-                        .note(format!("the built-in sets are: {}", BUILTIN_HOLIDAY_SETS.join(", ")));
-                    if let Some(s) = BUILTIN_HOLIDAY_SETS.iter().find(|s| s.eq_ignore_ascii_case(&name.node)) {
+                    let mut d = Diagnostic::new(
+                        Code::UnknownHolidaySet,
+                        format!("unknown holiday set `{}`", name.node),
+                    )
+                    .primary(name.span, "not a built-in holiday set")
+                    .note(format!(
+                        "the built-in sets are: {}",
+                        BUILTIN_HOLIDAY_SETS.join(", ")
+                    ));
+                    if let Some(s) = BUILTIN_HOLIDAY_SETS
+                        .iter()
+                        .find(|s| s.eq_ignore_ascii_case(&name.node))
+                    {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
                     self.report(d);
                     return None;
                 }
-                DayRule::Builtin { set: name.node.clone() }
+                DayRule::Builtin {
+                    set: name.node.clone(),
+                }
             }
-            ast::DayRule::Date(d) => DayRule::Date { date: self.date(d)? },
+            ast::DayRule::Date(d) => DayRule::Date {
+                date: self.date(d)?,
+            },
             ast::DayRule::Easter { offset, .. } => {
                 if offset.node.abs() > 366 {
                     self.report(
-                        Diagnostic::new(Code::InvalidLiteral, "a day relative to Easter must lie within a year of it")
-                            .primary(offset.span, "too far from Easter"),
+                        Diagnostic::new(
+                            Code::InvalidLiteral,
+                            "a day relative to Easter must lie within a year of it",
+                        )
+                        .primary(offset.span, "too far from Easter"),
                     );
                     return None;
                 }
-                DayRule::Easter { offset: offset.node as i32 }
+                DayRule::Easter {
+                    offset: offset.node as i32,
+                }
             }
-            ast::DayRule::NthWeekday { ordinal, weekday: wd, month: m, .. } => {
+            ast::DayRule::NthWeekday {
+                ordinal,
+                weekday: wd,
+                month: m,
+                ..
+            } => {
                 let n = if ordinal.node == "last" {
                     Some(-1)
                 } else {
-                    ordinal.node.trim_end_matches(char::is_alphabetic).parse::<i32>().ok().filter(|n| (1..=5).contains(n))
+                    ordinal
+                        .node
+                        .trim_end_matches(char::is_alphabetic)
+                        .parse::<i32>()
+                        .ok()
+                        .filter(|n| (1..=5).contains(n))
                 };
                 let Some(n) = n else {
                     self.report(
-                        Diagnostic::new(Code::InvalidLiteral, format!("`{}` is not an ordinal a month can have", ordinal.node))
-                            .primary(ordinal.span, "a month has at most five of each weekday")
-                            .help("use `1st` to `5th`, or `last`"),
+                        Diagnostic::new(
+                            Code::InvalidLiteral,
+                            format!("`{}` is not an ordinal a month can have", ordinal.node),
+                        )
+                        .primary(ordinal.span, "a month has at most five of each weekday")
+                        .help("use `1st` to `5th`, or `last`"),
                     );
                     return None;
                 };
-                DayRule::NthWeekday { month: month(&m.node)?, weekday: weekday(&wd.node)?, n }
+                DayRule::NthWeekday {
+                    month: month(&m.node)?,
+                    weekday: weekday(&wd.node)?,
+                    n,
+                }
             }
-            ast::DayRule::Annual { month: m, day, moved, every_years, .. } => {
+            ast::DayRule::Annual {
+                month: m,
+                day,
+                moved,
+                every_years,
+                ..
+            } => {
                 let mo = month(&m.node)?;
                 self.day_of_month(mo, day)?;
                 let moved = match moved {
@@ -166,36 +235,57 @@ impl Checker<'_> {
                         let shift = (to - from).num_days();
                         if shift.abs() > 7 {
                             self.report(
-                                Diagnostic::new(Code::InvalidLiteral, "a moved holiday must stay within a week of its date")
-                                    .primary(mv.span, format!("moved by {} days", shift.abs())),
+                                Diagnostic::new(
+                                    Code::InvalidLiteral,
+                                    "a moved holiday must stay within a week of its date",
+                                )
+                                .primary(mv.span, format!("moved by {} days", shift.abs())),
                             );
                             return None;
                         }
-                        Some(Move { weekday: weekday(&mv.weekday.node)?, shift_days: shift as i32 })
+                        Some(Move {
+                            weekday: weekday(&mv.weekday.node)?,
+                            shift_days: shift as i32,
+                        })
                     }
                     None => None,
                 };
                 let every_years = match every_years {
                     Some(n) if n.node == 0 || n.node > 1000 => {
                         self.report(
-                            Diagnostic::new(Code::InvalidLiteral, "the number of years must be between 1 and 1000")
-                                .primary(n.span, "out of range"),
+                            Diagnostic::new(
+                                Code::InvalidLiteral,
+                                "the number of years must be between 1 and 1000",
+                            )
+                            .primary(n.span, "out of range"),
                         );
                         return None;
                     }
                     Some(n) => Some(n.node as u32),
                     None => None,
                 };
-                DayRule::Annual { month: mo, day: day.node as u32, every_years, moved }
+                DayRule::Annual {
+                    month: mo,
+                    day: day.node as u32,
+                    every_years,
+                    moved,
+                }
             }
         })
     }
 
     fn day_of_month(&mut self, month: u32, day: &Spanned<u64>) -> Option<()> {
-        let ok = u32::try_from(day.node).ok().and_then(|d| NaiveDate::from_ymd_opt(2024, month, d)).is_some();
+        let ok = u32::try_from(day.node)
+            .ok()
+            .and_then(|d| NaiveDate::from_ymd_opt(2024, month, d))
+            .is_some();
         if !ok {
             self.report(
-                Diagnostic::new(Code::InvalidLiteral, format!("month {month} has no day {}", day.node)).primary(day.span, "no such day"),
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    format!("month {month} has no day {}", day.node),
+                )
+                .primary(day.span, "no such day"),
             );
             return None;
         }
@@ -203,7 +293,11 @@ impl Checker<'_> {
     }
 
     /// A weekly calendar from its items; `tz` is the contract's zone, the default.
-    pub(super) fn weekly(&mut self, name: &ast::Ident, items: &[ast::CalendarItem]) -> Option<CalendarSpec> {
+    pub(super) fn weekly(
+        &mut self,
+        name: &ast::Ident,
+        items: &[ast::CalendarItem],
+    ) -> Option<CalendarSpec> {
         let mut timezone: Option<String> = None;
         let mut openings = Vec::new();
         let mut closed = Vec::new();
@@ -216,23 +310,39 @@ impl Checker<'_> {
                     }
                 }
                 ast::CalendarItem::Open(o) => self.openings(&o.days, &o.times, &mut openings),
-                ast::CalendarItem::Closed(rules, _) => closed.extend(rules.iter().filter_map(|r| self.day_rule(r))),
-                ast::CalendarItem::Reopened(dates, _) => reopened.extend(dates.iter().filter_map(|d| self.date(d))),
+                ast::CalendarItem::Closed(rules, _) => {
+                    closed.extend(rules.iter().filter_map(|r| self.day_rule(r)))
+                }
+                ast::CalendarItem::Reopened(dates, _) => {
+                    reopened.extend(dates.iter().filter_map(|d| self.date(d)))
+                }
             }
         }
-        if openings.is_empty() && !items.iter().any(|i| matches!(i, ast::CalendarItem::Open(_))) {
+        if openings.is_empty()
+            && !items
+                .iter()
+                .any(|i| matches!(i, ast::CalendarItem::Open(_)))
+        {
             self.report(
-                Diagnostic::new(Code::NeverOpen, format!("calendar `{}` is never open", name.node))
-                    .primary(name.span, "no opening hours")
-                    .help("add opening hours such as `open mon..fri 09:00-17:00`, or use `24x7`"),
+                Diagnostic::new(
+                    Code::NeverOpen,
+                    format!("calendar `{}` is never open", name.node),
+                )
+                .primary(name.span, "no opening hours")
+                .help("add opening hours such as `open mon..fri 09:00-17:00`, or use `24x7`"),
             );
         }
         let timezone = timezone.or_else(|| self.timezone.clone());
         let Some(timezone) = timezone else {
             self.report(
-                Diagnostic::new(Code::Missing, format!("calendar `{}` has no time zone", name.node))
-                    .primary(name.span, "in which time zone are these hours?")
-                    .help("add `timezone \"Europe/Amsterdam\"` to the calendar or to the contract header"),
+                Diagnostic::new(
+                    Code::Missing,
+                    format!("calendar `{}` has no time zone", name.node),
+                )
+                .primary(name.span, "in which time zone are these hours?")
+                .help(
+                    "add `timezone \"Europe/Amsterdam\"` to the calendar or to the contract header",
+                ),
             );
             return None;
         };
@@ -249,8 +359,11 @@ impl Checker<'_> {
             return true;
         }
         let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
-        let mut d = Diagnostic::new(Code::UnknownTimezone, format!("unknown time zone `{}`", tz.node))
-            .primary(tz.span, "not an IANA time zone name");
+        let mut d = Diagnostic::new(
+            Code::UnknownTimezone,
+            format!("unknown time zone `{}`", tz.node),
+        )
+        .primary(tz.span, "not an IANA time zone name");
         d = match crate::diagnostic::did_you_mean(&tz.node, names) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("use an IANA name such as `Europe/Amsterdam` or `UTC`"),

@@ -16,8 +16,11 @@ impl Checker<'_> {
             return Some(p.node);
         }
         self.report(
-            Diagnostic::new(Code::BadPercentage, format!("{}% is not a percentage between 0% and 100%", p.node))
-                .primary(p.span, "out of range"),
+            Diagnostic::new(
+                Code::BadPercentage,
+                format!("{}% is not a percentage between 0% and 100%", p.node),
+            )
+            .primary(p.span, "out of range"),
         );
         None
     }
@@ -47,9 +50,12 @@ impl Checker<'_> {
             None
         } else if self.priority.is_none() && self.priority_spans.is_empty() {
             self.report(
-                Diagnostic::new(Code::Missing, "targets name priorities, but the contract declares none")
-                    .primary(s.priorities[0].span, "a priority")
-                    .help("add a `priority from FIELD { ... }` block"),
+                Diagnostic::new(
+                    Code::Missing,
+                    "targets name priorities, but the contract declares none",
+                )
+                .primary(s.priorities[0].span, "a priority")
+                .help("add a `priority from FIELD { ... }` block"),
             );
             return None;
         } else {
@@ -79,7 +85,8 @@ impl Checker<'_> {
     pub(super) fn condition(&mut self, c: &ast::Condition) -> Option<Condition> {
         Some(match c {
             ast::Condition::Or(parts, _) | ast::Condition::And(parts, _) => {
-                let converted: Vec<Option<Condition>> = parts.iter().map(|p| self.condition(p)).collect();
+                let converted: Vec<Option<Condition>> =
+                    parts.iter().map(|p| self.condition(p)).collect();
                 let of = converted.into_iter().collect::<Option<Vec<_>>>()?;
                 if matches!(c, ast::Condition::Or(..)) {
                     Condition::Any { of }
@@ -87,11 +94,24 @@ impl Checker<'_> {
                     Condition::All { of }
                 }
             }
-            ast::Condition::Not(inner, _) => Condition::Not { of: Box::new(self.condition(inner)?) },
-            ast::Condition::In { field, values, .. } => Condition::In { field: field.node.clone(), values: self.values(field, values)? },
-            ast::Condition::Compare { field, negated, value, .. } => {
+            ast::Condition::Not(inner, _) => Condition::Not {
+                of: Box::new(self.condition(inner)?),
+            },
+            ast::Condition::In { field, values, .. } => Condition::In {
+                field: field.node.clone(),
+                values: self.values(field, values)?,
+            },
+            ast::Condition::Compare {
+                field,
+                negated,
+                value,
+                ..
+            } => {
                 let values = self.values(field, std::slice::from_ref(value))?;
-                let cond = Condition::In { field: field.node.clone(), values };
+                let cond = Condition::In {
+                    field: field.node.clone(),
+                    values,
+                };
                 if *negated {
                     Condition::Not { of: Box::new(cond) }
                 } else {
@@ -100,13 +120,24 @@ impl Checker<'_> {
             }
             ast::Condition::Empty { field, .. } => {
                 self.field(field)?;
-                Condition::Empty { field: field.node.clone() }
+                Condition::Empty {
+                    field: field.node.clone(),
+                }
             }
-            ast::Condition::Inside { field, inside, calendar, .. } => {
-                let ok = self.timestamp_field(field, "`inside` and `outside` test a timestamp; the field");
+            ast::Condition::Inside {
+                field,
+                inside,
+                calendar,
+                ..
+            } => {
+                let ok = self
+                    .timestamp_field(field, "`inside` and `outside` test a timestamp; the field");
                 let cal = self.calendar_ref(calendar)?;
                 ok.then_some(())?;
-                Condition::Opened { calendar: cal, inside: *inside }
+                Condition::Opened {
+                    calendar: cal,
+                    inside: *inside,
+                }
             }
         })
     }
@@ -131,12 +162,24 @@ impl Checker<'_> {
                 (FieldKind::Text | FieldKind::Status, _) => out.push(Value::Label(v.text())),
                 (kind, _) => {
                     ok = false;
-                    let what = if matches!(kind, FieldKind::Integer) { "a whole number" } else { "`is empty` or `inside CALENDAR`" };
+                    let what = if matches!(kind, FieldKind::Integer) {
+                        "a whole number"
+                    } else {
+                        "`is empty` or `inside CALENDAR`"
+                    };
                     self.report(
-                        Diagnostic::new(Code::TypeMismatch, format!("`{}` is {}; it cannot be compared with `{}`", field.node, kind_word(kind), v.text()))
-                            .primary(v.span(), "wrong kind of value")
-                            .secondary(f.span, "declared here")
-                            .help(format!("compare it with {what}")),
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!(
+                                "`{}` is {}; it cannot be compared with `{}`",
+                                field.node,
+                                kind_word(kind),
+                                v.text()
+                            ),
+                        )
+                        .primary(v.span(), "wrong kind of value")
+                        .secondary(f.span, "declared here")
+                        .help(format!("compare it with {what}")),
                     );
                 }
             }
@@ -151,51 +194,101 @@ impl Checker<'_> {
             for clause in &row.clauses {
                 let metric = self.metric_ref(&clause.metric);
                 let share = clause.share.as_ref().and_then(|s| self.percent(s));
-                let (Some(selector), Some(metric)) = (selector.clone(), metric) else { continue };
-                let Some((duration, calendar)) = self.target_spec(&clause.spec, &metric) else { continue };
+                let (Some(selector), Some(metric)) = (selector.clone(), metric) else {
+                    continue;
+                };
+                let Some((duration, calendar)) = self.target_spec(&clause.spec, &metric) else {
+                    continue;
+                };
                 if let (Some(share), Some(_)) = (share, &clause.share) {
-                    if matches!(duration, TargetDuration::Untimed { .. } | TargetDuration::NotApplicable) {
+                    if matches!(
+                        duration,
+                        TargetDuration::Untimed { .. } | TargetDuration::NotApplicable
+                    ) {
                         self.report(
-                            Diagnostic::new(Code::BadObjective, "an untimed target has no share to meet")
-                                .primary(clause.span, "untimed, yet with a share"),
+                            Diagnostic::new(
+                                Code::BadObjective,
+                                "an untimed target has no share to meet",
+                            )
+                            .primary(clause.span, "untimed, yet with a share"),
                         );
                     } else {
                         let label = if row.selector.all || row.selector.priorities.is_empty() {
                             "all".to_string()
                         } else {
-                            row.selector.priorities.iter().map(|p| p.node.as_str()).collect::<Vec<_>>().join(", ")
+                            row.selector
+                                .priorities
+                                .iter()
+                                .map(|p| p.node.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         };
                         let name = format!("{} {}", metric.name, label);
-                        self.add_objective(name, clause.span, &metric.name, selector.clone(), share, period);
+                        self.add_objective(
+                            name,
+                            clause.span,
+                            &metric.name,
+                            selector.clone(),
+                            share,
+                            period,
+                        );
                     }
                 }
-                self.targets.push(rules::Target { metric: metric.name.clone(), selector: selector.clone(), duration, calendar });
+                self.targets.push(rules::Target {
+                    metric: metric.name.clone(),
+                    selector: selector.clone(),
+                    duration,
+                    calendar,
+                });
                 self.target_spans.push((row.span, clause.span));
             }
         }
     }
 
-    fn add_objective(&mut self, name: String, span: Span, metric: &str, selector: Selector, required: f64, period: rules::Period) {
+    fn add_objective(
+        &mut self,
+        name: String,
+        span: Span,
+        metric: &str,
+        selector: Selector,
+        required: f64,
+        period: rules::Period,
+    ) {
         if let Some(prev) = self.objective_spans.get(&name) {
             let prev = *prev;
             self.report(
-                Diagnostic::new(Code::Duplicate, format!("objective `{name}` is defined twice"))
-                    .primary(span, "defined again here")
-                    .secondary(prev, "first defined here"),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!("objective `{name}` is defined twice"),
+                )
+                .primary(span, "defined again here")
+                .secondary(prev, "first defined here"),
             );
             return;
         }
         self.objective_spans.insert(name.clone(), span);
-        self.objectives.push(rules::Objective { name, metric: metric.to_string(), selector, required, period });
+        self.objectives.push(rules::Objective {
+            name,
+            metric: metric.to_string(),
+            selector,
+            required,
+            period,
+        });
     }
 
-    fn target_spec(&mut self, spec: &ast::TargetSpec, metric: &rules::Metric) -> Option<(TargetDuration, String)> {
+    fn target_spec(
+        &mut self,
+        spec: &ast::TargetSpec,
+        metric: &rules::Metric,
+    ) -> Option<(TargetDuration, String)> {
         let cal_of = |c: &mut Self, r: &Option<ast::CalendarRef>| match r {
             Some(r) => c.calendar_ref(r),
             None => Some(metric.calendar.clone()),
         };
         Some(match spec {
-            ast::TargetSpec::Within { duration, calendar, .. } => {
+            ast::TargetSpec::Within {
+                duration, calendar, ..
+            } => {
                 let cal = cal_of(self, calendar)?;
                 (self.duration(duration, &cal)?, cal)
             }
@@ -204,10 +297,18 @@ impl Checker<'_> {
                 self.working_calendar(&cal, *span)?;
                 (TargetDuration::NextWorkingDay, cal)
             }
-            ast::TargetSpec::Untimed { note, .. } => {
-                (TargetDuration::Untimed { note: note.as_ref().map(|n| n.node.clone()).unwrap_or_else(|| "untimed".into()) }, metric.calendar.clone())
+            ast::TargetSpec::Untimed { note, .. } => (
+                TargetDuration::Untimed {
+                    note: note
+                        .as_ref()
+                        .map(|n| n.node.clone())
+                        .unwrap_or_else(|| "untimed".into()),
+                },
+                metric.calendar.clone(),
+            ),
+            ast::TargetSpec::NotApplicable(_) => {
+                (TargetDuration::NotApplicable, metric.calendar.clone())
             }
-            ast::TargetSpec::NotApplicable(_) => (TargetDuration::NotApplicable, metric.calendar.clone()),
         })
     }
 
@@ -216,9 +317,12 @@ impl Checker<'_> {
         if let Some(CalendarSpec::Weekly(WeeklySpec { open, .. })) = self.calendars.get(cal) {
             if open.is_empty() {
                 self.report(
-                    Diagnostic::new(Code::BadDuration, format!("calendar `{cal}` has no working days"))
-                        .primary(span, "counts working days")
-                        .help("give the calendar opening hours"),
+                    Diagnostic::new(
+                        Code::BadDuration,
+                        format!("calendar `{cal}` has no working days"),
+                    )
+                    .primary(span, "counts working days")
+                    .help("give the calendar opening hours"),
                 );
                 return None;
             }
@@ -239,12 +343,20 @@ impl Checker<'_> {
             let secs = amount * per;
             if !(secs.is_finite() && secs.fract() == 0.0 && (0.0..=1e10).contains(&secs)) {
                 self.report(
-                    Diagnostic::new(Code::InvalidLiteral, format!("`{} {unit}` is not a whole number of seconds", d.amount.node))
-                        .primary(d.span, "use whole seconds"),
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        format!(
+                            "`{} {unit}` is not a whole number of seconds",
+                            d.amount.node
+                        ),
+                    )
+                    .primary(d.span, "use whole seconds"),
                 );
                 return None;
             }
-            return Some(TargetDuration::Seconds { seconds: secs as i64 });
+            return Some(TargetDuration::Seconds {
+                seconds: secs as i64,
+            });
         }
         if !whole {
             self.report(
@@ -269,7 +381,11 @@ impl Checker<'_> {
                     );
                     return None;
                 }
-                let span = if unit.starts_with("month") { rules::CalendarSpan::Months(n) } else { rules::CalendarSpan::Days(n) };
+                let span = if unit.starts_with("month") {
+                    rules::CalendarSpan::Months(n)
+                } else {
+                    rules::CalendarSpan::Days(n)
+                };
                 Some(TargetDuration::Calendar { span })
             }
         }
@@ -280,16 +396,28 @@ impl Checker<'_> {
         let selector = self.selector(&o.selector);
         let required = self.percent(&o.required);
         let period = self.period(o.period.as_ref());
-        let (Some(metric), Some(selector), Some(required)) = (metric, selector, required) else { return };
+        let (Some(metric), Some(selector), Some(required)) = (metric, selector, required) else {
+            return;
+        };
         if !self.targets.iter().any(|t| t.metric == metric.name) {
             self.report(
-                Diagnostic::new(Code::BadObjective, format!("metric `{}` has no targets to meet", metric.name))
-                    .primary(o.metric.span, "no target names this metric")
-                    .help("add target rows for it in a `targets` block"),
+                Diagnostic::new(
+                    Code::BadObjective,
+                    format!("metric `{}` has no targets to meet", metric.name),
+                )
+                .primary(o.metric.span, "no target names this metric")
+                .help("add target rows for it in a `targets` block"),
             );
             return;
         }
-        self.add_objective(o.name.node.clone(), o.name.span, &metric.name, selector, required, period);
+        self.add_objective(
+            o.name.node.clone(),
+            o.name.span,
+            &metric.name,
+            selector,
+            required,
+            period,
+        );
     }
 
     pub(super) fn exclusion(&mut self, e: &ast::Exclusion) {
@@ -299,7 +427,9 @@ impl Checker<'_> {
                 metrics.push(m.name);
             }
         }
-        let Some(when) = self.condition(&e.when) else { return };
+        let Some(when) = self.condition(&e.when) else {
+            return;
+        };
         if never_holds(&when) {
             self.report(
                 Diagnostic::new(Code::NeverApplies, "this exclusion can never apply")
@@ -310,23 +440,44 @@ impl Checker<'_> {
         self.exclusions.push(rules::Exclusion {
             when,
             reason: e.reason.node.clone(),
-            metrics: if e.metrics.is_empty() { None } else { Some(metrics) },
+            metrics: if e.metrics.is_empty() {
+                None
+            } else {
+                Some(metrics)
+            },
         });
     }
 
     pub(super) fn escalation(&mut self, e: &ast::Escalation) {
-        let mut out = rules::Escalation { available: None, contacts: Vec::new(), levels: Vec::new(), carries: Vec::new(), owner: None };
+        let mut out = rules::Escalation {
+            available: None,
+            contacts: Vec::new(),
+            levels: Vec::new(),
+            carries: Vec::new(),
+            owner: None,
+        };
         for item in &e.items {
             match item {
                 ast::EscalationItem::Available(r, _) => out.available = self.calendar_ref(r),
-                ast::EscalationItem::Contact { channel, address, .. } => {
-                    out.contacts.push(rules::Contact { channel: channel.node.clone(), address: address.node.clone() })
-                }
-                ast::EscalationItem::Level { level, role, triggers, span } => {
+                ast::EscalationItem::Contact {
+                    channel, address, ..
+                } => out.contacts.push(rules::Contact {
+                    channel: channel.node.clone(),
+                    address: address.node.clone(),
+                }),
+                ast::EscalationItem::Level {
+                    level,
+                    role,
+                    triggers,
+                    span,
+                } => {
                     if out.levels.iter().any(|l| u64::from(l.level) == level.node) {
                         self.report(
-                            Diagnostic::new(Code::Duplicate, format!("escalation level {} is defined twice", level.node))
-                                .primary(*span, "defined again here"),
+                            Diagnostic::new(
+                                Code::Duplicate,
+                                format!("escalation level {} is defined twice", level.node),
+                            )
+                            .primary(*span, "defined again here"),
                         );
                         continue;
                     }
@@ -338,10 +489,15 @@ impl Checker<'_> {
                                     ts.push(rules::Trigger::Breached { metric: m.name });
                                 }
                             }
-                            ast::Trigger::Used { percent, metric, .. } => {
+                            ast::Trigger::Used {
+                                percent, metric, ..
+                            } => {
                                 let p = self.percent(percent);
                                 if let (Some(m), Some(p)) = (self.metric_ref(metric), p) {
-                                    ts.push(rules::Trigger::Used { metric: m.name, percent: p });
+                                    ts.push(rules::Trigger::Used {
+                                        metric: m.name,
+                                        percent: p,
+                                    });
                                 }
                             }
                             ast::Trigger::When(c) => {
@@ -351,8 +507,14 @@ impl Checker<'_> {
                             }
                         }
                     }
-                    let Ok(n) = u32::try_from(level.node) else { continue };
-                    out.levels.push(rules::EscalationLevel { level: n, role: role.node.clone(), triggers: ts });
+                    let Ok(n) = u32::try_from(level.node) else {
+                        continue;
+                    };
+                    out.levels.push(rules::EscalationLevel {
+                        level: n,
+                        role: role.node.clone(),
+                        triggers: ts,
+                    });
                 }
                 ast::EscalationItem::Carries(fields, _) => {
                     for f in fields {
@@ -369,12 +531,19 @@ impl Checker<'_> {
     }
 
     pub(super) fn availability(&mut self, a: &ast::Availability) {
-        if let Some(prev) = self.availability.iter().position(|x| x.service == a.service.node) {
+        if let Some(prev) = self
+            .availability
+            .iter()
+            .position(|x| x.service == a.service.node)
+        {
             let _ = prev;
             self.report(
-                Diagnostic::new(Code::Duplicate, format!("availability of `{}` is given twice", a.service.node))
-                    .primary(a.service.span, "given again here")
-                    .help("put all windows of one service in one block"),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!("availability of `{}` is given twice", a.service.node),
+                )
+                .primary(a.service.span, "given again here")
+                .help("put all windows of one service in one block"),
             );
             return;
         }
@@ -387,22 +556,39 @@ impl Checker<'_> {
         };
         for item in &a.items {
             match item {
-                ast::AvailabilityItem::Window { required, outside, calendar, .. } => {
+                ast::AvailabilityItem::Window {
+                    required,
+                    outside,
+                    calendar,
+                    ..
+                } => {
                     let p = self.percent(required);
-                    let Some(cal) = self.calendar_ref(calendar) else { continue };
+                    let Some(cal) = self.calendar_ref(calendar) else {
+                        continue;
+                    };
                     let Some(p) = p else { continue };
                     let (name, cal_name) = if *outside {
                         let name = format!("outside {cal}");
                         if let Some(inner) = self.calendars.get(&cal).cloned() {
-                            self.calendars.entry(name.clone()).or_insert(CalendarSpec::Complement { of: Box::new(inner) });
+                            self.calendars.entry(name.clone()).or_insert(
+                                CalendarSpec::Complement {
+                                    of: Box::new(inner),
+                                },
+                            );
                         }
                         (name.clone(), name)
                     } else {
                         (cal.clone(), cal)
                     };
-                    out.windows.push(rules::AvailabilityWindow { name, calendar: cal_name, required: p });
+                    out.windows.push(rules::AvailabilityWindow {
+                        name,
+                        calendar: cal_name,
+                        required: p,
+                    });
                 }
-                ast::AvailabilityItem::MaxInterruptions(n, _) => out.max_interruptions = u32::try_from(n.node).ok(),
+                ast::AvailabilityItem::MaxInterruptions(n, _) => {
+                    out.max_interruptions = u32::try_from(n.node).ok()
+                }
                 ast::AvailabilityItem::Measured(d, _) => {
                     let secs = match d.unit.node.as_str() {
                         "minute" | "minutes" => Some(d.amount.node * 60.0),
@@ -421,9 +607,15 @@ impl Checker<'_> {
         }
         if out.windows.is_empty() {
             self.report(
-                Diagnostic::new(Code::Missing, format!("availability of `{}` names no service window", a.service.node))
-                    .primary(a.service.span, "no window")
-                    .help("add e.g. `99.5% in 24x7`"),
+                Diagnostic::new(
+                    Code::Missing,
+                    format!(
+                        "availability of `{}` names no service window",
+                        a.service.node
+                    ),
+                )
+                .primary(a.service.span, "no window")
+                .help("add e.g. `99.5% in 24x7`"),
             );
         }
         self.availability.push(out);
@@ -431,7 +623,10 @@ impl Checker<'_> {
 
     pub(super) fn changes(&mut self, c: &ast::Changes) {
         if self.changes.is_some() {
-            self.report(Diagnostic::new(Code::Duplicate, "change windows are given twice").primary(c.span, "second block"));
+            self.report(
+                Diagnostic::new(Code::Duplicate, "change windows are given twice")
+                    .primary(c.span, "second block"),
+            );
             return;
         }
         let mut allowed = None;
@@ -439,9 +634,14 @@ impl Checker<'_> {
         let mut lead_times = Vec::new();
         for item in &c.items {
             match item {
-                ast::ChangeItem::GoLive { days, times, span } | ast::ChangeItem::Exception { days, times, span } => {
+                ast::ChangeItem::GoLive { days, times, span }
+                | ast::ChangeItem::Exception { days, times, span } => {
                     let is_exception = matches!(item, ast::ChangeItem::Exception { .. });
-                    let name = if is_exception { "changes by exception" } else { "changes" };
+                    let name = if is_exception {
+                        "changes by exception"
+                    } else {
+                        "changes"
+                    };
                     let mut openings = Vec::new();
                     if times.is_empty() {
                         let whole_day = ast::TimeRange {
@@ -466,17 +666,32 @@ impl Checker<'_> {
                         allowed = Some(name.to_string());
                     }
                 }
-                ast::ChangeItem::LeadTime { min_hours, max_hours, weeks, .. } => {
+                ast::ChangeItem::LeadTime {
+                    min_hours,
+                    max_hours,
+                    weeks,
+                    ..
+                } => {
                     let mut ws = Vec::new();
                     for w in weeks {
                         if w.max.node < w.min.node {
                             self.report(
-                                Diagnostic::new(Code::InvalidLiteral, "a range of weeks must not run backwards")
-                                    .primary(w.span, format!("{} is less than {}", w.max.node, w.min.node)),
+                                Diagnostic::new(
+                                    Code::InvalidLiteral,
+                                    "a range of weeks must not run backwards",
+                                )
+                                .primary(
+                                    w.span,
+                                    format!("{} is less than {}", w.max.node, w.min.node),
+                                ),
                             );
                             continue;
                         }
-                        ws.push(rules::LeadWeeks { load: w.load.node.clone(), min_weeks: w.min.node as u32, max_weeks: w.max.node as u32 });
+                        ws.push(rules::LeadWeeks {
+                            load: w.load.node.clone(),
+                            min_weeks: w.min.node as u32,
+                            max_weeks: w.max.node as u32,
+                        });
                     }
                     lead_times.push(rules::LeadTime {
                         min_hours: min_hours.node as u32,
@@ -487,11 +702,20 @@ impl Checker<'_> {
             }
         }
         match allowed {
-            Some(allowed) => self.changes = Some(rules::Changes { allowed, by_exception: exception, lead_times }),
+            Some(allowed) => {
+                self.changes = Some(rules::Changes {
+                    allowed,
+                    by_exception: exception,
+                    lead_times,
+                })
+            }
             None => self.report(
-                Diagnostic::new(Code::Missing, "change windows need the days on which changes go live")
-                    .primary(c.span, "no `go live` line")
-                    .help("add e.g. `go live mon..thu`"),
+                Diagnostic::new(
+                    Code::Missing,
+                    "change windows need the days on which changes go live",
+                )
+                .primary(c.span, "no `go live` line")
+                .help("add e.g. `go live mon..thu`"),
             ),
         }
     }
@@ -530,9 +754,12 @@ impl Checker<'_> {
             for (name, span) in &self.priority_spans {
                 if !targeted.contains(name.as_str()) {
                     warn.push(
-                        Diagnostic::new(Code::PriorityWithoutTarget, format!("priority `{name}` has no target"))
-                            .primary(*span, "no target row names it")
-                            .help("add a target row for it, or a comment saying why it has none"),
+                        Diagnostic::new(
+                            Code::PriorityWithoutTarget,
+                            format!("priority `{name}` has no target"),
+                        )
+                        .primary(*span, "no target row names it")
+                        .help("add a target row for it, or a comment saying why it has none"),
                     );
                 }
             }
@@ -540,12 +767,29 @@ impl Checker<'_> {
         // A later clock with the same start and a shorter target for the same tickets.
         for (i, a) in self.targets.iter().enumerate() {
             for (j, b) in self.targets.iter().enumerate().skip(i + 1) {
-                let (Some(ma), Some(mb)) = (self.metrics.iter().position(|m| m.name == a.metric), self.metrics.iter().position(|m| m.name == b.metric)) else { continue };
-                if ma == mb || self.metrics[ma].start != self.metrics[mb].start || a.selector != b.selector || a.calendar != b.calendar {
+                let (Some(ma), Some(mb)) = (
+                    self.metrics.iter().position(|m| m.name == a.metric),
+                    self.metrics.iter().position(|m| m.name == b.metric),
+                ) else {
+                    continue;
+                };
+                if ma == mb
+                    || self.metrics[ma].start != self.metrics[mb].start
+                    || a.selector != b.selector
+                    || a.calendar != b.calendar
+                {
                     continue;
                 }
-                let (early, late, late_span) = if ma < mb { (a, b, self.target_spans[j].1) } else { (b, a, self.target_spans[i].1) };
-                if let (TargetDuration::Seconds { seconds: e }, TargetDuration::Seconds { seconds: l }) = (&early.duration, &late.duration) {
+                let (early, late, late_span) = if ma < mb {
+                    (a, b, self.target_spans[j].1)
+                } else {
+                    (b, a, self.target_spans[i].1)
+                };
+                if let (
+                    TargetDuration::Seconds { seconds: e },
+                    TargetDuration::Seconds { seconds: l },
+                ) = (&early.duration, &late.duration)
+                {
                     if l < e {
                         warn.push(
                             Diagnostic::new(Code::ShorterLaterTarget, format!("the `{}` target is shorter than the `{}` target for the same tickets", late.metric, early.metric))
@@ -557,10 +801,17 @@ impl Checker<'_> {
             }
         }
         // Calendars and metrics nothing refers to.
-        let unused_cals: Vec<(String, Span)> =
-            self.calendar_spans.iter().filter(|(n, _)| !self.used.contains(*n)).map(|(n, s)| (n.clone(), *s)).collect();
+        let unused_cals: Vec<(String, Span)> = self
+            .calendar_spans
+            .iter()
+            .filter(|(n, _)| !self.used.contains(*n))
+            .map(|(n, s)| (n.clone(), *s))
+            .collect();
         for (name, span) in unused_cals {
-            warn.push(Diagnostic::new(Code::Unused, format!("calendar `{name}` is never used")).primary(span, "defined here"));
+            warn.push(
+                Diagnostic::new(Code::Unused, format!("calendar `{name}` is never used"))
+                    .primary(span, "defined here"),
+            );
         }
         let unused_metrics: Vec<(String, Span)> = self
             .metric_spans
@@ -571,8 +822,11 @@ impl Checker<'_> {
             .collect();
         for (name, span) in unused_metrics {
             warn.push(
-                Diagnostic::new(Code::Unused, format!("`{name}` is defined but no target, objective or metric uses it"))
-                    .primary(span, "defined here"),
+                Diagnostic::new(
+                    Code::Unused,
+                    format!("`{name}` is defined but no target, objective or metric uses it"),
+                )
+                .primary(span, "defined here"),
             );
         }
         for d in warn {
@@ -620,12 +874,44 @@ fn conjuncts(c: Option<&Condition>) -> Vec<&Condition> {
 /// `x` and `y` cannot both hold.
 fn excludes(x: &Condition, y: &Condition) -> bool {
     match (x, y) {
-        (Condition::In { field: f, values: a }, Condition::In { field: g, values: b }) => f == g && !a.iter().any(|v| b.contains(v)),
-        (Condition::Opened { calendar: c, inside: i }, Condition::Opened { calendar: d, inside: j }) => c == d && i != j,
-        (Condition::In { field: f, values: a }, Condition::Not { of }) | (Condition::Not { of }, Condition::In { field: f, values: a }) => {
+        (
+            Condition::In {
+                field: f,
+                values: a,
+            },
+            Condition::In {
+                field: g,
+                values: b,
+            },
+        ) => f == g && !a.iter().any(|v| b.contains(v)),
+        (
+            Condition::Opened {
+                calendar: c,
+                inside: i,
+            },
+            Condition::Opened {
+                calendar: d,
+                inside: j,
+            },
+        ) => c == d && i != j,
+        (
+            Condition::In {
+                field: f,
+                values: a,
+            },
+            Condition::Not { of },
+        )
+        | (
+            Condition::Not { of },
+            Condition::In {
+                field: f,
+                values: a,
+            },
+        ) => {
             matches!(of.as_ref(), Condition::In { field: g, values: b } if f == g && a.iter().all(|v| b.contains(v)))
         }
-        (Condition::Empty { field: f }, Condition::In { field: g, .. }) | (Condition::In { field: g, .. }, Condition::Empty { field: f }) => f == g,
+        (Condition::Empty { field: f }, Condition::In { field: g, .. })
+        | (Condition::In { field: g, .. }, Condition::Empty { field: f }) => f == g,
         _ => false,
     }
 }
@@ -636,7 +922,11 @@ fn never_holds(c: &Condition) -> bool {
         Condition::In { values, .. } => values.is_empty(),
         Condition::Any { of } => of.iter().all(never_holds),
         Condition::All { of } => {
-            of.iter().any(never_holds) || of.iter().enumerate().any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y)))
+            of.iter().any(never_holds)
+                || of
+                    .iter()
+                    .enumerate()
+                    .any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y)))
         }
         _ => false,
     }

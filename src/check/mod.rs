@@ -42,7 +42,10 @@ pub fn check(file: &ast::File) -> Checked {
     c.run(file);
     let mut diagnostics = std::mem::take(&mut c.diags);
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
-    Checked { rules: c.finish(), diagnostics }
+    Checked {
+        rules: c.finish(),
+        diagnostics,
+    }
 }
 
 /// A field as the checker knows it.
@@ -111,7 +114,17 @@ impl<'a> Checker<'a> {
     fn run(&mut self, file: &ast::File) {
         use ast::Item;
         // Declarations first, so that uses may come before definitions in the file.
-        let contracts: Vec<_> = file.items.iter().filter_map(|i| if let Item::Contract(c) = i { Some(c) } else { None }).collect();
+        let contracts: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Contract(c) = i {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
+            .collect();
         self.header(&contracts);
         for item in &file.items {
             if let Item::Fields(f) = item {
@@ -119,21 +132,75 @@ impl<'a> Checker<'a> {
             }
         }
         if !self.fields.contains_key("id") {
-            self.fields.insert("id".into(), FieldInfo { span: Span::default(), kind: FieldKind::Text });
-            self.field_order.insert(0, rules::Field { name: "id".into(), column: "id".into(), kind: FieldKind::Text, optional: false });
+            self.fields.insert(
+                "id".into(),
+                FieldInfo {
+                    span: Span::default(),
+                    kind: FieldKind::Text,
+                },
+            );
+            self.field_order.insert(
+                0,
+                rules::Field {
+                    name: "id".into(),
+                    column: "id".into(),
+                    kind: FieldKind::Text,
+                    optional: false,
+                },
+            );
         }
-        let calendars: Vec<_> = file.items.iter().filter_map(|i| if let Item::Calendar(c) = i { Some(c) } else { None }).collect();
+        let calendars: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Calendar(c) = i {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
+            .collect();
         self.calendars(&calendars);
-        let priorities: Vec<_> = file.items.iter().filter_map(|i| if let Item::Priority(p) = i { Some(p) } else { None }).collect();
+        let priorities: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Priority(p) = i {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
         self.priorities(&priorities);
-        let closures: Vec<_> = file.items.iter().filter_map(|i| if let Item::Closure(c) = i { Some(c) } else { None }).collect();
+        let closures: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Closure(c) = i {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
+            .collect();
         for c in &closures {
             self.declare(Kind::Metric, &c.name, "closure");
         }
         for c in closures {
             self.closure(c);
         }
-        let metrics: Vec<_> = file.items.iter().filter_map(|i| if let Item::Metric(m) = i { Some(m) } else { None }).collect();
+        let metrics: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Metric(m) = i {
+                    Some(m)
+                } else {
+                    None
+                }
+            })
+            .collect();
         for m in &metrics {
             self.declare(Kind::Metric, &m.name, "metric");
         }
@@ -152,9 +219,12 @@ impl<'a> Checker<'a> {
                     escalations += 1;
                     if escalations > 1 {
                         self.report(
-                            Diagnostic::new(Code::Duplicate, "a contract has one escalation ladder")
-                                .primary(e.span, "second escalation block")
-                                .help("put all levels in one `escalation { ... }` block"),
+                            Diagnostic::new(
+                                Code::Duplicate,
+                                "a contract has one escalation ladder",
+                            )
+                            .primary(e.span, "second escalation block")
+                            .help("put all levels in one `escalation { ... }` block"),
                         );
                     } else {
                         self.escalation(e);
@@ -221,9 +291,10 @@ impl<'a> Checker<'a> {
                         None => Some(0),
                     }
                 }
-                ast::HeaderItem::Link { name, url, .. } => {
-                    self.info.links.push(rules::Link { name: name.node.clone(), url: url.node.clone() })
-                }
+                ast::HeaderItem::Link { name, url, .. } => self.info.links.push(rules::Link {
+                    name: name.node.clone(),
+                    url: url.node.clone(),
+                }),
             }
         }
         // `renews automatically`: each renewal is as long as the term.
@@ -233,13 +304,24 @@ impl<'a> Checker<'a> {
     }
 
     fn months(&mut self, m: &ast::Months) -> Option<u32> {
-        let factor = if m.unit.node.starts_with("year") { 12 } else { 1 };
-        match u32::try_from(m.count.node).ok().and_then(|n| n.checked_mul(factor)).filter(|n| *n > 0 && *n <= 1200) {
+        let factor = if m.unit.node.starts_with("year") {
+            12
+        } else {
+            1
+        };
+        match u32::try_from(m.count.node)
+            .ok()
+            .and_then(|n| n.checked_mul(factor))
+            .filter(|n| *n > 0 && *n <= 1200)
+        {
             Some(n) => Some(n),
             None => {
                 self.report(
-                    Diagnostic::new(Code::InvalidLiteral, "a term or notice must be between 1 month and 100 years")
-                        .primary(m.span, "out of range"),
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        "a term or notice must be between 1 month and 100 years",
+                    )
+                    .primary(m.span, "out of range"),
                 );
                 None
             }
@@ -250,16 +332,27 @@ impl<'a> Checker<'a> {
     fn declare(&mut self, kind: Kind, name: &ast::Ident, what: &str) -> bool {
         let prev = match kind {
             Kind::Calendar => self.calendar_spans.get(&name.node).copied(),
-            Kind::Metric => self.metric_spans.get(&name.node).or(self.closure_spans.get(&name.node)).copied(),
+            Kind::Metric => self
+                .metric_spans
+                .get(&name.node)
+                .or(self.closure_spans.get(&name.node))
+                .copied(),
             Kind::Field => self.fields.get(&name.node).map(|f| f.span),
-            Kind::Priority => self.priority_spans.iter().find(|(n, _)| *n == name.node).map(|(_, s)| *s),
+            Kind::Priority => self
+                .priority_spans
+                .iter()
+                .find(|(n, _)| *n == name.node)
+                .map(|(_, s)| *s),
         };
         if let Some(prev) = prev {
             self.report(
-                Diagnostic::new(Code::Duplicate, format!("{what} `{}` is defined twice", name.node))
-                    .primary(name.span, "defined again here")
-                    .secondary(prev, "first defined here")
-                    .help("rename or remove one of them"),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!("{what} `{}` is defined twice", name.node),
+                )
+                .primary(name.span, "defined again here")
+                .secondary(prev, "first defined here")
+                .help("rename or remove one of them"),
             );
             return false;
         }
@@ -282,13 +375,21 @@ impl<'a> Checker<'a> {
     /// Report an unknown name, suggesting the closest known one.
     pub(super) fn unknown(&mut self, kind: Kind, name: &ast::Ident) {
         let candidates: Vec<String> = match kind {
-            Kind::Calendar => self.calendar_spans.keys().cloned().chain([ALWAYS.to_string()]).collect(),
+            Kind::Calendar => self
+                .calendar_spans
+                .keys()
+                .cloned()
+                .chain([ALWAYS.to_string()])
+                .collect(),
             Kind::Field => self.fields.keys().cloned().collect(),
             Kind::Metric => self.metric_spans.keys().cloned().collect(),
             Kind::Priority => self.priority_spans.iter().map(|(n, _)| n.clone()).collect(),
         };
-        let mut d = Diagnostic::new(Code::UnknownName, format!("unknown {} `{}`", kind.word(), name.node))
-            .primary(name.span, format!("no {} of this name", kind.word()));
+        let mut d = Diagnostic::new(
+            Code::UnknownName,
+            format!("unknown {} `{}`", kind.word(), name.node),
+        )
+        .primary(name.span, format!("no {} of this name", kind.word()));
         if let Some(s) = did_you_mean(&name.node, candidates.iter().map(String::as_str)) {
             d = d.help(format!("did you mean `{s}`?"));
         } else if candidates.is_empty() {
@@ -306,9 +407,12 @@ impl<'a> Checker<'a> {
             if let Some(prev) = self.fields.get(&f.name.node) {
                 let prev = prev.span;
                 self.report(
-                    Diagnostic::new(Code::Duplicate, format!("field `{}` is declared twice", f.name.node))
-                        .primary(f.name.span, "declared again here")
-                        .secondary(prev, "first declared here"),
+                    Diagnostic::new(
+                        Code::Duplicate,
+                        format!("field `{}` is declared twice", f.name.node),
+                    )
+                    .primary(f.name.span, "declared again here")
+                    .secondary(prev, "first declared here"),
                 );
                 continue;
             }
@@ -324,9 +428,12 @@ impl<'a> Checker<'a> {
                         let text = v.text();
                         if let Some(i) = labels.iter().position(|l| *l == text) {
                             self.report(
-                                Diagnostic::new(Code::Duplicate, format!("label `{text}` is listed twice"))
-                                    .primary(v.span(), "listed again here")
-                                    .secondary(spans[i], "first listed here"),
+                                Diagnostic::new(
+                                    Code::Duplicate,
+                                    format!("label `{text}` is listed twice"),
+                                )
+                                .primary(v.span(), "listed again here")
+                                .secondary(spans[i], "first listed here"),
                             );
                             continue;
                         }
@@ -343,9 +450,24 @@ impl<'a> Checker<'a> {
                     FieldKind::Label { labels }
                 }
             };
-            let column = f.column.as_ref().map(|c| c.node.clone()).unwrap_or_else(|| f.name.node.clone());
-            self.fields.insert(f.name.node.clone(), FieldInfo { span: f.name.span, kind: kind.clone() });
-            self.field_order.push(rules::Field { name: f.name.node.clone(), column, kind, optional: f.optional.is_some() });
+            let column = f
+                .column
+                .as_ref()
+                .map(|c| c.node.clone())
+                .unwrap_or_else(|| f.name.node.clone());
+            self.fields.insert(
+                f.name.node.clone(),
+                FieldInfo {
+                    span: f.name.span,
+                    kind: kind.clone(),
+                },
+            );
+            self.field_order.push(rules::Field {
+                name: f.name.node.clone(),
+                column,
+                kind,
+                optional: f.optional.is_some(),
+            });
         }
     }
 
@@ -368,10 +490,17 @@ impl<'a> Checker<'a> {
             }
         }
         let tz = self.timezone.clone().unwrap_or_else(|| "UTC".into());
-        self.calendars.insert(ALWAYS.into(), CalendarSpec::Always { timezone: tz });
+        self.calendars
+            .insert(ALWAYS.into(), CalendarSpec::Always { timezone: tz });
         let complements: Vec<_> = declared
             .iter()
-            .filter_map(|c| if let ast::CalendarBody::Complement(r) = &c.body { Some((*c, r)) } else { None })
+            .filter_map(|c| {
+                if let ast::CalendarBody::Complement(r) = &c.body {
+                    Some((*c, r))
+                } else {
+                    None
+                }
+            })
             .collect();
         // Resolve complements in rounds; what is left after no progress is a cycle.
         let mut pending = complements;
@@ -379,7 +508,9 @@ impl<'a> Checker<'a> {
             let before = pending.len();
             pending.retain(|(c, r)| match self.calendars.get(&r.name.node) {
                 Some(inner) => {
-                    let spec = CalendarSpec::Complement { of: Box::new(inner.clone()) };
+                    let spec = CalendarSpec::Complement {
+                        of: Box::new(inner.clone()),
+                    };
                     self.calendars.insert(c.name.node.clone(), spec);
                     self.used.insert(r.name.node.clone());
                     false
@@ -392,12 +523,20 @@ impl<'a> Checker<'a> {
         }
         for (c, r) in pending {
             if self.calendar_spans.contains_key(&r.name.node) {
-                if self.calendars.contains_key(&r.name.node) || !self.is_complement_cycle(cals, &c.name.node) {
+                if self.calendars.contains_key(&r.name.node)
+                    || !self.is_complement_cycle(cals, &c.name.node)
+                {
                     continue; // the inner calendar had errors of its own
                 }
                 self.report(
-                    Diagnostic::new(Code::MetricCycle, format!("calendar `{}` is defined in terms of itself", c.name.node))
-                        .primary(r.name.span, "this refers back to the calendar being defined"),
+                    Diagnostic::new(
+                        Code::MetricCycle,
+                        format!("calendar `{}` is defined in terms of itself", c.name.node),
+                    )
+                    .primary(
+                        r.name.span,
+                        "this refers back to the calendar being defined",
+                    ),
                 );
             } else {
                 self.unknown(Kind::Calendar, &r.name);
@@ -407,10 +546,12 @@ impl<'a> Checker<'a> {
 
     fn is_complement_cycle(&self, cals: &[&ast::Calendar], start: &str) -> bool {
         let next = |n: &str| {
-            cals.iter().find(|c| c.name.node == n).and_then(|c| match &c.body {
-                ast::CalendarBody::Complement(r) => Some(r.name.node.clone()),
-                _ => None,
-            })
+            cals.iter()
+                .find(|c| c.name.node == n)
+                .and_then(|c| match &c.body {
+                    ast::CalendarBody::Complement(r) => Some(r.name.node.clone()),
+                    _ => None,
+                })
         };
         let mut cur = start.to_string();
         for _ in 0..=cals.len() {
@@ -448,12 +589,21 @@ impl<'a> Checker<'a> {
 
     /// A field that must be a timestamp.
     pub(super) fn timestamp_field(&mut self, name: &ast::Ident, role: &str) -> bool {
-        let Some(f) = self.field(name) else { return false };
+        let Some(f) = self.field(name) else {
+            return false;
+        };
         if f.kind != FieldKind::Timestamp {
             self.report(
-                Diagnostic::new(Code::TypeMismatch, format!("{role} must be a timestamp, but `{}` is {}", name.node, kind_word(&f.kind)))
-                    .primary(name.span, "not a timestamp")
-                    .secondary(f.span, "declared here"),
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!(
+                        "{role} must be a timestamp, but `{}` is {}",
+                        name.node,
+                        kind_word(&f.kind)
+                    ),
+                )
+                .primary(name.span, "not a timestamp")
+                .secondary(f.span, "declared here"),
             );
             return false;
         }
@@ -472,7 +622,10 @@ impl<'a> Checker<'a> {
         let mut levels = Vec::new();
         for l in &p.levels {
             if self.declare(Kind::Priority, &l.name, "priority") {
-                levels.push(rules::PriorityLevel { name: l.name.node.clone(), description: l.description.node.clone() });
+                levels.push(rules::PriorityLevel {
+                    name: l.name.node.clone(),
+                    description: l.description.node.clone(),
+                });
             }
         }
         let label_field = |c: &mut Checker, name: &ast::Ident| -> Option<Vec<String>> {
@@ -481,10 +634,17 @@ impl<'a> Checker<'a> {
                 FieldKind::Label { labels } => Some(labels),
                 other => {
                     c.report(
-                        Diagnostic::new(Code::TypeMismatch, format!("a priority is read from a label field, but `{}` is {}", name.node, kind_word(&other)))
-                            .primary(name.span, "not a label field")
-                            .secondary(f.span, "declared here")
-                            .help("declare it as `label [..]`"),
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!(
+                                "a priority is read from a label field, but `{}` is {}",
+                                name.node,
+                                kind_word(&other)
+                            ),
+                        )
+                        .primary(name.span, "not a label field")
+                        .secondary(f.span, "declared here")
+                        .help("declare it as `label [..]`"),
                     );
                     None
                 }
@@ -498,27 +658,46 @@ impl<'a> Checker<'a> {
                         Diagnostic::new(Code::MatrixCell, "a matrix needs two fields")
                             .primary(m.span, "matrix here")
                             .secondary(field.span, "but the priority is read from one field")
-                            .help(format!("write `priority from {} x OTHER_FIELD`, or remove the matrix", field.node)),
+                            .help(format!(
+                                "write `priority from {} x OTHER_FIELD`, or remove the matrix",
+                                field.node
+                            )),
                     );
                 }
                 if let Some(labels) = labels {
                     for l in &p.levels {
                         if !labels.contains(&l.name.node) {
                             self.report(
-                                Diagnostic::new(Code::PriorityLevel, format!("priority `{}` is not a label of field `{}`", l.name.node, field.node))
-                                    .primary(l.name.span, "not a label")
-                                    .note(format!("`{}` has the labels {}", field.node, labels.join(", "))),
+                                Diagnostic::new(
+                                    Code::PriorityLevel,
+                                    format!(
+                                        "priority `{}` is not a label of field `{}`",
+                                        l.name.node, field.node
+                                    ),
+                                )
+                                .primary(l.name.span, "not a label")
+                                .note(format!(
+                                    "`{}` has the labels {}",
+                                    field.node,
+                                    labels.join(", ")
+                                )),
                             );
                         }
                     }
                 }
-                Some(rules::PrioritySource::Field { field: field.node.clone() })
+                Some(rules::PrioritySource::Field {
+                    field: field.node.clone(),
+                })
             }
             [rows, cols] => {
                 let row_labels = label_field(self, rows);
                 let col_labels = label_field(self, cols);
                 let cells = self.matrix(p, rows, cols, row_labels, col_labels);
-                Some(rules::PrioritySource::Matrix { rows: rows.node.clone(), columns: cols.node.clone(), cells })
+                Some(rules::PrioritySource::Matrix {
+                    rows: rows.node.clone(),
+                    columns: cols.node.clone(),
+                    cells,
+                })
             }
             _ => None,
         };
@@ -548,7 +727,10 @@ impl<'a> Checker<'a> {
             let row = cell.row.text();
             let col = cell.column.text();
             let mut ok = true;
-            for (labels, v, field) in [(&row_labels, &cell.row, rows), (&col_labels, &cell.column, cols)] {
+            for (labels, v, field) in [
+                (&row_labels, &cell.row, rows),
+                (&col_labels, &cell.column, cols),
+            ] {
                 if let Some(labels) = labels {
                     if !labels.contains(&v.text()) {
                         ok = false;
@@ -556,27 +738,50 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            if !self.priority_spans.iter().any(|(n, _)| *n == cell.priority.node) {
+            if !self
+                .priority_spans
+                .iter()
+                .any(|(n, _)| *n == cell.priority.node)
+            {
                 ok = false;
-                let mut d = Diagnostic::new(Code::PriorityLevel, format!("priority `{}` is not declared", cell.priority.node))
-                    .primary(cell.priority.span, "not a declared priority");
-                d = match did_you_mean(&cell.priority.node, self.priority_spans.iter().map(|(n, _)| n.as_str())) {
+                let mut d = Diagnostic::new(
+                    Code::PriorityLevel,
+                    format!("priority `{}` is not declared", cell.priority.node),
+                )
+                .primary(cell.priority.span, "not a declared priority");
+                d = match did_you_mean(
+                    &cell.priority.node,
+                    self.priority_spans.iter().map(|(n, _)| n.as_str()),
+                ) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("declare it in the priority block: `{} \"description\"`", cell.priority.node)),
+                    None => d.help(format!(
+                        "declare it in the priority block: `{} \"description\"`",
+                        cell.priority.node
+                    )),
                 };
                 self.report(d);
             }
             if let Some((_, prev)) = cells.iter().find(|(c, _)| c.row == row && c.column == col) {
                 let prev = *prev;
                 self.report(
-                    Diagnostic::new(Code::MatrixCell, format!("the cell `{row} x {col}` is given twice"))
-                        .primary(cell.span, "given again here")
-                        .secondary(prev, "first given here"),
+                    Diagnostic::new(
+                        Code::MatrixCell,
+                        format!("the cell `{row} x {col}` is given twice"),
+                    )
+                    .primary(cell.span, "given again here")
+                    .secondary(prev, "first given here"),
                 );
                 continue;
             }
             if ok {
-                cells.push((rules::MatrixCell { row, column: col, priority: cell.priority.node.clone() }, cell.span));
+                cells.push((
+                    rules::MatrixCell {
+                        row,
+                        column: col,
+                        priority: cell.priority.node.clone(),
+                    },
+                    cell.span,
+                ));
             }
         }
         if let (Some(rl), Some(cl)) = (&row_labels, &col_labels) {
@@ -590,9 +795,15 @@ impl<'a> Checker<'a> {
                 if !missing.is_empty() {
                     let span = p.matrices[0].span;
                     self.report(
-                        Diagnostic::new(Code::MatrixCell, format!("the priority matrix has no cell for {}", missing.join(", ")))
-                            .primary(span, format!("{} of {} cells missing", missing.len(), rl.len() * cl.len()))
-                            .help(format!("add `{} = PRIORITY`", missing[0])),
+                        Diagnostic::new(
+                            Code::MatrixCell,
+                            format!("the priority matrix has no cell for {}", missing.join(", ")),
+                        )
+                        .primary(
+                            span,
+                            format!("{} of {} cells missing", missing.len(), rl.len() * cl.len()),
+                        )
+                        .help(format!("add `{} = PRIORITY`", missing[0])),
                     );
                 }
             }
@@ -602,8 +813,11 @@ impl<'a> Checker<'a> {
 
     pub(super) fn unknown_label(&mut self, v: &ast::Value, field: &str, labels: &[String]) {
         let text = v.text();
-        let mut d = Diagnostic::new(Code::UnknownLabel, format!("`{text}` is not a label of field `{field}`"))
-            .primary(v.span(), "not in the label set");
+        let mut d = Diagnostic::new(
+            Code::UnknownLabel,
+            format!("`{text}` is not a label of field `{field}`"),
+        )
+        .primary(v.span(), "not in the label set");
         d = match did_you_mean(&text, labels.iter().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.note(format!("`{field}` has the labels {}", labels.join(", "))),
@@ -627,10 +841,17 @@ impl<'a> Checker<'a> {
 
     fn cal_span(&mut self, s: &ast::CalSpan) -> Option<rules::CalendarSpan> {
         let Ok(n) = u32::try_from(s.count.node) else {
-            self.report(Diagnostic::new(Code::InvalidLiteral, "number out of range").primary(s.count.span, "too large"));
+            self.report(
+                Diagnostic::new(Code::InvalidLiteral, "number out of range")
+                    .primary(s.count.span, "too large"),
+            );
             return None;
         };
-        Some(if s.unit.node.starts_with("month") { rules::CalendarSpan::Months(n) } else { rules::CalendarSpan::Days(n) })
+        Some(if s.unit.node.starts_with("month") {
+            rules::CalendarSpan::Months(n)
+        } else {
+            rules::CalendarSpan::Days(n)
+        })
     }
 
     /// Where a clock starts or stops: a metric's stop (start only), a closure, or a timestamp field.
@@ -643,16 +864,30 @@ impl<'a> Checker<'a> {
             self.used.insert(name.node.clone());
             return Some(rules::InstantSource::Closure(name.node.clone()));
         }
-        if !self.fields.contains_key(&name.node) && !start && self.metric_spans.contains_key(&name.node) {
+        if !self.fields.contains_key(&name.node)
+            && !start
+            && self.metric_spans.contains_key(&name.node)
+        {
             self.report(
-                Diagnostic::new(Code::TypeMismatch, format!("a clock stops at a timestamp or closure, not at metric `{}`", name.node))
-                    .primary(name.span, "a metric")
-                    .help("a metric may start where another stops; stop it at a timestamp field"),
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!(
+                        "a clock stops at a timestamp or closure, not at metric `{}`",
+                        name.node
+                    ),
+                )
+                .primary(name.span, "a metric")
+                .help("a metric may start where another stops; stop it at a timestamp field"),
             );
             return None;
         }
-        let role = if start { "a clock's start" } else { "a clock's stop" };
-        self.timestamp_field(name, role).then(|| rules::InstantSource::Field(name.node.clone()))
+        let role = if start {
+            "a clock's start"
+        } else {
+            "a clock's stop"
+        };
+        self.timestamp_field(name, role)
+            .then(|| rules::InstantSource::Field(name.node.clone()))
     }
 
     fn metric(&mut self, m: &ast::Metric) {
@@ -662,12 +897,22 @@ impl<'a> Checker<'a> {
             Some(r) => self.calendar_ref(r),
             None => Some(ALWAYS.to_string()),
         };
-        let pause = m.pause.as_ref().map(|(v, _)| v.iter().map(ast::Value::text).collect()).unwrap_or_default();
+        let pause = m
+            .pause
+            .as_ref()
+            .map(|(v, _)| v.iter().map(ast::Value::text).collect())
+            .unwrap_or_default();
         if let (Some(start), Some(stop), Some(calendar)) = (start, stop, calendar) {
             if self.metrics.iter().any(|x| x.name == m.name.node) {
                 return;
             }
-            self.metrics.push(rules::Metric { name: m.name.node.clone(), start, stop, pause, calendar });
+            self.metrics.push(rules::Metric {
+                name: m.name.node.clone(),
+                start,
+                stop,
+                pause,
+                calendar,
+            });
         }
     }
 
@@ -675,15 +920,31 @@ impl<'a> Checker<'a> {
         for m in metrics {
             let mut cur = m.name.node.clone();
             for _ in 0..=metrics.len() {
-                let Some(next) = metrics.iter().find(|x| x.name.node == cur).map(|x| x.from.node.clone()) else { break };
+                let Some(next) = metrics
+                    .iter()
+                    .find(|x| x.name.node == cur)
+                    .map(|x| x.from.node.clone())
+                else {
+                    break;
+                };
                 if !self.metric_spans.contains_key(&next) {
                     break;
                 }
                 if next == m.name.node {
                     self.report(
-                        Diagnostic::new(Code::MetricCycle, format!("metric `{}` starts from itself", m.name.node))
-                            .primary(m.from.span, if m.from.node == m.name.node { "starts at its own stop" } else { "through this chain it starts at its own stop" })
-                            .help("start the clock at a timestamp field, e.g. `from opened_at`"),
+                        Diagnostic::new(
+                            Code::MetricCycle,
+                            format!("metric `{}` starts from itself", m.name.node),
+                        )
+                        .primary(
+                            m.from.span,
+                            if m.from.node == m.name.node {
+                                "starts at its own stop"
+                            } else {
+                                "through this chain it starts at its own stop"
+                            },
+                        )
+                        .help("start the clock at a timestamp field, e.g. `from opened_at`"),
                     );
                     self.metrics.retain(|x| x.name != m.name.node);
                     break;

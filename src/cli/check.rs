@@ -13,16 +13,33 @@ use super::DiagnosticFormat;
 pub fn read_source(path: &Path) -> Result<String, String> {
     std::fs::read(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))
-        .and_then(|bytes| String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to())))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "{}: not UTF-8 text (byte {})",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                )
+            })
+        })
 }
 
 /// Print diagnostics of one file on stderr (human) or collect them (JSON).
-fn emit(name: &str, src: &str, diags: &[Diagnostic], format: DiagnosticFormat, json_out: &mut Vec<serde_json::Value>) {
+fn emit(
+    name: &str,
+    src: &str,
+    diags: &[Diagnostic],
+    format: DiagnosticFormat,
+    json_out: &mut Vec<serde_json::Value>,
+) {
     let source = Source::new(name, src);
     match format {
         DiagnosticFormat::Human => {
             if !diags.is_empty() {
-                eprint!("{}", render::human(&source, diags, std::io::stderr().is_terminal()));
+                eprint!(
+                    "{}",
+                    render::human(&source, diags, std::io::stderr().is_terminal())
+                );
             }
         }
         DiagnosticFormat::Json => {
@@ -80,7 +97,13 @@ pub fn compile(file: &Path, out: Option<&Path>, format: DiagnosticFormat) -> i32
     };
     let compiled = compile_source(&src);
     let mut json_out = Vec::new();
-    emit(&file.display().to_string(), &src, &compiled.diagnostics, format, &mut json_out);
+    emit(
+        &file.display().to_string(),
+        &src,
+        &compiled.diagnostics,
+        format,
+        &mut json_out,
+    );
     if format == DiagnosticFormat::Json && !json_out.is_empty() {
         eprintln!("{}", serde_json::Value::Array(json_out));
     }
@@ -110,13 +133,23 @@ pub fn explain(code: Option<&str>) -> i32 {
     match code {
         None => {
             for c in CODES {
-                println!("{}  {:<8} {}", c.as_str(), format!("{:?}", c.severity()).to_lowercase(), c.title());
+                println!(
+                    "{}  {:<8} {}",
+                    c.as_str(),
+                    format!("{:?}", c.severity()).to_lowercase(),
+                    c.title()
+                );
             }
             0
         }
         Some(code) => match Code::parse(code) {
             Some(c) => {
-                println!("{} ({}): {}\n", c.as_str(), format!("{:?}", c.severity()).to_lowercase(), c.title());
+                println!(
+                    "{} ({}): {}\n",
+                    c.as_str(),
+                    format!("{:?}", c.severity()).to_lowercase(),
+                    c.title()
+                );
                 println!("{}", c.explanation());
                 0
             }

@@ -10,7 +10,11 @@ pub mod check;
 pub mod eval;
 
 #[derive(Debug, Parser)]
-#[command(name = "sla", version, about = "Check, compile and evaluate service level agreements")]
+#[command(
+    name = "sla",
+    version,
+    about = "Check, compile and evaluate service level agreements"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -28,19 +28,29 @@ impl<'a> Source<'a> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Source { name, text, line_starts }
+        Source {
+            name,
+            text,
+            line_starts,
+        }
     }
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.line_starts[line];
         let column = self
             .text
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(offset - start);
-        Position { line: line + 1, column: column + 1 }
+        Position {
+            line: line + 1,
+            column: column + 1,
+        }
     }
 }
 
@@ -83,7 +93,10 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
         // Writing to an in-memory buffer only fails on a span outside the file,
         // which `clamp` rules out; fall back to the bare message regardless.
         if term::emit_to_write_style(&mut buf, &config, &file, &diag).is_err() {
-            buf_write(&mut buf, &format!("{}[{}]: {}\n", sev_word(d.severity), d.code, d.message));
+            buf_write(
+                &mut buf,
+                &format!("{}[{}]: {}\n", sev_word(d.severity), d.code, d.message),
+            );
         }
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
@@ -155,7 +168,11 @@ pub fn json<'a>(source: &'a Source, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         labels: d
             .labels
             .iter()
-            .map(|l| JsonLabel { span: json_span(source, l.span), message: &l.message, primary: l.primary })
+            .map(|l| JsonLabel {
+                span: json_span(source, l.span),
+                message: &l.message,
+                primary: l.primary,
+            })
             .collect(),
         notes: &d.notes,
         help: d.help.as_deref(),

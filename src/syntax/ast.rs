@@ -88,7 +88,11 @@ pub enum HeaderItem {
     /// `renews automatically` (`None`: each renewal as long as the term) or `renews every N months`.
     Renewal(Option<Months>, Span),
     Notice(Months),
-    Link { name: Ident, url: Spanned<String>, span: Span },
+    Link {
+        name: Ident,
+        url: Spanned<String>,
+        span: Span,
+    },
 }
 
 /// `12 months` or `1 year`.
@@ -156,7 +160,12 @@ pub enum DayRule {
     /// `easter`, `easter + 1`, `easter - 2`
     Easter { offset: Spanned<i64>, span: Span },
     /// `last mon of may`, `2nd tue of sep`
-    NthWeekday { ordinal: Spanned<String>, weekday: Spanned<String>, month: Spanned<String>, span: Span },
+    NthWeekday {
+        ordinal: Spanned<String>,
+        weekday: Spanned<String>,
+        month: Spanned<String>,
+        span: Span,
+    },
     /// `apr 27 if sun then apr 26 in years divisible by 5`
     Annual {
         month: Spanned<String>,
@@ -328,9 +337,19 @@ pub struct TargetClause {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum TargetSpec {
-    Within { duration: Duration, calendar: Option<CalendarRef>, span: Span },
-    NextWorkingDay { calendar: Option<CalendarRef>, span: Span },
-    Untimed { note: Option<Spanned<String>>, span: Span },
+    Within {
+        duration: Duration,
+        calendar: Option<CalendarRef>,
+        span: Span,
+    },
+    NextWorkingDay {
+        calendar: Option<CalendarRef>,
+        span: Span,
+    },
+    Untimed {
+        note: Option<Spanned<String>>,
+        span: Span,
+    },
     NotApplicable(Span),
 }
 
@@ -360,13 +379,30 @@ pub enum Condition {
     And(Vec<Condition>, Span),
     Not(Box<Condition>, Span),
     /// `field in [a, b]`
-    In { field: Ident, values: Vec<Value>, span: Span },
+    In {
+        field: Ident,
+        values: Vec<Value>,
+        span: Span,
+    },
     /// `field = a`, `field != a`
-    Compare { field: Ident, negated: bool, value: Value, span: Span },
+    Compare {
+        field: Ident,
+        negated: bool,
+        value: Value,
+        span: Span,
+    },
     /// `field is empty`
-    Empty { field: Ident, span: Span },
+    Empty {
+        field: Ident,
+        span: Span,
+    },
     /// `opened_at inside office`, `opened_at outside office`
-    Inside { field: Ident, inside: bool, calendar: CalendarRef, span: Span },
+    Inside {
+        field: Ident,
+        inside: bool,
+        calendar: CalendarRef,
+        span: Span,
+    },
 }
 
 impl Condition {
@@ -400,16 +436,32 @@ pub struct Escalation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum EscalationItem {
     Available(CalendarRef, Span),
-    Contact { channel: Ident, address: Spanned<String>, span: Span },
-    Level { level: Spanned<u64>, role: Spanned<String>, triggers: Vec<Trigger>, span: Span },
+    Contact {
+        channel: Ident,
+        address: Spanned<String>,
+        span: Span,
+    },
+    Level {
+        level: Spanned<u64>,
+        role: Spanned<String>,
+        triggers: Vec<Trigger>,
+        span: Span,
+    },
     Carries(Vec<Ident>, Span),
     Owner(Spanned<String>, Span),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Trigger {
-    Breached { metric: Ident, span: Span },
-    Used { percent: Spanned<f64>, metric: Ident, span: Span },
+    Breached {
+        metric: Ident,
+        span: Span,
+    },
+    Used {
+        percent: Spanned<f64>,
+        metric: Ident,
+        span: Span,
+    },
     When(Condition),
 }
 
@@ -426,7 +478,12 @@ pub struct Availability {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum AvailabilityItem {
     /// `99.5% in support` (`outside: false`) or `95% outside support`.
-    Window { required: Spanned<f64>, outside: bool, calendar: CalendarRef, span: Span },
+    Window {
+        required: Spanned<f64>,
+        outside: bool,
+        calendar: CalendarRef,
+        span: Span,
+    },
     MaxInterruptions(Spanned<u64>, Span),
     Measured(Duration, Span),
 }
@@ -439,9 +496,22 @@ pub struct Changes {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ChangeItem {
-    GoLive { days: Vec<DayRange>, times: Vec<TimeRange>, span: Span },
-    Exception { days: Vec<DayRange>, times: Vec<TimeRange>, span: Span },
-    LeadTime { min_hours: Spanned<u64>, max_hours: Option<Spanned<u64>>, weeks: Vec<LeadWeeks>, span: Span },
+    GoLive {
+        days: Vec<DayRange>,
+        times: Vec<TimeRange>,
+        span: Span,
+    },
+    Exception {
+        days: Vec<DayRange>,
+        times: Vec<TimeRange>,
+        span: Span,
+    },
+    LeadTime {
+        min_hours: Spanned<u64>,
+        max_hours: Option<Spanned<u64>>,
+        weeks: Vec<LeadWeeks>,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

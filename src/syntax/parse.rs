@@ -33,7 +33,11 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
         match Grammar::parse(Rule::item_only, text) {
             Ok(mut pairs) => {
                 let b = Builder { base: start };
-                if let Some(item) = pairs.next().and_then(|p| p.into_inner().next()).and_then(|p| b.item(p)) {
+                if let Some(item) = pairs
+                    .next()
+                    .and_then(|p| p.into_inner().next())
+                    .and_then(|p| b.item(p))
+                {
                     items.push(item);
                 }
             }
@@ -96,10 +100,12 @@ fn chunks(src: &str) -> Vec<(usize, usize)> {
                 while i < bytes.len() && is_word(bytes[i]) {
                     i += 1;
                 }
-                let at_line_start = src[..start].trim_end_matches([' ', '\t']).ends_with('\n') || start == 0;
+                let at_line_start =
+                    src[..start].trim_end_matches([' ', '\t']).ends_with('\n') || start == 0;
                 // A top-level keyword opens a new item at depth 0, and also at
                 // the start of a line when a block above was left unclosed.
-                if TOP_LEVEL.contains(&&src[start..i]) && (depth == 0 || at_line_start) && start > 0 {
+                if TOP_LEVEL.contains(&&src[start..i]) && (depth == 0 || at_line_start) && start > 0
+                {
                     depth = 0;
                     cuts.push(start);
                 }
@@ -154,11 +160,17 @@ fn syntax_error(src: &str, base: usize, chunk: &str, e: &pest::error::Error<Rule
         n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
     };
     let span = Span::new(at, at + word_len);
-    let mut d = Diagnostic::new(Code::Syntax, format!("expected {expected_text}, found {found}"))
-        .primary(span, format!("expected {expected_text}"));
+    let mut d = Diagnostic::new(
+        Code::Syntax,
+        format!("expected {expected_text}, found {found}"),
+    )
+    .primary(span, format!("expected {expected_text}"));
     if let Some(first) = chunk.split_whitespace().next() {
         if TOP_LEVEL.contains(&first) {
-            d = d.secondary(Span::new(base, base + first.len()), format!("in this `{first}` block"));
+            d = d.secondary(
+                Span::new(base, base + first.len()),
+                format!("in this `{first}` block"),
+            );
         }
     }
     if expected.iter().any(|x| x.contains("`}`")) && found == "the end of this block" {
@@ -181,23 +193,37 @@ fn describe(rule: Rule) -> String {
         Rule::percent => "a percentage like `85%`".into(),
         Rule::date => "a date like `2025-01-31`".into(),
         Rule::time | Rule::time_range => "a time range like `09:00-17:00`".into(),
-        Rule::weekday | Rule::day_set | Rule::day_range => "a weekday like `mon` or `mon..fri`".into(),
+        Rule::weekday | Rule::day_set | Rule::day_range => {
+            "a weekday like `mon` or `mon..fri`".into()
+        }
         Rule::month => "a month like `apr`".into(),
         Rule::EOI => "the end of the file".into(),
-        Rule::item | Rule::file | Rule::item_only => "a top-level block (`contract`, `calendar`, `metric`, ...)".into(),
+        Rule::item | Rule::file | Rule::item_only => {
+            "a top-level block (`contract`, `calendar`, `metric`, ...)".into()
+        }
         Rule::calendar_ref => "a calendar name or `24x7`".into(),
         Rule::value | Rule::value_list => "a value or a list like `[a, b]`".into(),
-        Rule::field_type => "a field type (`text`, `integer`, `timestamp`, `status`, `label [..]`)".into(),
-        Rule::duration_unit => "a unit (`hours`, `minutes`, `working days`, `days`, `months`)".into(),
+        Rule::field_type => {
+            "a field type (`text`, `integer`, `timestamp`, `status`, `label [..]`)".into()
+        }
+        Rule::duration_unit => {
+            "a unit (`hours`, `minutes`, `working days`, `days`, `months`)".into()
+        }
         Rule::span_unit => "`days` or `months`".into(),
         Rule::month_unit => "`months` or `years`".into(),
         Rule::period | Rule::per_period => "`per month`, `per quarter` or `per year`".into(),
-        Rule::target_spec | Rule::within => "`within`, `by end of next working day`, `untimed` or `not applicable`".into(),
+        Rule::target_spec | Rule::within => {
+            "`within`, `by end of next working day`, `untimed` or `not applicable`".into()
+        }
         Rule::cmp_op => "`=`, `!=` or `in`".into(),
         Rule::inside_op | Rule::window_op => "`in`, `inside` or `outside`".into(),
         Rule::selector | Rule::priority_set => "a priority, `all` or `when ...`".into(),
-        Rule::target_row | Rule::target_clause => "a target row like `high response within 2 hours`".into(),
-        Rule::condition | Rule::cond_and | Rule::cond_not => "a condition like `cause = customer`".into(),
+        Rule::target_row | Rule::target_clause => {
+            "a target row like `high response within 2 hours`".into()
+        }
+        Rule::condition | Rule::cond_and | Rule::cond_not => {
+            "a condition like `cause = customer`".into()
+        }
         Rule::ordinal => "an ordinal like `1st` or `last`".into(),
         Rule::always => "`24x7`".into(),
         _ => {
@@ -225,7 +251,10 @@ impl Builder {
     }
 
     fn text(&self, p: &P) -> Spanned<String> {
-        Spanned { node: p.as_str().to_string(), span: self.span(p) }
+        Spanned {
+            node: p.as_str().to_string(),
+            span: self.span(p),
+        }
     }
 
     fn ident(&self, p: &P) -> Ident {
@@ -234,24 +263,39 @@ impl Builder {
 
     fn string(&self, p: &P) -> Spanned<String> {
         let raw = p.as_str();
-        let inner = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
-        Spanned { node: unescape(inner), span: self.span(p) }
+        let inner = raw
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(raw);
+        Spanned {
+            node: unescape(inner),
+            span: self.span(p),
+        }
     }
 
     fn uint(&self, p: &P) -> Spanned<u64> {
         // Digits only by the grammar; an absurdly long number saturates and the
         // checker reports it as out of range.
-        Spanned { node: p.as_str().trim().parse().unwrap_or(u64::MAX), span: self.span(p) }
+        Spanned {
+            node: p.as_str().trim().parse().unwrap_or(u64::MAX),
+            span: self.span(p),
+        }
     }
 
     fn float(&self, p: &P) -> Spanned<f64> {
         let t = p.as_str().trim_end_matches('%');
-        Spanned { node: t.parse().unwrap_or(f64::NAN), span: self.span(p) }
+        Spanned {
+            node: t.parse().unwrap_or(f64::NAN),
+            span: self.span(p),
+        }
     }
 
     /// The children of `p` with the given rule, in order.
     fn all<'i>(&self, p: &P<'i>, rule: Rule) -> Vec<P<'i>> {
-        p.clone().into_inner().filter(|c| c.as_rule() == rule).collect()
+        p.clone()
+            .into_inner()
+            .filter(|c| c.as_rule() == rule)
+            .collect()
     }
 
     fn first<'i>(&self, p: &P<'i>, rule: Rule) -> Option<P<'i>> {
@@ -259,7 +303,10 @@ impl Builder {
     }
 
     fn idents(&self, p: &P) -> Vec<Ident> {
-        self.all(p, Rule::ident).iter().map(|c| self.ident(c)).collect()
+        self.all(p, Rule::ident)
+            .iter()
+            .map(|c| self.ident(c))
+            .collect()
     }
 
     fn item(&self, p: P) -> Option<Item> {
@@ -288,29 +335,68 @@ impl Builder {
             let s = self.span(&c);
             match c.as_rule() {
                 Rule::string => name = Some(self.string(&c)),
-                Rule::provider => items.extend(self.first(&c, Rule::string).map(|x| HeaderItem::Provider(self.string(&x)))),
-                Rule::customer => items.extend(self.first(&c, Rule::string).map(|x| HeaderItem::Customer(self.string(&x)))),
-                Rule::timezone => items.extend(self.first(&c, Rule::string).map(|x| HeaderItem::Timezone(self.string(&x)))),
-                Rule::effective => items.extend(self.first(&c, Rule::date).map(|x| HeaderItem::Effective(self.text(&x)))),
-                Rule::term => items.extend(self.first(&c, Rule::months).map(|x| HeaderItem::Term(self.months(x)))),
-                Rule::notice => items.extend(self.first(&c, Rule::months).map(|x| HeaderItem::Notice(self.months(x)))),
-                Rule::renewal => items.push(HeaderItem::Renewal(self.first(&c, Rule::months).map(|x| self.months(x)), s)),
+                Rule::provider => items.extend(
+                    self.first(&c, Rule::string)
+                        .map(|x| HeaderItem::Provider(self.string(&x))),
+                ),
+                Rule::customer => items.extend(
+                    self.first(&c, Rule::string)
+                        .map(|x| HeaderItem::Customer(self.string(&x))),
+                ),
+                Rule::timezone => items.extend(
+                    self.first(&c, Rule::string)
+                        .map(|x| HeaderItem::Timezone(self.string(&x))),
+                ),
+                Rule::effective => items.extend(
+                    self.first(&c, Rule::date)
+                        .map(|x| HeaderItem::Effective(self.text(&x))),
+                ),
+                Rule::term => items.extend(
+                    self.first(&c, Rule::months)
+                        .map(|x| HeaderItem::Term(self.months(x))),
+                ),
+                Rule::notice => items.extend(
+                    self.first(&c, Rule::months)
+                        .map(|x| HeaderItem::Notice(self.months(x))),
+                ),
+                Rule::renewal => items.push(HeaderItem::Renewal(
+                    self.first(&c, Rule::months).map(|x| self.months(x)),
+                    s,
+                )),
                 Rule::link => {
-                    if let (Some(n), Some(u)) = (self.first(&c, Rule::ident), self.first(&c, Rule::string)) {
-                        items.push(HeaderItem::Link { name: self.ident(&n), url: self.string(&u), span: s });
+                    if let (Some(n), Some(u)) =
+                        (self.first(&c, Rule::ident), self.first(&c, Rule::string))
+                    {
+                        items.push(HeaderItem::Link {
+                            name: self.ident(&n),
+                            url: self.string(&u),
+                            span: s,
+                        });
                     }
                 }
                 _ => {}
             }
         }
-        let name = name.unwrap_or(Spanned { node: String::new(), span });
+        let name = name.unwrap_or(Spanned {
+            node: String::new(),
+            span,
+        });
         Contract { name, items, span }
     }
 
     fn months(&self, p: P) -> Months {
         let span = self.span(&p);
-        let count = self.first(&p, Rule::int).map(|x| self.uint(&x)).unwrap_or(Spanned { node: 0, span });
-        let unit = self.first(&p, Rule::month_unit).map(|x| self.text(&x)).unwrap_or(Spanned { node: String::new(), span });
+        let count = self
+            .first(&p, Rule::int)
+            .map(|x| self.uint(&x))
+            .unwrap_or(Spanned { node: 0, span });
+        let unit = self
+            .first(&p, Rule::month_unit)
+            .map(|x| self.text(&x))
+            .unwrap_or(Spanned {
+                node: String::new(),
+                span,
+            });
         Months { count, unit, span }
     }
 
@@ -320,28 +406,52 @@ impl Builder {
 
     fn calendar(&self, p: P) -> Calendar {
         let span = self.span(&p);
-        let name = self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(Spanned { node: String::new(), span });
+        let name = self
+            .first(&p, Rule::ident)
+            .map(|x| self.ident(&x))
+            .unwrap_or(Spanned {
+                node: String::new(),
+                span,
+            });
         let body = if let Some(c) = self.first(&p, Rule::complement) {
-            let r = self.first(&c, Rule::calendar_ref).map(|x| self.calendar_ref(&x));
-            CalendarBody::Complement(r.unwrap_or(CalendarRef { name: Spanned { node: String::new(), span } }))
+            let r = self
+                .first(&c, Rule::calendar_ref)
+                .map(|x| self.calendar_ref(&x));
+            CalendarBody::Complement(r.unwrap_or(CalendarRef {
+                name: Spanned {
+                    node: String::new(),
+                    span,
+                },
+            }))
         } else {
             let mut items = Vec::new();
             if let Some(b) = self.first(&p, Rule::calendar_body) {
                 for c in b.into_inner() {
                     let s = self.span(&c);
                     match c.as_rule() {
-                        Rule::timezone => items.extend(self.first(&c, Rule::string).map(|x| CalendarItem::Timezone(self.string(&x)))),
+                        Rule::timezone => items.extend(
+                            self.first(&c, Rule::string)
+                                .map(|x| CalendarItem::Timezone(self.string(&x))),
+                        ),
                         Rule::opening => items.push(CalendarItem::Open(Opening {
                             days: self.day_set(&c),
                             times: self.time_ranges(&c),
                             span: s,
                         })),
                         Rule::closed => {
-                            let rules = c.clone().into_inner().filter_map(|r| self.day_rule(r)).collect();
+                            let rules = c
+                                .clone()
+                                .into_inner()
+                                .filter_map(|r| self.day_rule(r))
+                                .collect();
                             items.push(CalendarItem::Closed(rules, s));
                         }
                         Rule::reopened => {
-                            let dates = self.all(&c, Rule::date).iter().map(|d| self.text(d)).collect();
+                            let dates = self
+                                .all(&c, Rule::date)
+                                .iter()
+                                .map(|d| self.text(d))
+                                .collect();
                             items.push(CalendarItem::Reopened(dates, s));
                         }
                         _ => {}
@@ -354,13 +464,22 @@ impl Builder {
     }
 
     fn day_set(&self, p: &P) -> Vec<DayRange> {
-        let Some(set) = self.first(p, Rule::day_set) else { return Vec::new() };
+        let Some(set) = self.first(p, Rule::day_set) else {
+            return Vec::new();
+        };
         self.all(&set, Rule::day_range)
             .iter()
             .map(|r| {
                 let days = self.all(r, Rule::weekday);
-                let from = days.first().map(|d| self.text(d)).unwrap_or(Spanned { node: String::new(), span: self.span(r) });
-                DayRange { from, to: days.get(1).map(|d| self.text(d)), span: self.span(r) }
+                let from = days.first().map(|d| self.text(d)).unwrap_or(Spanned {
+                    node: String::new(),
+                    span: self.span(r),
+                });
+                DayRange {
+                    from,
+                    to: days.get(1).map(|d| self.text(d)),
+                    span: self.span(r),
+                }
             })
             .collect()
     }
@@ -371,8 +490,17 @@ impl Builder {
             .map(|r| {
                 let t = self.all(r, Rule::time);
                 let s = self.span(r);
-                let get = |i: usize| t.get(i).map(|x| self.text(x)).unwrap_or(Spanned { node: String::new(), span: s });
-                TimeRange { start: get(0), end: get(1), span: s }
+                let get = |i: usize| {
+                    t.get(i).map(|x| self.text(x)).unwrap_or(Spanned {
+                        node: String::new(),
+                        span: s,
+                    })
+                };
+                TimeRange {
+                    start: get(0),
+                    end: get(1),
+                    span: s,
+                }
             })
             .collect()
     }
@@ -384,11 +512,16 @@ impl Builder {
             Rule::date => DayRule::Date(self.text(&p)),
             Rule::easter => {
                 let n = self.first(&p, Rule::int).map(|x| self.uint(&x));
-                let negative = self.first(&p, Rule::sign).is_some_and(|s| s.as_str() == "-");
+                let negative = self
+                    .first(&p, Rule::sign)
+                    .is_some_and(|s| s.as_str() == "-");
                 let offset = match n {
                     Some(n) => {
                         let v = i64::try_from(n.node).unwrap_or(i64::MAX);
-                        Spanned { node: if negative { -v } else { v }, span: n.span }
+                        Spanned {
+                            node: if negative { -v } else { v },
+                            span: n.span,
+                        }
                     }
                     None => Spanned { node: 0, span },
                 };
@@ -409,7 +542,10 @@ impl Builder {
                         span: self.span(&m),
                     })
                 });
-                let every_years = self.first(&p, Rule::every_years).and_then(|e| self.first(&e, Rule::int)).map(|x| self.uint(&x));
+                let every_years = self
+                    .first(&p, Rule::every_years)
+                    .and_then(|e| self.first(&e, Rule::int))
+                    .map(|x| self.uint(&x));
                 DayRule::Annual {
                     month: self.text(&self.first(&p, Rule::month)?),
                     day: self.uint(&self.first(&p, Rule::int)?),
@@ -443,7 +579,10 @@ impl Builder {
                     name,
                     ty,
                     optional: self.first(&d, Rule::optional).map(|o| self.span(&o)),
-                    column: self.first(&d, Rule::column).and_then(|c| self.first(&c, Rule::string)).map(|c| self.string(&c)),
+                    column: self
+                        .first(&d, Rule::column)
+                        .and_then(|c| self.first(&c, Rule::string))
+                        .map(|c| self.string(&c)),
                     span: s,
                 })
             })
@@ -453,7 +592,10 @@ impl Builder {
 
     fn values(&self, list: Option<P>) -> Vec<Value> {
         let Some(list) = list else { return Vec::new() };
-        self.all(&list, Rule::value).into_iter().filter_map(|v| self.value(v)).collect()
+        self.all(&list, Rule::value)
+            .into_iter()
+            .filter_map(|v| self.value(v))
+            .collect()
     }
 
     fn value(&self, v: P) -> Option<Value> {
@@ -461,7 +603,10 @@ impl Builder {
         Some(match inner.as_rule() {
             Rule::int => {
                 let n = self.uint(&inner);
-                Value::Int(Spanned { node: i64::try_from(n.node).unwrap_or(i64::MAX), span: n.span })
+                Value::Int(Spanned {
+                    node: i64::try_from(n.node).unwrap_or(i64::MAX),
+                    span: n.span,
+                })
             }
             Rule::string => Value::Str(self.string(&inner)),
             _ => Value::Ident(self.ident(&inner)),
@@ -504,19 +649,32 @@ impl Builder {
                 span: self.span(m),
             })
             .collect();
-        Priority { from, levels, matrices, span }
+        Priority {
+            from,
+            levels,
+            matrices,
+            span,
+        }
     }
 
     fn metric(&self, p: P) -> Metric {
         let span = self.span(&p);
         let ids = self.idents(&p);
-        let blank = || Spanned { node: String::new(), span };
-        let pause = self.first(&p, Rule::pause).map(|x| (self.values(self.first(&x, Rule::value_list)), self.span(&x)));
+        let blank = || Spanned {
+            node: String::new(),
+            span,
+        };
+        let pause = self
+            .first(&p, Rule::pause)
+            .map(|x| (self.values(self.first(&x, Rule::value_list)), self.span(&x)));
         Metric {
             name: ids.first().cloned().unwrap_or_else(blank),
             from: ids.get(1).cloned().unwrap_or_else(blank),
             to: ids.get(2).cloned().unwrap_or_else(blank),
-            calendar: self.first(&p, Rule::metric_cal).and_then(|c| self.first(&c, Rule::calendar_ref)).map(|c| self.calendar_ref(&c)),
+            calendar: self
+                .first(&p, Rule::metric_cal)
+                .and_then(|c| self.first(&c, Rule::calendar_ref))
+                .map(|c| self.calendar_ref(&c)),
             pause,
             span,
         }
@@ -525,12 +683,18 @@ impl Builder {
     fn closure(&self, p: P) -> Closure {
         let span = self.span(&p);
         let ids = self.idents(&p);
-        let blank = || Spanned { node: String::new(), span };
-        let after = self.first(&p, Rule::span).map(|s| self.cal_span(&s)).unwrap_or(CalSpan {
-            count: Spanned { node: 0, span },
-            unit: blank(),
+        let blank = || Spanned {
+            node: String::new(),
             span,
-        });
+        };
+        let after = self
+            .first(&p, Rule::span)
+            .map(|s| self.cal_span(&s))
+            .unwrap_or(CalSpan {
+                count: Spanned { node: 0, span },
+                unit: blank(),
+                span,
+            });
         Closure {
             name: ids.first().cloned().unwrap_or_else(blank),
             confirmed: ids.get(1).cloned().unwrap_or_else(blank),
@@ -543,14 +707,25 @@ impl Builder {
     fn cal_span(&self, s: &P) -> CalSpan {
         let span = self.span(s);
         CalSpan {
-            count: self.first(s, Rule::int).map(|x| self.uint(&x)).unwrap_or(Spanned { node: 0, span }),
-            unit: self.first(s, Rule::span_unit).map(|x| self.text(&x)).unwrap_or(Spanned { node: String::new(), span }),
+            count: self
+                .first(s, Rule::int)
+                .map(|x| self.uint(&x))
+                .unwrap_or(Spanned { node: 0, span }),
+            unit: self
+                .first(s, Rule::span_unit)
+                .map(|x| self.text(&x))
+                .unwrap_or(Spanned {
+                    node: String::new(),
+                    span,
+                }),
             span,
         }
     }
 
     fn period(&self, p: &P) -> Option<Spanned<String>> {
-        self.first(p, Rule::per_period).and_then(|x| self.first(&x, Rule::period)).map(|x| self.text(&x))
+        self.first(p, Rule::per_period)
+            .and_then(|x| self.first(&x, Rule::period))
+            .map(|x| self.text(&x))
     }
 
     fn targets(&self, p: P) -> Targets {
@@ -561,11 +736,23 @@ impl Builder {
             .filter_map(|r| {
                 let s = self.span(&r);
                 let selector = self.selector(self.first(&r, Rule::selector)?);
-                let clauses = self.all(&r, Rule::target_clause).into_iter().filter_map(|c| self.target_clause(c)).collect();
-                Some(TargetRow { selector, clauses, span: s })
+                let clauses = self
+                    .all(&r, Rule::target_clause)
+                    .into_iter()
+                    .filter_map(|c| self.target_clause(c))
+                    .collect();
+                Some(TargetRow {
+                    selector,
+                    clauses,
+                    span: s,
+                })
             })
             .collect();
-        Targets { period: self.period(&p), rows, span }
+        Targets {
+            period: self.period(&p),
+            rows,
+            span,
+        }
     }
 
     fn selector(&self, p: P) -> Selector {
@@ -576,14 +763,24 @@ impl Builder {
             .map(|ps| {
                 let direct = self.idents(&ps);
                 if direct.is_empty() {
-                    self.first(&ps, Rule::ident_list).map(|l| self.idents(&l)).unwrap_or_default()
+                    self.first(&ps, Rule::ident_list)
+                        .map(|l| self.idents(&l))
+                        .unwrap_or_default()
                 } else {
                     direct
                 }
             })
             .unwrap_or_default();
-        let when = self.first(&p, Rule::when).and_then(|w| self.first(&w, Rule::condition)).map(|c| self.condition(c));
-        Selector { all, priorities, when, span }
+        let when = self
+            .first(&p, Rule::when)
+            .and_then(|w| self.first(&w, Rule::condition))
+            .map(|c| self.condition(c));
+        Selector {
+            all,
+            priorities,
+            when,
+            span,
+        }
     }
 
     fn target_clause(&self, c: P) -> Option<TargetClause> {
@@ -591,50 +788,100 @@ impl Builder {
         let metric = self.ident(&self.first(&c, Rule::ident)?);
         let spec_pair = self.first(&c, Rule::target_spec)?.into_inner().next()?;
         let ss = self.span(&spec_pair);
-        let cal = |x: &P| self.first(x, Rule::in_calendar).and_then(|i| self.first(&i, Rule::calendar_ref)).map(|r| self.calendar_ref(&r));
+        let cal = |x: &P| {
+            self.first(x, Rule::in_calendar)
+                .and_then(|i| self.first(&i, Rule::calendar_ref))
+                .map(|r| self.calendar_ref(&r))
+        };
         let spec = match spec_pair.as_rule() {
             Rule::within => TargetSpec::Within {
                 duration: self.duration(&self.first(&spec_pair, Rule::duration)?),
                 calendar: cal(&spec_pair),
                 span: ss,
             },
-            Rule::by_next_day => TargetSpec::NextWorkingDay { calendar: cal(&spec_pair), span: ss },
-            Rule::untimed => TargetSpec::Untimed { note: self.first(&spec_pair, Rule::string).map(|x| self.string(&x)), span: ss },
+            Rule::by_next_day => TargetSpec::NextWorkingDay {
+                calendar: cal(&spec_pair),
+                span: ss,
+            },
+            Rule::untimed => TargetSpec::Untimed {
+                note: self
+                    .first(&spec_pair, Rule::string)
+                    .map(|x| self.string(&x)),
+                span: ss,
+            },
             _ => TargetSpec::NotApplicable(ss),
         };
-        let share = self.first(&c, Rule::share).and_then(|s| self.first(&s, Rule::percent)).map(|x| self.float(&x));
-        Some(TargetClause { metric, spec, share, span })
+        let share = self
+            .first(&c, Rule::share)
+            .and_then(|s| self.first(&s, Rule::percent))
+            .map(|x| self.float(&x));
+        Some(TargetClause {
+            metric,
+            spec,
+            share,
+            span,
+        })
     }
 
     fn duration(&self, d: &P) -> Duration {
         let span = self.span(d);
         Duration {
-            amount: self.first(d, Rule::number).map(|x| self.float(&x)).unwrap_or(Spanned { node: f64::NAN, span }),
+            amount: self
+                .first(d, Rule::number)
+                .map(|x| self.float(&x))
+                .unwrap_or(Spanned {
+                    node: f64::NAN,
+                    span,
+                }),
             unit: self
                 .first(d, Rule::duration_unit)
                 .map(|x| {
                     // Fold "working   days" to one space.
                     let t = self.text(&x);
-                    Spanned { node: t.node.split_whitespace().collect::<Vec<_>>().join(" "), span: t.span }
+                    Spanned {
+                        node: t.node.split_whitespace().collect::<Vec<_>>().join(" "),
+                        span: t.span,
+                    }
                 })
-                .unwrap_or(Spanned { node: String::new(), span }),
+                .unwrap_or(Spanned {
+                    node: String::new(),
+                    span,
+                }),
             span,
         }
     }
 
     fn objective(&self, p: P) -> Objective {
         let span = self.span(&p);
-        let blank = Spanned { node: String::new(), span };
+        let blank = Spanned {
+            node: String::new(),
+            span,
+        };
         Objective {
-            name: self.first(&p, Rule::string).map(|x| self.string(&x)).unwrap_or(blank.clone()),
-            metric: self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(blank),
-            selector: self.first(&p, Rule::selector).map(|s| self.selector(s)).unwrap_or(Selector {
-                all: true,
-                priorities: Vec::new(),
-                when: None,
-                span,
-            }),
-            required: self.first(&p, Rule::percent).map(|x| self.float(&x)).unwrap_or(Spanned { node: f64::NAN, span }),
+            name: self
+                .first(&p, Rule::string)
+                .map(|x| self.string(&x))
+                .unwrap_or(blank.clone()),
+            metric: self
+                .first(&p, Rule::ident)
+                .map(|x| self.ident(&x))
+                .unwrap_or(blank),
+            selector: self
+                .first(&p, Rule::selector)
+                .map(|s| self.selector(s))
+                .unwrap_or(Selector {
+                    all: true,
+                    priorities: Vec::new(),
+                    when: None,
+                    span,
+                }),
+            required: self
+                .first(&p, Rule::percent)
+                .map(|x| self.float(&x))
+                .unwrap_or(Spanned {
+                    node: f64::NAN,
+                    span,
+                }),
             period: self.period(&p),
             span,
         }
@@ -663,35 +910,84 @@ impl Builder {
                 None => Condition::And(Vec::new(), span),
             },
             Rule::negation => {
-                let inner = self.first(&p, Rule::cond_not).map(|c| self.condition(c)).unwrap_or(Condition::And(Vec::new(), span));
+                let inner = self
+                    .first(&p, Rule::cond_not)
+                    .map(|c| self.condition(c))
+                    .unwrap_or(Condition::And(Vec::new(), span));
                 Condition::Not(Box::new(inner), span)
             }
             Rule::in_list => Condition::In {
-                field: self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(Spanned { node: String::new(), span }),
+                field: self
+                    .first(&p, Rule::ident)
+                    .map(|x| self.ident(&x))
+                    .unwrap_or(Spanned {
+                        node: String::new(),
+                        span,
+                    }),
                 values: self.values(self.first(&p, Rule::value_list)),
                 span,
             },
             Rule::compare => {
-                let negated = self.first(&p, Rule::cmp_op).is_some_and(|o| o.as_str() == "!=");
-                let field = self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(Spanned { node: String::new(), span });
+                let negated = self
+                    .first(&p, Rule::cmp_op)
+                    .is_some_and(|o| o.as_str() == "!=");
+                let field = self
+                    .first(&p, Rule::ident)
+                    .map(|x| self.ident(&x))
+                    .unwrap_or(Spanned {
+                        node: String::new(),
+                        span,
+                    });
                 let value = self
                     .first(&p, Rule::value)
                     .and_then(|v| self.value(v))
-                    .unwrap_or(Value::Str(Spanned { node: String::new(), span }));
-                Condition::Compare { field, negated, value, span }
+                    .unwrap_or(Value::Str(Spanned {
+                        node: String::new(),
+                        span,
+                    }));
+                Condition::Compare {
+                    field,
+                    negated,
+                    value,
+                    span,
+                }
             }
             Rule::is_empty => Condition::Empty {
-                field: self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(Spanned { node: String::new(), span }),
+                field: self
+                    .first(&p, Rule::ident)
+                    .map(|x| self.ident(&x))
+                    .unwrap_or(Spanned {
+                        node: String::new(),
+                        span,
+                    }),
                 span,
             },
             Rule::inside => {
-                let field = self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(Spanned { node: String::new(), span });
-                let inside = self.first(&p, Rule::inside_op).is_none_or(|o| o.as_str() == "inside");
+                let field = self
+                    .first(&p, Rule::ident)
+                    .map(|x| self.ident(&x))
+                    .unwrap_or(Spanned {
+                        node: String::new(),
+                        span,
+                    });
+                let inside = self
+                    .first(&p, Rule::inside_op)
+                    .is_none_or(|o| o.as_str() == "inside");
                 let calendar = self
                     .first(&p, Rule::calendar_ref)
                     .map(|c| self.calendar_ref(&c))
-                    .unwrap_or(CalendarRef { name: Spanned { node: String::new(), span } });
-                Condition::Inside { field, inside, calendar, span }
+                    .unwrap_or(CalendarRef {
+                        name: Spanned {
+                            node: String::new(),
+                            span,
+                        },
+                    });
+                Condition::Inside {
+                    field,
+                    inside,
+                    calendar,
+                    span,
+                }
             }
             Rule::trigger_when => match self.first(&p, Rule::condition) {
                 Some(c) => self.condition(c),
@@ -704,9 +1000,21 @@ impl Builder {
     fn exclusion(&self, p: P) -> Exclusion {
         let span = self.span(&p);
         Exclusion {
-            metrics: self.first(&p, Rule::ident_list).map(|l| self.idents(&l)).unwrap_or_default(),
-            when: self.first(&p, Rule::condition).map(|c| self.condition(c)).unwrap_or(Condition::And(Vec::new(), span)),
-            reason: self.first(&p, Rule::string).map(|x| self.string(&x)).unwrap_or(Spanned { node: String::new(), span }),
+            metrics: self
+                .first(&p, Rule::ident_list)
+                .map(|l| self.idents(&l))
+                .unwrap_or_default(),
+            when: self
+                .first(&p, Rule::condition)
+                .map(|c| self.condition(c))
+                .unwrap_or(Condition::And(Vec::new(), span)),
+            reason: self
+                .first(&p, Rule::string)
+                .map(|x| self.string(&x))
+                .unwrap_or(Spanned {
+                    node: String::new(),
+                    span,
+                }),
             span,
         }
     }
@@ -723,19 +1031,32 @@ impl Builder {
                     }
                 }
                 Rule::contact => {
-                    if let (Some(ch), Some(a)) = (self.first(&c, Rule::ident), self.first(&c, Rule::string)) {
-                        items.push(EscalationItem::Contact { channel: self.ident(&ch), address: self.string(&a), span: s });
+                    if let (Some(ch), Some(a)) =
+                        (self.first(&c, Rule::ident), self.first(&c, Rule::string))
+                    {
+                        items.push(EscalationItem::Contact {
+                            channel: self.ident(&ch),
+                            address: self.string(&a),
+                            span: s,
+                        });
                     }
                 }
                 Rule::level => {
-                    let (Some(n), Some(role)) = (self.first(&c, Rule::int), self.first(&c, Rule::string)) else { continue };
+                    let (Some(n), Some(role)) =
+                        (self.first(&c, Rule::int), self.first(&c, Rule::string))
+                    else {
+                        continue;
+                    };
                     let triggers = c
                         .clone()
                         .into_inner()
                         .filter_map(|t| {
                             let ts = self.span(&t);
                             match t.as_rule() {
-                                Rule::breached => Some(Trigger::Breached { metric: self.ident(&self.first(&t, Rule::ident)?), span: ts }),
+                                Rule::breached => Some(Trigger::Breached {
+                                    metric: self.ident(&self.first(&t, Rule::ident)?),
+                                    span: ts,
+                                }),
                                 Rule::used => Some(Trigger::Used {
                                     percent: self.float(&self.first(&t, Rule::percent)?),
                                     metric: self.ident(&self.first(&t, Rule::ident)?),
@@ -746,10 +1067,18 @@ impl Builder {
                             }
                         })
                         .collect();
-                    items.push(EscalationItem::Level { level: self.uint(&n), role: self.string(&role), triggers, span: s });
+                    items.push(EscalationItem::Level {
+                        level: self.uint(&n),
+                        role: self.string(&role),
+                        triggers,
+                        span: s,
+                    });
                 }
                 Rule::carries => {
-                    let ids = self.first(&c, Rule::ident_list).map(|l| self.idents(&l)).unwrap_or_default();
+                    let ids = self
+                        .first(&c, Rule::ident_list)
+                        .map(|l| self.idents(&l))
+                        .unwrap_or_default();
                     items.push(EscalationItem::Carries(ids, s));
                 }
                 Rule::owner => {
@@ -765,15 +1094,23 @@ impl Builder {
 
     fn availability(&self, p: P) -> Availability {
         let span = self.span(&p);
-        let service = self.first(&p, Rule::ident).map(|x| self.ident(&x)).unwrap_or(Spanned { node: String::new(), span });
+        let service = self
+            .first(&p, Rule::ident)
+            .map(|x| self.ident(&x))
+            .unwrap_or(Spanned {
+                node: String::new(),
+                span,
+            });
         let mut items = Vec::new();
         for c in p.clone().into_inner() {
             let s = self.span(&c);
             match c.as_rule() {
                 Rule::avail_window => {
-                    let (Some(pc), Some(op), Some(cal)) =
-                        (self.first(&c, Rule::percent), self.first(&c, Rule::window_op), self.first(&c, Rule::calendar_ref))
-                    else {
+                    let (Some(pc), Some(op), Some(cal)) = (
+                        self.first(&c, Rule::percent),
+                        self.first(&c, Rule::window_op),
+                        self.first(&c, Rule::calendar_ref),
+                    ) else {
                         continue;
                     };
                     items.push(AvailabilityItem::Window {
@@ -796,7 +1133,12 @@ impl Builder {
                 _ => {}
             }
         }
-        Availability { service, period: self.period(&p), items, span }
+        Availability {
+            service,
+            period: self.period(&p),
+            items,
+            span,
+        }
     }
 
     fn changes(&self, p: P) -> Changes {
@@ -805,18 +1147,41 @@ impl Builder {
         for c in p.into_inner() {
             let s = self.span(&c);
             match c.as_rule() {
-                Rule::go_live => items.push(ChangeItem::GoLive { days: self.day_set(&c), times: self.time_ranges(&c), span: s }),
-                Rule::exception => items.push(ChangeItem::Exception { days: self.day_set(&c), times: self.time_ranges(&c), span: s }),
+                Rule::go_live => items.push(ChangeItem::GoLive {
+                    days: self.day_set(&c),
+                    times: self.time_ranges(&c),
+                    span: s,
+                }),
+                Rule::exception => items.push(ChangeItem::Exception {
+                    days: self.day_set(&c),
+                    times: self.time_ranges(&c),
+                    span: s,
+                }),
                 Rule::lead_time => {
-                    let Some(wh) = self.first(&c, Rule::work_hours) else { continue };
+                    let Some(wh) = self.first(&c, Rule::work_hours) else {
+                        continue;
+                    };
                     let (min_hours, max_hours) = if let Some(u) = self.first(&wh, Rule::up_to) {
-                        (Spanned { node: 0, span: self.span(&u) }, self.first(&u, Rule::int).map(|x| self.uint(&x)))
+                        (
+                            Spanned {
+                                node: 0,
+                                span: self.span(&u),
+                            },
+                            self.first(&u, Rule::int).map(|x| self.uint(&x)),
+                        )
                     } else if let Some(o) = self.first(&wh, Rule::over) {
-                        (self.first(&o, Rule::int).map(|x| self.uint(&x)).unwrap_or(Spanned { node: 0, span: s }), None)
+                        (
+                            self.first(&o, Rule::int)
+                                .map(|x| self.uint(&x))
+                                .unwrap_or(Spanned { node: 0, span: s }),
+                            None,
+                        )
                     } else {
                         let ns = self.all(&wh, Rule::int);
                         (
-                            ns.first().map(|x| self.uint(x)).unwrap_or(Spanned { node: 0, span: s }),
+                            ns.first()
+                                .map(|x| self.uint(x))
+                                .unwrap_or(Spanned { node: 0, span: s }),
                             ns.get(1).map(|x| self.uint(x)),
                         )
                     };
@@ -833,7 +1198,12 @@ impl Builder {
                             })
                         })
                         .collect();
-                    items.push(ChangeItem::LeadTime { min_hours, max_hours, weeks, span: s });
+                    items.push(ChangeItem::LeadTime {
+                        min_hours,
+                        max_hours,
+                        weeks,
+                        span: s,
+                    });
                 }
                 _ => {}
             }
