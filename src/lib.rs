@@ -9,7 +9,9 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
 pub mod lower;
+pub mod report;
 pub mod rules;
 pub mod syntax;
 pub mod time;

@@ -1,8 +1,254 @@
-//! `sla eval`.
+//! `sla eval CONTRACT TICKETS`: wires the evaluator to the reports. Exit
+//! codes (INTERFACES.md): 0 every objective compliant, 1 some objective not,
+//! 2 the contract or an input cannot be used (or, with `--strict`, any
+//! unreadable row or invalid verdict).
 
-use super::EvalArgs;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 
-pub fn run(_args: &EvalArgs) -> i32 {
-    eprintln!("sla eval: not built yet");
-    2
+use chrono_tz::Tz;
+
+use super::{EvalArgs, ReportFormat};
+use crate::eval::run::Problems;
+use crate::eval::{self, Context, EvalError, EventLog, Plan, RunOptions};
+use crate::report::{self, explain, progress::Progress, Header};
+use crate::time::{parse_timestamp, parse_tz};
+
+pub fn run(args: &EvalArgs) -> i32 {
+    match eval_command(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
+    for (flag, given) in [("--outages", &args.outages), ("--changes", &args.changes)] {
+        if given.is_some() {
+            return Err(EvalError::new(format!(
+                "{flag} is not evaluated by this sla yet; run without it to get the ticket verdicts"
+            )));
+        }
+    }
+    let mut plan = eval::load_plan(&args.contract)?;
+    plan.rename_columns(&parse_renames(&args.columns)?)
+        .map_err(EvalError::new)?;
+    let as_of = as_of(args.as_of.as_deref(), plan.tz)?;
+    let log_tz = match &args.log_tz {
+        None => plan.tz,
+        Some(name) => parse_tz(name).map_err(|e| {
+            EvalError::new(format!(
+                "--log-tz {name}: not a known time zone ({e}); use an IANA name such as Europe/Amsterdam"
+            ))
+        })?,
+    };
+    let events = match &args.events {
+        Some(path) => Some(EventLog::load(path, &plan, log_tz)?),
+        None => {
+            warn_unpaused(&plan);
+            None
+        }
+    };
+    let reader = eval::open_tickets(&plan, &args.tickets)?;
+    let ctx = Context {
+        plan: &plan,
+        events: events.as_ref(),
+        as_of,
+    };
+    if let Some(id) = &args.explain {
+        return explain_one(ctx, reader, args, log_tz, id);
+    }
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        ReportFormat::Human
+    } else {
+        ReportFormat::Json
+    });
+    let total = std::fs::metadata(&args.tickets)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let bar = Progress::new(total);
+    let tick = |bytes: u64| bar.set(bytes);
+    let opts = RunOptions {
+        tickets: &args.tickets,
+        log_tz,
+        explain: None,
+        progress: Some(&tick),
+    };
+    let stdout = std::io::stdout();
+    let out = Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+    let mut writer = report::writer(format, Header { plan: &plan, as_of }, out);
+    let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
+    writer.begin().map_err(write_err)?;
+    let summary = eval::run(ctx, reader, &opts, writer.as_mut())?;
+    bar.finish();
+    writer.finish(&summary).map_err(write_err)?;
+    drop(writer);
+    let event_problems = events
+        .as_ref()
+        .map(|e| e.problems.as_slice())
+        .unwrap_or(&[]);
+    report_problems(
+        &summary.problems,
+        event_problems,
+        &args.tickets,
+        args.strict,
+    );
+    let problems = !summary.problems.is_empty() || !event_problems.is_empty();
+    Ok(if args.strict && problems {
+        2
+    } else if summary.compliant() {
+        0
+    } else {
+        1
+    })
+}
+
+fn explain_one(
+    ctx: Context,
+    reader: eval::log::LogReader,
+    args: &EvalArgs,
+    log_tz: Tz,
+    id: &str,
+) -> Result<i32, EvalError> {
+    let opts = RunOptions {
+        tickets: &args.tickets,
+        log_tz,
+        explain: Some(id),
+        progress: None,
+    };
+    let mut nowhere = NoRows;
+    let summary = eval::run(ctx, reader, &opts, &mut nowhere)?;
+    let Some((ticket, outcome)) = summary.explained else {
+        return Err(EvalError::new(format!(
+            "{}: there is no ticket with id `{id}` (ids are matched exactly, case included)",
+            args.tickets.display()
+        )));
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    explain::write_ledger(
+        &mut out,
+        ctx.plan,
+        &ticket,
+        &outcome,
+        ctx.events,
+        ctx.as_of,
+        &args.tickets.display().to_string(),
+    )
+    .and_then(|_| out.flush())
+    .map_err(|e| EvalError::new(format!("cannot write the ledger: {e}")))?;
+    Ok(0)
+}
+
+struct NoRows;
+
+impl eval::RowSink for NoRows {
+    fn row(&mut self, _row: &eval::Row) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `FIELD=COLUMN` pairs.
+fn parse_renames(items: &[String]) -> Result<Vec<(String, String)>, EvalError> {
+    items
+        .iter()
+        .map(|s| match s.split_once('=') {
+            Some((f, c)) if !f.trim().is_empty() && !c.trim().is_empty() => {
+                Ok((f.trim().to_string(), c.trim().to_string()))
+            }
+            _ => Err(EvalError::new(format!(
+                "--column {s}: expected FIELD=COLUMN, e.g. --column responded_at=first_reply"
+            ))),
+        })
+        .collect()
+}
+
+fn as_of(given: Option<&str>, tz: Tz) -> Result<i64, EvalError> {
+    match given {
+        Some(s) => parse_timestamp(s, tz).map(|p| p.at).map_err(|e| {
+            EvalError::new(format!(
+                "--as-of {s}: not a timestamp ({e}); use RFC 3339 such as 2026-01-10T12:00:00Z"
+            ))
+        }),
+        None => Ok(chrono::Utc::now().timestamp()),
+    }
+}
+
+/// A contract that pauses clocks reads the event log; without one nothing is paused.
+fn warn_unpaused(plan: &Plan) {
+    let pausing: Vec<&str> = plan
+        .metrics
+        .iter()
+        .filter(|m| !m.pause.is_empty())
+        .map(|m| m.name.as_str())
+        .collect();
+    if !pausing.is_empty() {
+        eprintln!(
+            "warning: metric(s) {} pause on statuses of the event log, but no --events FILE was given: no time is paused",
+            pausing.join(", ")
+        );
+    }
+}
+
+fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, strict: bool) {
+    let mut stderr = std::io::stderr().lock();
+    if p.warnings > 0 {
+        let _ = writeln!(
+            stderr,
+            "warning: {} timestamp(s) needed a choice:",
+            p.warnings
+        );
+        for w in &p.warning_samples {
+            let _ = writeln!(stderr, "  {w}");
+        }
+    }
+    if p.is_empty() && event_problems.is_empty() {
+        return;
+    }
+    let mut parts = Vec::new();
+    if p.unreadable > 0 {
+        parts.push(format!(
+            "{} row(s) of {} could not be read",
+            p.unreadable,
+            tickets.display()
+        ));
+    }
+    if p.contradictions > 0 {
+        parts.push(format!(
+            "{} verdict(s) are invalid because a ticket contradicts itself",
+            p.contradictions
+        ));
+    }
+    if !event_problems.is_empty() {
+        parts.push(format!(
+            "{} event(s) could not be read and were left out of pauses",
+            event_problems.len()
+        ));
+    }
+    let level = if strict { "error" } else { "warning" };
+    let _ = writeln!(
+        stderr,
+        "{level}: {} (reported as `invalid` rows with the reason):",
+        parts.join("; ")
+    );
+    for s in p
+        .samples
+        .iter()
+        .chain(event_problems.iter().take(Problems::KEEP))
+    {
+        let _ = writeln!(stderr, "  {s}");
+    }
+    let shown = p.samples.len() as u64;
+    let total = p.unreadable + p.contradictions;
+    if total > shown {
+        let _ = writeln!(stderr, "  … and more; every one is in the report");
+    }
+    if !strict {
+        let _ = writeln!(
+            stderr,
+            "  (with --strict these make sla eval fail with exit code 2)"
+        );
+    }
 }

@@ -1,0 +1,120 @@
+//! Typing a raw row: each cell read as its field's type (timestamp, label,
+//! integer, text). A cell that cannot be read is kept as [`Cell::Bad`] with a
+//! problem naming the line, the column, what was there and what was expected;
+//! the row then gets `invalid` verdicts instead of being dropped.
+
+use chrono_tz::Tz;
+
+use super::log::RawRow;
+use super::plan::{FieldType, Plan};
+use crate::time::parse_timestamp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Has not happened (yet) / not given.
+    Empty,
+    Text(Box<str>),
+    Integer(i64),
+    /// An index into the field's label set.
+    Label(u32),
+    /// Unix seconds.
+    Time(i64),
+    /// Could not be read; the ticket's `problems` say why.
+    Bad,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    pub line: u64,
+    pub id: String,
+    /// One per field of the plan, in the plan's order.
+    pub cells: Vec<Cell>,
+    /// Why the row cannot be used (each names the file, line and column).
+    pub problems: Vec<String>,
+    /// Readable but worth saying (an ambiguous local time read as the earlier instant).
+    pub warnings: Vec<String>,
+}
+
+impl Ticket {
+    pub fn time(&self, field: usize) -> Option<i64> {
+        match self.cells.get(field) {
+            Some(Cell::Time(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    pub fn is_bad(&self, field: usize) -> bool {
+        matches!(self.cells.get(field), Some(Cell::Bad))
+    }
+}
+
+/// Types the cells of `raw` (whose cells follow the plan's fields).
+pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let at = |column: &str| format!("{file}:{}: column `{column}`", raw.line);
+    if let Some(e) = &raw.error {
+        problems.push(format!("{file}:{}: {e}", raw.line));
+    }
+    if raw.id.is_empty() && raw.error.is_none() {
+        problems.push(format!(
+            "{}: the ticket has no id; every row needs one",
+            at(&plan.id_column)
+        ));
+    }
+    let mut cells = Vec::with_capacity(plan.fields.len());
+    for (f, text) in plan.fields.iter().zip(&raw.cells) {
+        if text.is_empty() {
+            cells.push(Cell::Empty);
+            continue;
+        }
+        let cell = match &f.kind {
+            FieldType::Text | FieldType::Status => Cell::Text(text.as_str().into()),
+            FieldType::Integer => match text.parse::<i64>() {
+                Ok(n) => Cell::Integer(n),
+                Err(_) => {
+                    problems.push(format!(
+                        "{}: `{text}` is not an integer; expected a whole number such as 2",
+                        at(&f.column)
+                    ));
+                    Cell::Bad
+                }
+            },
+            FieldType::Label(labels) => match labels.iter().position(|l| l == text) {
+                Some(i) => Cell::Label(i as u32),
+                None => {
+                    problems.push(format!(
+                        "{}: `{text}` is not a label of field `{}`; expected one of: {}",
+                        at(&f.column),
+                        f.name,
+                        labels.join(", ")
+                    ));
+                    Cell::Bad
+                }
+            },
+            FieldType::Timestamp => match parse_timestamp(text, log_tz) {
+                Ok(parsed) => {
+                    if let Some(w) = parsed.warning {
+                        warnings.push(format!("{}: {w}", at(&f.column)));
+                    }
+                    Cell::Time(parsed.at)
+                }
+                Err(e) => {
+                    problems.push(format!(
+                        "{}: `{text}` cannot be read as a timestamp ({e}); expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00",
+                        at(&f.column)
+                    ));
+                    Cell::Bad
+                }
+            },
+        };
+        cells.push(cell);
+    }
+    Ticket {
+        line: raw.line,
+        id: raw.id,
+        cells,
+        problems,
+        warnings,
+    }
+}

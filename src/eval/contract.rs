@@ -1,0 +1,38 @@
+//! Loading the contract `sla eval` runs: a compiled `.json` rule set, or a
+//! `.sla` source (checked and lowered in memory, with the same results).
+
+use std::path::Path;
+
+use super::error::EvalError;
+use super::plan::{build, Plan};
+use crate::rules::RuleSet;
+
+/// Reads the contract at `path` and builds its evaluation plan.
+pub fn load_plan(path: &Path) -> Result<Plan, EvalError> {
+    let rules = load_rules(path)?;
+    build(rules).map_err(|m| EvalError::new(format!("{}: {m}", path.display())))
+}
+
+pub fn load_rules(path: &Path) -> Result<RuleSet, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|e| EvalError::io(path, "read it", &e))?;
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("sla") => Err(EvalError::new(format!(
+            "{}: reading `.sla` contracts is not built into this sla yet; compile it with `sla compile {} -o rules.json` and pass the `.json`",
+            path.display(),
+            path.display()
+        ))),
+        _ => rules_from_json(&text, path),
+    }
+}
+
+/// Parses a compiled rule set; errors carry the file, line and column.
+pub fn rules_from_json(text: &str, path: &Path) -> Result<RuleSet, EvalError> {
+    serde_json::from_str(text).map_err(|e| {
+        EvalError::new(format!(
+            "{}:{}:{}: not a valid rule set: {e}; write it with `sla compile`",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}

@@ -1,0 +1,28 @@
+//! The evaluator: a compiled rule set run against a ticket log.
+//!
+//! [`contract::load_plan`] reads and validates the contract into a [`Plan`];
+//! [`run::open_tickets`] opens the log and checks its columns; [`run::run`]
+//! streams the log through [`ticket::evaluate`], handing rows to a
+//! [`RowSink`] and returning the objective results in a [`Summary`].
+
+pub mod cells;
+pub mod clock;
+pub mod contract;
+pub mod error;
+pub mod events;
+pub mod log;
+pub mod plan;
+pub mod run;
+pub mod select;
+pub mod tally;
+pub mod ticket;
+pub mod verdict;
+
+pub use contract::{load_plan, load_rules};
+pub use error::EvalError;
+pub use events::EventLog;
+pub use plan::{build, Plan};
+pub use run::{open_tickets, run, Problems, RowSink, RunOptions, Summary};
+pub use tally::ObjectiveResult;
+pub use ticket::{evaluate, Context, Outcome, Trace};
+pub use verdict::{Counts, PeriodKey, Row, Status};

@@ -1,0 +1,657 @@
+//! The evaluation plan: a [`RuleSet`] validated once and turned into indices
+//! (fields, labels, calendars, metrics), so that evaluating a ticket never
+//! looks a name up. A rule set read from JSON has not been through the
+//! checker, so every reference is validated here and reported by name.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono_tz::Tz;
+
+use crate::rules::{
+    CalendarSpan, Condition, FieldKind, InstantSource, Period, PrioritySource, RuleSet, Selector,
+    TargetDuration, Value, ALWAYS, SCHEMA,
+};
+use crate::time::spec::CalendarSpec;
+use crate::time::{parse_tz, Calendar};
+
+/// The column a ticket's id is read from when the rule set declares no `id` field.
+pub const ID_FIELD: &str = "id";
+/// The field that arrival windows (`opened inside office hours`) look at.
+pub const OPENED_FIELD: &str = "opened_at";
+
+pub struct Plan {
+    pub rules: RuleSet,
+    /// The contract's zone: periods and calendar days are counted in it.
+    pub tz: Tz,
+    pub calendars: Vec<NamedCalendar>,
+    pub fields: Vec<FieldPlan>,
+    /// The column holding the ticket id (the `id` field's column, or `id`).
+    pub id_column: String,
+    pub id_field: Option<usize>,
+    pub opened_field: Option<usize>,
+    pub priority: Option<PriorityPlan>,
+    /// Priority names in the contract's order; a ticket's priority is an index into it.
+    pub priority_names: Vec<String>,
+    pub closures: Vec<ClosurePlan>,
+    pub metrics: Vec<MetricPlan>,
+    pub targets: Vec<TargetPlan>,
+    pub objectives: Vec<ObjectivePlan>,
+    pub exclusions: Vec<ExclusionPlan>,
+}
+
+pub struct NamedCalendar {
+    pub name: String,
+    pub calendar: Calendar,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldPlan {
+    pub name: String,
+    pub column: String,
+    pub kind: FieldType,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    Text,
+    Integer,
+    Timestamp,
+    Label(Vec<String>),
+    /// The event log's status column; not a column of the ticket log.
+    Status,
+}
+
+impl FieldType {
+    pub fn describe(&self) -> String {
+        match self {
+            FieldType::Text => "text".into(),
+            FieldType::Integer => "an integer".into(),
+            FieldType::Timestamp => {
+                "a timestamp (RFC 3339 such as 2025-03-03T09:15:00+01:00, or local 2025-03-03 09:15:00)"
+                    .into()
+            }
+            FieldType::Label(labels) => format!("one of {}", labels.join(", ")),
+            FieldType::Status => "a status".into(),
+        }
+    }
+}
+
+pub enum PriorityPlan {
+    /// The label of this field names the priority.
+    Field(usize),
+    /// Looked up by (row label, column label).
+    Matrix {
+        rows: usize,
+        columns: usize,
+        cells: HashMap<(u32, u32), usize>,
+    },
+}
+
+pub struct ClosurePlan {
+    pub name: String,
+    pub confirmed: usize,
+    pub from: usize,
+    pub after: CalendarSpan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Field(usize),
+    MetricStop(usize),
+    Closure(usize),
+}
+
+pub struct MetricPlan {
+    pub name: String,
+    pub start: Source,
+    pub stop: Source,
+    pub pause: Vec<String>,
+    pub calendar: usize,
+    /// Indices into `Plan::targets`, in source order: the first match applies.
+    pub targets: Vec<usize>,
+}
+
+pub struct TargetPlan {
+    pub metric: usize,
+    pub selector: SelectorPlan,
+    pub duration: TargetDuration,
+    pub calendar: usize,
+}
+
+#[derive(Default)]
+pub struct SelectorPlan {
+    pub priorities: Option<Vec<usize>>,
+    pub when: Option<Cond>,
+}
+
+pub enum Cond {
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+    In { field: usize, values: CondValues },
+    Empty { field: usize },
+    Opened { calendar: usize, inside: bool },
+}
+
+pub enum CondValues {
+    Labels(Vec<u32>),
+    Integers(Vec<i64>),
+    Texts(Vec<String>),
+}
+
+pub struct ObjectivePlan {
+    pub name: String,
+    pub metric: usize,
+    pub selector: SelectorPlan,
+    pub required: f64,
+    pub period: Period,
+}
+
+pub struct ExclusionPlan {
+    pub when: Cond,
+    pub reason: String,
+    /// `None`: every metric.
+    pub metrics: Option<Vec<usize>>,
+}
+
+/// Builds a plan, naming the first problem found. `origin` names the rule
+/// set in messages (its file).
+pub fn build(rules: RuleSet) -> Result<Plan, String> {
+    if rules.schema != SCHEMA {
+        return Err(format!(
+            "this rule set is of schema `{}`, but this sla reads `{SCHEMA}`; compile the contract again with `sla compile`",
+            rules.schema
+        ));
+    }
+    let tz = parse_tz(&rules.timezone).map_err(|e| {
+        format!(
+            "the contract's time zone `{}` is not a known IANA zone ({e}); use a name such as Europe/Amsterdam",
+            rules.timezone
+        )
+    })?;
+    let calendars = build_calendars(&rules)?;
+    let cal_index: HashMap<&str, usize> = calendars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let fields = build_fields(&rules)?;
+    let names = Names {
+        fields: &fields,
+        calendars: &cal_index,
+        metrics: rules.metrics.iter().map(|m| m.name.as_str()).collect(),
+        priorities: rules
+            .priority
+            .as_ref()
+            .map(|p| p.levels.iter().map(|l| l.name.as_str()).collect())
+            .unwrap_or_default(),
+    };
+    let id_field = names.field_index(ID_FIELD);
+    let opened_field = names.field_index(OPENED_FIELD);
+    let id_column = id_field
+        .map(|i| fields[i].column.clone())
+        .unwrap_or_else(|| ID_FIELD.to_string());
+    let priority = build_priority(&rules, &names)?;
+    let priority_names = names.priorities.iter().map(|s| s.to_string()).collect();
+    let closures = build_closures(&rules, &names)?;
+    let mut metrics = build_metrics(&rules, &names, &closures)?;
+    let mut targets = Vec::with_capacity(rules.targets.len());
+    for (i, t) in rules.targets.iter().enumerate() {
+        let what = format!("target {} (for metric `{}`)", i + 1, t.metric);
+        let metric = names.metric_index(&t.metric, &what)?;
+        let calendar = names.calendar(&t.calendar, &what)?;
+        let selector = names.selector(&t.selector, &what)?;
+        if let TargetDuration::Seconds { seconds } = t.duration {
+            if seconds < 0 {
+                return Err(format!("{what}: a negative duration ({seconds} s)"));
+            }
+        }
+        metrics[metric].targets.push(targets.len());
+        targets.push(TargetPlan {
+            metric,
+            selector,
+            duration: t.duration.clone(),
+            calendar,
+        });
+    }
+    let mut objectives = Vec::with_capacity(rules.objectives.len());
+    for o in &rules.objectives {
+        let what = format!("objective `{}`", o.name);
+        if !(0.0..=100.0).contains(&o.required) {
+            return Err(format!(
+                "{what}: required share {} is not a percentage between 0 and 100",
+                o.required
+            ));
+        }
+        objectives.push(ObjectivePlan {
+            name: o.name.clone(),
+            metric: names.metric_index(&o.metric, &what)?,
+            selector: names.selector(&o.selector, &what)?,
+            required: o.required,
+            period: o.period,
+        });
+    }
+    let mut exclusions = Vec::with_capacity(rules.exclusions.len());
+    for (i, x) in rules.exclusions.iter().enumerate() {
+        let what = format!("exclusion {} (\"{}\")", i + 1, x.reason);
+        let metrics = match &x.metrics {
+            None => None,
+            Some(ms) => Some(
+                ms.iter()
+                    .map(|m| names.metric_index(m, &what))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        exclusions.push(ExclusionPlan {
+            when: names.condition(&x.when, &what)?,
+            reason: x.reason.clone(),
+            metrics,
+        });
+    }
+    let uses_opened = targets
+        .iter()
+        .map(|t| &t.selector)
+        .chain(objectives.iter().map(|o| &o.selector))
+        .filter_map(|s| s.when.as_ref())
+        .chain(exclusions.iter().map(|x| &x.when))
+        .any(cond_uses_opened);
+    if uses_opened && !opened_field.is_some_and(|i| fields[i].kind == FieldType::Timestamp) {
+        return Err(format!(
+            "a condition asks whether a ticket was opened inside a calendar's hours, which reads the timestamp field `{OPENED_FIELD}`, but the rule set declares no such field; add it to `fields`"
+        ));
+    }
+    Ok(Plan {
+        tz,
+        calendars,
+        fields,
+        id_column,
+        id_field,
+        opened_field,
+        priority,
+        priority_names,
+        closures,
+        metrics,
+        targets,
+        objectives,
+        exclusions,
+        rules,
+    })
+}
+
+impl Plan {
+    /// Applies `--column FIELD=COLUMN` renames.
+    pub fn rename_columns(&mut self, renames: &[(String, String)]) -> Result<(), String> {
+        for (field, column) in renames {
+            match self.fields.iter_mut().find(|f| &f.name == field) {
+                Some(f) => f.column = column.clone(),
+                None if field == ID_FIELD => {}
+                None => {
+                    let known: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
+                    return Err(format!(
+                        "--column {field}={column}: the contract has no field `{field}`{}; its fields are: {}",
+                        did_you_mean(field, known.iter().copied()),
+                        known.join(", ")
+                    ));
+                }
+            }
+            if field == ID_FIELD {
+                self.id_column = column.clone();
+            }
+        }
+        Ok(())
+    }
+
+    pub fn calendar(&self, i: usize) -> &Calendar {
+        &self.calendars[i].calendar
+    }
+
+    pub fn source_name(&self, s: Source) -> String {
+        match s {
+            Source::Field(f) => self.fields[f].name.clone(),
+            Source::MetricStop(m) => format!("the stop of {}", self.metrics[m].name),
+            Source::Closure(c) => format!("closure {}", self.closures[c].name),
+        }
+    }
+}
+
+/// " (did you mean `x`?)" when a known name is close, else "".
+pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    known
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+fn cond_uses_opened(c: &Cond) -> bool {
+    match c {
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().any(cond_uses_opened),
+        Cond::Not(c) => cond_uses_opened(c),
+        Cond::Opened { .. } => true,
+        Cond::In { .. } | Cond::Empty { .. } => false,
+    }
+}
+
+fn build_calendars(rules: &RuleSet) -> Result<Vec<NamedCalendar>, String> {
+    let mut specs: BTreeMap<String, CalendarSpec> = rules.calendars.clone();
+    // `24x7` is built in: a rule set that uses it need not spell it out.
+    specs
+        .entry(ALWAYS.to_string())
+        .or_insert_with(|| CalendarSpec::Always {
+            timezone: rules.timezone.clone(),
+        });
+    specs
+        .into_iter()
+        .map(|(name, spec)| match Calendar::new(&spec) {
+            Ok(calendar) => Ok(NamedCalendar { name, calendar }),
+            Err(e) => Err(format!("calendar `{name}`: {e}")),
+        })
+        .collect()
+}
+
+fn build_fields(rules: &RuleSet) -> Result<Vec<FieldPlan>, String> {
+    let mut seen = HashMap::new();
+    let mut out = Vec::with_capacity(rules.fields.len());
+    for f in &rules.fields {
+        if seen.insert(f.name.as_str(), ()).is_some() {
+            return Err(format!("field `{}` is declared twice", f.name));
+        }
+        let kind = match &f.kind {
+            FieldKind::Text => FieldType::Text,
+            FieldKind::Integer => FieldType::Integer,
+            FieldKind::Timestamp => FieldType::Timestamp,
+            FieldKind::Label { labels } => {
+                if labels.is_empty() {
+                    return Err(format!("field `{}` has an empty label set", f.name));
+                }
+                FieldType::Label(labels.clone())
+            }
+            FieldKind::Status => FieldType::Status,
+        };
+        out.push(FieldPlan {
+            name: f.name.clone(),
+            column: f.column.clone(),
+            kind,
+            optional: f.optional,
+        });
+    }
+    Ok(out)
+}
+
+fn build_priority(rules: &RuleSet, names: &Names) -> Result<Option<PriorityPlan>, String> {
+    let Some(p) = &rules.priority else {
+        return Ok(None);
+    };
+    let level = |name: &str, what: &str| {
+        names
+            .priorities
+            .iter()
+            .position(|l| *l == name)
+            .ok_or_else(|| {
+                format!(
+                    "{what}: `{name}` is not a priority of the contract{}; its priorities are: {}",
+                    did_you_mean(name, names.priorities.iter().copied()),
+                    names.priorities.join(", ")
+                )
+            })
+    };
+    match &p.source {
+        PrioritySource::Field { field } => {
+            let f = names.label_field(field, "the priority")?;
+            if let FieldType::Label(labels) = &names.fields[f].kind {
+                for l in labels {
+                    level(l, &format!("label `{l}` of the priority field `{field}`"))?;
+                }
+            }
+            Ok(Some(PriorityPlan::Field(f)))
+        }
+        PrioritySource::Matrix {
+            rows,
+            columns,
+            cells,
+        } => {
+            let r = names.label_field(rows, "the priority matrix")?;
+            let c = names.label_field(columns, "the priority matrix")?;
+            let mut map = HashMap::new();
+            for cell in cells {
+                let what = format!("matrix cell ({}, {})", cell.row, cell.column);
+                let ri = names.label(r, &cell.row, &what)?;
+                let ci = names.label(c, &cell.column, &what)?;
+                if map
+                    .insert((ri, ci), level(&cell.priority, &what)?)
+                    .is_some()
+                {
+                    return Err(format!("{what} is given twice"));
+                }
+            }
+            Ok(Some(PriorityPlan::Matrix {
+                rows: r,
+                columns: c,
+                cells: map,
+            }))
+        }
+    }
+}
+
+fn build_closures(rules: &RuleSet, names: &Names) -> Result<Vec<ClosurePlan>, String> {
+    rules
+        .closures
+        .iter()
+        .map(|c| {
+            let what = format!("closure `{}`", c.name);
+            Ok(ClosurePlan {
+                name: c.name.clone(),
+                confirmed: names.timestamp_field(&c.confirmed, &what)?,
+                from: names.timestamp_field(&c.from, &what)?,
+                after: c.after,
+            })
+        })
+        .collect()
+}
+
+fn build_metrics(
+    rules: &RuleSet,
+    names: &Names,
+    closures: &[ClosurePlan],
+) -> Result<Vec<MetricPlan>, String> {
+    let source = |s: &InstantSource, what: &str| -> Result<Source, String> {
+        match s {
+            InstantSource::Field(f) => Ok(Source::Field(names.timestamp_field(f, what)?)),
+            InstantSource::MetricStop(m) => Ok(Source::MetricStop(names.metric_index(m, what)?)),
+            InstantSource::Closure(c) => closures
+                .iter()
+                .position(|x| &x.name == c)
+                .map(Source::Closure)
+                .ok_or_else(|| format!("{what}: there is no closure `{c}`")),
+        }
+    };
+    let mut out: Vec<MetricPlan> = Vec::with_capacity(rules.metrics.len());
+    for m in &rules.metrics {
+        let what = format!("metric `{}`", m.name);
+        if out.iter().any(|o| o.name == m.name) {
+            return Err(format!("{what} is declared twice"));
+        }
+        out.push(MetricPlan {
+            name: m.name.clone(),
+            start: source(&m.start, &what)?,
+            stop: source(&m.stop, &what)?,
+            pause: m.pause.clone(),
+            calendar: names.calendar(&m.calendar, &what)?,
+            targets: Vec::new(),
+        });
+    }
+    // A start or stop that is another metric's stop must end at a timestamp:
+    // follow each chain at most once around the metrics.
+    for m in &out {
+        for s in [m.start, m.stop] {
+            let mut cur = s;
+            let mut steps = 0;
+            while let Source::MetricStop(next) = cur {
+                steps += 1;
+                if steps > out.len() {
+                    return Err(format!(
+                        "metric `{}` starts or stops at another metric's stop in a circle; one of them must stop at a ticket timestamp",
+                        m.name
+                    ));
+                }
+                cur = out[next].stop;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Name lookups with messages that say what exists.
+struct Names<'a> {
+    fields: &'a [FieldPlan],
+    calendars: &'a HashMap<&'a str, usize>,
+    metrics: Vec<&'a str>,
+    priorities: Vec<&'a str>,
+}
+
+impl Names<'_> {
+    fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    fn field(&self, name: &str, what: &str) -> Result<usize, String> {
+        self.field_index(name).ok_or_else(|| {
+            format!(
+                "{what}: there is no field `{name}`{}",
+                did_you_mean(name, self.fields.iter().map(|f| f.name.as_str()))
+            )
+        })
+    }
+
+    fn timestamp_field(&self, name: &str, what: &str) -> Result<usize, String> {
+        let i = self.field(name, what)?;
+        if self.fields[i].kind != FieldType::Timestamp {
+            return Err(format!("{what}: field `{name}` is not a timestamp"));
+        }
+        Ok(i)
+    }
+
+    fn label_field(&self, name: &str, what: &str) -> Result<usize, String> {
+        let i = self.field(name, what)?;
+        if !matches!(self.fields[i].kind, FieldType::Label(_)) {
+            return Err(format!("{what}: field `{name}` is not a label field"));
+        }
+        Ok(i)
+    }
+
+    fn label(&self, field: usize, label: &str, what: &str) -> Result<u32, String> {
+        let f = &self.fields[field];
+        let FieldType::Label(labels) = &f.kind else {
+            return Err(format!("{what}: field `{}` is not a label field", f.name));
+        };
+        labels
+            .iter()
+            .position(|l| l == label)
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                format!(
+                    "{what}: `{label}` is not a label of field `{}`{}; its labels are: {}",
+                    f.name,
+                    did_you_mean(label, labels.iter().map(String::as_str)),
+                    labels.join(", ")
+                )
+            })
+    }
+
+    fn metric_index(&self, name: &str, what: &str) -> Result<usize, String> {
+        self.metrics.iter().position(|m| *m == name).ok_or_else(|| {
+            format!(
+                "{what}: there is no metric `{name}`{}",
+                did_you_mean(name, self.metrics.iter().copied())
+            )
+        })
+    }
+
+    fn calendar(&self, name: &str, what: &str) -> Result<usize, String> {
+        self.calendars.get(name).copied().ok_or_else(|| {
+            format!(
+                "{what}: there is no calendar `{name}`{}",
+                did_you_mean(name, self.calendars.keys().copied())
+            )
+        })
+    }
+
+    fn selector(&self, s: &Selector, what: &str) -> Result<SelectorPlan, String> {
+        let priorities = match &s.priorities {
+            None => None,
+            Some(ps) => Some(
+                ps.iter()
+                    .map(|p| {
+                        self.priorities.iter().position(|l| l == p).ok_or_else(|| {
+                            format!(
+                                "{what}: `{p}` is not a priority of the contract{}",
+                                did_you_mean(p, self.priorities.iter().copied())
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let when = match &s.when {
+            None => None,
+            Some(c) => Some(self.condition(c, what)?),
+        };
+        Ok(SelectorPlan { priorities, when })
+    }
+
+    fn condition(&self, c: &Condition, what: &str) -> Result<Cond, String> {
+        Ok(match c {
+            Condition::All { of } => Cond::All(
+                of.iter()
+                    .map(|c| self.condition(c, what))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Condition::Any { of } => Cond::Any(
+                of.iter()
+                    .map(|c| self.condition(c, what))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Condition::Not { of } => Cond::Not(Box::new(self.condition(of, what)?)),
+            Condition::Empty { field } => Cond::Empty {
+                field: self.field(field, what)?,
+            },
+            Condition::Opened { calendar, inside } => Cond::Opened {
+                calendar: self.calendar(calendar, what)?,
+                inside: *inside,
+            },
+            Condition::In { field, values } => {
+                let fi = self.field(field, what)?;
+                let values = match &self.fields[fi].kind {
+                    FieldType::Label(_) => CondValues::Labels(
+                        values
+                            .iter()
+                            .map(|v| self.label(fi, &v.to_string(), what))
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    FieldType::Integer => CondValues::Integers(
+                        values
+                            .iter()
+                            .map(|v| match v {
+                                Value::Integer(n) => Ok(*n),
+                                Value::Label(s) => s.trim().parse().map_err(|_| {
+                                    format!("{what}: field `{field}` holds integers, not `{s}`")
+                                }),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    FieldType::Text => {
+                        CondValues::Texts(values.iter().map(|v| v.to_string()).collect())
+                    }
+                    FieldType::Timestamp | FieldType::Status => {
+                        return Err(format!(
+                            "{what}: field `{field}` cannot be compared with values; only labels, integers and text can"
+                        ))
+                    }
+                };
+                Cond::In { field: fi, values }
+            }
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! Which rules a ticket falls under: its priority (a field or a matrix),
+//! conditions, and selectors (priorities + a condition). Also renders them as
+//! text for `--explain`.
+
+use super::cells::{Cell, Ticket};
+use super::plan::{Cond, CondValues, FieldType, Plan, PriorityPlan, SelectorPlan};
+
+/// A ticket's priority and how it was found.
+#[derive(Debug, Clone)]
+pub struct PriorityOutcome {
+    pub priority: Option<usize>,
+    pub how: String,
+}
+
+pub fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
+    let Some(p) = &plan.priority else {
+        return PriorityOutcome {
+            priority: None,
+            how: "the contract has no priorities".into(),
+        };
+    };
+    match p {
+        PriorityPlan::Field(f) => match &t.cells[*f] {
+            Cell::Label(l) => {
+                let name = label_text(plan, *f, *l);
+                let priority = plan.priority_names.iter().position(|p| *p == name);
+                PriorityOutcome {
+                    priority,
+                    how: format!("field {} = {name}", plan.fields[*f].name),
+                }
+            }
+            other => PriorityOutcome {
+                priority: None,
+                how: format!("field {} is {}", plan.fields[*f].name, cell_word(other)),
+            },
+        },
+        PriorityPlan::Matrix {
+            rows,
+            columns,
+            cells,
+        } => {
+            let (rn, cn) = (&plan.fields[*rows].name, &plan.fields[*columns].name);
+            match (&t.cells[*rows], &t.cells[*columns]) {
+                (Cell::Label(r), Cell::Label(c)) => {
+                    let priority = cells.get(&(*r, *c)).copied();
+                    let result = priority
+                        .map(|p| plan.priority_names[p].clone())
+                        .unwrap_or_else(|| "no cell".into());
+                    PriorityOutcome {
+                        priority,
+                        how: format!(
+                            "matrix {rn} = {} × {cn} = {} → {result}",
+                            label_text(plan, *rows, *r),
+                            label_text(plan, *columns, *c)
+                        ),
+                    }
+                }
+                (r, c) => PriorityOutcome {
+                    priority: None,
+                    how: format!(
+                        "no priority: matrix input {rn} is {}, {cn} is {}",
+                        cell_word(r),
+                        cell_word(c)
+                    ),
+                },
+            }
+        }
+    }
+}
+
+fn cell_word(c: &Cell) -> &'static str {
+    match c {
+        Cell::Empty => "empty",
+        Cell::Bad => "unreadable",
+        _ => "not a label",
+    }
+}
+
+fn label_text(plan: &Plan, field: usize, label: u32) -> String {
+    match &plan.fields[field].kind {
+        FieldType::Label(labels) => labels.get(label as usize).cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+pub fn selector_matches(
+    plan: &Plan,
+    s: &SelectorPlan,
+    t: &Ticket,
+    priority: Option<usize>,
+) -> bool {
+    if let Some(ps) = &s.priorities {
+        if !priority.is_some_and(|p| ps.contains(&p)) {
+            return false;
+        }
+    }
+    s.when.as_ref().is_none_or(|c| holds(plan, c, t))
+}
+
+/// Whether a condition holds. An unreadable cell matches no value and is not
+/// empty (its row is `invalid` anyway).
+pub fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
+    match c {
+        Cond::All(cs) => cs.iter().all(|c| holds(plan, c, t)),
+        Cond::Any(cs) => cs.iter().any(|c| holds(plan, c, t)),
+        Cond::Not(c) => !holds(plan, c, t),
+        Cond::Empty { field } => t.cells[*field] == Cell::Empty,
+        Cond::In { field, values } => match (&t.cells[*field], values) {
+            (Cell::Label(l), CondValues::Labels(ls)) => ls.contains(l),
+            (Cell::Integer(n), CondValues::Integers(ns)) => ns.contains(n),
+            (Cell::Text(s), CondValues::Texts(ss)) => ss.iter().any(|x| x.as_str() == &**s),
+            _ => false,
+        },
+        Cond::Opened { calendar, inside } => {
+            match plan.opened_field.and_then(|f| t.time(f)) {
+                Some(at) => plan.calendar(*calendar).is_open(at) == *inside,
+                // Not opened (yet): neither inside nor outside any hours.
+                None => false,
+            }
+        }
+    }
+}
+
+/// A selector as text: `priority high, medium and type = incident`.
+pub fn describe_selector(plan: &Plan, s: &SelectorPlan) -> String {
+    let mut parts = Vec::new();
+    if let Some(ps) = &s.priorities {
+        let names: Vec<&str> = ps
+            .iter()
+            .map(|p| plan.priority_names[*p].as_str())
+            .collect();
+        parts.push(format!("priority {}", names.join(", ")));
+    }
+    if let Some(c) = &s.when {
+        parts.push(describe(plan, c));
+    }
+    if parts.is_empty() {
+        "every ticket".into()
+    } else {
+        parts.join(" and ")
+    }
+}
+
+pub fn describe(plan: &Plan, c: &Cond) -> String {
+    match c {
+        Cond::All(cs) => join(plan, cs, " and "),
+        Cond::Any(cs) => format!("({})", join(plan, cs, " or ")),
+        Cond::Not(c) => format!("not ({})", describe(plan, c)),
+        Cond::Empty { field } => format!("{} is empty", plan.fields[*field].name),
+        Cond::Opened { calendar, inside } => format!(
+            "opened {} {} hours",
+            if *inside { "inside" } else { "outside" },
+            plan.calendars[*calendar].name
+        ),
+        Cond::In { field, values } => {
+            let vals: Vec<String> = match values {
+                CondValues::Labels(ls) => ls.iter().map(|l| label_text(plan, *field, *l)).collect(),
+                CondValues::Integers(ns) => ns.iter().map(|n| n.to_string()).collect(),
+                CondValues::Texts(ss) => ss.clone(),
+            };
+            let name = &plan.fields[*field].name;
+            if vals.len() == 1 {
+                format!("{name} = {}", vals[0])
+            } else {
+                format!("{name} in [{}]", vals.join(", "))
+            }
+        }
+    }
+}
+
+fn join(plan: &Plan, cs: &[Cond], sep: &str) -> String {
+    cs.iter()
+        .map(|c| describe(plan, c))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// A cell as text, for the ledger.
+pub fn cell_text(plan: &Plan, field: usize, c: &Cell) -> String {
+    match c {
+        Cell::Empty => "(empty)".into(),
+        Cell::Bad => "(unreadable)".into(),
+        Cell::Text(s) => s.to_string(),
+        Cell::Integer(n) => n.to_string(),
+        Cell::Label(l) => label_text(plan, field, *l),
+        Cell::Time(t) => crate::time::format_rfc3339(*t, plan.tz),
+    }
+}

@@ -1,0 +1,287 @@
+//! Evaluating one ticket: its priority, per metric the target that applies,
+//! exclusions, the clock, and which objective periods it counts in. With
+//! `trace` set it also records how each step was decided, for `--explain`.
+
+use super::cells::Ticket;
+use super::clock::{judge, Span};
+use super::events::EventLog;
+use super::plan::{Plan, Source};
+use super::select::{derive_priority, holds, selector_matches};
+use super::verdict::{PeriodKey, Row, Status};
+use crate::rules::{Period, TargetDuration};
+use crate::time::{add_calendar_span, month_of};
+
+/// What the evaluation of a ticket needs besides the ticket.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub plan: &'a Plan,
+    pub events: Option<&'a EventLog>,
+    pub as_of: i64,
+}
+
+/// The rows of one ticket and the objective periods they count in.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub rows: Vec<Row>,
+    /// (objective, period, status) for every objective the ticket counts in.
+    pub tallies: Vec<(usize, PeriodKey, Status)>,
+    pub trace: Option<Trace>,
+}
+
+/// How the verdicts were reached, for `--explain`.
+#[derive(Debug, Default)]
+pub struct Trace {
+    pub priority: Option<usize>,
+    pub priority_how: String,
+    pub problems: Vec<String>,
+    pub metrics: Vec<MetricTrace>,
+}
+
+#[derive(Debug, Default)]
+pub struct MetricTrace {
+    pub metric: usize,
+    /// Each target of the metric that was tried, and whether it matched (the last tried is the one chosen).
+    pub tried: Vec<(usize, bool)>,
+    pub chosen: Option<usize>,
+    /// Each exclusion that concerns the metric, and whether it applied.
+    pub exclusions: Vec<(usize, bool)>,
+    pub start: Option<i64>,
+    pub stop: Option<i64>,
+    pub start_how: String,
+    pub stop_how: String,
+    pub pauses: Vec<(i64, i64)>,
+    /// Index into `Outcome::rows`.
+    pub row: Option<usize>,
+}
+
+pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
+    let plan = ctx.plan;
+    let prio = derive_priority(plan, t);
+    let mut out = Outcome::default();
+    let mut tr = trace.then(|| Trace {
+        priority: prio.priority,
+        priority_how: prio.how.clone(),
+        problems: t.problems.clone(),
+        metrics: Vec::new(),
+    });
+    let unreadable = (!t.problems.is_empty()).then(|| t.problems.join("; "));
+    for (mi, metric) in plan.metrics.iter().enumerate() {
+        let mut mt = MetricTrace {
+            metric: mi,
+            ..MetricTrace::default()
+        };
+        let (start, start_how) = instant(ctx, t, metric.start);
+        let (stop, stop_how) = instant(ctx, t, metric.stop);
+        mt.start = start;
+        mt.stop = stop;
+        mt.start_how = start_how;
+        mt.stop_how = stop_how;
+        let mut row = Row {
+            line: t.line,
+            id: t.id.clone(),
+            priority: prio.priority,
+            metric: Some(mi),
+            target: None,
+            status: Status::Invalid,
+            elapsed: None,
+            target_seconds: None,
+            deadline: None,
+            start,
+            stop,
+            reason: None,
+            note: None,
+        };
+        // An unreadable row is invalid on every metric: which target would
+        // apply cannot be trusted.
+        if let Some(reason) = &unreadable {
+            row.reason = Some(reason.clone());
+            push_row(ctx, t, &mut out, &mut mt, row);
+            if let Some(tr) = tr.as_mut() {
+                tr.metrics.push(mt);
+            }
+            continue;
+        }
+        let mut chosen = None;
+        for &ti in &metric.targets {
+            let hit = selector_matches(plan, &plan.targets[ti].selector, t, prio.priority);
+            mt.tried.push((ti, hit));
+            if hit {
+                chosen = Some(ti);
+                break;
+            }
+        }
+        mt.chosen = chosen;
+        let Some(ti) = chosen
+            .filter(|ti| !matches!(plan.targets[*ti].duration, TargetDuration::NotApplicable))
+        else {
+            // No target covers the ticket on this metric: no row, but objectives
+            // on the metric that select the ticket count it as not applicable.
+            tally(
+                ctx,
+                t,
+                &mut out,
+                mi,
+                prio.priority,
+                start,
+                Status::NotApplicable,
+            );
+            if let Some(tr) = tr.as_mut() {
+                tr.metrics.push(mt);
+            }
+            continue;
+        };
+        let target = &plan.targets[ti];
+        row.target = Some(ti);
+        let mut excluded_by = None;
+        for (xi, x) in plan.exclusions.iter().enumerate() {
+            if x.metrics.as_ref().is_some_and(|ms| !ms.contains(&mi)) {
+                continue;
+            }
+            let applies = holds(plan, &x.when, t);
+            mt.exclusions.push((xi, applies));
+            if applies {
+                excluded_by = Some(xi);
+                break;
+            }
+        }
+        if let Some(xi) = excluded_by {
+            row.status = Status::Excluded;
+            row.reason = Some(plan.exclusions[xi].reason.clone());
+        } else {
+            let pauses = match ctx.events {
+                Some(ev) if !metric.pause.is_empty() => ev.pauses(&t.id, &metric.pause),
+                _ => Vec::new(),
+            };
+            let span = Span {
+                start,
+                stop,
+                start_name: &mt.start_how,
+                stop_name: &mt.stop_how,
+                pauses: &pauses,
+            };
+            let j = judge(plan, metric, target, &span, ctx.as_of);
+            row.status = j.status;
+            row.elapsed = j.elapsed;
+            row.target_seconds = j.target_seconds;
+            row.deadline = j.deadline;
+            row.reason = j.reason;
+            row.note = j.note;
+            mt.pauses = pauses;
+        }
+        push_row(ctx, t, &mut out, &mut mt, row);
+        if let Some(tr) = tr.as_mut() {
+            tr.metrics.push(mt);
+        }
+    }
+    if out.rows.is_empty() {
+        // Every ticket appears at least once.
+        let (status, reason) = match &unreadable {
+            Some(r) => (Status::Invalid, Some(r.clone())),
+            None => (Status::NotApplicable, None),
+        };
+        out.rows.push(Row {
+            line: t.line,
+            id: t.id.clone(),
+            priority: prio.priority,
+            metric: None,
+            target: None,
+            status,
+            elapsed: None,
+            target_seconds: None,
+            deadline: None,
+            start: None,
+            stop: None,
+            reason,
+            note: None,
+        });
+    }
+    out.trace = tr;
+    out
+}
+
+fn push_row(ctx: Context, t: &Ticket, out: &mut Outcome, mt: &mut MetricTrace, row: Row) {
+    if let Some(mi) = row.metric {
+        tally(ctx, t, out, mi, row.priority, row.start, row.status);
+    }
+    mt.row = Some(out.rows.len());
+    out.rows.push(row);
+}
+
+/// Counts the ticket in every objective on `metric` that selects it, in the
+/// period its clock started in. A clock that has not started belongs to no period.
+fn tally(
+    ctx: Context,
+    t: &Ticket,
+    out: &mut Outcome,
+    metric: usize,
+    priority: Option<usize>,
+    start: Option<i64>,
+    status: Status,
+) {
+    let Some(start) = start else { return };
+    for (oi, o) in ctx.plan.objectives.iter().enumerate() {
+        if o.metric == metric && selector_matches(ctx.plan, &o.selector, t, priority) {
+            out.tallies
+                .push((oi, period_of(ctx.plan, o.period, start), status));
+        }
+    }
+}
+
+pub fn period_of(plan: &Plan, period: Period, at: i64) -> PeriodKey {
+    let (year, month) = month_of(plan.tz, at);
+    let part = match period {
+        Period::Month => month,
+        Period::Quarter => (month - 1) / 3 + 1,
+        Period::Year => 0,
+    };
+    PeriodKey { year, part }
+}
+
+/// The instant a source gives for this ticket, and where it came from.
+fn instant(ctx: Context, t: &Ticket, s: Source) -> (Option<i64>, String) {
+    let plan = ctx.plan;
+    match s {
+        Source::Field(f) => (t.time(f), plan.fields[f].name.clone()),
+        // The plan guarantees the chain ends at a field or closure.
+        Source::MetricStop(m) => {
+            let (at, how) = instant(ctx, t, plan.metrics[m].stop);
+            (at, format!("{how} (the stop of {})", plan.metrics[m].name))
+        }
+        Source::Closure(c) => {
+            let cl = &plan.closures[c];
+            let confirmed = t.time(cl.confirmed);
+            // An automatic close counts only once it has happened by the as-of instant.
+            let auto = t
+                .time(cl.from)
+                .and_then(|from| add_calendar_span(plan.tz, from, cl.after))
+                .filter(|a| *a <= ctx.as_of);
+            let at = match (confirmed, auto) {
+                (Some(c), Some(a)) => Some(c.min(a)),
+                (c, a) => c.or(a),
+            };
+            let how = match (confirmed, auto, at) {
+                (Some(c), _, Some(x)) if c == x => {
+                    format!("{} (closure {})", plan.fields[cl.confirmed].name, cl.name)
+                }
+                (_, Some(_), Some(_)) => format!(
+                    "{} + {} (closure {}, automatic)",
+                    plan.fields[cl.from].name,
+                    span_text(cl.after),
+                    cl.name
+                ),
+                _ => format!("closure {}", cl.name),
+            };
+            (at, how)
+        }
+    }
+}
+
+pub fn span_text(s: crate::rules::CalendarSpan) -> String {
+    use crate::rules::CalendarSpan;
+    match s {
+        CalendarSpan::Days(1) => "1 day".into(),
+        CalendarSpan::Days(n) => format!("{n} days"),
+        CalendarSpan::Months(1) => "1 month".into(),
+        CalendarSpan::Months(n) => format!("{n} months"),
+    }
+}

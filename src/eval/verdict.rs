@@ -1,0 +1,121 @@
+//! What evaluation produces for one ticket on one metric: a [`Row`].
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Met,
+    Breached,
+    Pending,
+    Excluded,
+    Untimed,
+    NotApplicable,
+    Invalid,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Met,
+        Status::Breached,
+        Status::Pending,
+        Status::Excluded,
+        Status::Untimed,
+        Status::NotApplicable,
+        Status::Invalid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Breached => "breached",
+            Status::Pending => "pending",
+            Status::Excluded => "excluded",
+            Status::Untimed => "untimed",
+            Status::NotApplicable => "not_applicable",
+            Status::Invalid => "invalid",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One verdict row. Names are indices into the plan (`metric`, `priority`,
+/// `target`) so that a row is cheap to make; reports turn them into names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: u64,
+    pub id: String,
+    pub priority: Option<usize>,
+    /// `None`: the ticket has no row for any metric (not applicable, or unreadable
+    /// under a contract without metrics).
+    pub metric: Option<usize>,
+    /// Index into `Plan::targets` of the target that applied.
+    pub target: Option<usize>,
+    pub status: Status,
+    pub elapsed: Option<i64>,
+    pub target_seconds: Option<i64>,
+    pub deadline: Option<i64>,
+    pub start: Option<i64>,
+    pub stop: Option<i64>,
+    /// The exclusion, or the input problem.
+    pub reason: Option<String>,
+    /// The note of an untimed target ("in a next release").
+    pub note: Option<String>,
+}
+
+impl Row {
+    /// How late a breached row is, in wall-clock seconds past its deadline
+    /// (the stop, or the as-of instant while running); for a row without a
+    /// deadline, its open time over the target. What the human report ranks by.
+    pub fn overshoot(&self, as_of: i64) -> Option<i64> {
+        if self.status != Status::Breached {
+            return None;
+        }
+        match (self.deadline, self.elapsed, self.target_seconds) {
+            (Some(d), _, _) => Some(self.stop.unwrap_or(as_of) - d),
+            (None, Some(e), Some(t)) => Some(e - t),
+            _ => None,
+        }
+    }
+}
+
+/// A period an objective is measured over: (year, month 1–12 | quarter 1–4 | 0 for a year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PeriodKey {
+    pub year: i32,
+    pub part: u32,
+}
+
+impl PeriodKey {
+    pub fn label(self, period: crate::rules::Period) -> String {
+        use crate::rules::Period;
+        match period {
+            Period::Month => format!("{:04}-{:02}", self.year, self.part),
+            Period::Quarter => format!("{:04}-Q{}", self.year, self.part),
+            Period::Year => format!("{:04}", self.year),
+        }
+    }
+}
+
+/// Tickets per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts(pub [u64; 7]);
+
+impl Counts {
+    pub fn add(&mut self, s: Status) {
+        self.0[s.index()] += 1;
+    }
+
+    pub fn get(&self, s: Status) -> u64 {
+        self.0[s.index()]
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+}

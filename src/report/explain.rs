@@ -1,0 +1,286 @@
+//! `--explain ID`: the ledger of one ticket. It shows each step the verdicts
+//! rest on, in the order they were taken: the cells read, the priority, per
+//! metric the targets tried, the exclusions checked, start and stop, each
+//! stretch of open time counted, the closed days skipped (holidays by name),
+//! pauses, the deadline and the verdict.
+
+use std::io::Write;
+
+use chrono::Duration;
+
+use super::format::{duration, local};
+use crate::eval::cells::Ticket;
+use crate::eval::select::{cell_text, describe, describe_selector};
+use crate::eval::ticket::{span_text, MetricTrace};
+use crate::eval::verdict::Status;
+use crate::eval::{EventLog, Outcome, Plan};
+use crate::rules::TargetDuration;
+use crate::time::{local_date, Calendar};
+
+/// Stretches of open time listed before the rest are summed up.
+const MAX_STRETCHES: usize = 30;
+/// Closed days listed before the rest are counted.
+const MAX_CLOSED_DAYS: usize = 20;
+
+pub fn write_ledger(
+    out: &mut dyn Write,
+    plan: &Plan,
+    ticket: &Ticket,
+    outcome: &Outcome,
+    events: Option<&EventLog>,
+    as_of: i64,
+    file: &str,
+) -> std::io::Result<()> {
+    let tz = plan.tz;
+    writeln!(out, "Ticket {} ({file}, line {})", ticket.id, ticket.line)?;
+    writeln!(out, "contract: {}", plan.rules.contract.name)?;
+    writeln!(out, "as of:    {}", local(as_of, tz))?;
+    writeln!(out)?;
+    writeln!(out, "Cells read")?;
+    for (i, f) in plan.fields.iter().enumerate() {
+        if let Some(c) = ticket.cells.get(i) {
+            writeln!(out, "  {:<20} {}", f.name, cell_text(plan, i, c))?;
+        }
+    }
+    for p in &ticket.problems {
+        writeln!(out, "  problem: {p}")?;
+    }
+    for w in &ticket.warnings {
+        writeln!(out, "  warning: {w}")?;
+    }
+    if let Some(ev) = events {
+        let history = ev.history(&ticket.id);
+        if !history.is_empty() {
+            writeln!(out, "Status history (event log)")?;
+            for (at, status) in history {
+                writeln!(out, "  {}  {status}", local(at, tz))?;
+            }
+        }
+    }
+    let Some(trace) = &outcome.trace else {
+        return Ok(());
+    };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Priority: {} ({})",
+        trace
+            .priority
+            .map(|p| plan.priority_names[p].as_str())
+            .unwrap_or("none"),
+        trace.priority_how
+    )?;
+    for mt in &trace.metrics {
+        writeln!(out)?;
+        metric_ledger(out, plan, outcome, mt, as_of)?;
+    }
+    if outcome.rows.iter().all(|r| r.metric.is_none()) {
+        writeln!(out)?;
+        let r = &outcome.rows[0];
+        writeln!(
+            out,
+            "Verdict: {}{}",
+            r.status.as_str(),
+            r.reason
+                .as_ref()
+                .map(|x| format!(" — {x}"))
+                .unwrap_or_else(|| " — no target of the contract covers this ticket".into())
+        )?;
+    }
+    if !outcome.tallies.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Counts in")?;
+        for (oi, period, status) in &outcome.tallies {
+            let o = &plan.objectives[*oi];
+            writeln!(
+                out,
+                "  objective {:<24} {}  as {}",
+                o.name,
+                period.label(o.period),
+                status.as_str()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn metric_ledger(
+    out: &mut dyn Write,
+    plan: &Plan,
+    outcome: &Outcome,
+    mt: &MetricTrace,
+    as_of: i64,
+) -> std::io::Result<()> {
+    let tz = plan.tz;
+    let m = &plan.metrics[mt.metric];
+    writeln!(
+        out,
+        "Metric {} — from {} to {}, counted in {}",
+        m.name,
+        plan.source_name(m.start),
+        plan.source_name(m.stop),
+        plan.calendars[m.calendar].name
+    )?;
+    for (ti, hit) in &mt.tried {
+        let t = &plan.targets[*ti];
+        writeln!(
+            out,
+            "  target #{:<3} {} → {}: {}",
+            ti + 1,
+            describe_selector(plan, &t.selector),
+            target_text(plan, &t.duration, t.calendar),
+            if *hit { "applies" } else { "no" }
+        )?;
+    }
+    let Some(ti) = mt.chosen else {
+        writeln!(
+            out,
+            "  no target covers this ticket: no verdict on {}",
+            m.name
+        )?;
+        return Ok(());
+    };
+    let target = &plan.targets[ti];
+    if matches!(target.duration, TargetDuration::NotApplicable) {
+        writeln!(out, "  the target says: not applicable")?;
+        return Ok(());
+    }
+    for (xi, applies) in &mt.exclusions {
+        let x = &plan.exclusions[*xi];
+        writeln!(
+            out,
+            "  exclusion \"{}\" ({}): {}",
+            x.reason,
+            describe(plan, &x.when),
+            if *applies { "applies" } else { "no" }
+        )?;
+    }
+    let at = |t: Option<i64>| t.map(|t| local(t, tz)).unwrap_or_else(|| "—".into());
+    writeln!(out, "  start    {}  ({})", at(mt.start), mt.start_how)?;
+    writeln!(out, "  stop     {}  ({})", at(mt.stop), mt.stop_how)?;
+    let Some(row) = mt.row.and_then(|i| outcome.rows.get(i)) else {
+        return Ok(());
+    };
+    if row.status != Status::Excluded && row.status != Status::Invalid {
+        if let Some(start) = mt.start {
+            let end = mt.stop.unwrap_or(as_of).max(start);
+            let cal_index = match target.duration {
+                TargetDuration::Seconds { .. } => target.calendar,
+                _ => m.calendar,
+            };
+            let cal = plan.calendar(cal_index);
+            if mt.stop.is_none() {
+                writeln!(out, "  (still running: counted up to the as-of instant)")?;
+            }
+            stretches(out, plan, cal, &plan.calendars[cal_index].name, start, end)?;
+            for (a, b) in &mt.pauses {
+                let to = if *b == i64::MAX {
+                    "on".to_string()
+                } else {
+                    local(*b, tz)
+                };
+                writeln!(
+                    out,
+                    "  paused   {} → {to}: {} of open time not counted",
+                    local(*a, tz),
+                    duration(cal.open_seconds(*a, (*b).min(end).max(*a)))
+                )?;
+            }
+        }
+    }
+    if let Some(d) = row.deadline {
+        writeln!(out, "  deadline {}", local(d, tz))?;
+    }
+    let verdict = match (row.elapsed, row.target_seconds) {
+        (Some(e), Some(t)) => format!(
+            "elapsed {} of {} → {}",
+            duration(e),
+            duration(t),
+            row.status.as_str()
+        ),
+        (Some(e), None) => format!("elapsed {} → {}", duration(e), row.status.as_str()),
+        _ => row.status.as_str().to_string(),
+    };
+    writeln!(out, "  verdict  {verdict}")?;
+    if let Some(r) = &row.reason {
+        writeln!(out, "  reason   {r}")?;
+    }
+    if let Some(n) = &row.note {
+        writeln!(out, "  note     {n}")?;
+    }
+    Ok(())
+}
+
+/// Each stretch of open time in `[start, end)`, then the closed days between.
+fn stretches(
+    out: &mut dyn Write,
+    plan: &Plan,
+    cal: &Calendar,
+    cal_name: &str,
+    start: i64,
+    end: i64,
+) -> std::io::Result<()> {
+    let tz = plan.tz;
+    let intervals = cal.open_intervals(start, end);
+    writeln!(out, "  open time of {cal_name} counted:")?;
+    if intervals.is_empty() {
+        writeln!(out, "    none: {cal_name} is closed all the way")?;
+    }
+    for (a, b) in intervals.iter().take(MAX_STRETCHES) {
+        writeln!(
+            out,
+            "    {} → {}  {}",
+            local(*a, tz),
+            local(*b, tz),
+            duration(b - a)
+        )?;
+    }
+    if intervals.len() > MAX_STRETCHES {
+        let rest: i64 = intervals[MAX_STRETCHES..].iter().map(|(a, b)| b - a).sum();
+        writeln!(
+            out,
+            "    … {} more stretches, {}",
+            intervals.len() - MAX_STRETCHES,
+            duration(rest)
+        )?;
+    }
+    // The closed days in between, holidays by name.
+    let (first, last) = (local_date(tz, start), local_date(tz, end));
+    let mut closed = Vec::new();
+    let mut day = first;
+    while day <= last && closed.len() <= MAX_CLOSED_DAYS {
+        if !cal.is_working_day(day) {
+            let why = cal
+                .closed_reason(day)
+                .map(str::to_string)
+                .unwrap_or_else(|| day.format("%A").to_string());
+            closed.push(format!("{} ({why})", day.format("%Y-%m-%d")));
+        }
+        match day.checked_add_signed(Duration::days(1)) {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    if !closed.is_empty() {
+        let more = if closed.len() > MAX_CLOSED_DAYS {
+            closed.truncate(MAX_CLOSED_DAYS);
+            ", …"
+        } else {
+            ""
+        };
+        writeln!(out, "  closed days skipped: {}{more}", closed.join(", "))?;
+    }
+    Ok(())
+}
+
+fn target_text(plan: &Plan, d: &TargetDuration, calendar: usize) -> String {
+    let cal = &plan.calendars[calendar].name;
+    match d {
+        TargetDuration::Seconds { seconds } => format!("within {} of {cal}", duration(*seconds)),
+        TargetDuration::WorkingDays { n } => format!("within {n} working day(s) of {cal}"),
+        TargetDuration::NextWorkingDay => format!("by the close of the next working day of {cal}"),
+        TargetDuration::Calendar { span } => format!("within {}", span_text(*span)),
+        TargetDuration::Untimed { note } => format!("untimed ({note})"),
+        TargetDuration::NotApplicable => "not applicable".into(),
+    }
+}

@@ -1,0 +1,333 @@
+//! `--format human`: objectives per period in a table with the verdict marked,
+//! then the breached tickets that went furthest past their target (a bounded
+//! top-N kept while rows stream by).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::io::Write;
+
+use super::format::{lateness, local, percent};
+use super::{metric_name, priority_name, Header, Report};
+use crate::eval::{ObjectiveResult, Row, RowSink, Status, Summary};
+
+/// How many breached tickets the report lists.
+pub const TOP: usize = 10;
+
+pub struct HumanReport<'a> {
+    header: Header<'a>,
+    out: Box<dyn Write + 'a>,
+    worst: BinaryHeap<Reverse<Worst>>,
+}
+
+/// Ordered by overshoot, then earlier line first (so ties are deterministic).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Worst {
+    overshoot: i64,
+    line: Reverse<u64>,
+    metric: Reverse<Option<usize>>,
+    row: RowKey,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct RowKey {
+    id: String,
+    priority: Option<usize>,
+    deadline: Option<i64>,
+    elapsed: Option<i64>,
+    target: Option<i64>,
+}
+
+impl<'a> HumanReport<'a> {
+    pub fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
+        HumanReport {
+            header,
+            out,
+            worst: BinaryHeap::new(),
+        }
+    }
+}
+
+impl RowSink for HumanReport<'_> {
+    fn row(&mut self, row: &Row) -> std::io::Result<()> {
+        let Some(overshoot) = row.overshoot(self.header.as_of) else {
+            return Ok(());
+        };
+        let entry = Worst {
+            overshoot,
+            line: Reverse(row.line),
+            metric: Reverse(row.metric),
+            row: RowKey {
+                id: row.id.clone(),
+                priority: row.priority,
+                deadline: row.deadline,
+                elapsed: row.elapsed,
+                target: row.target_seconds,
+            },
+        };
+        if self.worst.len() < TOP {
+            self.worst.push(Reverse(entry));
+        } else if self.worst.peek().is_some_and(|Reverse(min)| entry > *min) {
+            self.worst.pop();
+            self.worst.push(Reverse(entry));
+        }
+        Ok(())
+    }
+}
+
+/// Left-aligned text columns; the numeric ones (given by index) right-aligned.
+fn table(rows: &[Vec<String>], right: &[usize]) -> Vec<String> {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let pad = widths[i].saturating_sub(c.chars().count());
+                    if right.contains(&i) {
+                        format!("{}{c}", " ".repeat(pad))
+                    } else {
+                        format!("{c}{}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
+impl Report for HumanReport<'_> {
+    fn begin(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &Summary) -> std::io::Result<()> {
+        let plan = self.header.plan;
+        let tz = plan.tz;
+        let out = &mut self.out;
+        writeln!(out, "{}", plan.rules.contract.name)?;
+        let counts: Vec<String> = Status::ALL
+            .iter()
+            .filter(|st| s.by_status.get(**st) > 0)
+            .map(|st| format!("{} {}", s.by_status.get(*st), st.as_str().replace('_', " ")))
+            .collect();
+        writeln!(
+            out,
+            "as of {} · {} tickets · {} verdicts: {}",
+            local(self.header.as_of, tz),
+            s.tickets,
+            s.rows,
+            counts.join(", ")
+        )?;
+        writeln!(out)?;
+        if s.objectives.is_empty() {
+            writeln!(
+                out,
+                "The contract sets no objectives (or no ticket falls under one)."
+            )?;
+        } else {
+            objectives(out, s)?;
+        }
+        let breached = s.by_status.get(Status::Breached);
+        if breached > 0 {
+            let mut worst: Vec<Worst> = std::mem::take(&mut self.worst)
+                .into_iter()
+                .map(|Reverse(w)| w)
+                .collect();
+            worst.sort_by(|a, b| b.cmp(a));
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Breached tickets furthest past their deadline ({} of {breached}):",
+                worst.len()
+            )?;
+            let mut rows = vec![[
+                "ticket", "metric", "priority", "late by", "deadline", "line",
+            ]
+            .map(String::from)
+            .to_vec()];
+            for w in &worst {
+                let row = Row {
+                    line: w.line.0,
+                    id: w.row.id.clone(),
+                    priority: w.row.priority,
+                    metric: w.metric.0,
+                    target: None,
+                    status: Status::Breached,
+                    elapsed: w.row.elapsed,
+                    target_seconds: w.row.target,
+                    deadline: w.row.deadline,
+                    start: None,
+                    stop: None,
+                    reason: None,
+                    note: None,
+                };
+                rows.push(vec![
+                    row.id.clone(),
+                    metric_name(plan, &row).unwrap_or("").to_string(),
+                    priority_name(plan, &row).unwrap_or("–").to_string(),
+                    lateness(w.overshoot),
+                    row.deadline.map(|d| local(d, tz)).unwrap_or_default(),
+                    row.line.to_string(),
+                ]);
+            }
+            for line in table(&rows, &[3, 5]) {
+                writeln!(out, "  {line}")?;
+            }
+            writeln!(out, "  (see one ticket's ledger with --explain ID)")?;
+        }
+        out.flush()
+    }
+}
+
+/// How many of the latest periods get a detailed table.
+const DETAIL_PERIODS: usize = 3;
+
+fn verdict(o: &ObjectiveResult) -> &'static str {
+    if o.share.is_none() {
+        "✓ (empty)"
+    } else if o.compliant {
+        "✓"
+    } else {
+        "✗ NOT MET"
+    }
+}
+
+/// An overview line per objective over all periods, then the detail of the
+/// latest periods (the JSON report has every period in detail).
+fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    let mut periods: Vec<&str> = s.objectives.iter().map(|o| o.period.as_str()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let failed = s.objectives.iter().filter(|o| !o.compliant).count();
+    if failed == 0 {
+        writeln!(
+            out,
+            "All objectives met in every period ({} objective-periods).",
+            s.objectives.len()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "NOT MET: {failed} of {} objective-periods fall short (✗).",
+            s.objectives.len()
+        )?;
+    }
+    writeln!(out)?;
+    let (first, last) = (
+        periods.first().copied().unwrap_or(""),
+        periods.last().copied().unwrap_or(""),
+    );
+    writeln!(
+        out,
+        "Objectives over {} period(s), {first} … {last}:",
+        periods.len()
+    )?;
+    // Objectives in the contract's order, each with one mark per period.
+    let mut names: Vec<(usize, &str)> = s
+        .objectives
+        .iter()
+        .map(|o| (o.objective, o.name.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut rows = vec![[
+        "objective",
+        "required",
+        "overall",
+        "periods met",
+        "per period",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for (oi, name) in names {
+        let mine: Vec<&ObjectiveResult> =
+            s.objectives.iter().filter(|o| o.objective == oi).collect();
+        let (met, decided) = mine.iter().fold((0, 0), |(m, d), o| {
+            let c = &o.counts;
+            (
+                m + c.get(Status::Met),
+                d + c.get(Status::Met) + c.get(Status::Breached),
+            )
+        });
+        let strip: String = periods
+            .iter()
+            .map(|p| match mine.iter().find(|o| o.period == *p) {
+                None => '·',
+                Some(o) if o.share.is_none() => '·',
+                Some(o) if o.compliant => '✓',
+                Some(_) => '✗',
+            })
+            .collect();
+        let ok = mine.iter().filter(|o| o.compliant).count();
+        rows.push(vec![
+            name.to_string(),
+            mine.first()
+                .map(|o| percent(o.required))
+                .unwrap_or_default(),
+            if decided == 0 {
+                "–".into()
+            } else {
+                percent(met as f64 * 100.0 / decided as f64)
+            },
+            format!("{ok} of {}", mine.len()),
+            strip,
+        ]);
+    }
+    for line in table(&rows, &[1, 2, 3]) {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(
+        out,
+        "  (✓ met, ✗ not met, · no ticket decided; oldest period first)"
+    )?;
+    let recent = &periods[periods.len().saturating_sub(DETAIL_PERIODS)..];
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Latest period(s) in detail (--format json lists every period):"
+    )?;
+    let mut rows = vec![[
+        "period",
+        "objective",
+        "required",
+        "achieved",
+        "met",
+        "breached",
+        "pending",
+        "excluded",
+        "",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for p in recent {
+        let mut label = p.to_string();
+        for o in s.objectives.iter().filter(|o| o.period == *p) {
+            let c = &o.counts;
+            rows.push(vec![
+                std::mem::take(&mut label),
+                o.name.clone(),
+                percent(o.required),
+                o.share.map(percent).unwrap_or_else(|| "–".into()),
+                c.get(Status::Met).to_string(),
+                c.get(Status::Breached).to_string(),
+                c.get(Status::Pending).to_string(),
+                c.get(Status::Excluded).to_string(),
+                verdict(o).into(),
+            ]);
+        }
+    }
+    for line in table(&rows, &[2, 3, 4, 5, 6, 7]) {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}

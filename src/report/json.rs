@@ -1,0 +1,141 @@
+//! `--format json`: one object as INTERFACES.md fixes it, written as it goes:
+//! the header, then one ticket row per line, then objectives and problems.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::{metric_name, priority_name, Header, Report};
+use crate::eval::{ObjectiveResult, Row, RowSink, Status, Summary};
+use crate::time::format_rfc3339;
+
+pub struct JsonReport<'a> {
+    header: Header<'a>,
+    out: Box<dyn Write + 'a>,
+    first: bool,
+}
+
+#[derive(Serialize)]
+struct RowJson<'r> {
+    id: &'r str,
+    priority: Option<&'r str>,
+    metric: Option<&'r str>,
+    status: Status,
+    elapsed_seconds: Option<i64>,
+    target_seconds: Option<i64>,
+    deadline: Option<String>,
+    reason: Option<&'r str>,
+    start: Option<String>,
+    stop: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'r str>,
+    line: u64,
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
+        JsonReport {
+            header,
+            out,
+            first: true,
+        }
+    }
+}
+
+fn string<T: Serialize>(v: &T) -> String {
+    // Serializing plain strings and numbers cannot fail.
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+pub fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
+    let c = &o.counts;
+    json!({
+        "name": o.name,
+        "metric": o.metric,
+        "period": o.period,
+        "met": c.get(Status::Met),
+        "breached": c.get(Status::Breached),
+        "pending": c.get(Status::Pending),
+        "excluded": c.get(Status::Excluded),
+        "untimed": c.get(Status::Untimed),
+        "invalid": c.get(Status::Invalid),
+        "not_applicable": c.get(Status::NotApplicable),
+        "share": o.share,
+        "required": o.required,
+        "compliant": o.compliant,
+    })
+}
+
+impl RowSink for JsonReport<'_> {
+    fn row(&mut self, row: &Row) -> std::io::Result<()> {
+        let plan = self.header.plan;
+        let tz = plan.tz;
+        let r = RowJson {
+            id: &row.id,
+            priority: priority_name(plan, row),
+            metric: metric_name(plan, row),
+            status: row.status,
+            elapsed_seconds: row.elapsed,
+            target_seconds: row.target_seconds,
+            deadline: row.deadline.map(|d| format_rfc3339(d, tz)),
+            reason: row.reason.as_deref(),
+            start: row.start.map(|d| format_rfc3339(d, tz)),
+            stop: row.stop.map(|d| format_rfc3339(d, tz)),
+            note: row.note.as_deref(),
+            line: row.line,
+        };
+        let sep = if self.first { "\n" } else { ",\n" };
+        self.first = false;
+        write!(self.out, "{sep}    {}", string(&r))
+    }
+}
+
+impl Report for JsonReport<'_> {
+    fn begin(&mut self) -> std::io::Result<()> {
+        let plan = self.header.plan;
+        write!(
+            self.out,
+            "{{\n  \"contract\": {},\n  \"as_of\": {},\n  \"timezone\": {},\n  \"tickets\": [",
+            string(&plan.rules.contract.name),
+            string(&format_rfc3339(self.header.as_of, plan.tz)),
+            string(&plan.rules.timezone),
+        )
+    }
+
+    fn finish(&mut self, s: &Summary) -> std::io::Result<()> {
+        let close = if self.first { "],\n" } else { "\n  ],\n" };
+        write!(self.out, "{close}  \"objectives\": [")?;
+        for (i, o) in s.objectives.iter().enumerate() {
+            let sep = if i == 0 { "\n" } else { ",\n" };
+            write!(self.out, "{sep}    {}", objective_json(o))?;
+        }
+        let close = if s.objectives.is_empty() {
+            "],\n"
+        } else {
+            "\n  ],\n"
+        };
+        let mut by_status = serde_json::Map::new();
+        for st in Status::ALL {
+            by_status.insert(st.as_str().into(), s.by_status.get(st).into());
+        }
+        let summary = json!({
+            "tickets": s.tickets,
+            "rows": s.rows,
+            "statuses": by_status,
+            "compliant": s.compliant(),
+        });
+        let problems = json!({
+            "unreadable_rows": s.problems.unreadable,
+            "invalid_verdicts": s.problems.contradictions,
+            "warnings": s.problems.warnings,
+            "first": s.problems.samples,
+            "first_warnings": s.problems.warning_samples,
+        });
+        writeln!(
+            self.out,
+            "{close}  \"summary\": {summary},\n  \"problems\": {problems}\n}}"
+        )?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,50 @@
+//! Writing what `sla eval` found: JSON (INTERFACES.md), CSV, a human summary,
+//! and the `--explain` ledger of one ticket. Writers take rows as they are
+//! made and keep only what their summary needs (the JSON and CSV writers
+//! nothing, the human one a bounded top-N), so memory does not grow with the log.
+
+use std::io::Write;
+
+use crate::cli::ReportFormat;
+use crate::eval::{Plan, Row, RowSink, Summary};
+
+pub mod csv;
+pub mod explain;
+pub mod format;
+pub mod human;
+pub mod json;
+pub mod progress;
+
+/// What every report states about the run.
+pub struct Header<'a> {
+    pub plan: &'a Plan,
+    pub as_of: i64,
+}
+
+/// A report: rows as they come, then the summary.
+pub trait Report: RowSink {
+    fn begin(&mut self) -> std::io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
+}
+
+/// The report writer for `format`, writing to `out`.
+pub fn writer<'a>(
+    format: ReportFormat,
+    header: Header<'a>,
+    out: Box<dyn Write + 'a>,
+) -> Box<dyn Report + 'a> {
+    match format {
+        ReportFormat::Json => Box::new(json::JsonReport::new(header, out)),
+        ReportFormat::Csv => Box::new(csv::CsvReport::new(header, out)),
+        ReportFormat::Human => Box::new(human::HumanReport::new(header, out)),
+    }
+}
+
+/// Names for a row's indices.
+pub fn metric_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
+    row.metric.map(|m| plan.metrics[m].name.as_str())
+}
+
+pub fn priority_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
+    row.priority.map(|p| plan.priority_names[p].as_str())
+}
