@@ -16,12 +16,32 @@ pub fn load_plan(path: &Path) -> Result<Plan, EvalError> {
 pub fn load_rules(path: &Path) -> Result<RuleSet, EvalError> {
     let text = std::fs::read_to_string(path).map_err(|e| EvalError::io(path, "read it", &e))?;
     match path.extension().and_then(|e| e.to_str()) {
-        Some("sla") => Err(EvalError::new(format!(
-            "{}: reading `.sla` contracts is not built into this sla yet; compile it with `sla compile {} -o rules.json` and pass the `.json`",
-            path.display(),
-            path.display()
-        ))),
+        Some("sla") => rules_from_source(&text, path),
         _ => rules_from_json(&text, path),
+    }
+}
+
+/// Checks and lowers a contract's source, as `sla compile` does; a contract
+/// with errors is not evaluated (its diagnostics are the message).
+pub fn rules_from_source(text: &str, path: &Path) -> Result<RuleSet, EvalError> {
+    let compiled = crate::lower::compile_source(text);
+    match compiled.rules {
+        Some(rules) => Ok(rules),
+        None => {
+            let name = path.display().to_string();
+            let errors: Vec<_> = compiled
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
+            let source = crate::diagnostic::render::Source::new(&name, text);
+            let rendered = crate::diagnostic::render::human(&source, &errors, false);
+            Err(EvalError::new(format!(
+                "{name}: the contract has {} error(s) and cannot be evaluated; fix them (`sla check {name}` shows them too):\n{}",
+                errors.len(),
+                rendered.trim_end()
+            )))
+        }
     }
 }
 
