@@ -194,6 +194,7 @@ fn warn_unpaused(plan: &Plan) {
 
 fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, strict: bool) {
     let mut stderr = std::io::stderr().lock();
+    let level = if strict { "error" } else { "warning" };
     if p.warnings > 0 {
         let _ = writeln!(
             stderr,
@@ -204,48 +205,51 @@ fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, stri
             let _ = writeln!(stderr, "  {w}");
         }
     }
-    if p.is_empty() && event_problems.is_empty() {
-        return;
-    }
-    let mut parts = Vec::new();
-    if p.unreadable > 0 {
-        parts.push(format!(
-            "{} row(s) of {} could not be read",
-            p.unreadable,
-            tickets.display()
-        ));
-    }
-    if p.contradictions > 0 {
-        parts.push(format!(
-            "{} verdict(s) are invalid because a ticket contradicts itself",
-            p.contradictions
-        ));
+    if !p.is_empty() {
+        let mut parts = Vec::new();
+        if p.unreadable > 0 {
+            parts.push(format!(
+                "{} row(s) of {} could not be read",
+                p.unreadable,
+                tickets.display()
+            ));
+        }
+        if p.contradictions > 0 {
+            parts.push(format!(
+                "{} verdict(s) are invalid because a ticket contradicts itself",
+                p.contradictions
+            ));
+        }
+        let _ = writeln!(
+            stderr,
+            "{level}: {}; each is in the report as an `invalid` row with its reason:",
+            parts.join("; ")
+        );
+        for s in &p.samples {
+            let _ = writeln!(stderr, "  {s}");
+        }
+        if p.unreadable + p.contradictions > p.samples.len() as u64 {
+            let _ = writeln!(stderr, "  … and more (the report lists every one)");
+        }
     }
     if !event_problems.is_empty() {
-        parts.push(format!(
-            "{} event(s) could not be read and were left out of pauses",
+        let _ = writeln!(
+            stderr,
+            "{level}: {} event(s) could not be read; they pause no clock:",
             event_problems.len()
-        ));
+        );
+        for s in event_problems.iter().take(Problems::KEEP) {
+            let _ = writeln!(stderr, "  {s}");
+        }
+        if event_problems.len() > Problems::KEEP {
+            let _ = writeln!(
+                stderr,
+                "  … and {} more",
+                event_problems.len() - Problems::KEEP
+            );
+        }
     }
-    let level = if strict { "error" } else { "warning" };
-    let _ = writeln!(
-        stderr,
-        "{level}: {} (reported as `invalid` rows with the reason):",
-        parts.join("; ")
-    );
-    for s in p
-        .samples
-        .iter()
-        .chain(event_problems.iter().take(Problems::KEEP))
-    {
-        let _ = writeln!(stderr, "  {s}");
-    }
-    let shown = p.samples.len() as u64;
-    let total = p.unreadable + p.contradictions;
-    if total > shown {
-        let _ = writeln!(stderr, "  … and more; every one is in the report");
-    }
-    if !strict {
+    if !strict && (!p.is_empty() || !event_problems.is_empty()) {
         let _ = writeln!(
             stderr,
             "  (with --strict these make sla eval fail with exit code 2)"

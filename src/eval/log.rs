@@ -47,6 +47,8 @@ pub struct LogReader {
     names: Vec<String>,
     id_pos: usize,
     id_name: String,
+    /// Every column asked for (for messages).
+    wanted: Vec<String>,
     inner: Inner,
     bytes: u64,
     /// Added to the CSV reader's line numbers: with CRLF line ends it counts
@@ -120,12 +122,16 @@ impl LogReader {
         let mut positions = Vec::with_capacity(wanted.len());
         for w in wanted {
             let p = find(&w.column)?;
-            if p.is_none() && !w.optional {
+            // The id column is listed once, as the id.
+            if p.is_none() && !w.optional && w.column != id {
                 missing.push((w.field.clone(), w.column.clone()));
             }
             positions.push(p);
         }
         if !missing.is_empty() {
+            self.wanted = std::iter::once(id.to_string())
+                .chain(wanted.iter().map(|w| w.column.clone()))
+                .collect();
             return Err(self.missing_columns(&missing));
         }
         self.id_pos = id_pos.unwrap_or(0);
@@ -153,6 +159,12 @@ impl LogReader {
                 msg.push_str(&format!("\n  - `{column}` (field `{field}`){hint}"));
             }
         }
+        let unused: Vec<&str> = self
+            .header
+            .iter()
+            .filter(|h| !self.wanted.contains(h))
+            .map(String::as_str)
+            .collect();
         msg.push_str(&format!(
             "\n  the log has: {}",
             if self.header.is_empty() {
@@ -161,6 +173,12 @@ impl LogReader {
                 self.header.join(", ")
             }
         ));
+        if !unused.is_empty() && unused.len() < self.header.len() {
+            msg.push_str(&format!(
+                "\n  of which the contract does not read: {}",
+                unused.join(", ")
+            ));
+        }
         msg.push_str(
             "\n  if the export names a column differently, map it with --column FIELD=COLUMN",
         );
@@ -368,6 +386,7 @@ fn open_json(path: &Path, file: File) -> Result<LogReader, EvalError> {
         names: Vec::new(),
         id_pos: 0,
         id_name: String::new(),
+        wanted: Vec::new(),
         inner: Inner::Json {
             lines,
             line,
@@ -418,6 +437,7 @@ fn open_csv(path: &Path, file: File) -> Result<LogReader, EvalError> {
         names: Vec::new(),
         id_pos: 0,
         id_name: String::new(),
+        wanted: Vec::new(),
         inner: Inner::Csv(Box::new(reader), csv::StringRecord::new()),
         bytes: 0,
         line_fix: u64::from(head.ends_with(b"\r\n")),

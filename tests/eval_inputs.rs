@@ -1,0 +1,374 @@
+//! `sla eval` on awkward input: missing and renamed columns, unreadable rows,
+//! `--strict`, JSON Lines, `;`-separated CSV, event logs that pause clocks,
+//! `--explain`, and the CSV and human reports. Data: tests/eval/inputs.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn path(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/eval")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn sla(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sla"))
+        .args(args)
+        .output()
+        .expect("run sla")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `sla eval` with JSON output: (report, exit code, stderr).
+fn eval(rules: &str, tickets: &str, extra: &[&str]) -> (Value, i32, String) {
+    let (r, t) = (path(rules), path(tickets));
+    let mut args = vec!["eval", &r, &t, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = sla(&args);
+    let stderr = text(&out.stderr);
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{stderr}", text(&out.stdout)));
+    (json, out.status.code().unwrap_or(-1), stderr)
+}
+
+fn row<'a>(report: &'a Value, id: &str, metric: &str) -> &'a Value {
+    report["tickets"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["id"] == id && r["metric"] == metric))
+        .unwrap_or_else(|| panic!("no row {id}/{metric} in {report}"))
+}
+
+const AS_OF: [&str; 2] = ["--as-of", "2025-03-10T12:00:00Z"];
+
+#[test]
+fn missing_columns_are_named_with_what_the_log_has() {
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-renamed.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("care-renamed.csv: the log lacks 3 columns"),
+        "{err}"
+    );
+    for col in ["`id`", "`responded_at`", "`resolved_at`"] {
+        assert!(err.contains(col), "{col} not named: {err}");
+    }
+    assert!(err.contains("the log has: ticket, opened_at, priority, cause, first_reply, solved"));
+    assert!(err.contains("--column FIELD=COLUMN"), "{err}");
+    assert!(out.stdout.is_empty(), "no report on unusable input");
+}
+
+#[test]
+fn column_renames_from_the_command_line() {
+    let (report, rc, _) = eval(
+        "rules/care.json",
+        "inputs/care-renamed.csv",
+        &[
+            "--column",
+            "id=ticket",
+            "--column",
+            "responded_at=first_reply",
+            "--column",
+            "resolved_at=solved",
+            AS_OF[0],
+            AS_OF[1],
+        ],
+    );
+    assert_eq!(rc, 0);
+    assert_eq!(row(&report, "R-1", "response")["status"], "met");
+    assert_eq!(row(&report, "R-1", "resolution")["status"], "met");
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-renamed.csv"),
+        "--column",
+        "responded=first_reply",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no field `responded`"));
+}
+
+#[test]
+fn unreadable_rows_become_invalid_rows_and_the_rest_still_gets_verdicts() {
+    let (report, rc, err) = eval("rules/care.json", "inputs/care-bad.csv", &AS_OF);
+    assert_ne!(rc, 2, "{err}");
+    // Good rows around the bad ones.
+    assert_eq!(row(&report, "B-1", "response")["status"], "met");
+    assert_eq!(row(&report, "B-6", "resolution")["status"], "met");
+    // A bad timestamp: every verdict of the row is invalid, with file:line and column.
+    for metric in ["response", "resolution"] {
+        let r = row(&report, "B-2", metric);
+        assert_eq!(r["status"], "invalid");
+        let reason = r["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("care-bad.csv:3: column `opened_at`"),
+            "{reason}"
+        );
+        assert!(reason.contains("2025-13-01"), "{reason}");
+    }
+    // A label outside the field's label set.
+    let reason = row(&report, "B-3", "response")["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        reason.contains("care-bad.csv:4: column `priority`: `urgent`"),
+        "{reason}"
+    );
+    assert!(reason.contains("high, medium, low"), "{reason}");
+    // A stop before its start: invalid on that metric only, the reason names the fields.
+    let r = row(&report, "B-4", "response");
+    assert_eq!(r["status"], "invalid");
+    let reason = r["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("responded_at") && reason.contains("opened_at"),
+        "{reason}"
+    );
+    assert_eq!(row(&report, "B-4", "resolution")["status"], "met");
+    // A local time in the spring-forward gap.
+    let reason = row(&report, "B-5", "response")["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        reason.contains("care-bad.csv:6") && reason.contains("does not exist"),
+        "{reason}"
+    );
+    // Nothing dropped: every ticket has rows; problems summed up on stderr and in the report.
+    assert_eq!(report["summary"]["tickets"], 6);
+    assert_eq!(report["problems"]["unreadable_rows"], 3);
+    assert_eq!(report["problems"]["invalid_verdicts"], 1);
+    assert!(
+        err.contains("3 row(s)") && err.contains("care-bad.csv:3"),
+        "{err}"
+    );
+    assert!(err.contains("--strict"), "{err}");
+}
+
+#[test]
+fn strict_makes_input_problems_fatal() {
+    let (report, rc, err) = eval(
+        "rules/care.json",
+        "inputs/care-bad.csv",
+        &["--strict", AS_OF[0], AS_OF[1]],
+    );
+    assert_eq!(rc, 2);
+    assert!(err.starts_with("error:"), "{err}");
+    // The report is still whole.
+    assert_eq!(report["summary"]["tickets"], 6);
+    // A clean log keeps its ordinary exit code under --strict.
+    let (_, rc, _) = eval(
+        "rules/care.json",
+        "inputs/care-good.csv",
+        &["--strict", AS_OF[0], AS_OF[1]],
+    );
+    assert_eq!(rc, 1, "G-4 breaches a 100% objective");
+}
+
+fn verdicts(report: &Value) -> Vec<Value> {
+    report["tickets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(o) = r.as_object_mut() {
+                o.remove("line"); // JSON Lines has no header line
+            }
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn json_lines_and_semicolons_read_like_comma_csv() {
+    let (csv, rc_csv, _) = eval("rules/care.json", "inputs/care-good.csv", &AS_OF);
+    let (semi, rc_semi, _) = eval("rules/care.json", "inputs/care-semicolon.csv", &AS_OF);
+    let (jsonl, rc_jsonl, _) = eval("rules/care.json", "inputs/care-good.jsonl", &AS_OF);
+    assert_eq!(verdicts(&csv).len(), 8);
+    assert_eq!(csv["tickets"], semi["tickets"]);
+    assert_eq!(verdicts(&csv), verdicts(&jsonl));
+    assert_eq!(csv["objectives"], jsonl["objectives"]);
+    assert_eq!((rc_csv, rc_semi, rc_jsonl), (1, 1, 1));
+    assert_eq!(row(&jsonl, "G-2", "response")["line"], 2);
+    // Excluded rows carry their reason.
+    assert_eq!(row(&csv, "G-3", "response")["status"], "excluded");
+    assert_eq!(row(&csv, "G-3", "response")["reason"], "best effort");
+}
+
+#[test]
+fn events_pause_clocks_and_move_deadlines() {
+    let as_of = ["--as-of", "2025-03-04T00:00:00Z"];
+    let events = path("inputs/paused-events.csv");
+    let (report, rc, err) = eval(
+        "rules/paused.json",
+        "inputs/paused.csv",
+        &["--events", &events, as_of[0], as_of[1]],
+    );
+    assert_eq!(rc, 0, "{err}");
+    // One hour on hold (statuses match case-insensitively): 3.5 h counted, deadline 1 h later.
+    let p1 = row(&report, "P-1", "resolution");
+    assert_eq!(p1["status"], "met");
+    assert_eq!(p1["elapsed_seconds"], 12600);
+    assert_eq!(p1["deadline"], "2025-03-03T15:00:00+01:00");
+    // No events: the same times breach.
+    let p2 = row(&report, "P-2", "resolution");
+    assert_eq!(
+        (p2["status"].as_str(), p2["elapsed_seconds"].as_i64()),
+        (Some("breached"), Some(16200))
+    );
+    // On hold from 10:00 on, still open: one hour counted, no deadline while paused.
+    let p3 = row(&report, "P-3", "resolution");
+    assert_eq!(p3["status"], "pending");
+    assert_eq!(p3["elapsed_seconds"], 3600);
+    assert!(p3["deadline"].is_null());
+    // The unreadable event is reported with its line.
+    assert!(err.contains("paused-events.csv:6"), "{err}");
+    // Without the event log nothing is paused, and sla says so.
+    let (report, _, err) = eval("rules/paused.json", "inputs/paused.csv", &as_of);
+    assert_eq!(row(&report, "P-1", "resolution")["status"], "breached");
+    assert!(err.contains("no --events"), "{err}");
+}
+
+#[test]
+fn explain_prints_the_ledger_of_one_ticket() {
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-easter.csv"),
+        "--explain",
+        "E-1",
+        "--as-of",
+        "2025-05-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let ledger = text(&out.stdout);
+    for needle in [
+        "Ticket E-1",
+        "Priority: low (field priority = low)",
+        "target #5   priority low → within 16h of office: applies",
+        "exclusion \"best effort\" (cause in [third_party, customer]): no",
+        "2025-04-17 16:00:00 +02:00 → 2025-04-17 17:00:00 +02:00  1h",
+        "2025-04-18 (Good Friday)",
+        "2025-04-21 (Easter Monday)",
+        "deadline 2025-04-28 16:00:00 +02:00",
+        "verdict  elapsed 10h → met",
+        "objective resolution low",
+    ] {
+        assert!(ledger.contains(needle), "missing `{needle}` in:\n{ledger}");
+    }
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-easter.csv"),
+        "--explain",
+        "E-404",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no ticket with id `E-404`"));
+}
+
+#[test]
+fn csv_report_has_one_line_per_row() {
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-good.csv"),
+        "--format",
+        "csv",
+        AS_OF[0],
+        AS_OF[1],
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let csv = text(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 9, "{csv}");
+    assert!(
+        lines[0].starts_with("id,priority,metric,status,elapsed_seconds,target_seconds,deadline")
+    );
+    assert!(lines[1].starts_with("G-1,high,response,met,3600,7200,2025-03-03T11:00:00+01:00"));
+}
+
+#[test]
+fn human_report_marks_objectives_and_lists_the_worst_breaches() {
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("testdata/care/tickets.csv"),
+        "--format",
+        "human",
+        "--as-of",
+        "2026-01-10T12:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(report.contains("NOT MET"), "{report}");
+    assert!(report.contains("response high"), "{report}");
+    assert!(report.contains("late by"), "{report}");
+    assert!(report.lines().count() < 60, "too long to read:\n{report}");
+}
+
+#[test]
+fn every_ticket_appears_even_without_any_target() {
+    let (report, rc, _) = eval(
+        "rules/xguard.json",
+        "testdata/xguard/tickets.csv",
+        &["--as-of", "2026-01-10T12:00:00Z"],
+    );
+    assert_eq!(rc, 0);
+    let rows = report["tickets"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 200);
+    assert!(rows
+        .iter()
+        .all(|r| r["metric"].is_null() && r["status"] == "not_applicable"));
+    let xg2 = rows.iter().find(|r| r["id"] == "XG-00002");
+    assert_eq!(
+        xg2.map(|r| &r["priority"]),
+        Some(&Value::from("critical")),
+        "matrix high × high"
+    );
+}
+
+#[test]
+fn unusable_contracts_are_named_with_their_position() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad_json = dir.join("rules.json");
+    std::fs::write(
+        &bad_json,
+        "{\n  \"schema\": \"sla-rules/1\",\n  \"contract\": 3\n}\n",
+    )
+    .expect("write");
+    let out = sla(&[
+        "eval",
+        &bad_json.display().to_string(),
+        &path("inputs/care-good.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("rules.json:3:"), "{err}");
+    let bad_sla = dir.join("broken.sla");
+    std::fs::write(&bad_sla, "contract \"x\" {\n  provider\n").expect("write");
+    let out = sla(&[
+        "eval",
+        &bad_sla.display().to_string(),
+        &path("inputs/care-good.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot be evaluated"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
