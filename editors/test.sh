@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Tests of the editor integrations (called by .ci/run). Needs a Rust
+# toolchain, node >= 18 and npm; installs the rest:
+#
+#   tree-sitter-cli  cargo install, pinned, into $SLA_TOOLS (default
+#                    ~/.cache/sla-editors/tools): ~5 minutes the first time on
+#                    2 cores, then reused while the version matches.
+#   npm packages     npm ci in editors/vscode, from package-lock.json.
+#
+# Runs every step, then prints `editors: N passed, N failed` and exits 1 if
+# any step failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+EDITORS=$PWD
+ROOT=$(cd .. && pwd)
+
+# tree-sitter-cli 0.27.1: the newest release at the time of writing; builds
+# with rustc >= 1.90 and, with its default qjs-rt feature, evaluates
+# grammar.js in an embedded QuickJS, so `tree-sitter generate` needs no node.
+# (The npm package `tree-sitter-cli` downloads a prebuilt binary, which this
+# machine cannot fetch.)
+TREE_SITTER_VERSION=0.27.1
+SLA_TOOLS=${SLA_TOOLS:-$HOME/.cache/sla-editors/tools}
+export PATH="$SLA_TOOLS/bin:$PATH"
+
+passed=0
+failed=0
+step() { # step NAME COMMAND...: run a step, count it, keep going on failure
+  local name=$1
+  shift
+  echo "== editors: $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $name"
+    failed=$((failed + 1))
+  fi
+}
+
+install_tree_sitter() {
+  if [ "$(tree-sitter --version 2>/dev/null)" = "tree-sitter $TREE_SITTER_VERSION" ]; then
+    return 0
+  fi
+  echo "installing tree-sitter-cli $TREE_SITTER_VERSION into $SLA_TOOLS (a few minutes)"
+  cargo install --quiet --locked --root "$SLA_TOOLS" tree-sitter-cli --version "$TREE_SITTER_VERSION"
+}
+
+# Every contract, and the every-construct example, parses without an ERROR
+# or MISSING node (`tree-sitter parse --quiet` exits 1 on either); and a
+# broken file does fail, so that this check can fail at all.
+parse_contracts() {
+  local ok=0 f broken
+  for f in "$ROOT"/contracts/*.sla "$EDITORS"/examples/*.sla; do
+    tree-sitter parse --quiet "$f" || { echo "parse error in $f"; ok=1; }
+  done
+  broken=$(mktemp --suffix=.sla)
+  printf 'calendar office {\n  open mon 09:00\n}\n' >"$broken"
+  if tree-sitter parse --quiet "$broken" >/dev/null 2>&1; then
+    echo "a broken file parsed without errors: the check is blind"
+    ok=1
+  fi
+  rm -f "$broken"
+  return $ok
+}
+
+# folds.scm and locals.scm compile against the grammar (highlights.scm is
+# compiled and checked by the highlight test of `tree-sitter test`).
+check_queries() {
+  local q
+  for q in queries/folds.scm queries/locals.scm; do
+    tree-sitter query --quiet "$q" "$EDITORS/examples/every-construct.sla" >/dev/null || return 1
+  done
+}
+
+# The manifest and the language configuration are valid JSON, and the
+# extension's entry point loads its language client.
+check_vscode_files() {
+  node -e '
+    for (const f of ["package.json", "language-configuration.json", "syntaxes/sla.tmLanguage.json"])
+      JSON.parse(require("fs").readFileSync(f, "utf8"));
+    require.resolve("vscode-languageclient/node");
+  '
+}
+
+step "keyword lists generated from grammar/sla.pest are current" node gen-vocabulary.js --check
+
+step "install tree-sitter-cli $TREE_SITTER_VERSION" install_tree_sitter
+cd "$EDITORS/tree-sitter-sla"
+step "tree-sitter generate" tree-sitter generate
+step "tree-sitter test (corpus and highlights)" tree-sitter test
+step "every contract parses without ERROR/MISSING nodes" parse_contracts
+step "folds and locals queries compile" check_queries
+
+cd "$EDITORS/vscode"
+step "npm ci" npm ci --no-audit --no-fund --loglevel=error
+step "VS Code manifest, configuration and client" check_vscode_files
+step "TextMate grammar: scope assertions and snapshots" npm test --silent
+
+echo "editors: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
