@@ -556,7 +556,10 @@ mod tests {
             DayRule::Easter { offset: 400 },
         ];
         for rule in bad {
-            assert!(Holidays::new(&[rule.clone()]).is_err(), "{rule:?}");
+            assert!(
+                Holidays::new(std::slice::from_ref(&rule)).is_err(),
+                "{rule:?}"
+            );
         }
     }
 
