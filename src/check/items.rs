@@ -213,17 +213,7 @@ impl Checker<'_> {
                             .primary(clause.span, "untimed, yet with a share"),
                         );
                     } else {
-                        let label = if row.selector.all || row.selector.priorities.is_empty() {
-                            "all".to_string()
-                        } else {
-                            row.selector
-                                .priorities
-                                .iter()
-                                .map(|p| p.node.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        };
-                        let name = format!("{} {}", metric.name, label);
+                        let name = format!("{} {}", metric.name, selector_name(&selector));
                         self.add_objective(
                             name,
                             clause.span,
@@ -262,7 +252,9 @@ impl Checker<'_> {
                     format!("objective `{name}` is defined twice"),
                 )
                 .primary(span, "defined again here")
-                .secondary(prev, "first defined here"),
+                .secondary(prev, "first defined here")
+                .note("a share on a target row makes an objective named after the metric and the row's selector")
+                .help("give one of them its own name with an `objective \"NAME\" METRIC for SELECTOR at least N%` item"),
             );
             return;
         }
@@ -430,7 +422,7 @@ impl Checker<'_> {
         let Some(when) = self.condition(&e.when) else {
             return;
         };
-        if never_holds(&when) {
+        if never_holds(&when, &self.calendars) {
             self.report(
                 Diagnostic::new(Code::NeverApplies, "this exclusion can never apply")
                     .primary(e.when.span(), "no ticket can meet this condition")
@@ -726,7 +718,7 @@ impl Checker<'_> {
         for i in 0..n {
             for j in (i + 1)..n {
                 let (a, b) = (&self.targets[i], &self.targets[j]);
-                if a.metric != b.metric || !may_overlap(&a.selector, &b.selector) {
+                if a.metric != b.metric || !may_overlap(&a.selector, &b.selector, &self.calendars) {
                     continue;
                 }
                 let metric = a.metric.clone();
@@ -742,7 +734,13 @@ impl Checker<'_> {
     }
 
     pub(super) fn warnings(&mut self) {
-        // A priority without any target.
+        // After an error, "unused" and "no target" are mostly its echoes
+        // (a reference that failed to resolve); they would only distract.
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        // A priority without any target, in a contract that has targets (one
+        // that states none at all gets no warning per priority).
         let targeted: BTreeSet<&str> = self
             .targets
             .iter()
@@ -750,7 +748,7 @@ impl Checker<'_> {
             .collect();
         let any_unselective = self.targets.iter().any(|t| t.selector.priorities.is_none());
         let mut warn = Vec::new();
-        if !any_unselective {
+        if !any_unselective && !self.targets.is_empty() {
             for (name, span) in &self.priority_spans {
                 if !targeted.contains(name.as_str()) {
                     warn.push(
@@ -816,7 +814,7 @@ impl Checker<'_> {
         let unused_metrics: Vec<(String, Span)> = self
             .metric_spans
             .iter()
-            .chain(self.closure_spans.iter())
+            .filter(|_| !self.targets.is_empty())
             .filter(|(n, _)| !self.used.contains(*n))
             .map(|(n, s)| (n.clone(), *s))
             .collect();
@@ -824,7 +822,7 @@ impl Checker<'_> {
             warn.push(
                 Diagnostic::new(
                     Code::Unused,
-                    format!("`{name}` is defined but no target, objective or metric uses it"),
+                    format!("metric `{name}` has no target, and no other metric starts from it"),
                 )
                 .primary(span, "defined here"),
             );
@@ -843,10 +841,68 @@ fn hm(seconds: i64) -> String {
     }
 }
 
+/// How an objective made from a target row's share is named: by its
+/// priorities (`response high`), else by its condition (`response when type = question`).
+fn selector_name(s: &Selector) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &s.priorities {
+        parts.push(p.join(", "));
+    }
+    if let Some(c) = &s.when {
+        parts.push(format!("when {}", condition_text(c)));
+    }
+    if parts.is_empty() {
+        "all".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// A condition in the language's own words.
+pub(crate) fn condition_text(c: &Condition) -> String {
+    let join = |of: &[Condition], sep: &str| {
+        of.iter()
+            .map(|x| match x {
+                Condition::All { .. } | Condition::Any { .. } => format!("({})", condition_text(x)),
+                _ => condition_text(x),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    match c {
+        Condition::All { of } => join(of, " and "),
+        Condition::Any { of } => join(of, " or "),
+        Condition::Not { of } => match of.as_ref() {
+            Condition::In { field, values } if values.len() == 1 => {
+                format!("{field} != {}", values[0])
+            }
+            other => format!("not ({})", condition_text(other)),
+        },
+        Condition::In { field, values } if values.len() == 1 => format!("{field} = {}", values[0]),
+        Condition::In { field, values } => {
+            let vs: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("{field} in [{}]", vs.join(", "))
+        }
+        Condition::Empty { field } => format!("{field} is empty"),
+        Condition::Opened { calendar, inside } => {
+            format!(
+                "opened {} {calendar}",
+                if *inside { "inside" } else { "outside" }
+            )
+        }
+    }
+}
+
+type Calendars = std::collections::BTreeMap<String, CalendarSpec>;
+
+fn is_complement(x: &CalendarSpec, y: &CalendarSpec) -> bool {
+    matches!(x, CalendarSpec::Complement { of } if of.as_ref() == y)
+}
+
 /// Whether two selectors can cover one ticket. Conservative: only selectors
 /// that provably exclude each other (different priorities, different values
 /// of one field, inside versus outside one calendar) count as disjoint.
-fn may_overlap(a: &Selector, b: &Selector) -> bool {
+fn may_overlap(a: &Selector, b: &Selector, cals: &Calendars) -> bool {
     if let (Some(pa), Some(pb)) = (&a.priorities, &b.priorities) {
         if !pa.iter().any(|p| pb.contains(p)) {
             return false;
@@ -855,7 +911,7 @@ fn may_overlap(a: &Selector, b: &Selector) -> bool {
     let (ca, cb) = (conjuncts(a.when.as_ref()), conjuncts(b.when.as_ref()));
     for x in &ca {
         for y in &cb {
-            if excludes(x, y) {
+            if excludes(x, y, cals) {
                 return false;
             }
         }
@@ -872,7 +928,7 @@ fn conjuncts(c: Option<&Condition>) -> Vec<&Condition> {
 }
 
 /// `x` and `y` cannot both hold.
-fn excludes(x: &Condition, y: &Condition) -> bool {
+fn excludes(x: &Condition, y: &Condition, cals: &Calendars) -> bool {
     match (x, y) {
         (
             Condition::In {
@@ -893,7 +949,14 @@ fn excludes(x: &Condition, y: &Condition) -> bool {
                 calendar: d,
                 inside: j,
             },
-        ) => c == d && i != j,
+        ) => {
+            // Inside a calendar and inside its complement exclude each other
+            // just as inside and outside one calendar do.
+            let (sc, sd) = (cals.get(c), cals.get(d));
+            let same = c == d || (sc.is_some() && sc == sd);
+            let complementary = matches!((sc, sd), (Some(x), Some(y)) if is_complement(x, y) || is_complement(y, x));
+            (same && i != j) || (complementary && i == j)
+        }
         (
             Condition::In {
                 field: f,
@@ -917,16 +980,16 @@ fn excludes(x: &Condition, y: &Condition) -> bool {
 }
 
 /// A condition no ticket can meet: an empty list, or one field equal to two different values.
-fn never_holds(c: &Condition) -> bool {
+fn never_holds(c: &Condition, cals: &Calendars) -> bool {
     match c {
         Condition::In { values, .. } => values.is_empty(),
-        Condition::Any { of } => of.iter().all(never_holds),
+        Condition::Any { of } => of.iter().all(|x| never_holds(x, cals)),
         Condition::All { of } => {
-            of.iter().any(never_holds)
+            of.iter().any(|x| never_holds(x, cals))
                 || of
                     .iter()
                     .enumerate()
-                    .any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y)))
+                    .any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y, cals)))
         }
         _ => false,
     }

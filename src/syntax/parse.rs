@@ -247,7 +247,10 @@ type P<'i> = Pair<'i, Rule>;
 impl Builder {
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        // A rule that ends in an optional part that did not match has eaten
+        // the whitespace and comments before it; the node ends before them.
+        let end = s.start() + trimmed_len(p.as_str());
+        Span::new(self.base + s.start(), self.base + end)
     }
 
     fn text(&self, p: &P) -> Spanned<String> {
@@ -1210,6 +1213,34 @@ impl Builder {
         }
         Changes { items, span }
     }
+}
+
+/// The length of `text` without trailing whitespace and trailing comments.
+fn trimmed_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    loop {
+        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&t[line_start..]) {
+            Some(i) => t = t[..line_start + i].trim_end(),
+            None => return t.len(),
+        }
+    }
+}
+
+/// Where a `#` comment starts in one line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn unescape(s: &str) -> String {
