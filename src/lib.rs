@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod lower;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod syntax;
