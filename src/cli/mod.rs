@@ -43,6 +43,8 @@ pub enum Command {
     Explain { code: Option<String> },
     /// Evaluate a ticket log against a contract (`.sla`) or a compiled rule set (`.json`).
     Eval(EvalArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,5 +103,6 @@ pub fn run() -> i32 {
         Command::Compile { file, out, format } => check::compile(&file, out.as_deref(), format),
         Command::Explain { code } => check::explain(code.as_deref()),
         Command::Eval(args) => eval::run(&args),
+        Command::Lsp => crate::lsp::run(),
     }
 }

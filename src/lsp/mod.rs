@@ -1,0 +1,465 @@
+//! `sla lsp`: the language server, on standard input and output.
+//!
+//! One thread answers messages in order: every request here is a walk over
+//! one document's tree, far cheaper than the round trip to the editor, so a
+//! worker pool would add locking and buy nothing. After a change the
+//! server answers whatever else is already waiting, then checks each
+//! changed document once, so a burst of keystrokes costs one check.
+//!
+//! Diagnostics are `sla check`'s ([`crate::check::check_source`]); hover,
+//! definition, outline and completion read the syntax tree, parsed again
+//! only when a request needs it. Positions are UTF-16 code units, LSP's
+//! default ([`position`]). Logs go to standard error: standard output is
+//! the protocol's.
+
+mod complete;
+mod diagnostics;
+mod hover;
+mod index;
+mod position;
+mod symbols;
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response, ResponseError};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
+    Notification as NotificationTrait, PublishDiagnostics,
+};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Request as RequestTrait,
+};
+use lsp_types::{
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind,
+    OneOf, PositionEncodingKind, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::syntax::ast;
+use position::LineIndex;
+
+/// Run the server until the client says `exit`. Returns the process exit
+/// code: 0 after `shutdown` then `exit`, 1 otherwise (as LSP asks).
+pub fn run() -> i32 {
+    let (conn, io_threads) = Connection::stdio();
+    let code = Server::new(&conn).serve();
+    // The writer thread ends once every sender is gone; drop ours first.
+    drop(conn);
+    if let Err(e) = io_threads.join() {
+        eprintln!("sla lsp: transport error: {e}");
+        return 1;
+    }
+    code
+}
+
+/// What the server advertises. Formatting is left out until `sla fmt` lands.
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions::default()),
+        ..ServerCapabilities::default()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Waiting for `initialize`.
+    Starting,
+    Running,
+    /// `shutdown` answered; only `exit` is left.
+    ShutDown,
+}
+
+/// An open document: its text as the editor has it, and its tree, parsed
+/// when first asked for after a change.
+struct Doc {
+    uri: Uri,
+    version: i32,
+    text: String,
+    lines: LineIndex,
+    tree: Option<ast::File>,
+}
+
+impl Doc {
+    fn new(uri: Uri, version: i32, text: String) -> Doc {
+        let lines = LineIndex::new(&text);
+        Doc {
+            uri,
+            version,
+            text,
+            lines,
+            tree: None,
+        }
+    }
+
+    fn set_text(&mut self, text: String) {
+        self.lines = LineIndex::new(&text);
+        self.text = text;
+        self.tree = None;
+    }
+
+    /// The text, its line index and its tree (parse errors are dropped:
+    /// diagnostics report them; the recovered tree is still useful).
+    fn parsed(&mut self) -> (&str, &LineIndex, &ast::File) {
+        let tree = self
+            .tree
+            .get_or_insert_with(|| crate::syntax::parse(&self.text).0);
+        (&self.text, &self.lines, tree)
+    }
+}
+
+/// A failed request: its JSON-RPC error code and message.
+type Failure = (ErrorCode, String);
+
+struct Server<'c> {
+    conn: &'c Connection,
+    state: State,
+    /// Open documents by URI.
+    docs: HashMap<String, Doc>,
+    /// Documents changed since their diagnostics were last sent.
+    dirty: Vec<String>,
+}
+
+impl<'c> Server<'c> {
+    fn new(conn: &'c Connection) -> Server<'c> {
+        Server {
+            conn,
+            state: State::Starting,
+            docs: HashMap::new(),
+            dirty: Vec::new(),
+        }
+    }
+
+    fn serve(&mut self) -> i32 {
+        loop {
+            let Ok(msg) = self.conn.receiver.recv() else {
+                eprintln!("sla lsp: the client closed the connection without `exit`");
+                return 1;
+            };
+            if let Some(code) = self.handle(msg) {
+                return code;
+            }
+            // Answer what is already waiting before checking, so a burst
+            // of changes is checked once, at its last version.
+            while let Ok(msg) = self.conn.receiver.try_recv() {
+                if let Some(code) = self.handle(msg) {
+                    return code;
+                }
+            }
+            self.publish_dirty();
+        }
+    }
+
+    fn send(&self, msg: impl Into<Message>) {
+        if self.conn.sender.send(msg.into()).is_err() {
+            eprintln!("sla lsp: cannot send: the output is closed");
+        }
+    }
+
+    /// Handle one message; `Some(code)` when the server should stop.
+    fn handle(&mut self, msg: Message) -> Option<i32> {
+        match msg {
+            Message::Request(req) => {
+                let resp = self.request(req);
+                self.send(resp);
+                None
+            }
+            Message::Notification(n) if n.method == "exit" => {
+                Some(if self.state == State::ShutDown { 0 } else { 1 })
+            }
+            Message::Notification(n) => {
+                // Before `initialize` and after `shutdown`, notifications are dropped (LSP).
+                if self.state == State::Running {
+                    let method = n.method.clone();
+                    if catch_unwind(AssertUnwindSafe(|| self.notification(n))).is_err() {
+                        eprintln!("sla lsp: internal error handling `{method}`");
+                    }
+                }
+                None
+            }
+            // The server sends no requests, so expects no responses.
+            Message::Response(_) => None,
+        }
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        let result = match (self.state, method.as_str()) {
+            (State::Starting, "initialize") => {
+                self.state = State::Running;
+                to_json(InitializeResult {
+                    capabilities: capabilities(),
+                    server_info: Some(ServerInfo {
+                        name: "sla".into(),
+                        version: Some(env!("CARGO_PKG_VERSION").into()),
+                    }),
+                })
+            }
+            (State::Starting, _) => Err((
+                ErrorCode::ServerNotInitialized,
+                format!("`{method}` before `initialize`"),
+            )),
+            (State::ShutDown, _) => Err((
+                ErrorCode::InvalidRequest,
+                format!("`{method}` after `shutdown`"),
+            )),
+            (State::Running, "initialize") => {
+                Err((ErrorCode::InvalidRequest, "`initialize` sent twice".into()))
+            }
+            (State::Running, "shutdown") => {
+                self.state = State::ShutDown;
+                Ok(Value::Null)
+            }
+            (State::Running, _) => {
+                // A bug in a handler answers this one request with an error
+                // instead of taking the editor's server down.
+                match catch_unwind(AssertUnwindSafe(|| self.route(req))) {
+                    Ok(r) => r,
+                    Err(_) => Err((
+                        ErrorCode::InternalError,
+                        format!("internal error in `{method}`"),
+                    )),
+                }
+            }
+        };
+        match result {
+            Ok(value) => Response {
+                id,
+                response_result: Ok(value),
+            },
+            Err((code, message)) => {
+                if !matches!(code, ErrorCode::MethodNotFound) {
+                    eprintln!("sla lsp: `{method}` failed: {message}");
+                }
+                Response {
+                    id,
+                    response_result: Err(ResponseError {
+                        code: code as i32,
+                        message,
+                        data: None,
+                    }),
+                }
+            }
+        }
+    }
+
+    fn route(&mut self, req: Request) -> Result<Value, Failure> {
+        match req.method.as_str() {
+            HoverRequest::METHOD => {
+                let p: HoverParams = params(req.params)?;
+                to_json(self.hover(p))
+            }
+            GotoDefinition::METHOD => {
+                let p: GotoDefinitionParams = params(req.params)?;
+                to_json(self.definition(p))
+            }
+            DocumentSymbolRequest::METHOD => {
+                let p: DocumentSymbolParams = params(req.params)?;
+                to_json(self.symbols(p))
+            }
+            Completion::METHOD => {
+                let p: CompletionParams = params(req.params)?;
+                to_json(self.completion(p))
+            }
+            other => Err((
+                ErrorCode::MethodNotFound,
+                format!("`{other}` is not supported"),
+            )),
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Some(p) = note_params::<DidOpenTextDocumentParams>(&n) else {
+                    return;
+                };
+                let key = p.text_document.uri.as_str().to_string();
+                let doc = Doc::new(
+                    p.text_document.uri,
+                    p.text_document.version,
+                    p.text_document.text,
+                );
+                self.docs.insert(key.clone(), doc);
+                self.mark_dirty(key);
+            }
+            DidChangeTextDocument::METHOD => {
+                let Some(p) = note_params::<DidChangeTextDocumentParams>(&n) else {
+                    return;
+                };
+                let key = p.text_document.uri.as_str().to_string();
+                let Some(doc) = self.docs.get_mut(&key) else {
+                    eprintln!("sla lsp: change to a document not open: {key}");
+                    return;
+                };
+                let mut text = std::mem::take(&mut doc.text);
+                for change in p.content_changes {
+                    match change.range {
+                        // Full sync sends whole texts; a client that sends
+                        // ranges anyway still gets them applied.
+                        Some(range) => {
+                            let lines = LineIndex::new(&text);
+                            let start = lines.offset(&text, range.start);
+                            let end = lines.offset(&text, range.end).max(start);
+                            text.replace_range(start..end, &change.text);
+                        }
+                        None => text = change.text,
+                    }
+                }
+                doc.version = p.text_document.version;
+                doc.set_text(text);
+                self.mark_dirty(key);
+            }
+            DidCloseTextDocument::METHOD => {
+                let Some(p) = note_params::<DidCloseTextDocumentParams>(&n) else {
+                    return;
+                };
+                let key = p.text_document.uri.as_str().to_string();
+                if self.docs.remove(&key).is_some() {
+                    // Clear the editor's list for the closed file.
+                    self.publish(p.text_document.uri, Vec::new(), None);
+                }
+                self.dirty.retain(|k| *k != key);
+            }
+            // `initialized`, `$/cancelRequest` (requests are answered at
+            // once, so there is nothing to cancel), settings and the like.
+            _ => {}
+        }
+    }
+
+    fn mark_dirty(&mut self, key: String) {
+        if !self.dirty.contains(&key) {
+            self.dirty.push(key);
+        }
+    }
+
+    fn publish_dirty(&mut self) {
+        for key in std::mem::take(&mut self.dirty) {
+            let Some(doc) = self.docs.get(&key) else {
+                continue;
+            };
+            let text = doc.text.as_str();
+            let diags = match catch_unwind(|| crate::check::check_source(text)) {
+                Ok(checked) => checked
+                    .diagnostics
+                    .iter()
+                    .map(|d| diagnostics::to_lsp(&doc.uri, &doc.text, &doc.lines, d))
+                    .collect(),
+                Err(_) => {
+                    eprintln!("sla lsp: internal error checking {key}");
+                    continue;
+                }
+            };
+            self.publish(doc.uri.clone(), diags, Some(doc.version));
+        }
+    }
+
+    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        match serde_json::to_value(params) {
+            Ok(v) => self.send(Notification {
+                method: PublishDiagnostics::METHOD.to_string(),
+                params: v,
+            }),
+            Err(e) => eprintln!("sla lsp: cannot encode diagnostics: {e}"),
+        }
+    }
+
+    fn doc(&mut self, uri: &Uri) -> Option<&mut Doc> {
+        self.docs.get_mut(uri.as_str())
+    }
+
+    fn hover(&mut self, p: HoverParams) -> Option<Hover> {
+        let at = p.text_document_position_params;
+        let doc = self.doc(&at.text_document.uri)?;
+        let (text, lines, tree) = doc.parsed();
+        let offset = lines.offset(text, at.position);
+        let defs = index::Defs::new(tree);
+        let occs = index::occurrences(tree, &defs);
+        let occ = index::at(&occs, offset)?;
+        let value = hover::hover(text, &defs, occ)?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range: Some(lines.range(text, occ.span)),
+        })
+    }
+
+    fn definition(&mut self, p: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+        let at = p.text_document_position_params;
+        let doc = self.doc(&at.text_document.uri)?;
+        let uri = doc.uri.clone();
+        let (text, lines, tree) = doc.parsed();
+        let offset = lines.offset(text, at.position);
+        let defs = index::Defs::new(tree);
+        let occs = index::occurrences(tree, &defs);
+        let occ = index::at(&occs, offset)?;
+        let span = defs.definition(&occ.sym)?;
+        Some(GotoDefinitionResponse::Scalar(Location::new(
+            uri,
+            lines.range(text, span),
+        )))
+    }
+
+    fn symbols(&mut self, p: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
+        let doc = self.doc(&p.text_document.uri)?;
+        let (text, lines, tree) = doc.parsed();
+        Some(DocumentSymbolResponse::Nested(symbols::outline(
+            text, lines, tree,
+        )))
+    }
+
+    fn completion(&mut self, p: CompletionParams) -> Option<CompletionResponse> {
+        let at = p.text_document_position;
+        let doc = self.doc(&at.text_document.uri)?;
+        let (text, lines, tree) = doc.parsed();
+        let offset = lines.offset(text, at.position);
+        let defs = index::Defs::new(tree);
+        Some(CompletionResponse::Array(complete::complete(
+            text, offset, &defs,
+        )))
+    }
+}
+
+fn params<P: DeserializeOwned>(v: Value) -> Result<P, Failure> {
+    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+/// A notification's parameters; a malformed one is logged and dropped,
+/// since a notification has no reply to carry the error.
+fn note_params<P: DeserializeOwned>(n: &Notification) -> Option<P> {
+    match serde_json::from_value(n.params.clone()) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("sla lsp: bad `{}` parameters: {e}", n.method);
+            None
+        }
+    }
+}
+
+fn to_json(v: impl serde::Serialize) -> Result<Value, Failure> {
+    serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}

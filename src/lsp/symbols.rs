@@ -1,0 +1,281 @@
+//! The outline of a contract (textDocument/documentSymbol): one symbol per
+//! top-level block, with fields, priority levels, target rows and clauses
+//! as children, so an editor's outline reads like the contract's contents.
+
+use lsp_types::{DocumentSymbol, SymbolKind};
+
+use super::hover::snippet;
+use super::position::LineIndex;
+use crate::syntax::ast::{self, Span};
+
+pub fn outline(text: &str, lines: &LineIndex, file: &ast::File) -> Vec<DocumentSymbol> {
+    let b = Builder { text, lines };
+    file.items.iter().map(|i| b.item(i)).collect()
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    lines: &'a LineIndex,
+}
+
+impl Builder<'_> {
+    /// A symbol over `span`, selecting `name_span` (which LSP requires to lie
+    /// inside `span`; a recovered tree may break that, so it is clamped).
+    fn sym(
+        &self,
+        name: String,
+        detail: Option<String>,
+        kind: SymbolKind,
+        span: Span,
+        name_span: Span,
+        children: Vec<DocumentSymbol>,
+    ) -> DocumentSymbol {
+        let inner = if name_span.start >= span.start && name_span.end <= span.end {
+            name_span
+        } else {
+            span
+        };
+        // Editors show an empty name as a broken entry; some reject it.
+        let name = if name.trim().is_empty() {
+            "(unnamed)".to_string()
+        } else {
+            name
+        };
+        #[allow(deprecated)] // `deprecated` is a required field of the struct, superseded by tags.
+        DocumentSymbol {
+            name,
+            detail: detail.filter(|d| !d.is_empty()),
+            kind,
+            tags: None,
+            deprecated: None,
+            range: self.lines.range(self.text, span),
+            selection_range: self.lines.range(self.text, inner),
+            children: (!children.is_empty()).then_some(children),
+        }
+    }
+
+    fn snip(&self, span: Span) -> String {
+        snippet(self.text, span)
+    }
+
+    /// The first word of a block (its keyword), to select on blocks without a name.
+    fn keyword(&self, span: Span) -> Span {
+        let src = self.text.get(span.start..span.end).unwrap_or("");
+        let len = src
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(src.len());
+        Span::new(span.start, span.start + len)
+    }
+
+    fn item(&self, item: &ast::Item) -> DocumentSymbol {
+        use ast::Item;
+        match item {
+            Item::Contract(c) => {
+                let detail = c.items.iter().find_map(|h| match h {
+                    ast::HeaderItem::Provider(p) => Some(format!("provider {}", p.node)),
+                    _ => None,
+                });
+                self.sym(
+                    c.name.node.clone(),
+                    detail,
+                    SymbolKind::NAMESPACE,
+                    c.span,
+                    c.name.span,
+                    vec![],
+                )
+            }
+            Item::Calendar(c) => {
+                let detail = match &c.body {
+                    ast::CalendarBody::Complement(r) => format!("outside {}", r.name.node),
+                    ast::CalendarBody::Weekly(items) => items
+                        .iter()
+                        .filter_map(|i| match i {
+                            ast::CalendarItem::Open(o) => Some(self.snip(o.span)),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                };
+                self.sym(
+                    c.name.node.clone(),
+                    Some(detail),
+                    SymbolKind::EVENT,
+                    c.span,
+                    c.name.span,
+                    vec![],
+                )
+            }
+            Item::Fields(f) => {
+                let children = f
+                    .fields
+                    .iter()
+                    .map(|d| {
+                        let ty = self
+                            .snip(d.span)
+                            .split_once(':')
+                            .map(|(_, t)| t.trim().to_string());
+                        self.sym(
+                            d.name.node.clone(),
+                            ty,
+                            SymbolKind::FIELD,
+                            d.span,
+                            d.name.span,
+                            vec![],
+                        )
+                    })
+                    .collect();
+                self.sym(
+                    "fields".into(),
+                    None,
+                    SymbolKind::STRUCT,
+                    f.span,
+                    self.keyword(f.span),
+                    children,
+                )
+            }
+            Item::Priority(p) => {
+                let children = p
+                    .levels
+                    .iter()
+                    .map(|l| {
+                        self.sym(
+                            l.name.node.clone(),
+                            Some(l.description.node.clone()),
+                            SymbolKind::ENUM_MEMBER,
+                            l.span,
+                            l.name.span,
+                            vec![],
+                        )
+                    })
+                    .collect();
+                let from: Vec<&str> = p.from.iter().map(|f| f.node.as_str()).collect();
+                self.sym(
+                    "priority".into(),
+                    Some(format!("from {}", from.join(" x "))),
+                    SymbolKind::ENUM,
+                    p.span,
+                    self.keyword(p.span),
+                    children,
+                )
+            }
+            Item::Metric(m) => self.sym(
+                m.name.node.clone(),
+                Some(format!("from {} to {}", m.from.node, m.to.node)),
+                SymbolKind::FUNCTION,
+                m.span,
+                m.name.span,
+                vec![],
+            ),
+            Item::Closure(c) => self.sym(
+                c.name.node.clone(),
+                Some("closure".into()),
+                SymbolKind::FUNCTION,
+                c.span,
+                c.name.span,
+                vec![],
+            ),
+            Item::Targets(t) => {
+                let rows = t
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let clauses = row
+                            .clauses
+                            .iter()
+                            .map(|c| {
+                                let rest = Span::new(c.metric.span.end, c.span.end);
+                                self.sym(
+                                    c.metric.node.clone(),
+                                    Some(self.snip(rest)),
+                                    SymbolKind::PROPERTY,
+                                    c.span,
+                                    c.metric.span,
+                                    vec![],
+                                )
+                            })
+                            .collect();
+                        self.sym(
+                            self.snip(row.selector.span),
+                            None,
+                            SymbolKind::OBJECT,
+                            row.span,
+                            row.selector.span,
+                            clauses,
+                        )
+                    })
+                    .collect();
+                let name = match &t.period {
+                    Some(p) => format!("targets per {}", p.node),
+                    None => "targets".into(),
+                };
+                self.sym(
+                    name,
+                    None,
+                    SymbolKind::ARRAY,
+                    t.span,
+                    self.keyword(t.span),
+                    rows,
+                )
+            }
+            Item::Objective(o) => self.sym(
+                o.name.node.clone(),
+                Some(format!("{} at least {}%", o.metric.node, o.required.node)),
+                SymbolKind::CONSTANT,
+                o.span,
+                o.name.span,
+                vec![],
+            ),
+            Item::Exclusion(e) => self.sym(
+                format!("exclude: {}", e.reason.node),
+                Some(self.snip(e.when.span())),
+                SymbolKind::EVENT,
+                e.span,
+                self.keyword(e.span),
+                vec![],
+            ),
+            Item::Escalation(e) => {
+                let levels = e
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        ast::EscalationItem::Level {
+                            level, role, span, ..
+                        } => Some(self.sym(
+                            format!("level {}", level.node),
+                            Some(role.node.clone()),
+                            SymbolKind::NUMBER,
+                            *span,
+                            *span,
+                            vec![],
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                self.sym(
+                    "escalation".into(),
+                    None,
+                    SymbolKind::PACKAGE,
+                    e.span,
+                    self.keyword(e.span),
+                    levels,
+                )
+            }
+            Item::Availability(a) => self.sym(
+                format!("availability {}", a.service.node),
+                a.period.as_ref().map(|p| format!("per {}", p.node)),
+                SymbolKind::INTERFACE,
+                a.span,
+                a.service.span,
+                vec![],
+            ),
+            Item::Changes(c) => self.sym(
+                "changes".into(),
+                None,
+                SymbolKind::MODULE,
+                c.span,
+                self.keyword(c.span),
+                vec![],
+            ),
+        }
+    }
+}
