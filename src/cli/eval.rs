@@ -12,7 +12,7 @@ use super::{EvalArgs, ReportFormat};
 use crate::eval::run::Problems;
 use crate::eval::{self, Context, EvalError, EventLog, Plan, RunOptions};
 use crate::report::{self, explain, progress::Progress, Header};
-use crate::time::{parse_timestamp, parse_tz};
+use crate::time::{parse_timestamp, parse_tz, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
 pub fn run(args: &EvalArgs) -> i32 {
     match eval_command(args) {
@@ -36,6 +36,14 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     plan.rename_columns(&parse_renames(&args.columns)?)
         .map_err(EvalError::new)?;
     let as_of = as_of(args.as_of.as_deref(), plan.tz)?;
+    let (h0, h1) = plan.calendar(0).horizon();
+    if !(h0..h1).contains(&as_of) {
+        return Err(EvalError::new(format!(
+            "--as-of: {} lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover",
+            args.as_of.as_deref().unwrap_or("now"),
+            HORIZON_END_YEAR - 1
+        )));
+    }
     let log_tz = match &args.log_tz {
         None => plan.tz,
         Some(name) => parse_tz(name).map_err(|e| {

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::log::RawRow;
 use super::plan::{FieldType, Plan};
-use crate::time::parse_timestamp;
+use crate::time::{parse_timestamp, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -62,6 +62,7 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
             at(&plan.id_column)
         ));
     }
+    let horizon = plan.calendar(0).horizon();
     let mut cells = Vec::with_capacity(plan.fields.len());
     for (f, text) in plan.fields.iter().zip(&raw.cells) {
         if text.is_empty() {
@@ -93,6 +94,14 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
                 }
             },
             FieldType::Timestamp => match parse_timestamp(text, log_tz) {
+                Ok(parsed) if !(horizon.0..horizon.1).contains(&parsed.at) => {
+                    problems.push(format!(
+                        "{}: `{text}` lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover; check the export for a wrong or placeholder date",
+                        at(&f.column),
+                        HORIZON_END_YEAR - 1
+                    ));
+                    Cell::Bad
+                }
                 Ok(parsed) => {
                     if let Some(w) = parsed.warning {
                         warnings.push(format!("{}: {w}", at(&f.column)));
@@ -100,10 +109,14 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
                     Cell::Time(parsed.at)
                 }
                 Err(e) => {
-                    problems.push(format!(
-                        "{}: `{text}` cannot be read as a timestamp ({e}); expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00",
-                        at(&f.column)
-                    ));
+                    let e = e.to_string();
+                    // The time engine's message names the value; add what is expected if it does not.
+                    let hint = if e.contains("expected") {
+                        ""
+                    } else {
+                        "; expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00"
+                    };
+                    problems.push(format!("{}: {e}{hint}", at(&f.column)));
                     Cell::Bad
                 }
             },
