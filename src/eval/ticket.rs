@@ -285,3 +285,164 @@ pub fn span_text(s: crate::rules::CalendarSpan) -> String {
         CalendarSpan::Months(n) => format!("{n} months"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::cells::type_row;
+    use crate::eval::log::RawRow;
+    use crate::eval::plan::build;
+    use crate::rules::RuleSet;
+    use crate::time::parse_timestamp;
+
+    fn plan(json: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Plan {
+        let mut v: serde_json::Value = serde_json::from_str(json).expect("rule set JSON");
+        edit(&mut v);
+        let rules: RuleSet = serde_json::from_value(v).expect("rule set");
+        build(rules).expect("plan")
+    }
+
+    fn at(s: &str) -> i64 {
+        parse_timestamp(s, chrono_tz::UTC).expect("timestamp").at
+    }
+
+    fn ticket(plan: &Plan, cells: &[&str]) -> Ticket {
+        let raw = RawRow {
+            line: 2,
+            id: cells[0].to_string(),
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+            error: None,
+        };
+        type_row(plan, raw, plan.tz, "t.csv")
+    }
+
+    const XGUARD: &str = include_str!("../../tests/eval/rules/xguard.json");
+    const CONNEXYS: &str = include_str!("../../tests/eval/rules/connexys.json");
+
+    /// X-Guard's closure with a 3-day resolution target added.
+    fn xguard() -> Plan {
+        plan(XGUARD, |v| {
+            v["targets"] = serde_json::json!([{"metric": "resolution", "selector": {},
+                "duration": {"kind": "seconds", "seconds": 259200}, "calendar": "24x7"}]);
+        })
+    }
+
+    #[test]
+    fn an_automatic_close_counts_only_once_it_has_happened() {
+        let p = xguard();
+        // id, opened_at, urgency, impact, resolved_at, confirmed_at
+        let t = ticket(
+            &p,
+            &[
+                "X",
+                "2025-03-03T09:00:00Z",
+                "low",
+                "low",
+                "2025-03-03T10:00:00Z",
+                "",
+            ],
+        );
+        let ctx = |as_of| Context {
+            plan: &p,
+            events: None,
+            as_of,
+        };
+        let before = evaluate(ctx(at("2025-03-03T12:00:00Z")), &t, false);
+        assert_eq!(before.rows[0].status, Status::Pending);
+        assert_eq!(before.rows[0].stop, None);
+        let after = evaluate(ctx(at("2025-03-10T00:00:00Z")), &t, false);
+        assert_eq!(after.rows[0].stop, Some(at("2025-03-04T10:00:00Z")));
+        assert_eq!(after.rows[0].status, Status::Met);
+        // A confirmation before the automatic close wins.
+        let t = ticket(
+            &p,
+            &[
+                "Y",
+                "2025-03-03T09:00:00Z",
+                "low",
+                "low",
+                "2025-03-03T10:00:00Z",
+                "2025-03-03T11:00:00Z",
+            ],
+        );
+        let r = evaluate(ctx(at("2025-03-10T00:00:00Z")), &t, false);
+        assert_eq!(r.rows[0].stop, Some(at("2025-03-03T11:00:00Z")));
+    }
+
+    #[test]
+    fn first_matching_target_applies_and_not_applicable_gives_no_row() {
+        let p = plan(CONNEXYS, |_| {});
+        let ctx = Context {
+            plan: &p,
+            events: None,
+            as_of: at("2025-06-01T00:00:00Z"),
+        };
+        // id, opened_at, type, level, component, responded_at, acknowledged_at, resolved_at
+        let change = ticket(
+            &p,
+            &[
+                "C",
+                "2025-03-03T09:00:00Z",
+                "change",
+                "",
+                "",
+                "2025-03-03T10:00:00Z",
+                "",
+                "",
+            ],
+        );
+        let out = evaluate(ctx, &change, true);
+        let metrics: Vec<_> = out
+            .rows
+            .iter()
+            .map(|r| r.metric.map(|m| p.metrics[m].name.as_str()))
+            .collect();
+        assert_eq!(
+            metrics,
+            [Some("response")],
+            "resolution is not applicable, no acknowledgement target"
+        );
+        let tr = out.trace.expect("trace");
+        assert_eq!(tr.metrics[0].tried.last().map(|t| t.1), Some(true));
+        // A resolution clock that starts at the response's stop.
+        let q = ticket(
+            &p,
+            &[
+                "Q",
+                "2025-03-03T09:00:00Z",
+                "question",
+                "",
+                "",
+                "2025-03-03T10:00:00Z",
+                "",
+                "2025-03-03T11:00:00Z",
+            ],
+        );
+        let out = evaluate(ctx, &q, false);
+        let res = out
+            .rows
+            .iter()
+            .find(|r| r.metric == Some(1))
+            .expect("resolution row");
+        assert_eq!(res.start, Some(at("2025-03-03T10:00:00Z")));
+        assert_eq!(res.elapsed, Some(3600));
+    }
+
+    #[test]
+    fn objectives_count_by_the_period_of_the_clock_start_in_the_contract_zone() {
+        let p = plan(CONNEXYS, |_| {});
+        let ctx = Context {
+            plan: &p,
+            events: None,
+            as_of: at("2025-06-01T00:00:00Z"),
+        };
+        // 23:30 UTC on 31 March is 1 April in Amsterdam.
+        let t = ticket(
+            &p,
+            &["Q", "2025-03-31T23:30:00Z", "question", "", "", "", "", ""],
+        );
+        let out = evaluate(ctx, &t, false);
+        let (_, period, _) = out.tallies[0];
+        assert_eq!((period.year, period.part), (2025, 4));
+    }
+}
