@@ -54,6 +54,7 @@ fn full_conversation() {
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
     assert!(caps["completionProvider"].is_object());
+    assert_eq!(caps["documentFormattingProvider"], true);
     assert_eq!(init["serverInfo"]["name"], "sla");
 
     // Open a contract with an unknown calendar after non-ASCII text.
@@ -217,6 +218,45 @@ fn full_conversation() {
         assert!(labels.contains(&want), "no `{want}` in completion");
     }
 
+    // Formatting: one edit over the whole document with `sla fmt`'s output;
+    // once applied, formatting again changes nothing.
+    let unformatted = fixed.replace("metric response   from", "metric   response from");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": unformatted}]}),
+    );
+    let options = json!({"tabSize": 2, "insertSpaces": true});
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": options}),
+    );
+    let edits = edits.as_array().expect("edits");
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    let lines = unformatted.lines().count();
+    assert_eq!(
+        edits[0]["range"]["end"],
+        json!({"line": lines, "character": 0}),
+        "the edit covers the whole text"
+    );
+    let formatted = edits[0]["newText"].as_str().expect("new text");
+    assert_eq!(
+        Ok(formatted.to_string()),
+        sla::fmt::format_source(&unformatted).map_err(|_| ())
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": formatted}]}),
+    );
+    let again = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": options}),
+    );
+    assert_eq!(again, json!([]));
+
     // An unknown request: a proper error, and the server carries on.
     let id = c.send_request("sla/noSuchThing", json!({}));
     let resp = c.response(id);
@@ -283,6 +323,20 @@ fn related_information_and_requests_on_nothing() {
         json!({"textDocument": {"uri": URI}}),
     );
     assert!(symbols.is_array());
+    // Formatting a contract with syntax errors fails with the reason.
+    let id = c.send_request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let resp = c.response(id);
+    assert_eq!(resp["error"]["code"], -32803, "{resp}");
+    assert!(
+        resp["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("E0001"),
+        "{resp}"
+    );
 
     c.notify(
         "textDocument/didClose",

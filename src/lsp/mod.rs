@@ -6,7 +6,8 @@
 //! server answers whatever else is already waiting, then checks each
 //! changed document once, so a burst of keystrokes costs one check.
 //!
-//! Diagnostics are `sla check`'s ([`crate::check::check_source`]); hover,
+//! Diagnostics are `sla check`'s ([`crate::check::check_source`]) and
+//! formatting is `sla fmt`'s ([`crate::fmt::format_source`]); hover,
 //! definition, outline and completion read the syntax tree, parsed again
 //! only when a request needs it. Positions are UTF-16 code units, LSP's
 //! default ([`position`]). Logs go to standard error: standard output is
@@ -28,15 +29,17 @@ use lsp_types::notification::{
     Notification as NotificationTrait, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Request as RequestTrait,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    Request as RequestTrait,
 };
 use lsp_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind,
-    OneOf, PositionEncodingKind, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentFormattingParams,
+    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeResult, Location,
+    MarkupContent, MarkupKind, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextEdit, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -58,7 +61,7 @@ pub fn run() -> i32 {
     code
 }
 
-/// What the server advertises. Formatting is left out until `sla fmt` lands.
+/// What the server advertises.
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(PositionEncodingKind::UTF16),
@@ -73,6 +76,7 @@ fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions::default()),
+        document_formatting_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -278,6 +282,10 @@ impl<'c> Server<'c> {
                 let p: CompletionParams = params(req.params)?;
                 to_json(self.completion(p))
             }
+            Formatting::METHOD => {
+                let p: DocumentFormattingParams = params(req.params)?;
+                to_json(self.format(p)?)
+            }
             other => Err((
                 ErrorCode::MethodNotFound,
                 format!("`{other}` is not supported"),
@@ -441,6 +449,41 @@ impl<'c> Server<'c> {
         Some(CompletionResponse::Array(complete::complete(
             text, offset, &defs,
         )))
+    }
+
+    /// The whole document replaced by `sla fmt`'s layout; no edit when it is
+    /// already formatted. A contract with syntax errors is not formatted:
+    /// the request fails with the first error (the diagnostics show them
+    /// all), so an editor tells the user why nothing happened.
+    fn format(&mut self, p: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>, Failure> {
+        let Some(doc) = self.doc(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        match crate::fmt::format_source(&doc.text) {
+            Ok(formatted) if formatted == doc.text => Ok(Some(Vec::new())),
+            Ok(formatted) => {
+                let whole = ast::Span::new(0, doc.text.len());
+                Ok(Some(vec![TextEdit {
+                    range: doc.lines.range(&doc.text, whole),
+                    new_text: formatted,
+                }]))
+            }
+            Err(diags) => {
+                let why = diags
+                    .first()
+                    .map(|d| {
+                        let at = doc.lines.position(&doc.text, d.span().start);
+                        format!(
+                            "cannot format: {} (line {}): {}",
+                            d.code,
+                            at.line + 1,
+                            d.message
+                        )
+                    })
+                    .unwrap_or_else(|| "cannot format this contract".into());
+                Err((ErrorCode::RequestFailed, why))
+            }
+        }
     }
 }
 
