@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod check;
 pub mod eval;
+pub mod fmt;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +44,14 @@ pub enum Command {
     Explain { code: Option<String> },
     /// Evaluate a ticket log against a contract (`.sla`) or a compiled rule set (`.json`).
     Eval(EvalArgs),
+    /// Rewrite contracts in the canonical layout (`-`: stdin to stdout); `--check` only lists those that would change.
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; exit 1 and name the files that are not formatted.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the language server on standard input and output (for editors).
     Lsp,
 }
@@ -103,6 +112,7 @@ pub fn run() -> i32 {
         Command::Compile { file, out, format } => check::compile(&file, out.as_deref(), format),
         Command::Explain { code } => check::explain(code.as_deref()),
         Command::Eval(args) => eval::run(&args),
+        Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lsp => crate::lsp::run(),
     }
 }

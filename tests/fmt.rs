@@ -1,0 +1,190 @@
+//! `sla fmt`: every contract in the repository formats idempotently, to the
+//! same tree, with every comment kept in order; snapshots of messy inputs;
+//! the command line on real files.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sla::fmt::{comments, format_source, strip_spans};
+use sla::syntax::parse;
+
+/// Every `.sla` under `contracts/` and `tests/`, found when the test runs so
+/// contracts added later are covered too.
+fn contracts() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "sla") {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    walk(&root.join("contracts"), &mut out);
+    walk(&root.join("tests"), &mut out);
+    out.sort();
+    out
+}
+
+fn tree(src: &str) -> serde_json::Value {
+    let (file, errors) = parse(src);
+    assert!(errors.is_empty(), "parse errors: {errors:?}");
+    strip_spans(serde_json::to_value(&file).expect("a tree serialises"))
+}
+
+#[test]
+fn every_contract_formats_to_the_same_tree_idempotently_keeping_comments() {
+    let files = contracts();
+    assert!(files.len() >= 5, "found only {files:?}");
+    let mut checked = 0;
+    for path in files {
+        let src = std::fs::read_to_string(&path).expect("readable");
+        if !parse(&src).1.is_empty() {
+            // Deliberately broken inputs (tests of errors) are not formatted.
+            assert!(format_source(&src).is_err(), "{}", path.display());
+            continue;
+        }
+        let once = format_source(&src).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        assert_eq!(tree(&src), tree(&once), "{}: tree changed", path.display());
+        let twice = format_source(&once).expect("formatted output formats");
+        assert_eq!(once, twice, "{}: not idempotent", path.display());
+        let before: Vec<String> = comments::collect(&src)
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        let after: Vec<String> = comments::collect(&once)
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(
+            before,
+            after,
+            "{}: comments lost or reordered",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5);
+}
+
+#[test]
+fn snapshots_of_messy_inputs() {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::glob!("fmt/*.sla", |path| {
+            let src = std::fs::read_to_string(path).expect("readable");
+            let out = format_source(&src).expect("formats");
+            insta::assert_snapshot!(out);
+        });
+    });
+}
+
+#[test]
+fn syntax_errors_are_returned_not_formatted() {
+    let errs = format_source("contract \"x\" { provider }\n").expect_err("a syntax error");
+    assert!(!errs.is_empty());
+}
+
+#[test]
+fn parentheses_the_tree_needs_are_kept_and_written_ones_stay() {
+    let src = "exclude when (a = x or b = y) and not (c is empty) as \"r\"\n";
+    let out = format_source(src).expect("formats");
+    assert_eq!(out, src);
+    let src = "exclude when ((a = x)) as \"r\"\n";
+    assert_eq!(
+        format_source(src).expect("formats"),
+        "exclude when (a = x) as \"r\"\n"
+    );
+}
+
+#[test]
+fn empty_input_stays_empty() {
+    assert_eq!(format_source("").expect("formats"), "");
+    assert_eq!(format_source("# only\n").expect("formats"), "# only\n");
+}
+
+// ---------------------------------------------------------------- CLI
+
+fn sla(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sla"))
+        .args(args)
+        .output()
+        .expect("sla runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sla-fmt-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+const MESSY: &str = "metric a from x to y   in  office\n";
+const TIDY: &str = "metric a from x to y in office\n";
+
+#[test]
+fn check_names_unformatted_files_and_exits_1() {
+    let dir = temp_dir("check");
+    let messy = dir.join("messy.sla");
+    let tidy = dir.join("tidy.sla");
+    std::fs::write(&messy, MESSY).expect("write");
+    std::fs::write(&tidy, TIDY).expect("write");
+
+    let out = sla(&["fmt", "--check", messy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("messy.sla"));
+    assert_eq!(std::fs::read_to_string(&messy).expect("read"), MESSY);
+
+    let out = sla(&["fmt", "--check", tidy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn fmt_rewrites_in_place() {
+    let dir = temp_dir("rewrite");
+    let messy = dir.join("messy.sla");
+    std::fs::write(&messy, MESSY).expect("write");
+    let out = sla(&["fmt", messy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&messy).expect("read"), TIDY);
+    // No temporary file left behind.
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 1);
+}
+
+#[test]
+fn syntax_error_exits_1_and_leaves_the_file_alone() {
+    let dir = temp_dir("broken");
+    let broken = dir.join("broken.sla");
+    let text = "metric a from x to   \ncontract {\n";
+    std::fs::write(&broken, text).expect("write");
+    let out = sla(&["fmt", broken.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0001"));
+    assert_eq!(std::fs::read_to_string(&broken).expect("read"), text);
+}
+
+#[test]
+fn dash_formats_stdin_to_stdout() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sla"))
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sla runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(MESSY.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), TIDY);
+}
