@@ -166,7 +166,7 @@ pub fn at<'a, 'b>(occs: &'b [Occurrence<'a>], offset: usize) -> Option<&'b Occur
     let inside = occs
         .iter()
         .filter(|o| o.span.start <= offset && offset < o.span.end)
-        .min_by_key(|o| o.span.end - o.span.start);
+        .min_by_key(|o| o.span.end.saturating_sub(o.span.start));
     inside.or_else(|| occs.iter().find(|o| o.span.end == offset))
 }
 

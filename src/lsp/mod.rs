@@ -506,3 +506,54 @@ fn note_params<P: DeserializeOwned>(n: &Notification) -> Option<P> {
 fn to_json(v: impl serde::Serialize) -> Result<Value, Failure> {
     serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every request at every position of a real contract, and of that
+    /// contract cut short at many points (a half-typed file): never a panic,
+    /// never an error response. In-process, so it can afford thousands.
+    #[test]
+    fn every_position_of_whole_and_truncated_contracts() {
+        let care = include_str!("../../contracts/care.sla");
+        let (conn, _client) = Connection::memory();
+        let mut server = Server::new(&conn);
+        server.state = State::Running;
+        let uri = "file:///care.sla";
+        let mut texts = vec![care.to_string()];
+        texts.extend(
+            care.char_indices()
+                .step_by(151)
+                .map(|(i, _)| care[..i].to_string()),
+        );
+        for (n, text) in texts.iter().enumerate() {
+            let doc = Doc::new(uri.parse().unwrap(), 1, text.clone());
+            let lines = text.lines().count() as u32 + 1;
+            server.docs.insert(uri.to_string(), doc);
+            let step = if n == 0 { 2 } else { 11 };
+            for line in 0..lines {
+                for character in (0..90).step_by(step) {
+                    let at = serde_json::json!({
+                        "textDocument": {"uri": uri},
+                        "position": {"line": line, "character": character},
+                    });
+                    for method in [
+                        HoverRequest::METHOD,
+                        GotoDefinition::METHOD,
+                        Completion::METHOD,
+                    ] {
+                        let req = Request::new(1.into(), method.to_string(), at.clone());
+                        assert!(server.route(req).is_ok(), "{method} at {line}:{character}");
+                    }
+                }
+            }
+            let req = Request::new(
+                1.into(),
+                DocumentSymbolRequest::METHOD.to_string(),
+                serde_json::json!({"textDocument": {"uri": uri}}),
+            );
+            assert!(server.route(req).is_ok());
+        }
+    }
+}
