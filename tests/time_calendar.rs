@@ -941,6 +941,8 @@ fn calendar_errors() {
 #[test]
 fn a_calendar_that_never_opens() {
     let c = Calendar::new(&weekly(&[], &[], vec![])).unwrap();
+    assert!(!c.has_opening_hours());
+    assert!(office().has_opening_hours());
     let t = at("2025-03-03T09:00:00+01:00");
     assert!(!c.is_open(t));
     assert_eq!(c.open_seconds(t, t + 1_000_000), 0);

@@ -387,7 +387,12 @@ fn compile(spec: &CalendarSpec) -> Result<(Tz, Source), CalendarError> {
         CalendarSpec::Always { timezone } => Ok((zone(timezone)?, Source::Always)),
         CalendarSpec::Complement { of } => {
             let (tz, inner) = compile(of)?;
-            Ok((tz, Source::Complement(Box::new(inner))))
+            // The complement of a complement is the calendar itself: one
+            // level less to build and to recurse through.
+            match inner {
+                Source::Complement(twice) => Ok((tz, *twice)),
+                inner => Ok((tz, Source::Complement(Box::new(inner)))),
+            }
         }
         CalendarSpec::Weekly(w) => Ok((zone(&w.timezone)?, Source::Weekly(Box::new(weekly(w)?)))),
     }
@@ -475,6 +480,13 @@ impl Calendar {
     /// The calendar's time zone (for a complement, that of the calendar it complements).
     pub fn timezone(&self) -> Tz {
         self.tz
+    }
+
+    /// False for a calendar that is never open (weekly hours with no
+    /// interval, or the complement of `24x7`): every deadline in it is
+    /// `None`. The checker can warn about it.
+    pub fn has_opening_hours(&self) -> bool {
+        self.shape != Shape::NeverOpen
     }
 
     /// The first instant with tables and the first instant after them.
