@@ -81,7 +81,6 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     let opts = RunOptions {
         tickets: &args.tickets,
         log_tz,
-        explain: None,
         progress: Some(&tick),
     };
     let stdout = std::io::stdout();
@@ -89,7 +88,8 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     let mut writer = report::writer(format, Header { plan: &plan, as_of }, out);
     let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
     writer.begin().map_err(write_err)?;
-    let summary = eval::run(ctx, reader, &opts, writer.as_mut())?;
+    let text = report::formatter(format, &plan);
+    let summary = eval::run(ctx, reader, &opts, text.as_ref(), writer.as_mut())?;
     bar.finish();
     writer.finish(&summary).map_err(write_err)?;
     drop(writer);
@@ -123,12 +123,9 @@ fn explain_one(
     let opts = RunOptions {
         tickets: &args.tickets,
         log_tz,
-        explain: Some(id),
         progress: None,
     };
-    let mut nowhere = NoRows;
-    let summary = eval::run(ctx, reader, &opts, &mut nowhere)?;
-    let Some((ticket, outcome)) = summary.explained else {
+    let Some((ticket, outcome)) = eval::explain(ctx, reader, &opts, id)? else {
         return Err(EvalError::new(format!(
             "{}: there is no ticket with id `{id}` (ids are matched exactly, case included)",
             args.tickets.display()
@@ -148,14 +145,6 @@ fn explain_one(
     .and_then(|_| out.flush())
     .map_err(|e| EvalError::new(format!("cannot write the ledger: {e}")))?;
     Ok(0)
-}
-
-struct NoRows;
-
-impl eval::RowSink for NoRows {
-    fn row(&mut self, _row: &eval::Row) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// `FIELD=COLUMN` pairs.

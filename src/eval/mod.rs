@@ -22,7 +22,7 @@ pub use contract::{load_plan, load_rules};
 pub use error::EvalError;
 pub use events::EventLog;
 pub use plan::{build, Plan};
-pub use run::{open_tickets, run, Problems, RowSink, RunOptions, Summary};
+pub use run::{explain, open_tickets, run, ChunkFormat, Problems, RowSink, RunOptions, Summary};
 pub use tally::ObjectiveResult;
 pub use ticket::{evaluate, Context, Outcome, Trace};
 pub use verdict::{Counts, PeriodKey, Row, Status};

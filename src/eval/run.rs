@@ -1,33 +1,40 @@
-//! The streaming driver: one thread reads and types the log in chunks, the
-//! calling thread evaluates them in log order and hands each row to a sink
-//! as soon as it is made. Memory stays bounded by a few chunks in flight plus
-//! the objective counters; output order is the log's order, so results are
-//! deterministic.
+//! The streaming driver: a reader thread cuts the log into chunks, worker
+//! threads (one per core) type, evaluate and format them, and the calling
+//! thread writes them in log order. Memory stays bounded by the chunks in
+//! flight plus the objective counters; output follows the log's order, so
+//! results are deterministic whatever the number of threads.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
 
 use super::cells::{type_row, Ticket};
 use super::error::EvalError;
-use super::log::{LogReader, WantedColumn};
+use super::log::{LogReader, RawRow, WantedColumn};
 use super::plan::{FieldType, Plan};
 use super::tally::{ObjectiveResult, Tally};
 use super::ticket::{evaluate, Context, Outcome};
 use super::verdict::{Counts, Row, Status};
 
-/// Where rows go as they are produced (a report writer).
+/// Turns rows into report text; called on worker threads, so it holds no
+/// state that changes (a report's running state lives in its [`RowSink`]).
+pub trait ChunkFormat: Sync {
+    /// Appends the text of `rows` to `out`.
+    fn format(&self, rows: &[Row], out: &mut Vec<u8>);
+}
+
+/// Where rows go, in log order, with the text [`ChunkFormat`] made of them.
 pub trait RowSink {
-    fn row(&mut self, row: &Row) -> std::io::Result<()>;
+    fn rows(&mut self, rows: &[Row], text: &[u8]) -> std::io::Result<()>;
 }
 
 pub struct RunOptions<'a> {
     pub tickets: &'a Path,
     /// Zone of log timestamps without an offset.
     pub log_tz: Tz,
-    /// Evaluate only this ticket, with a trace.
-    pub explain: Option<&'a str>,
     /// Told the number of bytes read so far, now and then (from the reader thread).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
@@ -63,6 +70,21 @@ impl Problems {
     pub fn is_empty(&self) -> bool {
         self.unreadable == 0 && self.contradictions == 0
     }
+
+    /// Adds a later chunk's problems (samples stay in log order).
+    pub fn merge(&mut self, other: Problems) {
+        self.unreadable += other.unreadable;
+        self.contradictions += other.contradictions;
+        self.warnings += other.warnings;
+        for s in other.samples {
+            self.note(s);
+        }
+        for w in other.warning_samples {
+            if self.warning_samples.len() < Self::KEEP {
+                self.warning_samples.push(w);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -72,8 +94,6 @@ pub struct Summary {
     pub by_status: Counts,
     pub objectives: Vec<ObjectiveResult>,
     pub problems: Problems,
-    /// With `explain`: the ticket and its traced outcome, if it was found.
-    pub explained: Option<(Ticket, Outcome)>,
 }
 
 impl Summary {
@@ -103,107 +123,180 @@ pub fn open_tickets(plan: &Plan, path: &Path) -> Result<LogReader, EvalError> {
     LogReader::open(path, &plan.id_column, &wanted_columns(plan))
 }
 
+/// A chunk of evaluated tickets, ready for the sink.
+struct Done {
+    rows: Vec<Row>,
+    text: Vec<u8>,
+    tally: Tally,
+    tickets: u64,
+    problems: Problems,
+}
+
+type Work = (u64, Vec<RawRow>);
+type Result_ = (u64, Result<Done, EvalError>);
+
+/// Evaluates the whole log. The reader thread cuts the log into chunks;
+/// worker threads type, evaluate and format them; this thread puts them back
+/// in log order, writes them and adds up the counters.
 pub fn run(
     ctx: Context,
     mut reader: LogReader,
     opts: &RunOptions,
+    format: &dyn ChunkFormat,
     sink: &mut dyn RowSink,
 ) -> Result<Summary, EvalError> {
-    let plan = ctx.plan;
     let file = opts.tickets.display().to_string();
     let log_tz = opts.log_tz;
     let progress = opts.progress;
-    let explain = opts.explain;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
     let mut summary = Summary::default();
     let mut tally = Tally::default();
     std::thread::scope(|scope| -> Result<(), EvalError> {
-        let (tx, rx) = sync_channel::<Result<Vec<Ticket>, EvalError>>(4);
-        let reader_file = file.clone();
+        let (work_tx, work_rx) = sync_channel::<Work>(workers * 2);
+        let (done_tx, done_rx) = sync_channel::<Result_>(workers * 2);
+        // Shared by the workers; dropped when the last one stops, which
+        // unblocks the reader if this thread gave up early.
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let reader_done = done_tx.clone();
         scope.spawn(move || {
-            let file = reader_file;
+            let mut seq = 0;
             let mut chunk = Vec::with_capacity(CHUNK);
-            while let Some(raw) = reader.next_row() {
-                match raw {
-                    Ok(raw) => {
-                        if explain.is_some_and(|id| id != raw.id) {
-                            continue;
-                        }
-                        chunk.push(type_row(plan, raw, log_tz, &file));
+            loop {
+                let next = reader.next_row();
+                let end = match next {
+                    Some(Ok(raw)) => {
+                        chunk.push(raw);
+                        false
                     }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
+                    Some(Err(e)) => {
+                        let _ = reader_done.send((seq, Err(e)));
                         return;
                     }
-                }
-                if chunk.len() == CHUNK {
+                    None => true,
+                };
+                if chunk.len() == CHUNK || (end && !chunk.is_empty()) {
                     if let Some(p) = progress {
                         p(reader.bytes_read());
                     }
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if tx.send(Ok(full)).is_err() {
-                        return; // the evaluator stopped early (explain found its ticket)
+                    if work_tx.send((seq, full)).is_err() {
+                        return;
                     }
+                    seq += 1;
                 }
-            }
-            if let Some(p) = progress {
-                p(reader.bytes_read());
-            }
-            if !chunk.is_empty() {
-                let _ = tx.send(Ok(chunk));
+                if end {
+                    return;
+                }
             }
         });
-        for chunk in rx {
-            for ticket in chunk? {
-                if explain.is_some() {
-                    let outcome = evaluate(ctx, &ticket, true);
-                    summary.explained = Some((ticket, outcome));
-                    return Ok(());
+        for _ in 0..workers {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let file = file.as_str();
+            scope.spawn(move || loop {
+                let job = match work_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((seq, raws)) = job else { return };
+                let done = evaluate_chunk(ctx, raws, log_tz, file, format);
+                if done_tx.send((seq, Ok(done))).is_err() {
+                    return;
                 }
-                consume(ctx, ticket, sink, &mut summary, &mut tally, &file)?;
+            });
+        }
+        drop(done_tx);
+        drop(work_rx);
+        // Chunks come back in any order; hold the early ones until their turn.
+        let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut next = 0;
+        for (seq, done) in done_rx.iter() {
+            waiting.insert(seq, done?);
+            while let Some(done) = waiting.remove(&next) {
+                sink.rows(&done.rows, &done.text)
+                    .map_err(|e| EvalError::new(format!("cannot write the report: {e}")))?;
+                summary.tickets += done.tickets;
+                summary.rows += done.rows.len() as u64;
+                for r in &done.rows {
+                    summary.by_status.add(r.status);
+                }
+                summary.problems.merge(done.problems);
+                tally.merge(&done.tally);
+                next += 1;
             }
         }
         Ok(())
     })?;
-    summary.objectives = tally.results(plan);
+    summary.objectives = tally.results(ctx.plan);
     Ok(summary)
 }
 
-fn consume(
+fn evaluate_chunk(
     ctx: Context,
-    ticket: Ticket,
-    sink: &mut dyn RowSink,
-    summary: &mut Summary,
-    tally: &mut Tally,
+    raws: Vec<RawRow>,
+    log_tz: Tz,
     file: &str,
-) -> Result<(), EvalError> {
-    let outcome = evaluate(ctx, &ticket, false);
-    summary.tickets += 1;
-    if !ticket.problems.is_empty() {
-        summary.problems.unreadable += 1;
-        for p in &ticket.problems {
-            summary.problems.note(p.clone());
+    format: &dyn ChunkFormat,
+) -> Done {
+    let mut done = Done {
+        rows: Vec::with_capacity(raws.len() * ctx.plan.metrics.len().max(1)),
+        text: Vec::new(),
+        tally: Tally::default(),
+        tickets: 0,
+        problems: Problems::default(),
+    };
+    for raw in raws {
+        let ticket = type_row(ctx.plan, raw, log_tz, file);
+        let outcome = evaluate(ctx, &ticket, false);
+        done.tickets += 1;
+        if !ticket.problems.is_empty() {
+            done.problems.unreadable += 1;
+            for p in &ticket.problems {
+                done.problems.note(p.clone());
+            }
+        }
+        for w in ticket.warnings {
+            done.problems.warn(w);
+        }
+        for row in &outcome.rows {
+            if row.status == Status::Invalid && ticket.problems.is_empty() {
+                done.problems.contradictions += 1;
+                done.problems.note(format!(
+                    "{file}:{}: ticket {}: {}",
+                    row.line,
+                    row.id,
+                    row.reason.as_deref().unwrap_or("invalid")
+                ));
+            }
+        }
+        for (oi, period, status) in outcome.tallies {
+            done.tally.add(oi, period, status);
+        }
+        done.rows.extend(outcome.rows);
+    }
+    format.format(&done.rows, &mut done.text);
+    done
+}
+
+/// Finds ticket `id` and evaluates it with a trace (for `--explain`); reads
+/// no further than that ticket.
+pub fn explain(
+    ctx: Context,
+    mut reader: LogReader,
+    opts: &RunOptions,
+    id: &str,
+) -> Result<Option<(Ticket, Outcome)>, EvalError> {
+    let file = opts.tickets.display().to_string();
+    while let Some(raw) = reader.next_row() {
+        let raw = raw?;
+        if raw.id == id {
+            let ticket = type_row(ctx.plan, raw, opts.log_tz, &file);
+            let outcome = evaluate(ctx, &ticket, true);
+            return Ok(Some((ticket, outcome)));
         }
     }
-    for w in ticket.warnings {
-        summary.problems.warn(w);
-    }
-    for row in &outcome.rows {
-        summary.rows += 1;
-        summary.by_status.add(row.status);
-        if row.status == Status::Invalid && ticket.problems.is_empty() {
-            summary.problems.contradictions += 1;
-            summary.problems.note(format!(
-                "{file}:{}: ticket {}: {}",
-                row.line,
-                row.id,
-                row.reason.as_deref().unwrap_or("invalid")
-            ));
-        }
-        sink.row(row)
-            .map_err(|e| EvalError::new(format!("cannot write the report: {e}")))?;
-    }
-    for (oi, period, status) in outcome.tallies {
-        tally.add(oi, period, status);
-    }
-    Ok(())
+    Ok(None)
 }

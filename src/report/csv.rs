@@ -3,26 +3,18 @@
 
 use std::io::Write;
 
-use super::{metric_name, priority_name, Header, Report};
-use crate::eval::{Row, RowSink, Summary};
+use super::{metric_name, priority_name, Report};
+use crate::eval::{ChunkFormat, Plan, Row, RowSink, Summary};
 use crate::time::format_rfc3339;
 
 pub struct CsvReport<'a> {
-    header: Header<'a>,
-    out: csv::Writer<Box<dyn Write + 'a>>,
+    out: Box<dyn Write + 'a>,
 }
 
 impl<'a> CsvReport<'a> {
-    pub fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
-        CsvReport {
-            header,
-            out: csv::Writer::from_writer(out),
-        }
+    pub fn new(out: Box<dyn Write + 'a>) -> Self {
+        CsvReport { out }
     }
-}
-
-fn io(e: csv::Error) -> std::io::Error {
-    std::io::Error::other(e)
 }
 
 const COLUMNS: [&str; 12] = [
@@ -40,13 +32,20 @@ const COLUMNS: [&str; 12] = [
     "line",
 ];
 
-impl RowSink for CsvReport<'_> {
-    fn row(&mut self, row: &Row) -> std::io::Result<()> {
-        let plan = self.header.plan;
+/// Formats rows as CSV lines.
+pub struct CsvRows<'a> {
+    pub plan: &'a Plan,
+}
+
+impl ChunkFormat for CsvRows<'_> {
+    fn format(&self, rows: &[Row], out: &mut Vec<u8>) {
+        let plan = self.plan;
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         let time = |t: Option<i64>| t.map(|t| format_rfc3339(t, plan.tz)).unwrap_or_default();
-        self.out
-            .write_record([
+        let mut w = csv::Writer::from_writer(std::mem::take(out));
+        for row in rows {
+            // Writing to memory cannot fail.
+            let _ = w.write_record([
                 row.id.as_str(),
                 priority_name(plan, row).unwrap_or(""),
                 metric_name(plan, row).unwrap_or(""),
@@ -59,14 +58,21 @@ impl RowSink for CsvReport<'_> {
                 row.reason.as_deref().unwrap_or(""),
                 row.note.as_deref().unwrap_or(""),
                 &row.line.to_string(),
-            ])
-            .map_err(io)
+            ]);
+        }
+        *out = w.into_inner().unwrap_or_default();
+    }
+}
+
+impl RowSink for CsvReport<'_> {
+    fn rows(&mut self, _rows: &[Row], text: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(text)
     }
 }
 
 impl Report for CsvReport<'_> {
     fn begin(&mut self) -> std::io::Result<()> {
-        self.out.write_record(COLUMNS).map_err(io)
+        writeln!(self.out, "{}", COLUMNS.join(","))
     }
 
     fn finish(&mut self, _summary: &Summary) -> std::io::Result<()> {

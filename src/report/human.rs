@@ -48,9 +48,18 @@ impl<'a> HumanReport<'a> {
 }
 
 impl RowSink for HumanReport<'_> {
-    fn row(&mut self, row: &Row) -> std::io::Result<()> {
+    fn rows(&mut self, rows: &[Row], _text: &[u8]) -> std::io::Result<()> {
+        for row in rows {
+            self.keep_if_worst(row);
+        }
+        Ok(())
+    }
+}
+
+impl HumanReport<'_> {
+    fn keep_if_worst(&mut self, row: &Row) {
         let Some(overshoot) = row.overshoot(self.header.as_of) else {
-            return Ok(());
+            return;
         };
         let entry = Worst {
             overshoot,
@@ -70,7 +79,6 @@ impl RowSink for HumanReport<'_> {
             self.worst.pop();
             self.worst.push(Reverse(entry));
         }
-        Ok(())
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{metric_name, priority_name, Header, Report};
-use crate::eval::{ObjectiveResult, Row, RowSink, Status, Summary};
+use crate::eval::{ChunkFormat, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
 use crate::time::format_rfc3339;
 
 pub struct JsonReport<'a> {
@@ -67,27 +67,46 @@ pub fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
     })
 }
 
-impl RowSink for JsonReport<'_> {
-    fn row(&mut self, row: &Row) -> std::io::Result<()> {
-        let plan = self.header.plan;
+/// Formats rows as JSON objects, each after `,\n` (the sink drops the very first comma).
+pub struct JsonRows<'a> {
+    pub plan: &'a Plan,
+}
+
+impl ChunkFormat for JsonRows<'_> {
+    fn format(&self, rows: &[Row], out: &mut Vec<u8>) {
+        let plan = self.plan;
         let tz = plan.tz;
-        let r = RowJson {
-            id: &row.id,
-            priority: priority_name(plan, row),
-            metric: metric_name(plan, row),
-            status: row.status,
-            elapsed_seconds: row.elapsed,
-            target_seconds: row.target_seconds,
-            deadline: row.deadline.map(|d| format_rfc3339(d, tz)),
-            reason: row.reason.as_deref(),
-            start: row.start.map(|d| format_rfc3339(d, tz)),
-            stop: row.stop.map(|d| format_rfc3339(d, tz)),
-            note: row.note.as_deref(),
-            line: row.line,
+        for row in rows {
+            let r = RowJson {
+                id: &row.id,
+                priority: priority_name(plan, row),
+                metric: metric_name(plan, row),
+                status: row.status,
+                elapsed_seconds: row.elapsed,
+                target_seconds: row.target_seconds,
+                deadline: row.deadline.map(|d| format_rfc3339(d, tz)),
+                reason: row.reason.as_deref(),
+                start: row.start.map(|d| format_rfc3339(d, tz)),
+                stop: row.stop.map(|d| format_rfc3339(d, tz)),
+                note: row.note.as_deref(),
+                line: row.line,
+            };
+            out.extend_from_slice(b",\n    ");
+            out.extend_from_slice(string(&r).as_bytes());
+        }
+    }
+}
+
+impl RowSink for JsonReport<'_> {
+    fn rows(&mut self, _rows: &[Row], text: &[u8]) -> std::io::Result<()> {
+        let text = match (self.first, text.split_first()) {
+            (true, Some((_comma, rest))) => {
+                self.first = false;
+                rest
+            }
+            _ => text,
         };
-        let sep = if self.first { "\n" } else { ",\n" };
-        self.first = false;
-        write!(self.out, "{sep}    {}", string(&r))
+        self.out.write_all(text)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::cli::ReportFormat;
-use crate::eval::{Plan, Row, RowSink, Summary};
+use crate::eval::{ChunkFormat, Plan, Row, RowSink, Summary};
 
 pub mod csv;
 pub mod explain;
@@ -35,9 +35,25 @@ pub fn writer<'a>(
 ) -> Box<dyn Report + 'a> {
     match format {
         ReportFormat::Json => Box::new(json::JsonReport::new(header, out)),
-        ReportFormat::Csv => Box::new(csv::CsvReport::new(header, out)),
+        ReportFormat::Csv => Box::new(csv::CsvReport::new(out)),
         ReportFormat::Human => Box::new(human::HumanReport::new(header, out)),
     }
+}
+
+/// What turns rows into text for `format`, on the worker threads.
+pub fn formatter<'a>(format: ReportFormat, plan: &'a Plan) -> Box<dyn ChunkFormat + 'a> {
+    match format {
+        ReportFormat::Json => Box::new(json::JsonRows { plan }),
+        ReportFormat::Csv => Box::new(csv::CsvRows { plan }),
+        ReportFormat::Human => Box::new(NoText),
+    }
+}
+
+/// The human report keeps no per-row text.
+struct NoText;
+
+impl ChunkFormat for NoText {
+    fn format(&self, _rows: &[Row], _out: &mut Vec<u8>) {}
 }
 
 /// Names for a row's indices.
