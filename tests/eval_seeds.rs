@@ -208,3 +208,30 @@ fn the_comparison_catches_a_difference() {
     act["tickets"][0]["elapsed_seconds"] = 12.into();
     assert_eq!(compare(&exp, &act, 0).len(), 2);
 }
+
+#[test]
+fn a_contract_and_its_compiled_rule_set_give_identical_reports() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-compiled-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for seed in SEEDS {
+        let sla = root().join(format!("contracts/{seed}.sla"));
+        if !sla.exists() {
+            continue;
+        }
+        let json = dir.join(format!("{seed}.json"));
+        let out = Command::new(env!("CARGO_BIN_EXE_sla"))
+            .arg("compile")
+            .arg(&sla)
+            .arg("-o")
+            .arg(&json)
+            .output()
+            .expect("run sla compile");
+        assert!(out.status.success(), "{seed}: sla compile failed");
+        let tickets = root().join(format!("tests/eval/testdata/{seed}/tickets.csv"));
+        let from_source = eval_json(&sla, &tickets);
+        let from_json = eval_json(&json, &tickets);
+        assert_eq!(from_source.0, from_json.0, "{seed}: reports differ");
+        assert_eq!(from_source.1, from_json.1, "{seed}: exit codes differ");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
