@@ -372,3 +372,58 @@ fn unusable_contracts_are_named_with_their_position() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn availability<'a>(report: &'a Value, service: &str, window: &str, period: &str) -> &'a Value {
+    report["availability"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["service"] == service && r["window"] == window && r["period"] == period)
+        })
+        .unwrap_or_else(|| panic!("no availability row {service}/{window}/{period}"))
+}
+
+#[test]
+fn outages_give_availability_per_service_window_and_period() {
+    let outages = path("inputs/outages.csv");
+    let (report, rc, err) = eval(
+        "rules/infravision.json",
+        "testdata/infravision/tickets.csv",
+        &["--outages", &outages, "--as-of", "2026-01-10T12:00:00Z"],
+    );
+    assert_eq!(rc, 1);
+    // Overlapping outages 10:07–10:38 and 10:30–10:45 count once: 38 minutes, one
+    // interruption; with the night outage two interruptions in December.
+    let dec = availability(&report, "cloud", "support hours", "2025-12");
+    assert_eq!(dec["window_seconds"], 23 * 9 * 3600);
+    assert_eq!(dec["downtime_seconds"], 38 * 60);
+    assert_eq!(dec["interruptions"], 2);
+    assert_eq!(dec["compliant"], true);
+    let night = availability(&report, "cloud", "outside support hours", "2025-12");
+    assert_eq!(night["downtime_seconds"], 4 * 3600);
+    // A working day down: 8 of 207 hours is below 97.5%.
+    let onprem = availability(&report, "on_premise", "support hours", "2025-12");
+    assert_eq!(onprem["compliant"], false);
+    // An outage still going on counts up to the as-of instant (Friday 12:00 to 17:30).
+    let jan = availability(&report, "cloud", "support hours", "2026-01");
+    assert_eq!(jan["downtime_seconds"], 5 * 3600 + 1800);
+    assert!(
+        err.contains("outages.csv:7") && err.contains("before it starts"),
+        "{err}"
+    );
+    assert!(err.contains("`mystery`"), "{err}");
+}
+
+#[test]
+fn sampled_availability_counts_whole_intervals() {
+    let outages = path("inputs/connexys-outages.csv");
+    let (report, _, _) = eval(
+        "rules/connexys.json",
+        "testdata/connexys/tickets.csv",
+        &["--outages", &outages, "--as-of", "2026-01-10T12:00:00Z"],
+    );
+    // 10:07–10:38 holds the 15-minute samples 10:15 and 10:30.
+    let dec = availability(&report, "connexys", "24x7", "2025-12");
+    assert_eq!(dec["downtime_seconds"], 1800);
+    assert_eq!(dec["window_seconds"], 31 * 86400);
+}

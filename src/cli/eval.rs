@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use super::{EvalArgs, ReportFormat};
 use crate::eval::run::Problems;
-use crate::eval::{self, Context, EvalError, EventLog, Plan, RunOptions};
+use crate::eval::{self, Context, EvalError, EventLog, OutageLog, Plan, RunOptions};
 use crate::report::{self, explain, progress::Progress, Header};
 use crate::time::{parse_timestamp, parse_tz, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
@@ -25,12 +25,10 @@ pub fn run(args: &EvalArgs) -> i32 {
 }
 
 fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
-    for (flag, given) in [("--outages", &args.outages), ("--changes", &args.changes)] {
-        if given.is_some() {
-            return Err(EvalError::new(format!(
-                "{flag} is not evaluated by this sla yet; run without it to get the ticket verdicts"
-            )));
-        }
+    if args.changes.is_some() {
+        return Err(EvalError::new(
+            "--changes is not evaluated by this sla yet; run without it to get the ticket verdicts",
+        ));
     }
     let mut plan = eval::load_plan(&args.contract)?;
     plan.rename_columns(&parse_renames(&args.columns)?)
@@ -58,6 +56,18 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
             warn_unpaused(&plan);
             None
         }
+    };
+    let outages = match &args.outages {
+        Some(path) => {
+            if plan.rules.availability.is_empty() {
+                eprintln!(
+                    "warning: {}: the contract sets no availability requirement, so the outages are not evaluated",
+                    path.display()
+                );
+            }
+            Some(OutageLog::load(path, log_tz, as_of)?)
+        }
+        None => None,
     };
     let reader = eval::open_tickets(&plan, &args.tickets)?;
     let ctx = Context {
@@ -89,14 +99,27 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
     writer.begin().map_err(write_err)?;
     let text = report::formatter(format, &plan);
-    let summary = eval::run(ctx, reader, &opts, text.as_ref(), writer.as_mut())?;
+    let mut summary = eval::run(ctx, reader, &opts, text.as_ref(), writer.as_mut())?;
+    if let Some(log) = &outages {
+        summary.availability = eval::availability::evaluate(&plan, log, as_of);
+    }
     bar.finish();
     writer.finish(&summary).map_err(write_err)?;
     drop(writer);
-    let event_problems = events
+    // Rows of the side logs (events, outages) that could not be read.
+    let mut side_problems: Vec<String> = events
         .as_ref()
-        .map(|e| e.problems.as_slice())
-        .unwrap_or(&[]);
+        .map(|e| e.problems.clone())
+        .unwrap_or_default();
+    if let Some(log) = &outages {
+        side_problems.extend(log.problems.iter().cloned());
+        for s in log.unknown_services(&plan) {
+            eprintln!(
+                "warning: the outage log names service `{s}`, which the contract does not; its outages are not evaluated"
+            );
+        }
+    }
+    let event_problems = side_problems.as_slice();
     report_problems(
         &summary.problems,
         event_problems,
@@ -232,7 +255,7 @@ fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, stri
     if !event_problems.is_empty() {
         let _ = writeln!(
             stderr,
-            "{level}: {} event(s) could not be read; they pause no clock:",
+            "{level}: {} row(s) of the event or outage log could not be read and were left out:",
             event_problems.len()
         );
         for s in event_problems.iter().take(Problems::KEEP) {

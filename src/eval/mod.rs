@@ -5,6 +5,7 @@
 //! streams the log through [`ticket::evaluate`], handing rows to a
 //! [`RowSink`] and returning the objective results in a [`Summary`].
 
+pub mod availability;
 pub mod cells;
 pub mod clock;
 pub mod contract;
@@ -18,6 +19,7 @@ pub mod tally;
 pub mod ticket;
 pub mod verdict;
 
+pub use availability::{AvailabilityRow, OutageLog};
 pub use contract::{load_plan, load_rules};
 pub use error::EvalError;
 pub use events::EventLog;

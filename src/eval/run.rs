@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
 
+use super::availability::AvailabilityRow;
 use super::cells::{type_row, Ticket};
 use super::error::EvalError;
 use super::log::{LogReader, RawRow, WantedColumn};
@@ -93,13 +94,15 @@ pub struct Summary {
     pub rows: u64,
     pub by_status: Counts,
     pub objectives: Vec<ObjectiveResult>,
+    /// Filled in by the caller when an outage log was given.
+    pub availability: Vec<AvailabilityRow>,
     pub problems: Problems,
 }
 
 impl Summary {
-    /// Every objective compliant in every period.
+    /// Every objective and availability requirement compliant in every period.
     pub fn compliant(&self) -> bool {
-        self.objectives.iter().all(|o| o.compliant)
+        self.objectives.iter().all(|o| o.compliant) && self.availability.iter().all(|a| a.compliant)
     }
 }
 

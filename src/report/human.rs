@@ -145,6 +145,10 @@ impl Report for HumanReport<'_> {
         } else {
             objectives(out, s)?;
         }
+        if !s.availability.is_empty() {
+            writeln!(out)?;
+            availability(out, s)?;
+        }
         let breached = s.by_status.get(Status::Breached);
         if breached > 0 {
             let mut worst: Vec<Worst> = std::mem::take(&mut self.worst)
@@ -335,6 +339,58 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         }
     }
     for line in table(&rows, &[2, 3, 4, 5, 6, 7]) {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+/// The availability rows of the latest periods, and how many fall short in all.
+fn availability(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    let mut periods: Vec<&str> = s.availability.iter().map(|a| a.period.as_str()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let failed = s.availability.iter().filter(|a| !a.compliant).count();
+    writeln!(
+        out,
+        "Availability: {} of {} service-window-periods fall short{}.",
+        failed,
+        s.availability.len(),
+        if failed > 0 { " (✗)" } else { "" }
+    )?;
+    let recent = &periods[periods.len().saturating_sub(DETAIL_PERIODS)..];
+    let mut rows = vec![[
+        "period",
+        "service",
+        "window",
+        "required",
+        "achieved",
+        "downtime",
+        "interruptions",
+        "",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for p in recent {
+        let mut label = p.to_string();
+        for a in s.availability.iter().filter(|a| a.period == *p) {
+            rows.push(vec![
+                std::mem::take(&mut label),
+                a.service.clone(),
+                a.window.clone(),
+                format!("{}%", a.required),
+                a.availability
+                    .map(|v| format!("{v:.3}%"))
+                    .unwrap_or_else(|| "–".into()),
+                super::format::duration(a.downtime_seconds),
+                match a.max_interruptions {
+                    Some(m) => format!("{} (max {m})", a.interruptions),
+                    None => a.interruptions.to_string(),
+                },
+                if a.compliant { "✓" } else { "✗ NOT MET" }.into(),
+            ]);
+        }
+    }
+    for line in table(&rows, &[3, 4, 5]) {
         writeln!(out, "  {line}")?;
     }
     Ok(())

@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{metric_name, priority_name, Header, Report};
-use crate::eval::{ChunkFormat, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
+use crate::eval::{
+    AvailabilityRow, ChunkFormat, ObjectiveResult, Plan, Row, RowSink, Status, Summary,
+};
 use crate::time::format_rfc3339;
 
 pub struct JsonReport<'a> {
@@ -97,6 +99,41 @@ impl ChunkFormat for JsonRows<'_> {
     }
 }
 
+/// `  "name": [` one item per line `],` (the object goes on after it).
+fn array(
+    out: &mut dyn Write,
+    name: &str,
+    items: impl Iterator<Item = serde_json::Value>,
+) -> std::io::Result<()> {
+    write!(out, "  \"{name}\": [")?;
+    let mut empty = true;
+    for (i, item) in items.enumerate() {
+        let sep = if i == 0 { "\n" } else { ",\n" };
+        write!(out, "{sep}    {item}")?;
+        empty = false;
+    }
+    if empty {
+        writeln!(out, "],")
+    } else {
+        writeln!(out, "\n  ],")
+    }
+}
+
+pub fn availability_json(a: &AvailabilityRow) -> serde_json::Value {
+    json!({
+        "service": a.service,
+        "window": a.window,
+        "period": a.period,
+        "window_seconds": a.window_seconds,
+        "downtime_seconds": a.downtime_seconds,
+        "availability": a.availability,
+        "required": a.required,
+        "interruptions": a.interruptions,
+        "max_interruptions": a.max_interruptions,
+        "compliant": a.compliant,
+    })
+}
+
 impl RowSink for JsonReport<'_> {
     fn rows(&mut self, _rows: &[Row], text: &[u8]) -> std::io::Result<()> {
         let text = match (self.first, text.split_first()) {
@@ -124,16 +161,19 @@ impl Report for JsonReport<'_> {
 
     fn finish(&mut self, s: &Summary) -> std::io::Result<()> {
         let close = if self.first { "],\n" } else { "\n  ],\n" };
-        write!(self.out, "{close}  \"objectives\": [")?;
-        for (i, o) in s.objectives.iter().enumerate() {
-            let sep = if i == 0 { "\n" } else { ",\n" };
-            write!(self.out, "{sep}    {}", objective_json(o))?;
+        write!(self.out, "{close}")?;
+        array(
+            &mut self.out,
+            "objectives",
+            s.objectives.iter().map(objective_json),
+        )?;
+        if !s.availability.is_empty() {
+            array(
+                &mut self.out,
+                "availability",
+                s.availability.iter().map(availability_json),
+            )?;
         }
-        let close = if s.objectives.is_empty() {
-            "],\n"
-        } else {
-            "\n  ],\n"
-        };
         let mut by_status = serde_json::Map::new();
         for st in Status::ALL {
             by_status.insert(st.as_str().into(), s.by_status.get(st).into());
@@ -153,7 +193,7 @@ impl Report for JsonReport<'_> {
         });
         writeln!(
             self.out,
-            "{close}  \"summary\": {summary},\n  \"problems\": {problems}\n}}"
+            "  \"summary\": {summary},\n  \"problems\": {problems}\n}}"
         )?;
         self.out.flush()
     }

@@ -1,0 +1,286 @@
+//! Availability (SEMANTICS.md "Availability"): per service, service window and
+//! period, the share of the window's open time that no outage covered, and
+//! the number of interruptions. The outage log (`--outages`, columns
+//! `service,start,end`) is small and read whole; an empty `end` is an outage
+//! still going on at the as-of instant.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::error::EvalError;
+use super::log::{LogReader, WantedColumn};
+use super::plan::Plan;
+use super::verdict::PeriodKey;
+use crate::rules::Period;
+use crate::time::{local_to_instant, month_of, parse_timestamp, Calendar};
+
+/// Outages per service, merged where they overlap (an overlap counts once).
+#[derive(Debug, Default)]
+pub struct OutageLog {
+    pub by_service: BTreeMap<String, Vec<(i64, i64)>>,
+    /// Rows that could not be read, with file:line and the reason.
+    pub problems: Vec<String>,
+}
+
+/// One service window in one period, as reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AvailabilityRow {
+    pub service: String,
+    pub window: String,
+    pub period: String,
+    pub window_seconds: i64,
+    pub downtime_seconds: i64,
+    /// Percent; `None` when the window had no open time in the period.
+    pub availability: Option<f64>,
+    pub required: f64,
+    pub interruptions: u32,
+    pub max_interruptions: Option<u32>,
+    pub compliant: bool,
+}
+
+impl OutageLog {
+    pub fn load(path: &Path, log_tz: Tz, as_of: i64) -> Result<OutageLog, EvalError> {
+        let wanted = ["start", "end"].map(|c| WantedColumn {
+            field: c.into(),
+            column: c.into(),
+            optional: false,
+        });
+        let mut reader = LogReader::open(path, "service", &wanted)?;
+        let file = path.display().to_string();
+        let mut log = OutageLog::default();
+        let mut raw: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
+        while let Some(row) = reader.next_row() {
+            let row = row?;
+            let place = format!("{file}:{}", row.line);
+            if let Some(e) = row.error {
+                log.problems.push(format!("{place}: {e}"));
+                continue;
+            }
+            if row.id.is_empty() {
+                log.problems.push(format!(
+                    "{place}: the outage names no service; fill in `service`"
+                ));
+                continue;
+            }
+            let time = |column: &str, text: &str| {
+                parse_timestamp(text, log_tz).map(|p| p.at).map_err(|e| {
+                    format!("{place}: column `{column}`: {e}; expected RFC 3339 such as 2025-03-03T09:15:00+01:00")
+                })
+            };
+            let start = match time("start", &row.cells[0]) {
+                Ok(t) => t,
+                Err(e) => {
+                    log.problems.push(e);
+                    continue;
+                }
+            };
+            let end = if row.cells[1].is_empty() {
+                as_of.max(start) // still going on
+            } else {
+                match time("end", &row.cells[1]) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        log.problems.push(e);
+                        continue;
+                    }
+                }
+            };
+            if end < start {
+                log.problems.push(format!(
+                    "{place}: the outage ends ({}) before it starts ({}); correct the log",
+                    row.cells[1], row.cells[0]
+                ));
+                continue;
+            }
+            // An outage is only known up to the as-of instant.
+            let end = end.min(as_of);
+            if end > start {
+                raw.entry(row.id).or_default().push((start, end));
+            }
+        }
+        for (service, mut spans) in raw {
+            spans.sort_unstable();
+            let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
+            for (a, b) in spans {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            log.by_service.insert(service, merged);
+        }
+        Ok(log)
+    }
+
+    /// Services in the log that the contract does not name (their outages are not evaluated).
+    pub fn unknown_services<'a>(&'a self, plan: &Plan) -> Vec<&'a str> {
+        self.by_service
+            .keys()
+            .filter(|s| !plan.rules.availability.iter().any(|a| &a.service == *s))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Availability rows for every service of the contract, window and period,
+/// from the period of the earliest outage (or of the as-of instant) to the
+/// period of the as-of instant. The as-of period counts up to the as-of instant.
+pub fn evaluate(plan: &Plan, log: &OutageLog, as_of: i64) -> Vec<AvailabilityRow> {
+    let earliest = log
+        .by_service
+        .values()
+        .filter_map(|s| s.first().map(|o| o.0))
+        .min()
+        .unwrap_or(as_of)
+        .min(as_of);
+    let mut rows = Vec::new();
+    for a in &plan.rules.availability {
+        let outages = log
+            .by_service
+            .get(&a.service)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for (key, ps, pe) in periods(plan.tz, a.period, earliest, as_of) {
+            let end = pe.min(as_of);
+            let interruptions = outages.iter().filter(|(s, _)| (ps..pe).contains(s)).count() as u32;
+            for w in &a.windows {
+                let Some(ci) = plan.calendars.iter().position(|c| c.name == w.calendar) else {
+                    continue;
+                };
+                let cal = plan.calendar(ci);
+                let window_seconds = cal.open_seconds(ps, end);
+                let downtime_seconds = outages
+                    .iter()
+                    .map(|&(s, e)| (s.max(ps), e.min(end)))
+                    .filter(|(s, e)| s < e)
+                    .map(|(s, e)| downtime(cal, s, e, a.sample_seconds))
+                    .sum::<i64>()
+                    .min(window_seconds);
+                let availability = (window_seconds > 0)
+                    .then(|| 100.0 * (1.0 - downtime_seconds as f64 / window_seconds as f64));
+                let within_limit = a.max_interruptions.is_none_or(|m| interruptions <= m);
+                // Compared without division, like objective shares.
+                let available_enough = window_seconds == 0
+                    || (window_seconds - downtime_seconds) as f64 * 100.0
+                        >= w.required * window_seconds as f64;
+                rows.push(AvailabilityRow {
+                    service: a.service.clone(),
+                    window: w.name.clone(),
+                    period: key.label(a.period),
+                    window_seconds,
+                    downtime_seconds,
+                    availability,
+                    required: w.required,
+                    interruptions,
+                    max_interruptions: a.max_interruptions,
+                    compliant: available_enough && within_limit,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Downtime of one outage piece `[a, b)` inside the window: exact, or in
+/// whole samples (instants that are multiples of the interval since the
+/// epoch, each counting one interval) when the contract measures at intervals.
+fn downtime(cal: &Calendar, a: i64, b: i64, sample: Option<u32>) -> i64 {
+    match sample {
+        None | Some(0) => cal.open_seconds(a, b),
+        Some(step) => {
+            let step = i64::from(step);
+            cal.open_intervals(a, b)
+                .into_iter()
+                .map(|(x, y)| {
+                    let first = x.div_euclid(step) + i64::from(x.rem_euclid(step) != 0);
+                    let last = (y - 1).div_euclid(step);
+                    (last - first + 1).max(0) * step
+                })
+                .sum()
+        }
+    }
+}
+
+/// The periods from the one holding `from` to the one holding `to`, with their bounds.
+fn periods(tz: Tz, period: Period, from: i64, to: i64) -> Vec<(PeriodKey, i64, i64)> {
+    let months = match period {
+        Period::Month => 1,
+        Period::Quarter => 3,
+        Period::Year => 12,
+    };
+    let first_month = |y: i32, m: u32| -> (i32, u32) {
+        match period {
+            Period::Month => (y, m),
+            Period::Quarter => (y, (m - 1) / 3 * 3 + 1),
+            Period::Year => (y, 1),
+        }
+    };
+    let start_of = |y: i32, m: u32| {
+        NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|d| local_to_instant(tz, d))
+    };
+    let (fy, fm) = month_of(tz, from);
+    let (mut y, mut m) = first_month(fy, fm);
+    let mut out = Vec::new();
+    while let Some(ps) = start_of(y, m) {
+        if ps > to {
+            break;
+        }
+        let (ny, nm) = if m + months > 12 {
+            (y + 1, m + months - 12)
+        } else {
+            (y, m + months)
+        };
+        let Some(pe) = start_of(ny, nm) else { break };
+        let part = match period {
+            Period::Month => m,
+            Period::Quarter => (m - 1) / 3 + 1,
+            Period::Year => 0,
+        };
+        out.push((PeriodKey { year: y, part }, ps, pe));
+        (y, m) = (ny, nm);
+        // A guard against a calendar that does not advance (cannot happen
+        // with real dates; keeps the loop finite whatever the input).
+        if out.len() > 12 * 400 {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_count_multiples_of_the_interval() {
+        let cal = Calendar::always(chrono_tz::UTC);
+        // [10:07, 10:38) holds the samples 10:15 and 10:30: 30 minutes.
+        let a = 1_741_000_000 - 1_741_000_000 % 3600 + 7 * 60;
+        let b = a + 31 * 60;
+        assert_eq!(downtime(&cal, a, b, Some(900)), 1800);
+        assert_eq!(downtime(&cal, a, b, None), 1860);
+        // A sample exactly at the end is outside [a, b).
+        assert_eq!(downtime(&cal, 900, 1800, Some(900)), 900);
+    }
+
+    #[test]
+    fn periods_run_from_the_first_to_the_as_of_period() {
+        let tz = chrono_tz::Europe::Amsterdam;
+        let from = parse_timestamp("2025-01-31T23:30:00Z", tz)
+            .map(|p| p.at)
+            .unwrap_or(0);
+        let to = parse_timestamp("2025-03-02T00:00:00Z", tz)
+            .map(|p| p.at)
+            .unwrap_or(0);
+        let labels: Vec<String> = periods(tz, Period::Month, from, to)
+            .into_iter()
+            .map(|(k, _, _)| k.label(Period::Month))
+            .collect();
+        assert_eq!(labels, ["2025-02", "2025-03"]);
+    }
+}
