@@ -427,3 +427,33 @@ fn sampled_availability_counts_whole_intervals() {
     assert_eq!(dec["downtime_seconds"], 1800);
     assert_eq!(dec["window_seconds"], 31 * 86400);
 }
+
+#[test]
+fn log_tz_reads_local_timestamps_in_another_zone() {
+    // G-2 is logged without an offset: 09:00 in Amsterdam, or 09:00 UTC (10:00 in Amsterdam).
+    let (ams, _, _) = eval("rules/care.json", "inputs/care-good.csv", &AS_OF);
+    let (utc, _, _) = eval(
+        "rules/care.json",
+        "inputs/care-good.csv",
+        &["--log-tz", "UTC", AS_OF[0], AS_OF[1]],
+    );
+    assert_eq!(
+        row(&ams, "G-2", "response")["start"],
+        "2025-03-04T09:00:00+01:00"
+    );
+    assert_eq!(
+        row(&utc, "G-2", "response")["start"],
+        "2025-03-04T10:00:00+01:00"
+    );
+    // Timestamps with an offset are read as they are.
+    assert_eq!(row(&ams, "G-1", "response"), row(&utc, "G-1", "response"));
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-good.csv"),
+        "--log-tz",
+        "Mars/Olympus",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--log-tz Mars/Olympus"));
+}
