@@ -457,3 +457,52 @@ fn log_tz_reads_local_timestamps_in_another_zone() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--log-tz Mars/Olympus"));
 }
+
+#[test]
+fn deployments_are_checked_against_the_change_windows() {
+    let changes = path("inputs/care-changes.csv");
+    let (report, rc, err) = eval(
+        "rules/care.json",
+        "inputs/care-good.csv",
+        &["--changes", &changes, AS_OF[0], AS_OF[1]],
+    );
+    assert_eq!(rc, 1, "changes do not alter the exit code; G-4 does");
+    let rows = report["changes"].as_array().cloned().unwrap_or_default();
+    let get = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap_or_default()
+    };
+    // Monday: inside; Friday: by exception only; Saturday: outside.
+    assert_eq!(
+        (
+            get("CH-1")["allowed"].as_bool(),
+            get("CH-1")["by_exception"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(
+        (
+            get("CH-2")["allowed"].as_bool(),
+            get("CH-2")["by_exception"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    assert_eq!(get("CH-3")["allowed"], false);
+    assert_eq!(rows.len(), 3);
+    assert!(
+        err.contains("care-changes.csv:5") && err.contains("yesterday"),
+        "{err}"
+    );
+    // A contract without change windows cannot check deployments.
+    let out = sla(&[
+        "eval",
+        &path("rules/connexys.json"),
+        &path("testdata/connexys/tickets.csv"),
+        "--changes",
+        &changes,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no change windows"));
+}

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use super::{EvalArgs, ReportFormat};
 use crate::eval::run::Problems;
-use crate::eval::{self, Context, EvalError, EventLog, OutageLog, Plan, RunOptions};
+use crate::eval::{self, ChangeLog, Context, EvalError, EventLog, OutageLog, Plan, RunOptions};
 use crate::report::{self, explain, progress::Progress, Header};
 use crate::time::{parse_timestamp, parse_tz, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
@@ -25,11 +25,6 @@ pub fn run(args: &EvalArgs) -> i32 {
 }
 
 fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
-    if args.changes.is_some() {
-        return Err(EvalError::new(
-            "--changes is not evaluated by this sla yet; run without it to get the ticket verdicts",
-        ));
-    }
     let mut plan = eval::load_plan(&args.contract)?;
     plan.rename_columns(&parse_renames(&args.columns)?)
         .map_err(EvalError::new)?;
@@ -69,6 +64,10 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         }
         None => None,
     };
+    let changes = match &args.changes {
+        Some(path) => Some(ChangeLog::load(path, &plan, log_tz)?),
+        None => None,
+    };
     let reader = eval::open_tickets(&plan, &args.tickets)?;
     let ctx = Context {
         plan: &plan,
@@ -103,6 +102,9 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     if let Some(log) = &outages {
         summary.availability = eval::availability::evaluate(&plan, log, as_of);
     }
+    if let Some(log) = &changes {
+        summary.changes = log.rows.clone();
+    }
     bar.finish();
     writer.finish(&summary).map_err(write_err)?;
     drop(writer);
@@ -111,6 +113,9 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         .as_ref()
         .map(|e| e.problems.clone())
         .unwrap_or_default();
+    if let Some(log) = &changes {
+        side_problems.extend(log.problems.iter().cloned());
+    }
     if let Some(log) = &outages {
         side_problems.extend(log.problems.iter().cloned());
         for s in log.unknown_services(&plan) {
@@ -255,7 +260,7 @@ fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, stri
     if !event_problems.is_empty() {
         let _ = writeln!(
             stderr,
-            "{level}: {} row(s) of the event or outage log could not be read and were left out:",
+            "{level}: {} row(s) of the event, outage or change log could not be read and were left out:",
             event_problems.len()
         );
         for s in event_problems.iter().take(Problems::KEEP) {

@@ -10,6 +10,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
+use super::cells::timestamp_message;
 use super::error::EvalError;
 use super::log::{LogReader, WantedColumn};
 use super::plan::Plan;
@@ -66,9 +67,9 @@ impl OutageLog {
                 continue;
             }
             let time = |column: &str, text: &str| {
-                parse_timestamp(text, log_tz).map(|p| p.at).map_err(|e| {
-                    format!("{place}: column `{column}`: {e}; expected RFC 3339 such as 2025-03-03T09:15:00+01:00")
-                })
+                parse_timestamp(text, log_tz)
+                    .map(|p| p.at)
+                    .map_err(|e| format!("{place}: column `{column}`: {}", timestamp_message(&e)))
             };
             let start = match time("start", &row.cells[0]) {
                 Ok(t) => t,

@@ -109,14 +109,7 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
                     Cell::Time(parsed.at)
                 }
                 Err(e) => {
-                    let e = e.to_string();
-                    // The time engine's message names the value; add what is expected if it does not.
-                    let hint = if e.contains("expected") {
-                        ""
-                    } else {
-                        "; expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00"
-                    };
-                    problems.push(format!("{}: {e}{hint}", at(&f.column)));
+                    problems.push(format!("{}: {}", at(&f.column), timestamp_message(&e)));
                     Cell::Bad
                 }
             },
@@ -129,5 +122,16 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
         cells,
         problems,
         warnings,
+    }
+}
+
+/// A timestamp error as the user reads it. The time engine's message names
+/// the value; what is expected is added when it does not say.
+pub fn timestamp_message(e: &crate::time::TimestampError) -> String {
+    let e = e.to_string();
+    if e.contains("expected") {
+        e
+    } else {
+        format!("{e}; expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00")
     }
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
+use super::cells::timestamp_message;
 use super::error::EvalError;
 use super::log::{LogReader, WantedColumn};
 use super::plan::{FieldType, Plan};
@@ -65,9 +66,8 @@ impl EventLog {
             let at = match parse_timestamp(at, log_tz) {
                 Ok(p) => p.at,
                 Err(e) => {
-                    log.problems.push(format!(
-                        "{place}: column `at`: `{at}` cannot be read as a timestamp ({e}); expected RFC 3339 such as 2025-03-03T09:15:00+01:00"
-                    ));
+                    log.problems
+                        .push(format!("{place}: column `at`: {}", timestamp_message(&e)));
                     continue;
                 }
             };

@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod cells;
+pub mod changes;
 pub mod clock;
 pub mod contract;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod ticket;
 pub mod verdict;
 
 pub use availability::{AvailabilityRow, OutageLog};
+pub use changes::{ChangeLog, ChangeRow};
 pub use contract::{load_plan, load_rules};
 pub use error::EvalError;
 pub use events::EventLog;

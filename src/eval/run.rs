@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 
 use super::availability::AvailabilityRow;
 use super::cells::{type_row, Ticket};
+use super::changes::ChangeRow;
 use super::error::EvalError;
 use super::log::{LogReader, RawRow, WantedColumn};
 use super::plan::{FieldType, Plan};
@@ -96,6 +97,8 @@ pub struct Summary {
     pub objectives: Vec<ObjectiveResult>,
     /// Filled in by the caller when an outage log was given.
     pub availability: Vec<AvailabilityRow>,
+    /// Filled in by the caller when a change log was given.
+    pub changes: Vec<ChangeRow>,
     pub problems: Problems,
 }
 

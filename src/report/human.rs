@@ -149,6 +149,10 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             availability(out, s)?;
         }
+        if !s.changes.is_empty() {
+            writeln!(out)?;
+            changes(out, s, tz)?;
+        }
         let breached = s.by_status.get(Status::Breached);
         if breached > 0 {
             let mut worst: Vec<Worst> = std::mem::take(&mut self.worst)
@@ -392,6 +396,40 @@ fn availability(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     }
     for line in table(&rows, &[3, 4, 5]) {
         writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+/// Deployments outside the change window (a bounded list) and the counts.
+fn changes(out: &mut dyn Write, s: &Summary, tz: chrono_tz::Tz) -> std::io::Result<()> {
+    let outside: Vec<_> = s.changes.iter().filter(|c| !c.allowed).collect();
+    let exceptions = s.changes.iter().filter(|c| c.by_exception).count();
+    writeln!(
+        out,
+        "Changes: {} deployed, {} outside the change window{}, {exceptions} by exception.",
+        s.changes.len(),
+        outside.len(),
+        if outside.is_empty() { "" } else { " (✗)" }
+    )?;
+    let mut rows = vec![["change", "deployed at", "line"].map(String::from).to_vec()];
+    for c in outside.iter().take(TOP) {
+        rows.push(vec![
+            c.id.clone(),
+            local(c.deployed_at, tz),
+            c.line.to_string(),
+        ]);
+    }
+    if rows.len() > 1 {
+        for line in table(&rows, &[2]) {
+            writeln!(out, "  {line}")?;
+        }
+        if outside.len() > TOP {
+            writeln!(
+                out,
+                "  … and {} more (--format json lists them all)",
+                outside.len() - TOP
+            )?;
+        }
     }
     Ok(())
 }

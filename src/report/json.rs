@@ -174,6 +174,23 @@ impl Report for JsonReport<'_> {
                 s.availability.iter().map(availability_json),
             )?;
         }
+        if !s.changes.is_empty() {
+            let tz = self.header.plan.tz;
+            array(
+                &mut self.out,
+                "changes",
+                s.changes.iter().map(|c| {
+                    json!({
+                        "id": c.id,
+                        "deployed_at": format_rfc3339(c.deployed_at, tz),
+                        "allowed": c.allowed,
+                        "by_exception": c.by_exception,
+                        "reason": c.reason,
+                        "line": c.line,
+                    })
+                }),
+            )?;
+        }
         let mut by_status = serde_json::Map::new();
         for st in Status::ALL {
             by_status.insert(st.as_str().into(), s.by_status.get(st).into());
