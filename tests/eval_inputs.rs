@@ -45,6 +45,13 @@ fn row<'a>(report: &'a Value, id: &str, metric: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no row {id}/{metric} in {report}"))
 }
 
+fn instant(v: &Value) -> i64 {
+    v.as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.timestamp())
+        .unwrap_or(i64::MIN)
+}
+
 const AS_OF: [&str; 2] = ["--as-of", "2025-03-10T12:00:00Z"];
 
 #[test]
@@ -505,4 +512,78 @@ fn deployments_are_checked_against_the_change_windows() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no change windows"));
+}
+
+#[test]
+fn escalations_due_by_the_as_of_instant() {
+    let as_of = ["--as-of", "2026-01-10T12:00:00Z"];
+    // VoiceTronics escalates every missed target, at its deadline.
+    let (report, _, _) = eval(
+        "rules/voicetronics.json",
+        "testdata/voicetronics/tickets.csv",
+        &as_of,
+    );
+    let escalations = report["escalations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        escalations.len() as u64,
+        report["summary"]["statuses"]["breached"]
+            .as_u64()
+            .unwrap_or(0)
+    );
+    let first = &escalations[0];
+    assert_eq!(first["id"], "VO-00001");
+    assert_eq!(first["metric"], "repair");
+    assert_eq!(first["role"], "service manager");
+    assert_eq!(
+        first["due_at"],
+        row(&report, "VO-00001", "repair")["deadline"]
+    );
+    // Connexys escalates complaints when they come in (level 1) and when half
+    // the office time to the acknowledgement deadline is used (level 2).
+    let (report, _, _) = eval(
+        "rules/connexys.json",
+        "testdata/connexys/tickets.csv",
+        &as_of,
+    );
+    let rows = report["escalations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let of = |id: &str, level: u64| {
+        rows.iter()
+            .find(|e| e["id"] == id && e["level"] == level)
+            .cloned()
+    };
+    let complaint = of("CO-00011", 1).unwrap_or_default();
+    assert_eq!(complaint["due_at"], "2025-03-09T23:59:59+01:00");
+    assert_eq!(complaint["reason"], "type = complaint");
+    // Opened Sunday night, acknowledgement due Tuesday 09:00: 8 office hours, half used Monday 13:00.
+    assert_eq!(
+        of("CO-00011", 2).unwrap_or_default()["due_at"],
+        "2025-03-10T13:00:00+01:00"
+    );
+    // Level 2 only where the acknowledgement had not come by then.
+    for e in rows.iter().filter(|e| e["level"] == 2) {
+        let ack = row(&report, e["id"].as_str().unwrap_or(""), "acknowledgement");
+        let (stop, due) = (&ack["stop"], &e["due_at"]);
+        assert!(stop.is_null() || instant(stop) >= instant(due), "{e} {ack}");
+    }
+    assert!(rows.iter().filter(|e| e["level"] == 2).count() < 14);
+    assert_eq!(rows.iter().filter(|e| e["level"] == 1).count(), 14);
+    // Nothing is due before it is due.
+    let (early, _, _) = eval(
+        "rules/connexys.json",
+        "testdata/connexys/tickets.csv",
+        &["--as-of", "2025-03-10T00:00:00+01:00"],
+    );
+    let due: Vec<_> = early["escalations"].as_array().cloned().unwrap_or_default();
+    let as_of = instant(&Value::from("2025-03-10T00:00:00+01:00"));
+    assert!(!due.is_empty());
+    assert!(
+        due.iter().all(|e| instant(&e["due_at"]) <= as_of),
+        "{due:?}"
+    );
 }

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 
 use crate::rules::{
     CalendarSpan, Condition, FieldKind, InstantSource, Period, PrioritySource, RuleSet, Selector,
-    TargetDuration, Value, ALWAYS, SCHEMA,
+    TargetDuration, Trigger, Value, ALWAYS, SCHEMA,
 };
 use crate::time::spec::CalendarSpec;
 use crate::time::{parse_tz, Calendar};
@@ -37,6 +37,20 @@ pub struct Plan {
     pub targets: Vec<TargetPlan>,
     pub objectives: Vec<ObjectivePlan>,
     pub exclusions: Vec<ExclusionPlan>,
+    /// The escalation ladder's levels, in order (empty without a ladder).
+    pub escalation: Vec<LevelPlan>,
+}
+
+pub struct LevelPlan {
+    pub level: u32,
+    pub role: String,
+    pub triggers: Vec<TriggerPlan>,
+}
+
+pub enum TriggerPlan {
+    Breached(usize),
+    Used(usize, f64),
+    When(Cond),
 }
 
 pub struct NamedCalendar {
@@ -249,12 +263,47 @@ pub fn build(rules: RuleSet) -> Result<Plan, String> {
             metrics,
         });
     }
+    let mut escalation = Vec::new();
+    for l in rules.escalation.iter().flat_map(|e| &e.levels) {
+        let what = format!("escalation level {} ({})", l.level, l.role);
+        let triggers = l
+            .triggers
+            .iter()
+            .map(|t| {
+                Ok(match t {
+                    Trigger::Breached { metric } => {
+                        TriggerPlan::Breached(names.metric_index(metric, &what)?)
+                    }
+                    Trigger::Used { metric, percent } => {
+                        TriggerPlan::Used(names.metric_index(metric, &what)?, *percent)
+                    }
+                    Trigger::When { condition } => {
+                        TriggerPlan::When(names.condition(condition, &what)?)
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        escalation.push(LevelPlan {
+            level: l.level,
+            role: l.role.clone(),
+            triggers,
+        });
+    }
     let uses_opened = targets
         .iter()
         .map(|t| &t.selector)
         .chain(objectives.iter().map(|o| &o.selector))
         .filter_map(|s| s.when.as_ref())
         .chain(exclusions.iter().map(|x| &x.when))
+        .chain(
+            escalation
+                .iter()
+                .flat_map(|l| &l.triggers)
+                .filter_map(|t| match t {
+                    TriggerPlan::When(c) => Some(c),
+                    _ => None,
+                }),
+        )
         .any(cond_uses_opened);
     if uses_opened && !opened_field.is_some_and(|i| fields[i].kind == FieldType::Timestamp) {
         return Err(format!(
@@ -275,6 +324,7 @@ pub fn build(rules: RuleSet) -> Result<Plan, String> {
         targets,
         objectives,
         exclusions,
+        escalation,
         rules,
     })
 }

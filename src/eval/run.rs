@@ -15,6 +15,7 @@ use super::availability::AvailabilityRow;
 use super::cells::{type_row, Ticket};
 use super::changes::ChangeRow;
 use super::error::EvalError;
+use super::escalation::{escalations, EscalationRow};
 use super::log::{LogReader, RawRow, WantedColumn};
 use super::plan::{FieldType, Plan};
 use super::tally::{ObjectiveResult, Tally};
@@ -31,6 +32,11 @@ pub trait ChunkFormat: Sync {
 /// Where rows go, in log order, with the text [`ChunkFormat`] made of them.
 pub trait RowSink {
     fn rows(&mut self, rows: &[Row], text: &[u8]) -> std::io::Result<()>;
+
+    /// Escalations due, in log order (reports that show none ignore them).
+    fn escalations(&mut self, _rows: &[EscalationRow]) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 pub struct RunOptions<'a> {
@@ -99,6 +105,8 @@ pub struct Summary {
     pub availability: Vec<AvailabilityRow>,
     /// Filled in by the caller when a change log was given.
     pub changes: Vec<ChangeRow>,
+    /// Escalations due by the as-of instant (the rows went to the sink).
+    pub escalations: u64,
     pub problems: Problems,
 }
 
@@ -132,6 +140,7 @@ pub fn open_tickets(plan: &Plan, path: &Path) -> Result<LogReader, EvalError> {
 /// A chunk of evaluated tickets, ready for the sink.
 struct Done {
     rows: Vec<Row>,
+    escalations: Vec<EscalationRow>,
     text: Vec<u8>,
     tally: Tally,
     tickets: u64,
@@ -222,8 +231,11 @@ pub fn run(
         for (seq, done) in done_rx.iter() {
             waiting.insert(seq, done?);
             while let Some(done) = waiting.remove(&next) {
-                sink.rows(&done.rows, &done.text)
-                    .map_err(|e| EvalError::new(format!("cannot write the report: {e}")))?;
+                let write_err =
+                    |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
+                sink.rows(&done.rows, &done.text).map_err(write_err)?;
+                sink.escalations(&done.escalations).map_err(write_err)?;
+                summary.escalations += done.escalations.len() as u64;
                 summary.tickets += done.tickets;
                 summary.rows += done.rows.len() as u64;
                 for r in &done.rows {
@@ -249,6 +261,7 @@ fn evaluate_chunk(
 ) -> Done {
     let mut done = Done {
         rows: Vec::with_capacity(raws.len() * ctx.plan.metrics.len().max(1)),
+        escalations: Vec::new(),
         text: Vec::new(),
         tally: Tally::default(),
         tickets: 0,
@@ -264,8 +277,8 @@ fn evaluate_chunk(
                 done.problems.note(p.clone());
             }
         }
-        for w in ticket.warnings {
-            done.problems.warn(w);
+        for w in &ticket.warnings {
+            done.problems.warn(w.clone());
         }
         for row in &outcome.rows {
             if row.status == Status::Invalid && ticket.problems.is_empty() {
@@ -280,6 +293,10 @@ fn evaluate_chunk(
         }
         for (oi, period, status) in outcome.tallies {
             done.tally.add(oi, period, status);
+        }
+        if !ctx.plan.escalation.is_empty() {
+            done.escalations
+                .extend(escalations(ctx, &ticket, &outcome.rows));
         }
         done.rows.extend(outcome.rows);
     }

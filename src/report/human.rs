@@ -17,6 +17,8 @@ pub struct HumanReport<'a> {
     header: Header<'a>,
     out: Box<dyn Write + 'a>,
     worst: BinaryHeap<Reverse<Worst>>,
+    /// Escalations due, per level of the ladder.
+    escalations: Vec<u64>,
 }
 
 /// Ordered by overshoot, then earlier line first (so ties are deterministic).
@@ -43,6 +45,7 @@ impl<'a> HumanReport<'a> {
             header,
             out,
             worst: BinaryHeap::new(),
+            escalations: Vec::new(),
         }
     }
 }
@@ -51,6 +54,16 @@ impl RowSink for HumanReport<'_> {
     fn rows(&mut self, rows: &[Row], _text: &[u8]) -> std::io::Result<()> {
         for row in rows {
             self.keep_if_worst(row);
+        }
+        Ok(())
+    }
+
+    fn escalations(&mut self, rows: &[crate::eval::EscalationRow]) -> std::io::Result<()> {
+        for e in rows {
+            if self.escalations.len() <= e.level_index {
+                self.escalations.resize(e.level_index + 1, 0);
+            }
+            self.escalations[e.level_index] += 1;
         }
         Ok(())
     }
@@ -152,6 +165,25 @@ impl Report for HumanReport<'_> {
         if !s.changes.is_empty() {
             writeln!(out)?;
             changes(out, s, tz)?;
+        }
+        if s.escalations > 0 {
+            writeln!(out)?;
+            let per_level: Vec<String> = self
+                .escalations
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| {
+                    let l = &plan.escalation[i];
+                    format!("level {} ({}): {n}", l.level, l.role)
+                })
+                .collect();
+            writeln!(
+                out,
+                "Escalations due: {} — {} (--format json lists each)",
+                s.escalations,
+                per_level.join(", ")
+            )?;
         }
         let breached = s.by_status.get(Status::Breached);
         if breached > 0 {

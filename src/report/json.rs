@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::{metric_name, priority_name, Header, Report};
 use crate::eval::{
-    AvailabilityRow, ChunkFormat, ObjectiveResult, Plan, Row, RowSink, Status, Summary,
+    AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status,
+    Summary,
 };
 use crate::time::format_rfc3339;
 
@@ -16,6 +17,42 @@ pub struct JsonReport<'a> {
     header: Header<'a>,
     out: Box<dyn Write + 'a>,
     first: bool,
+    /// Escalation rows come while the ticket rows are still being written;
+    /// they wait in a temporary file (not in memory, which must not grow
+    /// with the log) and are copied in at the end.
+    spill: Option<Spill>,
+}
+
+struct Spill {
+    path: std::path::PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl Spill {
+    fn create() -> std::io::Result<Spill> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "sla-escalations-{}-{nanos}.json",
+            std::process::id()
+        ));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok(Spill {
+            path,
+            file: std::io::BufWriter::new(file),
+        })
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 #[derive(Serialize)]
@@ -41,6 +78,7 @@ impl<'a> JsonReport<'a> {
             header,
             out,
             first: true,
+            spill: None,
         }
     }
 }
@@ -145,6 +183,31 @@ impl RowSink for JsonReport<'_> {
         };
         self.out.write_all(text)
     }
+
+    fn escalations(&mut self, rows: &[EscalationRow]) -> std::io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if self.spill.is_none() {
+            self.spill = Some(Spill::create()?);
+        }
+        let plan = self.header.plan;
+        if let Some(spill) = self.spill.as_mut() {
+            for e in rows {
+                let row = json!({
+                    "id": e.id,
+                    "metric": e.metric.map(|m| plan.metrics[m].name.as_str()),
+                    "level": e.level,
+                    "role": plan.escalation[e.level_index].role,
+                    "due_at": format_rfc3339(e.due_at, plan.tz),
+                    "reason": e.reason,
+                    "line": e.line,
+                });
+                write!(spill.file, ",\n    {row}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Report for JsonReport<'_> {
@@ -191,6 +254,17 @@ impl Report for JsonReport<'_> {
                 }),
             )?;
         }
+        if let Some(mut spill) = self.spill.take() {
+            spill.file.flush()?;
+            let mut text = std::fs::File::open(&spill.path)?;
+            let mut comma = [0u8; 1];
+            std::io::Read::read_exact(&mut text, &mut comma)?;
+            write!(self.out, "  \"escalations\": [")?;
+            std::io::copy(&mut text, &mut self.out)?;
+            writeln!(self.out, "\n  ],")?;
+        } else if !self.header.plan.escalation.is_empty() {
+            writeln!(self.out, "  \"escalations\": [],")?;
+        }
         let mut by_status = serde_json::Map::new();
         for st in Status::ALL {
             by_status.insert(st.as_str().into(), s.by_status.get(st).into());
@@ -198,6 +272,7 @@ impl Report for JsonReport<'_> {
         let summary = json!({
             "tickets": s.tickets,
             "rows": s.rows,
+            "escalations": s.escalations,
             "statuses": by_status,
             "compliant": s.compliant(),
         });

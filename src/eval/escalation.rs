@@ -1,0 +1,124 @@
+//! Escalations due by the as-of instant (INTERFACES.md `escalations` rows):
+//! per ticket and level, each trigger that has fired — a target breached, a
+//! share of a target used, or a condition on the ticket (a complaint).
+
+use super::cells::Ticket;
+use super::plan::{Cond, Plan, TriggerPlan};
+use super::select::{describe, holds};
+use super::ticket::Context;
+use super::verdict::{Row, Status};
+use crate::rules::TargetDuration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalationRow {
+    pub id: String,
+    pub line: u64,
+    pub metric: Option<usize>,
+    pub level: u32,
+    /// Index into `Plan::escalation`.
+    pub level_index: usize,
+    pub due_at: i64,
+    pub reason: String,
+}
+
+/// The escalations of one ticket that are due by the as-of instant, given
+/// the rows its evaluation produced.
+pub fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow> {
+    let plan = ctx.plan;
+    let mut out = Vec::new();
+    for (li, level) in plan.escalation.iter().enumerate() {
+        for trigger in &level.triggers {
+            let fired = match trigger {
+                TriggerPlan::Breached(m) => row_of(rows, *m).and_then(|r| breached(plan, r)),
+                TriggerPlan::Used(m, percent) => {
+                    row_of(rows, *m).and_then(|r| used(ctx, t, r, *percent))
+                }
+                TriggerPlan::When(cond) => when(ctx, t, cond),
+            };
+            if let Some((metric, due_at, reason)) = fired.filter(|f| f.1 <= ctx.as_of) {
+                out.push(EscalationRow {
+                    id: t.id.clone(),
+                    line: t.line,
+                    metric,
+                    level: level.level,
+                    level_index: li,
+                    due_at,
+                    reason,
+                });
+            }
+        }
+    }
+    out
+}
+
+type Fired = (Option<usize>, i64, String);
+
+fn row_of(rows: &[Row], metric: usize) -> Option<&Row> {
+    rows.iter().find(|r| r.metric == Some(metric))
+}
+
+/// A breached target escalates at its deadline.
+fn breached(plan: &Plan, r: &Row) -> Option<Fired> {
+    if r.status != Status::Breached {
+        return None;
+    }
+    let due = r.deadline?;
+    let name = &plan.metrics[r.metric?].name;
+    Some((r.metric, due, format!("{name} target breached")))
+}
+
+/// `percent` of a target used escalates when the clock reaches that share,
+/// if it was still running then.
+fn used(ctx: Context, t: &Ticket, r: &Row, percent: f64) -> Option<Fired> {
+    if !matches!(r.status, Status::Met | Status::Breached | Status::Pending) {
+        return None;
+    }
+    let plan = ctx.plan;
+    let (mi, ti, start) = (r.metric?, r.target?, r.start?);
+    let target = &plan.targets[ti];
+    let due = match target.duration {
+        TargetDuration::Seconds { seconds } => {
+            let share = (seconds as f64 * percent / 100.0).round() as i64;
+            let cal = plan.calendar(target.calendar);
+            let pauses = match ctx.events {
+                Some(ev) if !plan.metrics[mi].pause.is_empty() => {
+                    ev.pauses(&t.id, &plan.metrics[mi].pause)
+                }
+                _ => Vec::new(),
+            };
+            // The first instant at which that much open time is used.
+            if pauses.is_empty() {
+                cal.deadline(start, share)
+            } else {
+                cal.deadline_paused(start, share, &pauses)
+            }?
+        }
+        // Targets given as a deadline: the same share of the target calendar's
+        // open time up to it (wall-clock time for a 24x7 calendar).
+        _ => {
+            let deadline = r.deadline?;
+            let cal = plan.calendar(target.calendar);
+            let total = cal.open_seconds(start, deadline);
+            cal.deadline(start, (total as f64 * percent / 100.0).round() as i64)?
+        }
+    };
+    if r.stop.is_some_and(|stop| stop < due) {
+        return None; // stopped before using that much
+    }
+    let name = &plan.metrics[mi].name;
+    Some((
+        Some(mi),
+        due,
+        format!("{percent}% of the {name} target used"),
+    ))
+}
+
+/// A condition on the ticket escalates when the ticket is opened.
+fn when(ctx: Context, t: &Ticket, cond: &Cond) -> Option<Fired> {
+    let plan = ctx.plan;
+    if !holds(plan, cond, t) {
+        return None;
+    }
+    let opened = plan.opened_field.and_then(|f| t.time(f))?;
+    Some((None, opened, describe(plan, cond)))
+}
