@@ -274,6 +274,23 @@ fn explain_prints_the_ledger_of_one_ticket() {
     ] {
         assert!(ledger.contains(needle), "missing `{needle}` in:\n{ledger}");
     }
+    // An unreadable row explains why its verdicts are invalid.
+    let out = sla(&[
+        "eval",
+        &path("rules/care.json"),
+        &path("inputs/care-bad.csv"),
+        "--explain",
+        "B-2",
+    ]);
+    let ledger = text(&out.stdout);
+    assert!(
+        ledger.contains("verdict  invalid (the row could not be read)"),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("care-bad.csv:3: column `opened_at`"),
+        "{ledger}"
+    );
     let out = sla(&[
         "eval",
         &path("rules/care.json"),

@@ -222,7 +222,7 @@ fn stretches(
 ) -> std::io::Result<()> {
     let tz = plan.tz;
     let intervals = cal.open_intervals(start, end);
-    writeln!(out, "  open time of {cal_name} counted:")?;
+    writeln!(out, "  open time of {cal_name} between start and stop:")?;
     if intervals.is_empty() {
         writeln!(out, "    none: {cal_name} is closed all the way")?;
     }
