@@ -133,11 +133,24 @@ fn metric_ledger(
         )?;
     }
     let Some(ti) = mt.chosen else {
-        writeln!(
-            out,
-            "  no target covers this ticket: no verdict on {}",
-            m.name
-        )?;
+        match mt.row.and_then(|i| outcome.rows.get(i)) {
+            // An unreadable row: no target was tried, every verdict is invalid.
+            Some(row) => {
+                writeln!(
+                    out,
+                    "  verdict  {} (the row could not be read)",
+                    row.status.as_str()
+                )?;
+                if let Some(r) = &row.reason {
+                    writeln!(out, "  reason   {r}")?;
+                }
+            }
+            None => writeln!(
+                out,
+                "  no target covers this ticket: no verdict on {}",
+                m.name
+            )?,
+        }
         return Ok(());
     };
     let target = &plan.targets[ti];
