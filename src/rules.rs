@@ -208,11 +208,18 @@ pub enum Condition {
     Empty {
         field: String,
     },
-    /// The ticket was opened inside (`inside: true`) or outside the calendar's opening hours.
+    /// The timestamp `field` lies inside (`inside: true`) or outside the
+    /// calendar's opening hours: the arrival window of SEMANTICS.md.
     Opened {
+        #[serde(default = "opened_at")]
+        field: String,
         calendar: String,
         inside: bool,
     },
+}
+
+fn opened_at() -> String {
+    "opened_at".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -135,6 +135,7 @@ impl Checker<'_> {
                 let cal = self.calendar_ref(calendar)?;
                 ok.then_some(())?;
                 Condition::Opened {
+                    field: field.node.clone(),
                     calendar: cal,
                     inside: *inside,
                 }
@@ -884,9 +885,13 @@ pub(crate) fn condition_text(c: &Condition) -> String {
             format!("{field} in [{}]", vs.join(", "))
         }
         Condition::Empty { field } => format!("{field} is empty"),
-        Condition::Opened { calendar, inside } => {
+        Condition::Opened {
+            field,
+            calendar,
+            inside,
+        } => {
             format!(
-                "opened {} {calendar}",
+                "{field} {} {calendar}",
                 if *inside { "inside" } else { "outside" }
             )
         }
@@ -942,14 +947,16 @@ fn excludes(x: &Condition, y: &Condition, cals: &Calendars) -> bool {
         ) => f == g && !a.iter().any(|v| b.contains(v)),
         (
             Condition::Opened {
+                field: f,
                 calendar: c,
                 inside: i,
             },
             Condition::Opened {
+                field: g,
                 calendar: d,
                 inside: j,
             },
-        ) => {
+        ) if f == g => {
             // Inside a calendar and inside its complement exclude each other
             // just as inside and outside one calendar do.
             let (sc, sd) = (cals.get(c), cals.get(d));

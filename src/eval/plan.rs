@@ -145,7 +145,7 @@ pub enum Cond {
     Not(Box<Cond>),
     In { field: usize, values: CondValues },
     Empty { field: usize },
-    Opened { calendar: usize, inside: bool },
+    Opened { field: usize, calendar: usize, inside: bool },
 }
 
 pub enum CondValues {
@@ -289,27 +289,6 @@ pub fn build(rules: RuleSet) -> Result<Plan, String> {
             triggers,
         });
     }
-    let uses_opened = targets
-        .iter()
-        .map(|t| &t.selector)
-        .chain(objectives.iter().map(|o| &o.selector))
-        .filter_map(|s| s.when.as_ref())
-        .chain(exclusions.iter().map(|x| &x.when))
-        .chain(
-            escalation
-                .iter()
-                .flat_map(|l| &l.triggers)
-                .filter_map(|t| match t {
-                    TriggerPlan::When(c) => Some(c),
-                    _ => None,
-                }),
-        )
-        .any(cond_uses_opened);
-    if uses_opened && !opened_field.is_some_and(|i| fields[i].kind == FieldType::Timestamp) {
-        return Err(format!(
-            "a condition asks whether a ticket was opened inside a calendar's hours, which reads the timestamp field `{OPENED_FIELD}`, but the rule set declares no such field; add it to `fields`"
-        ));
-    }
     Ok(Plan {
         tz,
         calendars,
@@ -375,14 +354,6 @@ pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Str
         .unwrap_or_default()
 }
 
-fn cond_uses_opened(c: &Cond) -> bool {
-    match c {
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().any(cond_uses_opened),
-        Cond::Not(c) => cond_uses_opened(c),
-        Cond::Opened { .. } => true,
-        Cond::In { .. } | Cond::Empty { .. } => false,
-    }
-}
 
 fn build_calendars(rules: &RuleSet) -> Result<Vec<NamedCalendar>, String> {
     let mut specs: BTreeMap<String, CalendarSpec> = rules.calendars.clone();
@@ -667,10 +638,23 @@ impl Names<'_> {
             Condition::Empty { field } => Cond::Empty {
                 field: self.field(field, what)?,
             },
-            Condition::Opened { calendar, inside } => Cond::Opened {
-                calendar: self.calendar(calendar, what)?,
-                inside: *inside,
-            },
+            Condition::Opened {
+                field,
+                calendar,
+                inside,
+            } => {
+                let fi = self.field(field, what)?;
+                if self.fields[fi].kind != FieldType::Timestamp {
+                    return Err(format!(
+                        "{what}: `{field} inside {calendar}` needs a timestamp field, but `{field}` is not one"
+                    ));
+                }
+                Cond::Opened {
+                    field: fi,
+                    calendar: self.calendar(calendar, what)?,
+                    inside: *inside,
+                }
+            }
             Condition::In { field, values } => {
                 let fi = self.field(field, what)?;
                 let values = match &self.fields[fi].kind {

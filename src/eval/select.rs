@@ -111,8 +111,12 @@ pub fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
             (Cell::Text(s), CondValues::Texts(ss)) => ss.iter().any(|x| x.as_str() == &**s),
             _ => false,
         },
-        Cond::Opened { calendar, inside } => {
-            match plan.opened_field.and_then(|f| t.time(f)) {
+        Cond::Opened {
+            field,
+            calendar,
+            inside,
+        } => {
+            match t.time(*field) {
                 Some(at) => plan.calendar(*calendar).is_open(at) == *inside,
                 // Not opened (yet): neither inside nor outside any hours.
                 None => false,
@@ -147,8 +151,13 @@ pub fn describe(plan: &Plan, c: &Cond) -> String {
         Cond::Any(cs) => format!("({})", join(plan, cs, " or ")),
         Cond::Not(c) => format!("not ({})", describe(plan, c)),
         Cond::Empty { field } => format!("{} is empty", plan.fields[*field].name),
-        Cond::Opened { calendar, inside } => format!(
-            "opened {} {} hours",
+        Cond::Opened {
+            field,
+            calendar,
+            inside,
+        } => format!(
+            "{} {} {} hours",
+            plan.fields[*field].name,
             if *inside { "inside" } else { "outside" },
             plan.calendars[*calendar].name
         ),
