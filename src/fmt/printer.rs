@@ -1416,7 +1416,13 @@ impl<'s> Printer<'s> {
             }
             clauses.push(cl);
         }
-        // The table form.
+        // The table form. A condition reads into the clause after it unless
+        // two spaces set them apart, so blocks with conditions get a wider gap.
+        let first_gap = if rows.iter().any(|r| r.selector.when.is_some()) {
+            2
+        } else {
+            1
+        };
         let table: Vec<Row> = selectors
             .iter()
             .zip(&clauses)
@@ -1424,7 +1430,11 @@ impl<'s> Printer<'s> {
                 let mut row = s.clone();
                 for (i, c) in cl.iter().enumerate() {
                     for (j, cell) in c.cells.iter().enumerate() {
-                        let gap = if j == 0 && i > 0 { 3 } else { 1 };
+                        let gap = match (i, j) {
+                            (0, 0) => first_gap,
+                            (_, 0) => 3,
+                            _ => 1,
+                        };
                         row.add(cell.clone(), gap);
                     }
                 }
