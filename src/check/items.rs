@@ -561,17 +561,17 @@ impl Checker<'_> {
                     };
                     let Some(p) = p else { continue };
                     let (name, cal_name) = if *outside {
-                        let name = format!("outside {cal}");
+                        let complement = format!("outside {cal}");
                         if let Some(inner) = self.calendars.get(&cal).cloned() {
-                            self.calendars.entry(name.clone()).or_insert(
+                            self.calendars.entry(complement.clone()).or_insert(
                                 CalendarSpec::Complement {
                                     of: Box::new(inner),
                                 },
                             );
                         }
-                        (name.clone(), name)
+                        (format!("outside {}", window_name(&cal)), complement)
                     } else {
-                        (cal.clone(), cal)
+                        (window_name(&cal), cal)
                     };
                     out.windows.push(rules::AvailabilityWindow {
                         name,
@@ -999,5 +999,16 @@ fn never_holds(c: &Condition, cals: &Calendars) -> bool {
                     .any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y, cals)))
         }
         _ => false,
+    }
+}
+
+/// How reports name a service window over calendar `cal`: `support` reads
+/// as "support hours" (and its complement "outside support hours"); `24x7`
+/// and names that already say "hours" stay as they are.
+fn window_name(cal: &str) -> String {
+    if cal == ALWAYS || cal.ends_with("hours") {
+        cal.to_string()
+    } else {
+        format!("{cal} hours")
     }
 }

@@ -118,10 +118,8 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     }
     if let Some(log) = &outages {
         side_problems.extend(log.problems.iter().cloned());
-        for s in log.unknown_services(&plan) {
-            eprintln!(
-                "warning: the outage log names service `{s}`, which the contract does not; its outages are not evaluated"
-            );
+        for w in log.unknown_services(&plan) {
+            eprintln!("warning: {w}");
         }
     }
     let event_problems = side_problems.as_slice();

@@ -3,6 +3,28 @@
 //! the number of interruptions. The outage log (`--outages`, columns
 //! `service,start,end`) is small and read whole; an empty `end` is an outage
 //! still going on at the as-of instant.
+//!
+//! The reading, precisely:
+//! - An outage is `[start, end)`. Outages of one service are merged where they
+//!   overlap or touch, so time down counts once and a run of back-to-back
+//!   outages is one interruption.
+//! - An outage is known only up to the as-of instant: an open one (empty
+//!   `end`) runs to it, a later end is cut there, one starting after it is
+//!   not counted.
+//! - Availability = 1 − downtime ∩ window / window length, per period of the
+//!   contract's zone; an outage across a period boundary counts in each
+//!   period with its own part.
+//! - With a measurement interval, downtime is counted in samples: each
+//!   instant that is a multiple of the interval since the Unix epoch, lies
+//!   in a (merged) outage and in the window counts one whole interval (the
+//!   total capped at the window's length).
+//! - Interruptions of a period are the merged outages that start in it (one
+//!   running on from the previous period is not counted again); they count
+//!   for every window of the service.
+//! - The period holding the as-of instant is counted up to the as-of instant
+//!   only: its window length is the open time so far, and the row says
+//!   `partial`. Periods run from the one of the earliest outage in the log to
+//!   the one of the as-of instant.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +46,9 @@ pub struct OutageLog {
     pub by_service: BTreeMap<String, Vec<(i64, i64)>>,
     /// Rows that could not be read, with file:line and the reason.
     pub problems: Vec<String>,
+    /// Per service: the file:line of its first row and its number of rows,
+    /// so that a service the contract does not name can be pointed at.
+    pub seen: BTreeMap<String, (String, usize)>,
 }
 
 /// One service window in one period, as reported.
@@ -40,6 +65,8 @@ pub struct AvailabilityRow {
     pub interruptions: u32,
     pub max_interruptions: Option<u32>,
     pub compliant: bool,
+    /// The period holds the as-of instant and is counted only up to it.
+    pub partial: bool,
 }
 
 impl OutageLog {
@@ -66,6 +93,11 @@ impl OutageLog {
                 ));
                 continue;
             }
+            let seen = log
+                .seen
+                .entry(row.id.clone())
+                .or_insert_with(|| (place.clone(), 0));
+            seen.1 += 1;
             let time = |column: &str, text: &str| {
                 parse_timestamp(text, log_tz)
                     .map(|p| p.at)
@@ -116,19 +148,37 @@ impl OutageLog {
         Ok(log)
     }
 
-    /// Services in the log that the contract does not name (their outages are not evaluated).
-    pub fn unknown_services<'a>(&'a self, plan: &Plan) -> Vec<&'a str> {
-        self.by_service
-            .keys()
-            .filter(|s| !plan.rules.availability.iter().any(|a| &a.service == *s))
-            .map(String::as_str)
+    /// Services in the log that the contract does not name, each as a
+    /// message with the file:line of its first row (their outages are not
+    /// evaluated).
+    pub fn unknown_services(&self, plan: &Plan) -> Vec<String> {
+        let known: Vec<&str> = plan
+            .rules
+            .availability
+            .iter()
+            .map(|a| a.service.as_str())
+            .collect();
+        self.seen
+            .iter()
+            .filter(|(s, _)| !known.contains(&s.as_str()))
+            .map(|(s, (place, n))| {
+                format!(
+                    "{place}: the contract sets no availability for service `{s}` (it names {}); its {n} row(s) are not evaluated",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )
+            })
             .collect()
     }
 }
 
 /// Availability rows for every service of the contract, window and period,
 /// from the period of the earliest outage (or of the as-of instant) to the
-/// period of the as-of instant. The as-of period counts up to the as-of instant.
+/// period of the as-of instant. The as-of period counts up to the as-of
+/// instant (`partial`).
 pub fn evaluate(plan: &Plan, log: &OutageLog, as_of: i64) -> Vec<AvailabilityRow> {
     let earliest = log
         .by_service
@@ -178,6 +228,7 @@ pub fn evaluate(plan: &Plan, log: &OutageLog, as_of: i64) -> Vec<AvailabilityRow
                     interruptions,
                     max_interruptions: a.max_interruptions,
                     compliant: available_enough && within_limit,
+                    partial: as_of < pe,
                 });
             }
         }
