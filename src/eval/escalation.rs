@@ -1,6 +1,14 @@
 //! Escalations due by the as-of instant (INTERFACES.md `escalations` rows):
-//! per ticket and level, each trigger that has fired — a target breached, a
-//! share of a target used, or a condition on the ticket (a complaint).
+//! per ticket, the highest level of the ladder that is due, when and why —
+//! a target breached (due at its deadline), a share of a target used (due
+//! when the clock reached that share, if it was still running), or a
+//! condition on the ticket such as a complaint (due when it was opened).
+//!
+//! A level is due once any of its triggers has fired; of the levels due the
+//! highest is reported, with the earliest of its triggers as `due_at` and
+//! `reason`. Where the ladder says when escalation is possible (`available
+//! office`), a trigger that fires outside those hours is due at the next
+//! opening. A level without triggers is never due automatically.
 
 use super::cells::Ticket;
 use super::plan::{Cond, Plan, TriggerPlan};
@@ -25,7 +33,15 @@ pub struct EscalationRow {
 /// the rows its evaluation produced.
 pub fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow> {
     let plan = ctx.plan;
-    let mut out = Vec::new();
+    let available = plan
+        .rules
+        .escalation
+        .as_ref()
+        .and_then(|e| e.available.as_deref())
+        .filter(|name| *name != crate::rules::ALWAYS)
+        .and_then(|name| plan.calendars.iter().find(|c| c.name == name))
+        .map(|c| &c.calendar);
+    let mut best: Option<EscalationRow> = None;
     for (li, level) in plan.escalation.iter().enumerate() {
         for trigger in &level.triggers {
             let fired = match trigger {
@@ -35,8 +51,26 @@ pub fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow>
                 }
                 TriggerPlan::When(cond) => when(ctx, t, cond),
             };
-            if let Some((metric, due_at, reason)) = fired.filter(|f| f.1 <= ctx.as_of) {
-                out.push(EscalationRow {
+            let fired = fired.and_then(|(metric, at, reason)| {
+                // Not possible before the ladder's hours open.
+                let due = match available {
+                    Some(cal) => cal.next_opening(at)?,
+                    None => at,
+                };
+                Some((metric, due, reason))
+            });
+            let Some((metric, due_at, reason)) = fired.filter(|f| f.1 <= ctx.as_of) else {
+                continue;
+            };
+            let better = match &best {
+                None => true,
+                Some(b) => {
+                    (level.level, std::cmp::Reverse(due_at))
+                        > (b.level, std::cmp::Reverse(b.due_at))
+                }
+            };
+            if better {
+                best = Some(EscalationRow {
                     id: t.id.clone(),
                     line: t.line,
                     metric,
@@ -48,7 +82,7 @@ pub fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow>
             }
         }
     }
-    out
+    best.into_iter().collect()
 }
 
 type Fired = (Option<usize>, i64, String);

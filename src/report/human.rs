@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::format::{lateness, local, percent};
 use super::{metric_name, priority_name, Header, Report};
-use crate::eval::{ObjectiveResult, Row, RowSink, Status, Summary};
+use crate::eval::{EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
 
 /// How many breached tickets the report lists.
 pub const TOP: usize = 10;
@@ -19,6 +19,8 @@ pub struct HumanReport<'a> {
     worst: BinaryHeap<Reverse<Worst>>,
     /// Escalations due, per level of the ladder.
     escalations: Vec<u64>,
+    /// The escalations that fell due last (at most [`TOP`] once trimmed).
+    latest: Vec<EscalationRow>,
 }
 
 /// Ordered by overshoot, then earlier line first (so ties are deterministic).
@@ -46,6 +48,7 @@ impl<'a> HumanReport<'a> {
             out,
             worst: BinaryHeap::new(),
             escalations: Vec::new(),
+            latest: Vec::new(),
         }
     }
 }
@@ -58,12 +61,16 @@ impl RowSink for HumanReport<'_> {
         Ok(())
     }
 
-    fn escalations(&mut self, rows: &[crate::eval::EscalationRow]) -> std::io::Result<()> {
+    fn escalations(&mut self, rows: &[EscalationRow]) -> std::io::Result<()> {
         for e in rows {
             if self.escalations.len() <= e.level_index {
                 self.escalations.resize(e.level_index + 1, 0);
             }
             self.escalations[e.level_index] += 1;
+        }
+        self.latest.extend(rows.iter().cloned());
+        if self.latest.len() > 4 * TOP {
+            trim_latest(&mut self.latest);
         }
         Ok(())
     }
@@ -166,24 +173,10 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             changes(out, s, tz)?;
         }
-        if s.escalations > 0 {
+        if !plan.escalation.is_empty() {
             writeln!(out)?;
-            let per_level: Vec<String> = self
-                .escalations
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| **n > 0)
-                .map(|(i, n)| {
-                    let l = &plan.escalation[i];
-                    format!("level {} ({}): {n}", l.level, l.role)
-                })
-                .collect();
-            writeln!(
-                out,
-                "Escalations due: {} — {} (--format json lists each)",
-                s.escalations,
-                per_level.join(", ")
-            )?;
+            trim_latest(&mut self.latest);
+            escalations(out, plan, s.escalations, &self.escalations, &self.latest)?;
         }
         let breached = s.by_status.get(Status::Breached);
         if breached > 0 {
@@ -235,6 +228,92 @@ impl Report for HumanReport<'_> {
         }
         out.flush()
     }
+}
+
+/// Keeps the [`TOP`] escalations that fell due last, latest first (ties in log order).
+fn trim_latest(rows: &mut Vec<EscalationRow>) {
+    rows.sort_by(|a, b| b.due_at.cmp(&a.due_at).then(a.line.cmp(&b.line)));
+    rows.truncate(TOP);
+}
+
+/// The escalation ladder: how many tickets are due at each level, how to
+/// reach it, and the escalations that fell due last.
+fn escalations(
+    out: &mut dyn Write,
+    plan: &Plan,
+    due: u64,
+    per_level: &[u64],
+    latest: &[EscalationRow],
+) -> std::io::Result<()> {
+    let tz = plan.tz;
+    let counts: Vec<String> = per_level
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| {
+            let l = &plan.escalation[i];
+            format!("level {} ({}): {n}", l.level, l.role)
+        })
+        .collect();
+    if due == 0 {
+        writeln!(out, "Escalations due: none.")?;
+    } else {
+        writeln!(
+            out,
+            "Escalations due: {due} ticket(s) — {} (the highest level due per ticket).",
+            counts.join(", ")
+        )?;
+    }
+    if let Some(e) = &plan.rules.escalation {
+        let contacts: Vec<String> = e
+            .contacts
+            .iter()
+            .map(|c| format!("{} {}", c.channel, c.address))
+            .collect();
+        if !contacts.is_empty() {
+            writeln!(out, "  contact: {}", contacts.join(", "))?;
+        }
+        if let Some(owner) = &e.owner {
+            writeln!(out, "  run by: {owner}")?;
+        }
+        if !e.carries.is_empty() {
+            writeln!(out, "  an escalation carries: {}", e.carries.join(", "))?;
+        }
+    }
+    let by_hand: Vec<String> = plan
+        .escalation
+        .iter()
+        .filter(|l| l.triggers.is_empty())
+        .map(|l| format!("{} ({})", l.level, l.role))
+        .collect();
+    if !by_hand.is_empty() {
+        writeln!(
+            out,
+            "  level(s) {} have no trigger in the contract: escalated by hand, never due here",
+            by_hand.join(", ")
+        )?;
+    }
+    if latest.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "  Fell due last ({} of {due}):", latest.len())?;
+    let mut rows = vec![["ticket", "level", "role", "due at", "reason", "line"]
+        .map(String::from)
+        .to_vec()];
+    for e in latest {
+        rows.push(vec![
+            e.id.clone(),
+            e.level.to_string(),
+            plan.escalation[e.level_index].role.clone(),
+            local(e.due_at, tz),
+            e.reason.clone(),
+            e.line.to_string(),
+        ]);
+    }
+    for line in table(&rows, &[1, 5]) {
+        writeln!(out, "    {line}")?;
+    }
+    writeln!(out, "    (--format json lists every one)")
 }
 
 /// How many of the latest periods get a detailed table.
@@ -407,7 +486,12 @@ fn availability(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     .map(String::from)
     .to_vec()];
     for p in recent {
-        let mut label = p.to_string();
+        let partial = s.availability.iter().any(|a| a.period == *p && a.partial);
+        let mut label = if partial {
+            format!("{p} (so far)")
+        } else {
+            p.to_string()
+        };
         for a in s.availability.iter().filter(|a| a.period == *p) {
             rows.push(vec![
                 std::mem::take(&mut label),

@@ -169,7 +169,23 @@ pub fn availability_json(a: &AvailabilityRow) -> serde_json::Value {
         "interruptions": a.interruptions,
         "max_interruptions": a.max_interruptions,
         "compliant": a.compliant,
+        "partial": a.partial,
     })
+}
+
+/// The ladder's contact channels, as `{"channel", "address"}` objects.
+fn escalation_contacts(plan: &Plan) -> serde_json::Value {
+    plan.rules
+        .escalation
+        .as_ref()
+        .map(|e| {
+            e.contacts
+                .iter()
+                .map(|c| json!({"channel": c.channel, "address": c.address}))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into()
 }
 
 impl RowSink for JsonReport<'_> {
@@ -201,6 +217,7 @@ impl RowSink for JsonReport<'_> {
                     "role": plan.escalation[e.level_index].role,
                     "due_at": format_rfc3339(e.due_at, plan.tz),
                     "reason": e.reason,
+                    "contacts": escalation_contacts(plan),
                     "line": e.line,
                 });
                 write!(spill.file, ",\n    {row}")?;
