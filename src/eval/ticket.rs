@@ -65,6 +65,12 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
         metrics: Vec::new(),
     });
     let unreadable = (!t.problems.is_empty()).then(|| t.problems.join("; "));
+    // Reported on every row, whatever the metrics make of it.
+    let closed_at = if plan.closures.is_empty() {
+        None
+    } else {
+        instant(ctx, t, Source::Closure(0)).0
+    };
     for (mi, metric) in plan.metrics.iter().enumerate() {
         let mut mt = MetricTrace {
             metric: mi,
@@ -90,6 +96,7 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
             stop,
             reason: None,
             note: None,
+            closed_at,
         };
         // An unreadable row is invalid on every metric: which target would
         // apply cannot be trusted.
@@ -193,6 +200,7 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
             stop: None,
             reason,
             note: None,
+            closed_at,
         });
     }
     out.trace = tr;

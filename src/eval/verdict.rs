@@ -64,6 +64,11 @@ pub struct Row {
     pub reason: Option<String>,
     /// The note of an untimed target ("in a next release").
     pub note: Option<String>,
+    /// The ticket's effective closing instant under the contract's closure
+    /// rule (the customer's confirmation, or the automatic close once it has
+    /// happened by the as-of instant); `None` without a closure rule or
+    /// before the ticket closed. The same on every row of the ticket.
+    pub closed_at: Option<i64>,
 }
 
 impl Row {

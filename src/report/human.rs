@@ -211,6 +211,7 @@ impl Report for HumanReport<'_> {
                     stop: None,
                     reason: None,
                     note: None,
+                    closed_at: None,
                 };
                 rows.push(vec![
                     row.id.clone(),

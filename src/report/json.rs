@@ -69,6 +69,9 @@ struct RowJson<'r> {
     stop: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'r str>,
+    /// Only where the contract has a closure rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closed_at: Option<Option<String>>,
     line: u64,
 }
 
@@ -129,6 +132,8 @@ impl ChunkFormat for JsonRows<'_> {
                 start: row.start.map(|d| format_rfc3339(d, tz)),
                 stop: row.stop.map(|d| format_rfc3339(d, tz)),
                 note: row.note.as_deref(),
+                closed_at: (!plan.closures.is_empty())
+                    .then(|| row.closed_at.map(|d| format_rfc3339(d, tz))),
                 line: row.line,
             };
             out.extend_from_slice(b",\n    ");
