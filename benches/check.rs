@@ -1,11 +1,10 @@
 //! Benchmarks of the front end (parse + check):
 //!
-//! - `contracts`: every contract in `contracts/` checked in one go; the
-//!   target is well under 50 ms for all of them together.
-//! - `generated_10k`: a generated contract of 10,000 lines (see
+//! - `check/contracts`: every contract in `contracts/` checked in one go;
+//!   the target is well under 50 ms for all of them together.
+//! - `check/generated`: a generated contract of 10,000 lines (see
 //!   `check/gen.rs`); the target is under 1 s.
-//!
-//! - `parse/generated_10k`: the parser alone on the same contract, to tell
+//! - `parse/generated`: the parser alone on the same contract, to tell
 //!   parsing from checking.
 //!
 //! Run with `cargo bench --bench check` (`-- contracts` for the first only).
@@ -74,6 +73,14 @@ fn bench_generated(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(10));
     group.bench_function(format!("generated ({} lines)", src.lines().count()), |b| {
         b.iter(|| black_box(sla::check::check_source(black_box(&src))))
+    });
+    group.finish();
+
+    // The parser alone, to tell parsing from checking.
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(src.len() as u64));
+    group.bench_function(format!("generated ({} lines)", src.lines().count()), |b| {
+        b.iter(|| black_box(sla::syntax::parse(black_box(&src))))
     });
     group.finish();
 }
