@@ -16,4 +16,5 @@ pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod syntax;
+pub mod term;
 pub mod time;

@@ -105,6 +105,10 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     if let Some(log) = &changes {
         summary.changes = log.rows.clone();
     }
+    summary.warnings = term_warnings(&plan, summary.opened);
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
     bar.finish();
     writer.finish(&summary).map_err(write_err)?;
     drop(writer);
@@ -213,6 +217,37 @@ fn warn_unpaused(plan: &Plan) {
             pausing.join(", ")
         );
     }
+}
+
+/// Tickets opened before the effective date, or after the term ended (for
+/// a contract that does not renew): the log reaches outside the agreement.
+fn term_warnings(plan: &Plan, opened: Option<(i64, i64)>) -> Vec<String> {
+    let (Some((first, last)), Some((start, end))) =
+        (opened, crate::term::covered(&plan.rules.contract))
+    else {
+        return Vec::new();
+    };
+    let midnight = |d: chrono::NaiveDate| {
+        crate::time::local_to_instant(plan.tz, d.and_time(chrono::NaiveTime::MIN))
+    };
+    let day = |t: i64| crate::time::local_date(plan.tz, t);
+    let mut out = Vec::new();
+    if midnight(start).is_some_and(|s| first < s) {
+        out.push(format!(
+            "the log has tickets opened before the contract's effective date {start} (the earliest on {}); the agreement did not apply to them yet",
+            day(first)
+        ));
+    }
+    if let Some(end) = end {
+        if midnight(end).is_some_and(|e| last >= e) {
+            let last_day = end.pred_opt().unwrap_or(end);
+            out.push(format!(
+                "the log has tickets opened after the contract's term ended on {last_day} (it does not renew automatically; the latest on {}); the agreement no longer applied to them",
+                day(last)
+            ));
+        }
+    }
+    out
 }
 
 fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, strict: bool) {

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub mod check;
 pub mod eval;
 pub mod fmt;
+pub mod info;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,6 +55,15 @@ pub enum Command {
     },
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// The contract's header and term: the current term, the next renewal date and the last day to give notice.
+    Info {
+        file: PathBuf,
+        /// The day to reckon from (YYYY-MM-DD); default: today in the contract's time zone.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiagnosticFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,5 +124,10 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval::run(&args),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lsp => crate::lsp::run(),
+        Command::Info {
+            file,
+            today,
+            format,
+        } => info::run(&file, today.as_deref(), format),
     }
 }

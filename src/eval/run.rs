@@ -105,6 +105,11 @@ pub struct Summary {
     pub availability: Vec<AvailabilityRow>,
     /// Filled in by the caller when a change log was given.
     pub changes: Vec<ChangeRow>,
+    /// The earliest and latest `opened_at` of the log (for the term check).
+    pub opened: Option<(i64, i64)>,
+    /// Warnings about the run as a whole (filled in by the caller), e.g.
+    /// tickets outside the agreement's term.
+    pub warnings: Vec<String>,
     /// Escalations due by the as-of instant (the rows went to the sink).
     pub escalations: u64,
     pub problems: Problems,
@@ -114,6 +119,15 @@ impl Summary {
     /// Every objective and availability requirement compliant in every period.
     pub fn compliant(&self) -> bool {
         self.objectives.iter().all(|o| o.compliant) && self.availability.iter().all(|a| a.compliant)
+    }
+}
+
+/// The span `(earliest, latest)` widened to hold `at`.
+fn span_with(span: Option<(i64, i64)>, at: Option<i64>) -> Option<(i64, i64)> {
+    match (span, at) {
+        (Some((a, b)), Some(t)) => Some((a.min(t), b.max(t))),
+        (None, Some(t)) => Some((t, t)),
+        (span, None) => span,
     }
 }
 
@@ -141,6 +155,7 @@ pub fn open_tickets(plan: &Plan, path: &Path) -> Result<LogReader, EvalError> {
 struct Done {
     rows: Vec<Row>,
     escalations: Vec<EscalationRow>,
+    opened: Option<(i64, i64)>,
     text: Vec<u8>,
     tally: Tally,
     tickets: u64,
@@ -236,6 +251,8 @@ pub fn run(
                 sink.rows(&done.rows, &done.text).map_err(write_err)?;
                 sink.escalations(&done.escalations).map_err(write_err)?;
                 summary.escalations += done.escalations.len() as u64;
+                summary.opened = span_with(summary.opened, done.opened.map(|o| o.0));
+                summary.opened = span_with(summary.opened, done.opened.map(|o| o.1));
                 summary.tickets += done.tickets;
                 summary.rows += done.rows.len() as u64;
                 for r in &done.rows {
@@ -262,6 +279,7 @@ fn evaluate_chunk(
     let mut done = Done {
         rows: Vec::with_capacity(raws.len() * ctx.plan.metrics.len().max(1)),
         escalations: Vec::new(),
+        opened: None,
         text: Vec::new(),
         tally: Tally::default(),
         tickets: 0,
@@ -271,6 +289,8 @@ fn evaluate_chunk(
         let ticket = type_row(ctx.plan, raw, log_tz, file);
         let outcome = evaluate(ctx, &ticket, false);
         done.tickets += 1;
+        let opened = ctx.plan.opened_field.and_then(|f| ticket.time(f));
+        done.opened = span_with(done.opened, opened);
         if !ticket.problems.is_empty() {
             done.problems.unreadable += 1;
             for p in &ticket.problems {

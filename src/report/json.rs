@@ -287,6 +287,15 @@ impl Report for JsonReport<'_> {
         } else if !self.header.plan.escalation.is_empty() {
             writeln!(self.out, "  \"escalations\": [],")?;
         }
+        if !s.warnings.is_empty() {
+            array(
+                &mut self.out,
+                "warnings",
+                s.warnings
+                    .iter()
+                    .map(|w| serde_json::Value::from(w.as_str())),
+            )?;
+        }
         let mut by_status = serde_json::Map::new();
         for st in Status::ALL {
             by_status.insert(st.as_str().into(), s.by_status.get(st).into());
