@@ -106,7 +106,21 @@ impl Checker<'_> {
             ) else {
                 continue;
             };
-            if end <= start {
+            if end == start {
+                self.report(
+                    Diagnostic::new(
+                        Code::BadInterval,
+                        format!(
+                            "opening interval `{}-{}` is empty",
+                            t.start.node, t.end.node
+                        ),
+                    )
+                    .primary(t.span, "starts and ends at the same time")
+                    .help("give the interval a length, e.g. `09:00-17:00`, or remove it"),
+                );
+                continue;
+            }
+            if end < start {
                 self.report(
                     Diagnostic::new(Code::BadInterval, format!("opening interval `{}-{}` runs backwards", t.start.node, t.end.node))
                         .primary(t.span, "ends before it starts")
@@ -114,25 +128,33 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            // One diagnostic per pair of intervals, naming every day they share.
+            let mut clashes: Vec<(Span, Vec<Weekday>)> = Vec::new();
             for &day in &weekdays {
                 let new = OpeningSpec { day, start, end };
                 if let Some((_, other)) = out
                     .iter()
                     .find(|(o, _)| o.day == day && o.start < end && start < o.end)
                 {
-                    let other = *other;
-                    self.report(
-                        Diagnostic::new(
-                            Code::OverlappingIntervals,
-                            format!("opening intervals overlap on {}", day_name(day)),
-                        )
-                        .primary(t.span, "this interval")
-                        .secondary(other, "overlaps this one")
-                        .help("merge the two intervals into one"),
-                    );
+                    match clashes.iter_mut().find(|(s, _)| s == other) {
+                        Some((_, days)) => days.push(day),
+                        None => clashes.push((*other, vec![day])),
+                    }
                     continue;
                 }
                 out.push((new, t.span));
+            }
+            for (other, days) in clashes {
+                let names: Vec<&str> = days.iter().map(|d| day_name(*d)).collect();
+                self.report(
+                    Diagnostic::new(
+                        Code::OverlappingIntervals,
+                        format!("opening intervals overlap on {}", join_and(&names)),
+                    )
+                    .primary(t.span, "this interval")
+                    .secondary(other, "overlaps this one")
+                    .help("merge the two intervals into one"),
+                );
             }
         }
     }
@@ -298,6 +320,19 @@ impl Checker<'_> {
         name: &ast::Ident,
         items: &[ast::CalendarItem],
     ) -> Option<CalendarSpec> {
+        let errors_before = self.diags.iter().filter(|d| d.is_error()).count();
+        let spec = self.weekly_items(name, items);
+        if self.diags.iter().filter(|d| d.is_error()).count() > errors_before {
+            self.broken_calendars.insert(name.node.clone());
+        }
+        spec
+    }
+
+    fn weekly_items(
+        &mut self,
+        name: &ast::Ident,
+        items: &[ast::CalendarItem],
+    ) -> Option<CalendarSpec> {
         let mut timezone: Option<String> = None;
         let mut openings = Vec::new();
         let mut closed = Vec::new();
@@ -355,6 +390,22 @@ impl Checker<'_> {
     }
 
     pub(super) fn timezone_ok(&mut self, tz: &Spanned<String>) -> bool {
+        // The database also holds legacy abbreviations (`CET`, `EST`, `MET`):
+        // they name a fixed rule, not a place, so they are refused, as the
+        // explanation of E0201 says. `UTC` and `Etc/...` are fine.
+        let abbreviation = !tz.node.contains('/') && !matches!(tz.node.as_str(), "UTC" | "GMT");
+        if abbreviation && tz.node.parse::<chrono_tz::Tz>().is_ok() {
+            self.report(
+                Diagnostic::new(
+                    Code::UnknownTimezone,
+                    format!("`{}` is an abbreviation, not a place's time zone", tz.node),
+                )
+                .primary(tz.span, "an abbreviation")
+                .note("an abbreviation hides where daylight saving time applies")
+                .help("name the zone by its place, such as `Europe/Amsterdam`, or use `UTC`"),
+            );
+            return false;
+        }
         if tz.node.parse::<chrono_tz::Tz>().is_ok() {
             return true;
         }
@@ -370,6 +421,15 @@ impl Checker<'_> {
         };
         self.report(d);
         false
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

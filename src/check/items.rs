@@ -188,10 +188,25 @@ impl Checker<'_> {
         ok.then_some(out)
     }
 
+    /// W0004 for a selector whose condition no ticket can meet.
+    fn selector_applies(&mut self, s: &ast::Selector, checked: Option<&Selector>) {
+        let (Some(Selector { when: Some(c), .. }), Some(ast_when)) = (checked, &s.when) else {
+            return;
+        };
+        if never_holds(c, &self.calendars) {
+            self.report(
+                Diagnostic::new(Code::NeverApplies, "this selector can never apply")
+                    .primary(ast_when.span(), "no ticket can meet this condition")
+                    .help("check the values: a field cannot be in an empty list, nor equal two different values"),
+            );
+        }
+    }
+
     pub(super) fn targets(&mut self, t: &ast::Targets) {
         let period = self.period(t.period.as_ref());
         for row in &t.rows {
             let selector = self.selector(&row.selector);
+            self.selector_applies(&row.selector, selector.as_ref());
             for clause in &row.clauses {
                 let metric = self.metric_ref(&clause.metric);
                 let share = clause.share.as_ref().and_then(|s| self.percent(s));
@@ -222,6 +237,7 @@ impl Checker<'_> {
                             selector.clone(),
                             share,
                             period,
+                            true,
                         );
                     }
                 }
@@ -244,20 +260,34 @@ impl Checker<'_> {
         selector: Selector,
         required: f64,
         period: rules::Period,
+        generated: bool,
     ) {
         if let Some(prev) = self.objective_spans.get(&name) {
             let prev = *prev;
-            self.report(
-                Diagnostic::new(
-                    Code::Duplicate,
-                    format!("objective `{name}` is defined twice"),
-                )
-                .primary(span, "defined again here")
-                .secondary(prev, "first defined here")
-                .note("a share on a target row makes an objective named after the metric and the row's selector")
-                .help("give one of them its own name with an `objective \"NAME\" METRIC for SELECTOR at least N%` item"),
-            );
+            let prev_generated = self.generated_objectives.contains(&name);
+            // Two rows with the same selector overlap, and that is reported
+            // (E0402); the objectives they name alike are only its echo.
+            if generated && prev_generated {
+                return;
+            }
+            let mut d = Diagnostic::new(
+                Code::Duplicate,
+                format!("objective `{name}` is defined twice"),
+            )
+            .primary(span, "defined again here")
+            .secondary(prev, "first defined here");
+            if generated || prev_generated {
+                d = d
+                    .note("a share on a target row makes an objective named after the metric and the row's selector")
+                    .help("give one of them its own name with an `objective \"NAME\" METRIC for SELECTOR at least N%` item");
+            } else {
+                d = d.help("give each objective its own name");
+            }
+            self.report(d);
             return;
+        }
+        if generated {
+            self.generated_objectives.insert(name.clone());
         }
         self.objective_spans.insert(name.clone(), span);
         self.objectives.push(rules::Objective {
@@ -307,6 +337,10 @@ impl Checker<'_> {
 
     /// Working days need a calendar that has some.
     fn working_calendar(&mut self, cal: &str, span: Span) -> Option<()> {
+        // A calendar whose hours had errors has already been reported.
+        if self.broken_calendars.contains(cal) {
+            return Some(());
+        }
         if let Some(CalendarSpec::Weekly(WeeklySpec { open, .. })) = self.calendars.get(cal) {
             if open.is_empty() {
                 self.report(
@@ -325,8 +359,19 @@ impl Checker<'_> {
 
     fn duration(&mut self, d: &ast::Duration, cal: &str) -> Option<TargetDuration> {
         let amount = d.amount.node;
-        let whole = amount.fract() == 0.0 && (0.0..=1e6).contains(&amount);
         let unit = d.unit.node.as_str();
+        if !amount.is_finite() || amount > 1e6 {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    "this number is too large for a target",
+                )
+                .primary(d.amount.span, "too large")
+                .help("targets run to at most a million hours, days or months"),
+            );
+            return None;
+        }
+        let whole = amount.fract() == 0.0 && amount >= 0.0;
         let seconds_per = match unit {
             "hour" | "hours" => Some(3600.0),
             "minute" | "minutes" => Some(60.0),
@@ -367,10 +412,20 @@ impl Checker<'_> {
             }
             _ => {
                 if cal != ALWAYS {
+                    let help = if unit.starts_with("month") {
+                        format!("count calendar months in `24x7`: `within {n} {unit} in 24x7`")
+                    } else {
+                        let days = if n == 1 {
+                            "working day"
+                        } else {
+                            "working days"
+                        };
+                        format!("write `{n} {days}`, or count calendar days in `24x7`: `within {n} {unit} in 24x7`")
+                    };
                     self.report(
-                        Diagnostic::new(Code::BadDuration, format!("`{unit}` are calendar time, but this target counts in calendar `{cal}`"))
+                        Diagnostic::new(Code::BadDuration, format!("`{n} {unit}` is calendar time, but this target counts in calendar `{cal}`"))
                             .primary(d.span, "calendar time in a calendar with opening hours")
-                            .help(format!("write `{} working days`, or count in `24x7` with `in 24x7`", d.amount.node)),
+                            .help(help),
                     );
                     return None;
                 }
@@ -387,6 +442,7 @@ impl Checker<'_> {
     pub(super) fn objective(&mut self, o: &ast::Objective) {
         let metric = self.metric_ref(&o.metric);
         let selector = self.selector(&o.selector);
+        self.selector_applies(&o.selector, selector.as_ref());
         let required = self.percent(&o.required);
         let period = self.period(o.period.as_ref());
         let (Some(metric), Some(selector), Some(required)) = (metric, selector, required) else {
@@ -410,6 +466,7 @@ impl Checker<'_> {
             selector,
             required,
             period,
+            false,
         );
     }
 
@@ -598,7 +655,11 @@ impl Checker<'_> {
                 }
             }
         }
-        if out.windows.is_empty() {
+        let written = a
+            .items
+            .iter()
+            .any(|i| matches!(i, ast::AvailabilityItem::Window { .. }));
+        if !written {
             self.report(
                 Diagnostic::new(
                     Code::Missing,
@@ -828,6 +889,22 @@ impl Checker<'_> {
                 .primary(span, "defined here"),
             );
         }
+        let mut unused_closures: Vec<(String, Span)> = self
+            .closure_spans
+            .iter()
+            .filter(|(n, _)| !self.used.contains(*n))
+            .map(|(n, s)| (n.clone(), *s))
+            .collect();
+        unused_closures.sort_by_key(|(_, s)| s.start);
+        for (name, span) in unused_closures {
+            warn.push(
+                Diagnostic::new(Code::Unused, format!("closure `{name}` is never used"))
+                    .primary(span, "no metric starts or stops at it")
+                    .help(format!(
+                        "stop a metric at it: `metric resolution from opened_at to {name}`"
+                    )),
+            );
+        }
         for d in warn {
             self.report(d);
         }
@@ -835,10 +912,15 @@ impl Checker<'_> {
 }
 
 fn hm(seconds: i64) -> String {
-    if seconds % 3600 == 0 {
-        format!("{} hours", seconds / 3600)
+    let (n, unit) = if seconds % 3600 == 0 {
+        (seconds / 3600, "hour")
     } else {
-        format!("{} minutes", seconds / 60)
+        (seconds / 60, "minute")
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
     }
 }
 

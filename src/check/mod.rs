@@ -77,6 +77,10 @@ pub(crate) struct Checker<'a> {
     target_spans: Vec<(Span, Span)>,
     objectives: Vec<rules::Objective>,
     objective_spans: HashMap<String, Span>,
+    /// Objectives made from a share on a target row (named by the checker).
+    generated_objectives: HashSet<String>,
+    /// Calendars whose definition had errors: later uses stay quiet about them.
+    broken_calendars: HashSet<String>,
     exclusions: Vec<rules::Exclusion>,
     escalation: Option<rules::Escalation>,
     availability: Vec<rules::Availability>,

@@ -92,20 +92,35 @@ impl Diagnostic {
     }
 }
 
-/// The closest of `candidates` to `name`, if close enough to be a likely typo.
+/// The closest of `candidates` to `name`, if close enough to be a likely
+/// typo: a few edits away (swapped letters count as one edit, which matters
+/// for short names like `lwo`), or similar by Jaro-Winkler for longer ones.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
+    let original = name;
+    let name = name.to_lowercase();
+    // Two-character names are one edit from too much (`u3` from `u1`).
+    let allowed = match name.chars().count() {
+        0..=2 => 0,
+        n => (n / 3).max(1),
+    };
+    let mut best: Option<(usize, f64, &str)> = None;
     for c in candidates {
-        if c == name {
+        if c == original {
             continue;
         }
-        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
-        if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
+        let lower = c.to_lowercase();
+        let edits = strsim::damerau_levenshtein(&name, &lower);
+        let similarity = strsim::jaro_winkler(&name, &lower);
+        if edits > allowed && similarity < 0.85 {
+            continue;
+        }
+        let better = best.is_none_or(|(e, s, _)| edits < e || (edits == e && similarity > s));
+        if better {
+            best = Some((edits, similarity, c));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, _, c)| c)
 }
