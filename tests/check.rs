@@ -458,25 +458,12 @@ macro_rules! known_bugs {
 known_bugs! {
     bug_recovery_cuts_inside_fields => "E0001_recovery_cuts_inside_fields.sla",
     bug_unclosed_brace => "E0001_unclosed_brace.sla",
-    bug_huge_number_quoted_wrongly => "E0002_huge_number_quoted_wrongly.sla",
-    bug_did_you_mean_misses_transposition => "E0101_did_you_mean_misses_transposition.sla",
     bug_echo_of_broken_metric => "E0101_echo_of_broken_metric.sla",
     bug_closure_and_metric_same_name => "E0103_closure_and_metric_same_name.sla",
-    bug_duplicate_objective_note => "E0103_duplicate_objective_note.sla",
-    bug_echo_of_overlapping_shares => "E0103_echo_of_overlapping_shares.sla",
-    bug_abbreviation_accepted => "E0201_abbreviation_accepted.sla",
-    bug_empty_interval_called_backwards => "E0202_empty_interval_called_backwards.sla",
-    bug_one_error_per_weekday => "E0203_one_error_per_weekday.sla",
     bug_echo_of_undeclared_matrix_priority => "E0302_echo_of_undeclared_matrix_priority.sla",
-    bug_echo_of_bad_opening_time => "E0403_echo_of_bad_opening_time.sla",
-    bug_month_help_says_working_days => "E0403_month_help_says_working_days.sla",
     bug_broken_header_reported_missing => "E0404_broken_header_reported_missing.sla",
-    bug_echo_of_bad_availability_window => "E0404_echo_of_bad_availability_window.sla",
     bug_echo_of_misspelt_header_timezone => "E0404_echo_of_misspelt_header_timezone.sla",
     bug_stray_text_after_header => "E0404_stray_text_after_header.sla",
-    bug_one_hours => "W0002_one_hours.sla",
-    bug_selector_never_applies => "W0004_selector_never_applies.sla",
-    bug_unused_closure => "W0005_unused_closure.sla",
 }
 
 /// Every case in `tests/check/bugs` has its (ignored) test, so that fixing a
