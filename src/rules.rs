@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::time::spec::CalendarSpec;
@@ -19,8 +20,10 @@ pub const SCHEMA: &str = "sla-rules/1";
 /// The name of the built-in always-open calendar.
 pub const ALWAYS: &str = "24x7";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleSet {
+    /// Always `sla-rules/1` ([`SCHEMA`]).
+    #[schemars(extend("const" = "sla-rules/1"))]
     pub schema: String,
     pub contract: ContractInfo,
     /// The contract's time zone: periods (months) and calendar days are counted in it.
@@ -46,7 +49,7 @@ pub struct RuleSet {
     pub changes: Option<Changes>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContractInfo {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,14 +71,14 @@ pub struct ContractInfo {
     pub links: Vec<Link>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Link {
     pub name: String,
     pub url: String,
 }
 
 /// A column of the ticket log that the contract reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Field {
     pub name: String,
     /// The column's name in the log (equal to `name` unless renamed).
@@ -87,7 +90,7 @@ pub struct Field {
     pub optional: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
@@ -101,7 +104,7 @@ pub enum FieldKind {
     Status,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Priority {
     #[serde(flatten)]
     pub source: PrioritySource,
@@ -109,13 +112,13 @@ pub struct Priority {
     pub levels: Vec<PriorityLevel>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PriorityLevel {
     pub name: String,
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum PrioritySource {
     /// The ticket's label in `field` is its priority.
@@ -128,7 +131,7 @@ pub enum PrioritySource {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatrixCell {
     pub row: String,
     pub column: String,
@@ -137,7 +140,7 @@ pub struct MatrixCell {
 
 /// A derived instant: the customer's confirmation, or automatically `after`
 /// the solution if the customer has not confirmed by then (whichever is first).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Closure {
     pub name: String,
     pub confirmed: String,
@@ -146,7 +149,7 @@ pub struct Closure {
 }
 
 /// A length of calendar time in the contract's zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "unit", content = "n", rename_all = "snake_case")]
 pub enum CalendarSpan {
     Days(u32),
@@ -154,7 +157,7 @@ pub enum CalendarSpan {
 }
 
 /// Where a clock's start or stop comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
 pub enum InstantSource {
     /// A timestamp field of the ticket.
@@ -165,7 +168,7 @@ pub enum InstantSource {
     Closure(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Metric {
     pub name: String,
     pub start: InstantSource,
@@ -178,7 +181,7 @@ pub struct Metric {
 }
 
 /// Which tickets a target or objective covers: all of the given conditions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Selector {
     /// The ticket's priority is one of these (`None`: any priority, or none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +190,7 @@ pub struct Selector {
     pub when: Option<Condition>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Condition {
     All {
@@ -222,7 +225,7 @@ fn opened_at() -> String {
     "opened_at".into()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Value {
     Integer(i64),
@@ -238,7 +241,7 @@ impl std::fmt::Display for Value {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Target {
     pub metric: String,
     pub selector: Selector,
@@ -247,7 +250,7 @@ pub struct Target {
     pub calendar: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TargetDuration {
     /// Open time of the calendar (wall-clock time in `24x7`).
@@ -264,7 +267,7 @@ pub enum TargetDuration {
     NotApplicable,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Objective {
     pub name: String,
     pub metric: String,
@@ -274,7 +277,7 @@ pub struct Objective {
     pub period: Period,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Month,
@@ -282,7 +285,7 @@ pub enum Period {
     Year,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Exclusion {
     pub when: Condition,
     pub reason: String,
@@ -291,7 +294,7 @@ pub struct Exclusion {
     pub metrics: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Escalation {
     /// When escalation is possible (e.g. `24x7`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,20 +308,20 @@ pub struct Escalation {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Contact {
     pub channel: String,
     pub address: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EscalationLevel {
     pub level: u32,
     pub role: String,
     pub triggers: Vec<Trigger>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum Trigger {
     /// The metric's target was breached.
@@ -329,7 +332,7 @@ pub enum Trigger {
     When { condition: Condition },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Availability {
     pub service: String,
     pub windows: Vec<AvailabilityWindow>,
@@ -341,7 +344,7 @@ pub struct Availability {
     pub period: Period,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailabilityWindow {
     /// How the report names the window, e.g. `support hours` or `outside support hours`.
     pub name: String,
@@ -349,7 +352,7 @@ pub struct AvailabilityWindow {
     pub required: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Changes {
     /// Calendar of the times at which changes may go live.
     pub allowed: String,
@@ -362,7 +365,7 @@ pub struct Changes {
 
 /// Guidance on lead times (not evaluated): work of `min_hours`–`max_hours`
 /// takes the given number of weeks, by load.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LeadTime {
     pub min_hours: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,7 +374,7 @@ pub struct LeadTime {
     pub weeks: Vec<LeadWeeks>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LeadWeeks {
     pub load: String,
     pub min_weeks: u32,

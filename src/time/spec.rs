@@ -3,10 +3,11 @@
 //! engine that answers queries.
 
 use chrono::{NaiveDate, Weekday};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A calendar as the contract states it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CalendarSpec {
     /// Always open (`24x7`); the time zone still matters for calendar days and months.
@@ -18,7 +19,7 @@ pub enum CalendarSpec {
     Complement { of: Box<CalendarSpec> },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WeeklySpec {
     /// IANA zone name, e.g. `Europe/Amsterdam`.
     pub timezone: String,
@@ -32,16 +33,17 @@ pub struct WeeklySpec {
 
 /// Opening hours on one weekday, `[start, end)` in seconds since local midnight.
 /// `end` may be 86400 (`24:00`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpeningSpec {
     #[serde(with = "weekday_serde")]
+    #[schemars(schema_with = "weekday_serde::schema")]
     pub day: Weekday,
     pub start: u32,
     pub end: u32,
 }
 
 /// A rule that names closed days.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum DayRule {
     /// One explicit date.
@@ -60,6 +62,7 @@ pub enum DayRule {
     NthWeekday {
         month: u32,
         #[serde(with = "weekday_serde")]
+        #[schemars(schema_with = "weekday_serde::schema")]
         weekday: Weekday,
         n: i32,
     },
@@ -71,9 +74,10 @@ pub enum DayRule {
 }
 
 /// "When the day falls on `weekday`, it is `shift_days` later (or earlier) instead."
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Move {
     #[serde(with = "weekday_serde")]
+    #[schemars(schema_with = "weekday_serde::schema")]
     pub weekday: Weekday,
     pub shift_days: i32,
 }
@@ -86,6 +90,11 @@ mod weekday_serde {
     use serde::{Deserialize, Deserializer, Serializer};
 
     const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// The JSON Schema of a weekday as written: its three-letter name.
+    pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "enum": NAMES })
+    }
 
     pub fn serialize<S: Serializer>(d: &Weekday, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(NAMES[d.num_days_from_monday() as usize])
