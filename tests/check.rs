@@ -456,14 +456,6 @@ macro_rules! known_bugs {
 }
 
 known_bugs! {
-    bug_recovery_cuts_inside_fields => "E0001_recovery_cuts_inside_fields.sla",
-    bug_unclosed_brace => "E0001_unclosed_brace.sla",
-    bug_echo_of_broken_metric => "E0101_echo_of_broken_metric.sla",
-    bug_closure_and_metric_same_name => "E0103_closure_and_metric_same_name.sla",
-    bug_echo_of_undeclared_matrix_priority => "E0302_echo_of_undeclared_matrix_priority.sla",
-    bug_broken_header_reported_missing => "E0404_broken_header_reported_missing.sla",
-    bug_echo_of_misspelt_header_timezone => "E0404_echo_of_misspelt_header_timezone.sla",
-    bug_stray_text_after_header => "E0404_stray_text_after_header.sla",
 }
 
 /// Every case in `tests/check/bugs` has its (ignored) test, so that fixing a

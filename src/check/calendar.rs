@@ -369,6 +369,10 @@ impl Checker<'_> {
         }
         let timezone = timezone.or_else(|| self.timezone.clone());
         let Some(timezone) = timezone else {
+            // A header whose zone was misspelt, or did not parse, has been reported.
+            if self.timezone_given || self.broken_blocks.contains("contract") {
+                return None;
+            }
             self.report(
                 Diagnostic::new(
                     Code::Missing,

@@ -230,15 +230,14 @@ impl Checker<'_> {
                         );
                     } else {
                         let name = format!("{} {}", metric.name, selector_name(&selector));
-                        self.add_objective(
+                        let objective = rules::Objective {
                             name,
-                            clause.span,
-                            &metric.name,
-                            selector.clone(),
-                            share,
+                            metric: metric.name.clone(),
+                            selector: selector.clone(),
+                            required: share,
                             period,
-                            true,
-                        );
+                        };
+                        self.add_objective(objective, clause.span, true);
                     }
                 }
                 self.targets.push(rules::Target {
@@ -252,16 +251,8 @@ impl Checker<'_> {
         }
     }
 
-    fn add_objective(
-        &mut self,
-        name: String,
-        span: Span,
-        metric: &str,
-        selector: Selector,
-        required: f64,
-        period: rules::Period,
-        generated: bool,
-    ) {
+    fn add_objective(&mut self, objective: rules::Objective, span: Span, generated: bool) {
+        let name = objective.name.clone();
         if let Some(prev) = self.objective_spans.get(&name) {
             let prev = *prev;
             let prev_generated = self.generated_objectives.contains(&name);
@@ -289,14 +280,8 @@ impl Checker<'_> {
         if generated {
             self.generated_objectives.insert(name.clone());
         }
-        self.objective_spans.insert(name.clone(), span);
-        self.objectives.push(rules::Objective {
-            name,
-            metric: metric.to_string(),
-            selector,
-            required,
-            period,
-        });
+        self.objective_spans.insert(name, span);
+        self.objectives.push(objective);
     }
 
     fn target_spec(
@@ -459,15 +444,14 @@ impl Checker<'_> {
             );
             return;
         }
-        self.add_objective(
-            o.name.node.clone(),
-            o.name.span,
-            &metric.name,
+        let objective = rules::Objective {
+            name: o.name.node.clone(),
+            metric: metric.name,
             selector,
             required,
             period,
-            false,
-        );
+        };
+        self.add_objective(objective, o.name.span, false);
     }
 
     pub(super) fn exclusion(&mut self, e: &ast::Exclusion) {
@@ -798,7 +782,8 @@ impl Checker<'_> {
     pub(super) fn warnings(&mut self) {
         // After an error, "unused" and "no target" are mostly its echoes
         // (a reference that failed to resolve); they would only distract.
-        if self.diags.iter().any(Diagnostic::is_error) {
+        let syntax_errors = !self.broken_names.is_empty() || !self.broken_blocks.is_empty();
+        if syntax_errors || self.diags.iter().any(Diagnostic::is_error) {
             return;
         }
         // A priority without any target, in a contract that has targets (one

@@ -81,6 +81,13 @@ pub(crate) struct Checker<'a> {
     generated_objectives: HashSet<String>,
     /// Calendars whose definition had errors: later uses stay quiet about them.
     broken_calendars: HashSet<String>,
+    /// Names declared by blocks that did not parse, and the blocks without
+    /// names that did not parse (`contract`, `fields`, `priority`): what
+    /// refers to them is only an echo of the syntax error.
+    broken_names: HashSet<String>,
+    broken_blocks: HashSet<String>,
+    /// The header names a time zone, even if not a valid one.
+    timezone_given: bool,
     exclusions: Vec<rules::Exclusion>,
     escalation: Option<rules::Escalation>,
     availability: Vec<rules::Availability>,
@@ -117,6 +124,12 @@ impl<'a> Checker<'a> {
 
     fn run(&mut self, file: &ast::File) {
         use ast::Item;
+        for b in &file.broken {
+            match &b.name {
+                Some(n) => self.broken_names.insert(n.clone()),
+                None => self.broken_blocks.insert(b.keyword.clone()),
+            };
+        }
         // Declarations first, so that uses may come before definitions in the file.
         let contracts: Vec<_> = file
             .items
@@ -188,8 +201,18 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect();
-        for c in &closures {
-            self.declare(Kind::Metric, &c.name, "closure");
+        // Closures and metrics share a namespace; declared in source order so
+        // that a clash points at the later of the two.
+        for item in &file.items {
+            match item {
+                Item::Closure(c) => {
+                    self.declare(Kind::Metric, &c.name, "closure");
+                }
+                Item::Metric(m) => {
+                    self.declare(Kind::Metric, &m.name, "metric");
+                }
+                _ => {}
+            }
         }
         for c in closures {
             self.closure(c);
@@ -205,9 +228,6 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect();
-        for m in &metrics {
-            self.declare(Kind::Metric, &m.name, "metric");
-        }
         for m in &metrics {
             self.metric(m);
         }
@@ -249,6 +269,9 @@ impl<'a> Checker<'a> {
 
     fn header(&mut self, contracts: &[&ast::Contract]) {
         let Some(first) = contracts.first() else {
+            if self.broken_blocks.contains("contract") {
+                return;
+            }
             self.report(
                 Diagnostic::new(Code::Missing, "the contract has no header")
                     .primary(Span::new(0, 0), "expected `contract \"name\" { ... }`")
@@ -282,6 +305,7 @@ impl<'a> Checker<'a> {
                 ast::HeaderItem::Provider(s) => self.info.provider = Some(s.node.clone()),
                 ast::HeaderItem::Customer(s) => self.info.customer = Some(s.node.clone()),
                 ast::HeaderItem::Timezone(tz) => {
+                    self.timezone_given = true;
                     if self.timezone_ok(tz) {
                         self.timezone = Some(tz.node.clone());
                     }
@@ -349,14 +373,21 @@ impl<'a> Checker<'a> {
                 .map(|(_, s)| *s),
         };
         if let Some(prev) = prev {
+            let prev_what = match kind {
+                Kind::Metric if self.closure_spans.contains_key(&name.node) => "closure",
+                Kind::Metric => "metric",
+                _ => what,
+            };
+            let message = if prev_what == what {
+                format!("{what} `{}` is defined twice", name.node)
+            } else {
+                format!("`{}` names both a {prev_what} and a {what}", name.node)
+            };
             self.report(
-                Diagnostic::new(
-                    Code::Duplicate,
-                    format!("{what} `{}` is defined twice", name.node),
-                )
-                .primary(name.span, "defined again here")
-                .secondary(prev, "first defined here")
-                .help("rename or remove one of them"),
+                Diagnostic::new(Code::Duplicate, message)
+                    .primary(name.span, "defined again here")
+                    .secondary(prev, "first defined here")
+                    .help("rename or remove one of them"),
             );
             return false;
         }
@@ -378,6 +409,14 @@ impl<'a> Checker<'a> {
 
     /// Report an unknown name, suggesting the closest known one.
     pub(super) fn unknown(&mut self, kind: Kind, name: &ast::Ident) {
+        let block = match kind {
+            Kind::Field => "fields",
+            Kind::Priority => "priority",
+            Kind::Calendar | Kind::Metric => "",
+        };
+        if self.broken_names.contains(&name.node) || self.broken_blocks.contains(block) {
+            return;
+        }
         let candidates: Vec<String> = match kind {
             Kind::Calendar => self
                 .calendar_spans
@@ -718,7 +757,7 @@ impl<'a> Checker<'a> {
         row_labels: Option<Vec<String>>,
         col_labels: Option<Vec<String>>,
     ) -> Vec<rules::MatrixCell> {
-        let mut cells: Vec<(rules::MatrixCell, Span)> = Vec::new();
+        let mut cells: Vec<(rules::MatrixCell, Span, bool)> = Vec::new();
         let all_cells: Vec<&ast::MatrixCell> = p.matrices.iter().flat_map(|m| &m.cells).collect();
         if p.matrices.is_empty() {
             self.report(
@@ -731,6 +770,7 @@ impl<'a> Checker<'a> {
             let row = cell.row.text();
             let col = cell.column.text();
             let mut ok = true;
+            let mut priority_ok = true;
             for (labels, v, field) in [
                 (&row_labels, &cell.row, rows),
                 (&col_labels, &cell.column, cols),
@@ -747,7 +787,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .any(|(n, _)| *n == cell.priority.node)
             {
-                ok = false;
+                priority_ok = false;
                 let mut d = Diagnostic::new(
                     Code::PriorityLevel,
                     format!("priority `{}` is not declared", cell.priority.node),
@@ -765,7 +805,10 @@ impl<'a> Checker<'a> {
                 };
                 self.report(d);
             }
-            if let Some((_, prev)) = cells.iter().find(|(c, _)| c.row == row && c.column == col) {
+            if let Some((_, prev, _)) = cells
+                .iter()
+                .find(|(c, _, _)| c.row == row && c.column == col)
+            {
                 let prev = *prev;
                 self.report(
                     Diagnostic::new(
@@ -777,6 +820,8 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
+            // A cell with an undeclared priority still fills its place in the
+            // matrix: it is reported once, not again as a missing cell.
             if ok {
                 cells.push((
                     rules::MatrixCell {
@@ -785,6 +830,7 @@ impl<'a> Checker<'a> {
                         priority: cell.priority.node.clone(),
                     },
                     cell.span,
+                    priority_ok,
                 ));
             }
         }
@@ -793,7 +839,11 @@ impl<'a> Checker<'a> {
                 let missing: Vec<String> = rl
                     .iter()
                     .flat_map(|r| cl.iter().map(move |c| (r, c)))
-                    .filter(|(r, c)| !cells.iter().any(|(x, _)| &x.row == *r && &x.column == *c))
+                    .filter(|(r, c)| {
+                        !cells
+                            .iter()
+                            .any(|(x, _, _)| &x.row == *r && &x.column == *c)
+                    })
                     .map(|(r, c)| format!("{r} x {c}"))
                     .collect();
                 if !missing.is_empty() {
@@ -812,7 +862,11 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        cells.into_iter().map(|(c, _)| c).collect()
+        cells
+            .into_iter()
+            .filter(|(_, _, priority_ok)| *priority_ok)
+            .map(|(c, _, _)| c)
+            .collect()
     }
 
     pub(super) fn unknown_label(&mut self, v: &ast::Value, field: &str, labels: &[String]) {

@@ -143,9 +143,18 @@ pub enum Cond {
     All(Vec<Cond>),
     Any(Vec<Cond>),
     Not(Box<Cond>),
-    In { field: usize, values: CondValues },
-    Empty { field: usize },
-    Opened { field: usize, calendar: usize, inside: bool },
+    In {
+        field: usize,
+        values: CondValues,
+    },
+    Empty {
+        field: usize,
+    },
+    Opened {
+        field: usize,
+        calendar: usize,
+        inside: bool,
+    },
 }
 
 pub enum CondValues {
@@ -353,7 +362,6 @@ pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Str
         .map(|(_, k)| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default()
 }
-
 
 fn build_calendars(rules: &RuleSet) -> Result<Vec<NamedCalendar>, String> {
     let mut specs: BTreeMap<String, CalendarSpec> = rules.calendars.clone();

@@ -31,6 +31,17 @@ pub type Ident = Spanned<String>;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct File {
     pub items: Vec<Item>,
+    /// Top-level blocks that did not parse, by keyword and (where it could be
+    /// read) the name they declare: the checker keeps quiet about uses of
+    /// these names, which the syntax error already explains.
+    pub broken: Vec<Broken>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Broken {
+    pub keyword: String,
+    pub name: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -21,30 +21,126 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
             .next()
             .map(|file| file.into_inner().filter_map(|p| b.item(p)).collect())
             .unwrap_or_default();
-        return (File { items }, Vec::new());
+        let file = File {
+            items,
+            broken: Vec::new(),
+        };
+        return (file, Vec::new());
     }
     let mut items = Vec::new();
+    let mut broken = Vec::new();
     let mut diagnostics = Vec::new();
     for (start, end) in chunks(src) {
         let text = &src[start..end];
         if text_is_blank(text) {
             continue;
         }
-        match Grammar::parse(Rule::item_only, text) {
-            Ok(mut pairs) => {
-                let b = Builder { base: start };
-                if let Some(item) = pairs
-                    .next()
-                    .and_then(|p| p.into_inner().next())
-                    .and_then(|p| b.item(p))
-                {
-                    items.push(item);
+        match parse_item(text, start) {
+            Ok(item) => items.extend(item),
+            Err(e) => {
+                // A block followed by stray text: keep the block, report the text.
+                if let Some(cut) = block_end(text).filter(|&c| !text_is_blank(&text[c..])) {
+                    if let Ok(item) = parse_item(&text[..cut], start) {
+                        items.extend(item);
+                        diagnostics.push(stray_text(src, start + cut));
+                        continue;
+                    }
                 }
+                diagnostics.push(syntax_error(src, start, text, &e));
+                broken.push(broken_item(text, start));
             }
-            Err(e) => diagnostics.push(syntax_error(src, start, text, &e)),
         }
     }
-    (File { items }, diagnostics)
+    (File { items, broken }, diagnostics)
+}
+
+fn parse_item(text: &str, base: usize) -> Result<Option<Item>, Box<pest::error::Error<Rule>>> {
+    let mut pairs = Grammar::parse(Rule::item_only, text).map_err(Box::new)?;
+    let b = Builder { base };
+    Ok(pairs
+        .next()
+        .and_then(|p| p.into_inner().next())
+        .and_then(|p| b.item(p)))
+}
+
+/// What a block that did not parse declared: its keyword, and the name
+/// after it for the blocks that have one (`calendar office`, `metric response`).
+fn broken_item(text: &str, base: usize) -> Broken {
+    let mut words = text
+        .lines()
+        .map(|l| comment_start(l).map_or(l, |i| &l[..i]))
+        .flat_map(str::split_whitespace);
+    let keyword = words.next().unwrap_or("").to_string();
+    let named = matches!(
+        keyword.as_str(),
+        "calendar" | "metric" | "closure" | "availability"
+    );
+    let name = words
+        .next()
+        .filter(|_| named)
+        .map(|w| w.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_')))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string);
+    let offset = text.len() - text.trim_start().len();
+    Broken {
+        keyword,
+        name,
+        span: Span::new(base + offset, base + offset),
+    }
+}
+
+/// The end of the first balanced `{ ... }` of a block, outside strings and comments.
+fn block_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'{' => depth += 1,
+            b'}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Text after a complete block where the next block should start.
+fn stray_text(src: &str, after: usize) -> Diagnostic {
+    let rest = &src[after..];
+    let at = after + (rest.len() - rest.trim_start().len());
+    let word: String = src[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    Diagnostic::new(
+        Code::Syntax,
+        format!(
+            "expected a top-level block (`contract`, `calendar`, `metric`, ...), found `{word}`"
+        ),
+    )
+    .primary(Span::new(at, at + word.len()), "not part of any block")
+    .help("remove it, or make it a comment with `#`")
 }
 
 const TOP_LEVEL: &[&str] = &[
@@ -100,12 +196,20 @@ fn chunks(src: &str) -> Vec<(usize, usize)> {
                 while i < bytes.len() && is_word(bytes[i]) {
                     i += 1;
                 }
-                let at_line_start =
-                    src[..start].trim_end_matches([' ', '\t']).ends_with('\n') || start == 0;
-                // A top-level keyword opens a new item at depth 0, and also at
-                // the start of a line when a block above was left unclosed.
-                if TOP_LEVEL.contains(&&src[start..i]) && (depth == 0 || at_line_start) && start > 0
-                {
+                let before = src[..start].trim_end_matches([' ', '\t']);
+                let at_line_start = before.ends_with('\n');
+                let after_block = before.ends_with('}');
+                // `priority: label [..]` in a fields block is a field, not an item.
+                let next = src[i..].trim_start().chars().next();
+                let opens_item = !matches!(next, Some(':') | Some('=') | Some(',') | Some(']'));
+                // A top-level keyword opens a new item when it starts a line
+                // (or follows a closed block) at depth 0, and also at the
+                // start of a line when a block above was left unclosed. A
+                // keyword in the middle of a line is a name (`priority from
+                // priority`), so it never cuts.
+                let starts_item =
+                    (depth == 0 && (at_line_start || after_block)) || (depth > 0 && at_line_start);
+                if TOP_LEVEL.contains(&&src[start..i]) && start > 0 && opens_item && starts_item {
                     depth = 0;
                     cuts.push(start);
                 }
@@ -145,11 +249,18 @@ fn syntax_error(src: &str, base: usize, chunk: &str, e: &pest::error::Error<Rule
     } else {
         format!("`{}`", &rest[..word_len])
     };
+    // pest lists the rules it expected, never the literal `}`; an unclosed
+    // block shows as braces that do not balance.
+    let unclosed =
+        found == "the end of this block" && chunk.contains('{') && block_end(chunk).is_none();
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<String> = positives.iter().map(|r| describe(*r)).collect();
             names.sort();
             names.dedup();
+            if unclosed {
+                names.push("`}`".into());
+            }
             names
         }
         ErrorVariant::CustomError { message } => vec![message.clone()],
@@ -173,7 +284,7 @@ fn syntax_error(src: &str, base: usize, chunk: &str, e: &pest::error::Error<Rule
             );
         }
     }
-    if expected.iter().any(|x| x.contains("`}`")) && found == "the end of this block" {
+    if unclosed {
         d = d.help("a block opened with `{` must be closed with `}`");
     }
     d
