@@ -137,7 +137,9 @@ impl ChunkFormat for JsonRows<'_> {
                 line: row.line,
             };
             out.extend_from_slice(b",\n    ");
-            out.extend_from_slice(string(&r).as_bytes());
+            // Straight into the chunk's buffer: no string per row. Writing
+            // plain strings and numbers to a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, &r);
         }
     }
 }
