@@ -457,8 +457,7 @@ macro_rules! known_bugs {
     };
 }
 
-known_bugs! {
-}
+known_bugs! {}
 
 /// Every case in `tests/check/bugs` has its (ignored) test, so that fixing a
 /// bug and running `--ignored` shows it; each says what is wrong.
