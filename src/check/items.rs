@@ -2,7 +2,7 @@
 //! change windows; then the checks across items (overlapping targets) and the
 //! warnings about what is legal but suspicious.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{kind_word, Checker, Kind};
 use crate::diagnostic::{Code, Diagnostic};
@@ -49,6 +49,10 @@ impl Checker<'_> {
         let priorities = if s.priorities.is_empty() {
             None
         } else if self.priority.is_none() && self.priority_spans.is_empty() {
+            // Once is enough: every further row would say the same.
+            if std::mem::replace(&mut self.reported_no_priority, true) {
+                return None;
+            }
             self.report(
                 Diagnostic::new(
                     Code::Missing,
@@ -130,8 +134,7 @@ impl Checker<'_> {
                 calendar,
                 ..
             } => {
-                let ok = self
-                    .timestamp_field(field, "`inside` and `outside` test a timestamp; the field");
+                let ok = self.timestamp_field(field, "the field before `inside` or `outside`");
                 let cal = self.calendar_ref(calendar)?;
                 ok.then_some(())?;
                 Condition::Opened {
@@ -629,7 +632,8 @@ impl Checker<'_> {
                         "hour" | "hours" => Some(d.amount.node * 3600.0),
                         _ => None,
                     };
-                    match secs.filter(|s| s.fract() == 0.0 && *s >= 1.0 && *s <= 86400.0) {
+                    let whole = d.amount.node.fract() == 0.0;
+                    match secs.filter(|s| whole && *s >= 1.0 && *s <= 86400.0) {
                         Some(s) => out.sample_seconds = Some(s as u32),
                         None => self.report(
                             Diagnostic::new(Code::BadDuration, "a measurement interval is a whole number of minutes or hours, at most a day")
@@ -760,22 +764,54 @@ impl Checker<'_> {
 
     /// Two target rows of one metric that can both apply to the same ticket.
     pub(super) fn overlapping_targets(&mut self) {
-        let n = self.targets.len();
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let (a, b) = (&self.targets[i], &self.targets[j]);
-                if a.metric != b.metric || !may_overlap(&a.selector, &b.selector, &self.calendars) {
-                    continue;
+        // Only targets of one metric that share a priority (or name none)
+        // can overlap, so pairs are drawn from those buckets, not from all
+        // targets: a contract with thousands of rows stays fast.
+        let mut by_metric: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, t) in self.targets.iter().enumerate() {
+            by_metric.entry(t.metric.as_str()).or_default().push(i);
+        }
+        let mut found = Vec::new();
+        for indices in by_metric.values() {
+            let mut by_priority: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut unselective = Vec::new();
+            for &i in indices {
+                match &self.targets[i].selector.priorities {
+                    Some(ps) => ps
+                        .iter()
+                        .for_each(|p| by_priority.entry(p).or_default().push(i)),
+                    None => unselective.push(i),
                 }
-                let metric = a.metric.clone();
-                let (sa, sb) = (self.target_spans[i].1, self.target_spans[j].1);
-                self.report(
-                    Diagnostic::new(Code::OverlappingTargets, format!("two targets for `{metric}` cover the same tickets"))
-                        .primary(sb, "this target")
-                        .secondary(sa, "covers tickets this one covers too")
-                        .help("make the rows disjoint: different priorities, or conditions that exclude each other"),
-                );
             }
+            for &j in indices {
+                let candidates: BTreeSet<usize> = match &self.targets[j].selector.priorities {
+                    None => indices.iter().copied().filter(|&i| i < j).collect(),
+                    Some(ps) => ps
+                        .iter()
+                        .flat_map(|p| by_priority.get(p.as_str()).into_iter().flatten())
+                        .chain(&unselective)
+                        .copied()
+                        .filter(|&i| i < j)
+                        .collect(),
+                };
+                for i in candidates {
+                    let (a, b) = (&self.targets[i], &self.targets[j]);
+                    if may_overlap(&a.selector, &b.selector, &self.calendars) {
+                        found.push((i, j));
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        for (i, j) in found {
+            let metric = self.targets[i].metric.clone();
+            let (sa, sb) = (self.target_spans[i].1, self.target_spans[j].1);
+            self.report(
+                Diagnostic::new(Code::OverlappingTargets, format!("two targets for `{metric}` cover the same tickets"))
+                    .primary(sb, "this target")
+                    .secondary(sa, "covers tickets this one covers too")
+                    .help("make the rows disjoint: different priorities, or conditions that exclude each other"),
+            );
         }
     }
 
@@ -809,41 +845,66 @@ impl Checker<'_> {
                 }
             }
         }
-        // A later clock with the same start and a shorter target for the same tickets.
-        for (i, a) in self.targets.iter().enumerate() {
-            for (j, b) in self.targets.iter().enumerate().skip(i + 1) {
-                let (Some(ma), Some(mb)) = (
-                    self.metrics.iter().position(|m| m.name == a.metric),
-                    self.metrics.iter().position(|m| m.name == b.metric),
-                ) else {
-                    continue;
-                };
-                if ma == mb
-                    || self.metrics[ma].start != self.metrics[mb].start
-                    || a.selector != b.selector
-                    || a.calendar != b.calendar
-                {
-                    continue;
-                }
-                let (early, late, late_span) = if ma < mb {
-                    (a, b, self.target_spans[j].1)
-                } else {
-                    (b, a, self.target_spans[i].1)
-                };
-                if let (
-                    TargetDuration::Seconds { seconds: e },
-                    TargetDuration::Seconds { seconds: l },
-                ) = (&early.duration, &late.duration)
-                {
-                    if l < e {
-                        warn.push(
-                            Diagnostic::new(Code::ShorterLaterTarget, format!("the `{}` target is shorter than the `{}` target for the same tickets", late.metric, early.metric))
-                                .primary(late_span, format!("{} against {}", hm(*l), hm(*e)))
-                                .help("check the numbers: the later clock usually has the longer target"),
-                        );
+        // A later clock with the same start and a shorter target for the same
+        // tickets. Targets are grouped by what must be equal (the clock's
+        // start, the selector and the calendar), so only candidates are paired.
+        let metric_index: HashMap<&str, usize> = self
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.name.as_str(), i))
+            .collect();
+        let mut groups: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, t) in self.targets.iter().enumerate() {
+            if let Some(&m) = metric_index.get(t.metric.as_str()) {
+                let key = format!(
+                    "{:?}|{:?}|{}",
+                    self.metrics[m].start, t.selector, t.calendar
+                );
+                groups.entry(key).or_default().push((m, i));
+            }
+        }
+        let mut shorter = Vec::new();
+        for members in groups.values() {
+            for (x, &(ma, i)) in members.iter().enumerate() {
+                for &(mb, j) in &members[x + 1..] {
+                    if ma == mb {
+                        continue;
+                    }
+                    let ((_, early), (_, late)) = if ma < mb {
+                        ((ma, i), (mb, j))
+                    } else {
+                        ((mb, j), (ma, i))
+                    };
+                    if let (
+                        TargetDuration::Seconds { seconds: e },
+                        TargetDuration::Seconds { seconds: l },
+                    ) = (&self.targets[early].duration, &self.targets[late].duration)
+                    {
+                        if l < e {
+                            shorter.push((late, early, *l, *e));
+                        }
                     }
                 }
             }
+        }
+        shorter.sort_unstable();
+        for (late, early, l, e) in shorter {
+            let (late_t, early_t) = (&self.targets[late], &self.targets[early]);
+            warn.push(
+                Diagnostic::new(
+                    Code::ShorterLaterTarget,
+                    format!(
+                        "the `{}` target is shorter than the `{}` target for the same tickets",
+                        late_t.metric, early_t.metric
+                    ),
+                )
+                .primary(
+                    self.target_spans[late].1,
+                    format!("{} against {}", hm(l), hm(e)),
+                )
+                .help("check the numbers: the later clock usually has the longer target"),
+            );
         }
         // Calendars and metrics nothing refers to.
         let unused_cals: Vec<(String, Span)> = self

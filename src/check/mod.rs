@@ -88,6 +88,8 @@ pub(crate) struct Checker<'a> {
     broken_blocks: HashSet<String>,
     /// The header names a time zone, even if not a valid one.
     timezone_given: bool,
+    /// "Targets name priorities, but the contract declares none" was said.
+    reported_no_priority: bool,
     exclusions: Vec<rules::Exclusion>,
     escalation: Option<rules::Escalation>,
     availability: Vec<rules::Availability>,

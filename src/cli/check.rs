@@ -53,7 +53,7 @@ fn emit(
 pub fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
     let mut worst = 0;
     let mut json_out = Vec::new();
-    let (mut errors, mut warnings) = (0, 0);
+    let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
     for path in files {
         let name = path.display().to_string();
         let src = match read_source(path) {
@@ -61,6 +61,7 @@ pub fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
             Err(e) => {
                 eprintln!("error: {e}");
                 worst = 2;
+                unreadable += 1;
                 continue;
             }
         };
@@ -75,12 +76,19 @@ pub fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
     match format {
         DiagnosticFormat::Json => println!("{}", serde_json::Value::Array(json_out)),
         DiagnosticFormat::Human => {
-            let n = files.len();
+            let n = files.len() - unreadable;
             let files_word = if n == 1 { "file" } else { "files" };
-            if errors + warnings == 0 && worst == 0 {
-                eprintln!("checked {n} {files_word}: no problems");
+            let not_read = match unreadable {
+                0 => String::new(),
+                1 => "; 1 file could not be read".into(),
+                k => format!("; {k} files could not be read"),
+            };
+            if errors + warnings == 0 {
+                eprintln!("checked {n} {files_word}: no problems{not_read}");
             } else {
-                eprintln!("checked {n} {files_word}: {errors} error(s), {warnings} warning(s)");
+                eprintln!(
+                    "checked {n} {files_word}: {errors} error(s), {warnings} warning(s){not_read}"
+                );
             }
         }
     }

@@ -88,8 +88,9 @@ twice. Remove or rename one of them.";
     TypeMismatch = "E0104", Error, "wrong kind of field or value",
 "A field is used in a way its type does not allow: a clock that starts or
 stops at a field that is not a timestamp, `inside office` on a field that is
-not a timestamp, a number compared with a label field, a priority taken from a
-field that is not a label field.";
+not a timestamp, a word compared with an integer field, a timestamp compared
+with a value, a priority taken from a field that is not a label field. (A
+value outside a label field's set, numbers included, is E0102.)";
 
     UnknownTimezone = "E0201", Error, "unknown time zone",
 "Time zones are IANA names such as `Europe/Amsterdam` or `UTC`. Abbreviations
@@ -125,11 +126,13 @@ twice.
 priority named in a matrix cell must be declared with its description in the
 priority block.";
 
-    MetricCycle = "E0401", Error, "metric starts from itself",
+    MetricCycle = "E0401", Error, "defined in terms of itself",
 "A metric's clock may start at the stop of another metric (`metric resolution
 from response to resolved_at`), but the chain must end at a timestamp field.
 A metric that starts from itself, directly or through other metrics, never
-starts.";
+starts. Likewise a calendar may be the complement of another
+(`calendar after_hours = outside office`), but not of itself, directly or
+through other complements.";
 
     OverlappingTargets = "E0402", Error, "two targets cover the same tickets",
 "Two target rows give the same metric a target for the same tickets, so which

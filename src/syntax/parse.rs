@@ -15,7 +15,13 @@ use crate::diagnostic::{Code, Diagnostic};
 /// Parse a contract. Always returns a tree (possibly missing the items that
 /// did not parse) and the syntax errors found.
 pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
-    if let Ok(mut pairs) = Grammar::parse(Rule::file, src) {
+    // Nesting beyond any real contract would exhaust the stack of the
+    // recursive descent: such a block is refused before it is parsed.
+    let deep = too_deep(src).is_some();
+    if let Some(mut pairs) = (!deep)
+        .then(|| Grammar::parse(Rule::file, src).ok())
+        .flatten()
+    {
         let b = Builder { base: 0 };
         let items = pairs
             .next()
@@ -33,6 +39,15 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
     for (start, end) in chunks(src) {
         let text = &src[start..end];
         if text_is_blank(text) {
+            continue;
+        }
+        if let Some(at) = too_deep(text) {
+            diagnostics.push(
+                Diagnostic::new(Code::Syntax, format!("nested more than {MAX_DEPTH} levels deep"))
+                    .primary(Span::new(start + at, start + at + 1), "too deep")
+                    .help("write the condition with fewer parentheses or `not`s; `and`, `or` and `in [..]` need no nesting"),
+            );
+            broken.push(broken_item(text, start));
             continue;
         }
         match parse_item(text, start) {
@@ -61,6 +76,59 @@ fn parse_item(text: &str, base: usize) -> Result<Option<Item>, Box<pest::error::
         .next()
         .and_then(|p| p.into_inner().next())
         .and_then(|p| b.item(p)))
+}
+
+/// How deep brackets and `not`s may nest.
+const MAX_DEPTH: usize = 64;
+
+/// Where `text` first nests brackets, or chains `not`s, deeper than
+/// [`MAX_DEPTH`], outside strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut nots) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b if b.is_ascii_alphanumeric() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                nots = if &text[start..i] == "not" {
+                    nots + 1
+                } else {
+                    0
+                };
+                if nots > MAX_DEPTH {
+                    return Some(start);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// What a block that did not parse declared: its keyword, and the name
