@@ -11,7 +11,7 @@ use crate::eval::{
     AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status,
     Summary,
 };
-use crate::time::format_rfc3339;
+use crate::time::{format_rfc3339, write_rfc3339};
 
 pub struct JsonReport<'a> {
     header: Header<'a>,
@@ -55,26 +55,6 @@ impl Drop for Spill {
     }
 }
 
-#[derive(Serialize)]
-struct RowJson<'r> {
-    id: &'r str,
-    priority: Option<&'r str>,
-    metric: Option<&'r str>,
-    status: Status,
-    elapsed_seconds: Option<i64>,
-    target_seconds: Option<i64>,
-    deadline: Option<String>,
-    reason: Option<&'r str>,
-    start: Option<String>,
-    stop: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'r str>,
-    /// Only where the contract has a closure rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    closed_at: Option<Option<String>>,
-    line: u64,
-}
-
 impl<'a> JsonReport<'a> {
     pub fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
         JsonReport {
@@ -116,31 +96,131 @@ pub struct JsonRows<'a> {
 }
 
 impl ChunkFormat for JsonRows<'_> {
+    /// Written by hand, straight into the chunk's buffer: no string per row,
+    /// timestamps formatted in place, escaping only where a string needs it.
+    /// The text is what `serde_json` writes for the row's fields in this
+    /// order (`note` only when there is one, `closed_at` only under a
+    /// closure rule).
     fn format(&self, rows: &[Row], out: &mut Vec<u8>) {
         let plan = self.plan;
         let tz = plan.tz;
+        let closure = !plan.closures.is_empty();
+        out.reserve(rows.len() * 300);
         for row in rows {
-            let r = RowJson {
-                id: &row.id,
-                priority: priority_name(plan, row),
-                metric: metric_name(plan, row),
-                status: row.status,
-                elapsed_seconds: row.elapsed,
-                target_seconds: row.target_seconds,
-                deadline: row.deadline.map(|d| format_rfc3339(d, tz)),
-                reason: row.reason.as_deref(),
-                start: row.start.map(|d| format_rfc3339(d, tz)),
-                stop: row.stop.map(|d| format_rfc3339(d, tz)),
-                note: row.note.as_deref(),
-                closed_at: (!plan.closures.is_empty())
-                    .then(|| row.closed_at.map(|d| format_rfc3339(d, tz))),
-                line: row.line,
-            };
-            out.extend_from_slice(b",\n    ");
-            // Straight into the chunk's buffer: no string per row. Writing
-            // plain strings and numbers to a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *out, &r);
+            out.extend_from_slice(b",\n    {\"id\":");
+            json_str(out, &row.id);
+            out.extend_from_slice(b",\"priority\":");
+            opt_str(out, priority_name(plan, row));
+            out.extend_from_slice(b",\"metric\":");
+            opt_str(out, metric_name(plan, row));
+            out.extend_from_slice(b",\"status\":\"");
+            out.extend_from_slice(row.status.as_str().as_bytes());
+            out.extend_from_slice(b"\",\"elapsed_seconds\":");
+            opt_int(out, row.elapsed);
+            out.extend_from_slice(b",\"target_seconds\":");
+            opt_int(out, row.target_seconds);
+            out.extend_from_slice(b",\"deadline\":");
+            opt_time(out, row.deadline, tz);
+            out.extend_from_slice(b",\"reason\":");
+            opt_str(out, row.reason.as_deref());
+            out.extend_from_slice(b",\"start\":");
+            opt_time(out, row.start, tz);
+            out.extend_from_slice(b",\"stop\":");
+            opt_time(out, row.stop, tz);
+            if let Some(note) = &row.note {
+                out.extend_from_slice(b",\"note\":");
+                json_str(out, note);
+            }
+            if closure {
+                out.extend_from_slice(b",\"closed_at\":");
+                opt_time(out, row.closed_at, tz);
+            }
+            out.extend_from_slice(b",\"line\":");
+            int(out, row.line as i128);
+            out.push(b'}');
         }
+    }
+}
+
+/// A JSON string, escaped as `serde_json` escapes: `"`, `\\` and control
+/// characters; everything else (non-ASCII included) as it is.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0..=0x1f => b'u',
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.push(b'\\');
+        out.push(short);
+        if short == b'u' {
+            out.extend_from_slice(&[
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A whole number in decimal, without allocating.
+fn int(out: &mut Vec<u8>, n: i128) {
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
+    match n {
+        Some(n) => int(out, i128::from(n)),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn opt_time(out: &mut Vec<u8>, t: Option<i64>, tz: chrono_tz::Tz) {
+    match t {
+        Some(t) => {
+            // An RFC 3339 date (or the note for an absurd instant) needs no escaping.
+            out.push(b'"');
+            write_rfc3339(out, t, tz);
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
     }
 }
 
@@ -321,5 +401,36 @@ impl Report for JsonReport<'_> {
             "  \"summary\": {summary},\n  \"problems\": {problems}\n}}"
         )?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all: String = (0u8..128).map(char::from).collect();
+        all.push_str("é€😀\u{7f}\u{2028}");
+        for s in [all.as_str(), "", "plain", "a\"b\\c\nd", "\u{1}x\u{1f}"] {
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them() {
+        for n in [0i64, 1, -1, 9, 10, 12345, -98765, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            opt_int(&mut out, Some(n));
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        let mut out = Vec::new();
+        int(&mut out, i128::from(u64::MAX));
+        assert_eq!(String::from_utf8(out).unwrap(), u64::MAX.to_string());
     }
 }

@@ -164,7 +164,11 @@ pub fn parse_tz(name: &str) -> Result<Tz, TimezoneError> {
 
 /// Seconds east of UTC of `tz` at instant `t` (clamped into range).
 pub fn utc_offset(tz: Tz, t: i64) -> i32 {
-    let t = t.clamp(MIN_INSTANT, MAX_INSTANT);
+    cached_offset(tz, t.clamp(MIN_INSTANT, MAX_INSTANT))
+}
+
+/// [`utc_offset`] as the zone database gives it, without the cache.
+fn exact_offset(tz: Tz, t: i64) -> i32 {
     match DateTime::from_timestamp(t, 0) {
         Some(dt) => tz
             .offset_from_utc_datetime(&dt.naive_utc())
@@ -174,13 +178,55 @@ pub fn utc_offset(tz: Tz, t: i64) -> i32 {
     }
 }
 
+/// One slot of the offset cache: a zone, a UTC day, and the zone's offset
+/// through the whole of that day (`None`: it changes during the day).
+type OffsetSlot = Option<(Tz, i64, Option<i32>)>;
+
+const OFFSET_SLOTS: usize = 1024;
+
+thread_local! {
+    /// Per thread (no locking), direct-mapped by day: a year of days fits.
+    static OFFSETS: std::cell::RefCell<[OffsetSlot; OFFSET_SLOTS]> =
+        const { std::cell::RefCell::new([None; OFFSET_SLOTS]) };
+}
+
+/// The offset of `tz` at `t` (in range), cached per UTC day. A day counts as
+/// having one offset when the zone shows it at every whole hour of the day
+/// and at its last second; a day with a transition (a DST night) is not
+/// cached and every instant in it is looked up exactly. This relies on no
+/// zone changing its offset and back within one hour, which the zone
+/// database has never done.
+fn cached_offset(tz: Tz, t: i64) -> i32 {
+    let day = t.div_euclid(86_400);
+    let slot = (day as usize) % OFFSET_SLOTS;
+    let cached = OFFSETS.with(|c| match c.borrow()[slot] {
+        Some((z, d, off)) if z == tz && d == day => Some(off),
+        _ => None,
+    });
+    let whole_day = match cached {
+        Some(off) => off,
+        None => {
+            let start = day * 86_400;
+            let first = exact_offset(tz, start);
+            let same = (1..24)
+                .map(|h| start + h * 3600)
+                .chain([start + 86_399])
+                .all(|s| exact_offset(tz, s.min(MAX_INSTANT)) == first);
+            let off = same.then_some(first);
+            OFFSETS.with(|c| c.borrow_mut()[slot] = Some((tz, day, off)));
+            off
+        }
+    };
+    whole_day.unwrap_or_else(|| exact_offset(tz, t))
+}
+
 /// The local date and time of instant `t` in `tz` (clamped into range).
 pub fn to_local(tz: Tz, t: i64) -> NaiveDateTime {
     let t = t.clamp(MIN_INSTANT, MAX_INSTANT);
     let utc = DateTime::from_timestamp(t, 0)
         .map(|d| d.naive_utc())
         .unwrap_or_default();
-    let off = tz.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+    let off = cached_offset(tz, t);
     utc.checked_add_signed(chrono::TimeDelta::seconds(i64::from(off)))
         .unwrap_or(utc)
 }
@@ -418,19 +464,80 @@ fn split(s: &str) -> Result<Fields, TimestampErrorKind> {
 /// years 0000–9999, which RFC 3339 cannot write, come out as plain Unix
 /// seconds with a note rather than as a wrong date.
 pub fn format_rfc3339(t: i64, tz: Tz) -> String {
+    let mut out = Vec::with_capacity(25);
+    write_rfc3339(&mut out, t, tz);
+    // Only ASCII is written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`format_rfc3339`], appended to `out` without allocating: the offset
+/// comes from a per-day cache and the digits are written by hand (this runs
+/// for every timestamp of every report row).
+pub fn write_rfc3339(out: &mut Vec<u8>, t: i64, tz: Tz) {
     // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, with a day of margin
     // for the local offset.
     const LO: i64 = -62_167_219_200 + 86_400;
     const HI: i64 = 253_402_300_799 - 86_400;
     if !(LO..=HI).contains(&t) {
-        return format!("{t} (Unix seconds; outside the years RFC 3339 can write)");
+        out.extend_from_slice(
+            format!("{t} (Unix seconds; outside the years RFC 3339 can write)").as_bytes(),
+        );
+        return;
     }
-    match DateTime::from_timestamp(t, 0) {
-        Some(d) => d
-            .with_timezone(&tz)
-            .to_rfc3339_opts(SecondsFormat::Secs, tz == Tz::UTC),
-        None => format!("{t} (Unix seconds)"),
+    let off = cached_offset(tz, t);
+    if off % 60 != 0 {
+        // An offset with seconds (local mean time, before 1900): chrono rounds it.
+        let text = match DateTime::from_timestamp(t, 0) {
+            Some(d) => d
+                .with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, tz == Tz::UTC),
+            None => format!("{t} (Unix seconds)"),
+        };
+        out.extend_from_slice(text.as_bytes());
+        return;
     }
+    let local = t + i64::from(off);
+    let (year, month, day) = civil_from_days(local.div_euclid(86_400));
+    let secs = local.rem_euclid(86_400);
+    let mut b = *b"0000-00-00T00:00:00+00:00";
+    let two = |b: &mut [u8; 25], at: usize, v: i64| {
+        b[at] = b'0' + (v / 10) as u8;
+        b[at + 1] = b'0' + (v % 10) as u8;
+    };
+    two(&mut b, 0, year / 100);
+    two(&mut b, 2, year % 100);
+    two(&mut b, 5, month);
+    two(&mut b, 8, day);
+    two(&mut b, 11, secs / 3600);
+    two(&mut b, 14, secs % 3600 / 60);
+    two(&mut b, 17, secs % 60);
+    if off == 0 && tz == Tz::UTC {
+        b[19] = b'Z';
+        out.extend_from_slice(&b[..20]);
+        return;
+    }
+    if off < 0 {
+        b[19] = b'-';
+    }
+    let m = i64::from(off.unsigned_abs() / 60);
+    two(&mut b, 20, m / 60);
+    two(&mut b, 23, m % 60);
+    out.extend_from_slice(&b);
+}
+
+/// (year, month, day) of a count of days since 1970-01-01 (proleptic
+/// Gregorian; Howard Hinnant's `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// The local calendar date of instant `t` in `tz` (clamped into range).
@@ -483,6 +590,59 @@ mod tests {
             .and_hms_opt(2, 30, 0)
             .unwrap();
         assert_eq!(local_to_instant(AMS, l), Some(1_761_438_600));
+    }
+
+    /// The hand-written formatter and the offset cache against chrono, over
+    /// DST nights (both directions, both hemispheres), offsets of minutes,
+    /// negative offsets, UTC, and the ends of the writable range.
+    #[test]
+    fn formats_as_chrono_does() {
+        let chrono_text = |t: i64, tz: Tz| {
+            DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, tz == Tz::UTC)
+        };
+        let zones = [
+            AMS,
+            Tz::UTC,
+            chrono_tz::Etc::UTC,
+            chrono_tz::Europe::London,
+            chrono_tz::America::New_York,
+            chrono_tz::America::St_Johns,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Asia::Kathmandu,
+            chrono_tz::Pacific::Chatham,
+            chrono_tz::America::Sao_Paulo,
+        ];
+        let mut instants: Vec<i64> = Vec::new();
+        // Every 7 minutes 13 seconds through 2024 and 2025, and every second
+        // of the hours around Amsterdam's and New York's transitions.
+        let mut t = 1_704_067_200 - 86_400;
+        while t < 1_767_225_600 + 86_400 {
+            instants.push(t);
+            t += 433;
+        }
+        for jump in [1_743_296_400, 1_761_440_400, 1_741_503_600, 1_762_063_200] {
+            instants.extend(jump - 3700..jump + 3700);
+        }
+        instants.extend([
+            0,
+            -1,
+            -86_400 * 365 * 100,
+            -62_167_219_200 + 86_400,
+            253_402_300_799 - 86_400,
+            -2_208_988_800, // 1900: local mean times
+            -3_000_000_000,
+        ]);
+        for tz in zones {
+            for &t in &instants {
+                assert_eq!(format_rfc3339(t, tz), chrono_text(t, tz), "{t} in {tz}");
+                // Cached and exact offsets agree (the second call hits the cache).
+                assert_eq!(utc_offset(tz, t), exact_offset(tz, t), "{t} in {tz}");
+            }
+        }
+        assert!(format_rfc3339(i64::MAX, AMS).contains("Unix seconds"));
     }
 
     #[test]
