@@ -68,6 +68,31 @@ pub fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
     }
 }
 
+/// The ticket's priority, as [`derive_priority`] finds it, without saying
+/// how (evaluation needs only this for every ticket; the text is for `--explain`).
+pub fn priority_of(plan: &Plan, t: &Ticket) -> Option<usize> {
+    match plan.priority.as_ref()? {
+        PriorityPlan::Field(f) => match &t.cells[*f] {
+            Cell::Label(l) => {
+                let name = match &plan.fields[*f].kind {
+                    FieldType::Label(labels) => labels.get(*l as usize).map_or("", String::as_str),
+                    _ => "",
+                };
+                plan.priority_names.iter().position(|p| p == name)
+            }
+            _ => None,
+        },
+        PriorityPlan::Matrix {
+            rows,
+            cells,
+            columns,
+        } => match (&t.cells[*rows], &t.cells[*columns]) {
+            (Cell::Label(r), Cell::Label(c)) => cells.get(&(*r, *c)).copied(),
+            _ => None,
+        },
+    }
+}
+
 fn cell_word(c: &Cell) -> &'static str {
     match c {
         Cell::Empty => "empty",

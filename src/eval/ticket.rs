@@ -6,7 +6,7 @@ use super::cells::Ticket;
 use super::clock::{judge, Span};
 use super::events::EventLog;
 use super::plan::{Plan, Source};
-use super::select::{derive_priority, holds, selector_matches};
+use super::select::{derive_priority, holds, priority_of, selector_matches, PriorityOutcome};
 use super::verdict::{PeriodKey, Row, Status};
 use crate::rules::{Period, TargetDuration};
 use crate::time::{add_calendar_span, month_of};
@@ -56,8 +56,22 @@ pub struct MetricTrace {
 
 pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
     let plan = ctx.plan;
-    let prio = derive_priority(plan, t);
-    let mut out = Outcome::default();
+    // How the priority was found, and the names of where each instant came
+    // from, are text only the trace and the odd `invalid` row need: not made
+    // for every ticket.
+    let prio = if trace {
+        derive_priority(plan, t)
+    } else {
+        PriorityOutcome {
+            priority: priority_of(plan, t),
+            how: String::new(),
+        }
+    };
+    let mut out = Outcome {
+        rows: Vec::with_capacity(plan.metrics.len().max(1)),
+        tallies: Vec::with_capacity(plan.objectives.len()),
+        trace: None,
+    };
     let mut tr = trace.then(|| Trace {
         priority: prio.priority,
         priority_how: prio.how.clone(),
@@ -69,19 +83,22 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
     let closed_at = if plan.closures.is_empty() {
         None
     } else {
-        instant(ctx, t, Source::Closure(0)).0
+        instant(ctx, t, Source::Closure(0), false).0
     };
     for (mi, metric) in plan.metrics.iter().enumerate() {
         let mut mt = MetricTrace {
             metric: mi,
             ..MetricTrace::default()
         };
-        let (start, start_how) = instant(ctx, t, metric.start);
-        let (stop, stop_how) = instant(ctx, t, metric.stop);
+        let start = instant(ctx, t, metric.start, false).0;
+        let stop = instant(ctx, t, metric.stop, false).0;
         mt.start = start;
         mt.stop = stop;
-        mt.start_how = start_how;
-        mt.stop_how = stop_how;
+        // Named in the trace, and in the reason when the clock stops before it starts.
+        if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
+            mt.start_how = instant(ctx, t, metric.start, true).1;
+            mt.stop_how = instant(ctx, t, metric.stop, true).1;
+        }
         let mut row = Row {
             line: t.line,
             id: t.id.clone(),
@@ -111,7 +128,9 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
         let mut chosen = None;
         for &ti in &metric.targets {
             let hit = selector_matches(plan, &plan.targets[ti].selector, t, prio.priority);
-            mt.tried.push((ti, hit));
+            if trace {
+                mt.tried.push((ti, hit));
+            }
             if hit {
                 chosen = Some(ti);
                 break;
@@ -145,7 +164,9 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
                 continue;
             }
             let applies = holds(plan, &x.when, t);
-            mt.exclusions.push((xi, applies));
+            if trace {
+                mt.exclusions.push((xi, applies));
+            }
             if applies {
                 excluded_by = Some(xi);
                 break;
@@ -245,14 +266,19 @@ pub fn period_of(plan: &Plan, period: Period, at: i64) -> PeriodKey {
     PeriodKey { year, part }
 }
 
-/// The instant a source gives for this ticket, and where it came from.
-fn instant(ctx: Context, t: &Ticket, s: Source) -> (Option<i64>, String) {
+/// The instant a source gives for this ticket, and (when `named`) where it
+/// came from; an empty name otherwise.
+fn instant(ctx: Context, t: &Ticket, s: Source, named: bool) -> (Option<i64>, String) {
     let plan = ctx.plan;
     match s {
+        Source::Field(f) if !named => (t.time(f), String::new()),
         Source::Field(f) => (t.time(f), plan.fields[f].name.clone()),
         // The plan guarantees the chain ends at a field or closure.
         Source::MetricStop(m) => {
-            let (at, how) = instant(ctx, t, plan.metrics[m].stop);
+            let (at, how) = instant(ctx, t, plan.metrics[m].stop, named);
+            if !named {
+                return (at, how);
+            }
             (at, format!("{how} (the stop of {})", plan.metrics[m].name))
         }
         Source::Closure(c) => {
@@ -267,6 +293,9 @@ fn instant(ctx: Context, t: &Ticket, s: Source) -> (Option<i64>, String) {
                 (Some(c), Some(a)) => Some(c.min(a)),
                 (c, a) => c.or(a),
             };
+            if !named {
+                return (at, String::new());
+            }
             let how = match (confirmed, auto, at) {
                 (Some(c), _, Some(x)) if c == x => {
                     format!("{} (closure {})", plan.fields[cl.confirmed].name, cl.name)

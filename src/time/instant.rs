@@ -546,16 +546,20 @@ pub fn local_date(tz: Tz, t: i64) -> NaiveDate {
 }
 
 /// The (year, month) of instant `t` in `tz`: the key of the default period,
-/// the calendar month in the contract's time zone.
+/// the calendar month in the contract's time zone. (Every ticket row asks,
+/// so it is worked out from the cached offset, not through `chrono`.)
 pub fn month_of(tz: Tz, t: i64) -> (i32, u32) {
-    let d = local_date(tz, t);
-    (d.year(), d.month())
+    let t = t.clamp(MIN_INSTANT, MAX_INSTANT);
+    let local = t + i64::from(cached_offset(tz, t));
+    let (year, month, _) = civil_from_days(local.div_euclid(86_400));
+    // Within ±200 000 years: both fit.
+    (year as i32, month as u32)
 }
 
 /// The (year, quarter 1–4) of instant `t` in `tz`.
 pub fn quarter_of(tz: Tz, t: i64) -> (i32, u32) {
-    let d = local_date(tz, t);
-    (d.year(), (d.month() - 1) / 3 + 1)
+    let (year, month) = month_of(tz, t);
+    (year, (month - 1) / 3 + 1)
 }
 
 /// The year of instant `t` in `tz`.
@@ -643,6 +647,15 @@ mod tests {
             }
         }
         assert!(format_rfc3339(i64::MAX, AMS).contains("Unix seconds"));
+        for tz in zones {
+            for &t in instants
+                .iter()
+                .chain(&[MIN_INSTANT, MAX_INSTANT, i64::MIN, i64::MAX])
+            {
+                let d = local_date(tz, t);
+                assert_eq!(month_of(tz, t), (d.year(), d.month()), "{t} in {tz}");
+            }
+        }
     }
 
     #[test]
