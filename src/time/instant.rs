@@ -297,13 +297,14 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Result<Parsed, TimestampError> {
     }
     let fields = split(input).map_err(err)?;
     let date = NaiveDate::from_ymd_opt(fields.year, fields.month, fields.day)
-        .ok_or(err(TimestampErrorKind::InvalidDate))?;
+        .ok_or_else(|| err(TimestampErrorKind::InvalidDate))?;
     let time = NaiveTime::from_hms_opt(fields.hour, fields.minute, fields.second)
-        .ok_or(err(TimestampErrorKind::InvalidTime))?;
+        .ok_or_else(|| err(TimestampErrorKind::InvalidTime))?;
     let local = date.and_time(time);
     match fields.offset {
         Some(off) => {
-            let off = FixedOffset::east_opt(off).ok_or(err(TimestampErrorKind::InvalidOffset))?;
+            let off =
+                FixedOffset::east_opt(off).ok_or_else(|| err(TimestampErrorKind::InvalidOffset))?;
             let at = naive_seconds(local) - i64::from(off.local_minus_utc());
             Ok(Parsed { at, warning: None })
         }
@@ -332,7 +333,7 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Result<Parsed, TimestampError> {
                 })
             }
             LocalResult::None => {
-                let jump = gap_end(tz, local).ok_or(err(TimestampErrorKind::OutOfRange))?;
+                let jump = gap_end(tz, local).ok_or_else(|| err(TimestampErrorKind::OutOfRange))?;
                 let from = to_local(tz, jump - 1) + chrono::TimeDelta::seconds(1);
                 let to = to_local(tz, jump);
                 Err(err(TimestampErrorKind::Nonexistent {
