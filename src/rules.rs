@@ -69,6 +69,10 @@ pub struct ContractInfo {
     pub notice_months: Option<u32>,
     #[serde(default)]
     pub links: Vec<Link>,
+    /// The export profile the ticket log is read with (`export servicenow`);
+    /// `sla eval --profile` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -71,7 +71,7 @@ module.exports = grammar({
 
     // -------------------------------------------------------------- contract header
     contract: ($) => seq('contract', field('name', $.string), '{', repeat($._header_item), '}'),
-    _header_item: ($) => choice($.provider, $.customer, $.timezone, $.effective, $.term, $.renewal, $.notice, $.link),
+    _header_item: ($) => choice($.provider, $.customer, $.timezone, $.effective, $.term, $.renewal, $.notice, $.link, $.export),
     provider: ($) => seq('provider', $.string),
     customer: ($) => seq('customer', $.string),
     timezone: ($) => seq('timezone', $.string),
@@ -80,6 +80,7 @@ module.exports = grammar({
     renewal: ($) => seq('renews', choice('automatically', seq('every', $.months))),
     notice: ($) => seq('notice', $.months),
     link: ($) => seq('link', field('name', $.identifier), field('url', $.string)),
+    export: ($) => seq('export', field('profile', $.identifier)),
     months: ($) => seq($.integer, $.month_unit),
     month_unit: (_) => choice('months', 'month', 'years', 'year'),
 

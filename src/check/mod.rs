@@ -325,6 +325,23 @@ impl<'a> Checker<'a> {
                     name: name.node.clone(),
                     url: url.node.clone(),
                 }),
+                ast::HeaderItem::Export(name) => match crate::eval::profiles::find(&name.node) {
+                    Some(p) => self.info.export = Some(p.name.to_string()),
+                    None => {
+                        let names = crate::eval::profiles::names();
+                        let mut d = Diagnostic::new(
+                            Code::UnknownName,
+                            format!("unknown export profile `{}`", name.node),
+                        )
+                        .primary(name.span, "not a built-in export profile")
+                        .note(format!("the profiles are: {}", names.join(", ")));
+                        let hint = crate::eval::plan::did_you_mean(&name.node, names.into_iter());
+                        if !hint.is_empty() {
+                            d = d.help(hint.trim().trim_matches(['(', ')']).to_string());
+                        }
+                        self.report(d);
+                    }
+                },
             }
         }
         // `renews automatically`: each renewal is as long as the term.
@@ -1044,6 +1061,7 @@ fn header_key(item: &ast::HeaderItem) -> (&'static str, Span) {
         ast::HeaderItem::Renewal(_, s) => ("renews", *s),
         ast::HeaderItem::Notice(m) => ("notice", m.span),
         ast::HeaderItem::Link { span, .. } => ("link", *span),
+        ast::HeaderItem::Export(n) => ("export", n.span),
     }
 }
 

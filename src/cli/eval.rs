@@ -26,6 +26,10 @@ pub fn run(args: &EvalArgs) -> i32 {
 
 fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     let mut plan = eval::load_plan(&args.contract)?;
+    let profile = export_profile(args, &plan)?;
+    if let Some(p) = profile {
+        p.rename_columns(&mut plan);
+    }
     plan.rename_columns(&parse_renames(&args.columns)?)
         .map_err(EvalError::new)?;
     let as_of = as_of(args.as_of.as_deref(), plan.tz)?;
@@ -47,10 +51,7 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     };
     let events = match &args.events {
         Some(path) => Some(EventLog::load(path, &plan, log_tz)?),
-        None => {
-            warn_unpaused(&plan);
-            None
-        }
+        None => None,
     };
     let outages = match &args.outages {
         Some(path) => {
@@ -68,7 +69,25 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         Some(path) => Some(ChangeLog::load(path, &plan, log_tz)?),
         None => None,
     };
-    let reader = eval::open_tickets(&plan, &args.tickets)?;
+    let (reader, compare, event_shaped) = match profile {
+        Some(p) => {
+            let x = eval::export::open_export(&plan, &args.tickets, p)?;
+            let compare = x
+                .verdict_column
+                .zip(eval::profiles::compared_metric(&plan))
+                .map(|(column, m)| (m, column.to_string()));
+            (x.reader, compare, x.event_shaped)
+        }
+        None => (eval::open_tickets(&plan, &args.tickets)?, None, false),
+    };
+    match (&args.events, event_shaped) {
+        (None, false) => warn_unpaused(&plan),
+        (Some(path), true) => eprintln!(
+            "warning: {}: the export has a status history of its own, which pause clauses read; the event log is not used",
+            path.display()
+        ),
+        _ => {}
+    }
     let ctx = Context {
         plan: &plan,
         events: events.as_ref(),
@@ -91,6 +110,7 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         tickets: &args.tickets,
         log_tz,
         progress: Some(&tick),
+        compare,
     };
     let stdout = std::io::stdout();
     let out = Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
@@ -154,6 +174,7 @@ fn explain_one(
         tickets: &args.tickets,
         log_tz,
         progress: None,
+        compare: None,
     };
     let Some((ticket, outcome)) = eval::explain(ctx, reader, &opts, id)? else {
         return Err(EvalError::new(format!(
@@ -175,6 +196,21 @@ fn explain_one(
     .and_then(|_| out.flush())
     .map_err(|e| EvalError::new(format!("cannot write the ledger: {e}")))?;
     Ok(0)
+}
+
+/// The export profile: `--profile`, else the contract's `export` item.
+fn export_profile(
+    args: &EvalArgs,
+    plan: &Plan,
+) -> Result<Option<&'static eval::profiles::Profile>, EvalError> {
+    let (name, whence) = match (&args.profile, &plan.rules.contract.export) {
+        (Some(n), _) => (n, "--profile"),
+        (None, Some(n)) => (n, "the contract's `export`"),
+        (None, None) => return Ok(None),
+    };
+    eval::profiles::find(name)
+        .map(Some)
+        .ok_or_else(|| EvalError::new(format!("{whence}: {}", eval::profiles::unknown(name))))
 }
 
 /// `FIELD=COLUMN` pairs.

@@ -100,6 +100,11 @@ pub struct EvalArgs {
     /// Time zone of log timestamps without an offset (default: the contract's).
     #[arg(long)]
     pub log_tz: Option<String>,
+    /// Read the log as this system's export (servicenow, bpi2014, jira, zendesk):
+    /// its column names, timestamp forms, empty markers and labels; overrides
+    /// the contract's `export` item.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Rename a column: `--column FIELD=COLUMN` reads FIELD from COLUMN (repeatable).
     #[arg(long = "column", value_name = "FIELD=COLUMN")]
     pub columns: Vec<String>,

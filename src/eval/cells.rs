@@ -33,6 +33,11 @@ pub struct Ticket {
     pub problems: Vec<String>,
     /// Readable but worth saying (an ambiguous local time read as the earlier instant).
     pub warnings: Vec<String>,
+    /// The ticket's own status history (an event-shaped export), sorted by
+    /// time, statuses lowercased; `None`: look in the `--events` log.
+    pub history: Option<Vec<(i64, Box<str>)>>,
+    /// The export's own verdict (`made_sla`), when it has one.
+    pub verdict: Option<bool>,
 }
 
 impl Ticket {
@@ -52,7 +57,18 @@ impl Ticket {
 pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
-    let at = |column: &str| format!("{file}:{}: column `{column}`", raw.line);
+    let extra = raw.extra.as_deref();
+    // The line a cell came from (an event-shaped export's tickets span many).
+    let line_of = |i: usize| {
+        extra
+            .and_then(|x| x.lines.get(i).copied())
+            .unwrap_or(raw.line)
+    };
+    let at_line = |line: u64, column: &str| format!("{file}:{line}: column `{column}`");
+    let at = |column: &str| at_line(raw.line, column);
+    if let Some(x) = extra {
+        problems.extend(x.problems.iter().cloned());
+    }
     if let Some(e) = &raw.error {
         problems.push(format!("{file}:{}: {e}", raw.line));
     }
@@ -64,7 +80,8 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
     }
     let horizon = plan.calendar(0).horizon();
     let mut cells = Vec::with_capacity(plan.fields.len());
-    for (f, text) in plan.fields.iter().zip(&raw.cells) {
+    for (i, (f, text)) in plan.fields.iter().zip(&raw.cells).enumerate() {
+        let at = |column: &str| at_line(line_of(i), column);
         if text.is_empty() {
             cells.push(Cell::Empty);
             continue;
@@ -116,21 +133,59 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
         };
         cells.push(cell);
     }
+    let history = extra
+        .filter(|x| x.has_history)
+        .map(|x| type_history(x, log_tz, file, &mut problems, &mut warnings));
+    let verdict = extra.and_then(|x| x.verdict);
     Ticket {
         line: raw.line,
         id: raw.id,
         cells,
         problems,
         warnings,
+        history,
+        verdict,
     }
+}
+
+/// An export's status history, typed and sorted by time (stably: updates at
+/// the same instant keep their order, the last one wins).
+fn type_history(
+    x: &super::log::RowExtra,
+    log_tz: Tz,
+    file: &str,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Vec<(i64, Box<str>)> {
+    let mut out = Vec::with_capacity(x.history.len());
+    for (line, at, status) in &x.history {
+        match parse_timestamp(at, log_tz) {
+            Ok(parsed) => {
+                if let Some(w) = parsed.warning {
+                    warnings.push(format!("{file}:{line}: update time: {w}"));
+                }
+                out.push((parsed.at, status.to_lowercase().into()));
+            }
+            Err(e) => problems.push(format!(
+                "{file}:{line}: update time of status `{status}`: {}",
+                timestamp_message(&e)
+            )),
+        }
+    }
+    out.sort_by_key(|e| e.0);
+    out
 }
 
 /// A timestamp error as the user reads it. The time engine's message names
 /// the value; what is expected is added when it does not say.
 pub fn timestamp_message(e: &crate::time::TimestampError) -> String {
+    let gap = matches!(e.kind, crate::time::TimestampErrorKind::Nonexistent { .. });
     let e = e.to_string();
     if e.contains("expected") {
         e
+    } else if gap {
+        // Well-formed, in a zone's spring-forward gap: no other form would help.
+        format!("{e}; the row's verdicts are invalid (if the log is not in this zone, say which with --log-tz)")
     } else {
         format!("{e}; expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00")
     }

@@ -100,21 +100,7 @@ impl EventLog {
                 self.statuses.iter().position(|x| *x == s).map(|i| i as u32)
             })
             .collect();
-        let mut out: Vec<(i64, i64)> = Vec::new();
-        for (i, (at, status)) in events.iter().enumerate() {
-            if !wanted.contains(status) {
-                continue;
-            }
-            let to = events.get(i + 1).map(|e| e.0).unwrap_or(i64::MAX);
-            if to <= *at {
-                continue;
-            }
-            match out.last_mut() {
-                Some(last) if last.1 >= *at => last.1 = last.1.max(to),
-                _ => out.push((*at, to)),
-            }
-        }
-        out
+        merge_pauses(events.iter().map(|(at, s)| (*at, wanted.contains(s))))
     }
 
     /// The status history of one ticket, for `--explain`.
@@ -128,4 +114,37 @@ impl EventLog {
             })
             .unwrap_or_default()
     }
+}
+
+/// The pauses in a ticket's own status history (an event-shaped export):
+/// as [`EventLog::pauses`], statuses matched case-insensitively (the history's
+/// are lowercase already).
+pub fn pauses_in(history: &[(i64, Box<str>)], statuses: &[String]) -> Vec<(i64, i64)> {
+    let wanted: Vec<String> = statuses.iter().map(|s| s.to_lowercase()).collect();
+    merge_pauses(
+        history
+            .iter()
+            .map(|(at, s)| (*at, wanted.iter().any(|w| **w == **s))),
+    )
+}
+
+/// Events in time order, each (instant, paused?) lasting until the next (the
+/// last for ever), as merged intervals `[from, to)` of pause.
+fn merge_pauses(events: impl Iterator<Item = (i64, bool)>) -> Vec<(i64, i64)> {
+    let mut events = events.peekable();
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    while let Some((at, paused)) = events.next() {
+        if !paused {
+            continue;
+        }
+        let to = events.peek().map(|e| e.0).unwrap_or(i64::MAX);
+        if to <= at {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.1 >= at => last.1 = last.1.max(to),
+            _ => out.push((at, to)),
+        }
+    }
+    out
 }

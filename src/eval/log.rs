@@ -29,12 +29,35 @@ pub struct RawRow {
     pub cells: Vec<String>,
     /// A problem with the row as a whole (wrong number of cells, not UTF-8, bad JSON).
     pub error: Option<String>,
+    /// What an export profile adds (`None` for a plain log).
+    pub extra: Option<Box<RowExtra>>,
+}
+
+/// A row assembled from an export (see `export.rs`): for an event-shaped
+/// export one ticket made of its update rows.
+#[derive(Debug, Clone, Default)]
+pub struct RowExtra {
+    /// The line each cell was taken from (empty: all from the row's line).
+    pub lines: Vec<u64>,
+    /// The ticket's status history, in update order: (line, time, status).
+    pub history: Vec<(u64, String, String)>,
+    /// Whether `history` stands for the ticket's history (event-shaped
+    /// exports), in place of an `--events` log.
+    pub has_history: bool,
+    /// The export's own verdict (`made_sla`): met (true) or breached (false).
+    pub verdict: Option<bool>,
+    /// Problems of the rows it was made of, each with its file and line.
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
-    Csv { delimiter: u8 },
+    Csv {
+        delimiter: u8,
+    },
     JsonLines,
+    /// A spreadsheet (XLSX, XLS, ODS): its first sheet, the first row naming the columns.
+    Sheet,
 }
 
 pub struct LogReader {
@@ -54,6 +77,11 @@ pub struct LogReader {
     /// Added to the CSV reader's line numbers: with CRLF line ends it counts
     /// each record's `\n` only once the next record has begun, one line short.
     line_fix: u64,
+    /// An export profile's cell rewriting, one entry per wanted column
+    /// (`None` entries: empty markers only).
+    norms: Option<(super::profiles::Normaliser, Vec<super::profiles::CellNorm>)>,
+    /// Groups an event-shaped export's rows into tickets.
+    grouper: Option<Box<super::export::Grouper>>,
 }
 
 enum Inner {
@@ -65,24 +93,57 @@ enum Inner {
         /// The first object, read early to learn the columns.
         first: Option<(u64, serde_json::Map<String, serde_json::Value>)>,
     },
+    /// A spreadsheet's rows as text, with their row numbers (a workbook is
+    /// read whole: the format is zipped XML, not a stream).
+    Sheet(std::vec::IntoIter<(u64, Vec<String>)>),
 }
 
 impl LogReader {
     /// Opens `path`, learns its columns and checks that every wanted column is
     /// there; a missing one is an error that lists what is missing and what the log has.
     pub fn open(path: &Path, id: &str, wanted: &[WantedColumn]) -> Result<LogReader, EvalError> {
+        let mut reader = LogReader::open_unresolved(path)?;
+        reader.resolve(id, wanted)?;
+        Ok(reader)
+    }
+
+    /// Opens `path` and reads its header, without choosing columns yet
+    /// ([`LogReader::resolve`] does).
+    pub fn open_unresolved(path: &Path) -> Result<LogReader, EvalError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if matches!(
+            ext.as_deref(),
+            Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+        ) {
+            return open_sheet(path);
+        }
         let file = File::open(path).map_err(|e| EvalError::io(path, "open it", &e))?;
         let json = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("jsonl" | "ndjson" | "json")
         );
-        let mut reader = if json {
-            open_json(path, file)?
+        if json {
+            open_json(path, file)
         } else {
-            open_csv(path, file)?
-        };
-        reader.resolve(id, wanted)?;
-        Ok(reader)
+            open_csv(path, file)
+        }
+    }
+
+    /// Rewrites each wanted column's cells by an export profile.
+    pub fn set_normaliser(
+        &mut self,
+        normaliser: super::profiles::Normaliser,
+        norms: Vec<super::profiles::CellNorm>,
+    ) {
+        self.norms = Some((normaliser, norms));
+    }
+
+    /// Groups rows into tickets (an event-shaped export).
+    pub fn set_grouper(&mut self, grouper: super::export::Grouper) {
+        self.grouper = Some(Box::new(grouper));
     }
 
     pub fn path(&self) -> &Path {
@@ -102,7 +163,9 @@ impl LogReader {
         self.bytes
     }
 
-    fn resolve(&mut self, id: &str, wanted: &[WantedColumn]) -> Result<(), EvalError> {
+    /// Chooses the id and wanted columns; a missing one is an error that
+    /// lists what is missing and what the log has.
+    pub fn resolve(&mut self, id: &str, wanted: &[WantedColumn]) -> Result<(), EvalError> {
         let find = |col: &str| -> Result<Option<usize>, EvalError> {
             let mut hits = self.header.iter().enumerate().filter(|(_, h)| *h == col);
             let first = hits.next().map(|(i, _)| i);
@@ -187,7 +250,33 @@ impl LogReader {
 
     /// The next row, or `None` at the end. An `Err` is an I/O failure (the
     /// whole read stops); a malformed row comes back as a row with `error` set.
+    /// With a grouper, the next ticket assembled from its rows.
     pub fn next_row(&mut self) -> Option<Result<RawRow, EvalError>> {
+        match self.grouper.take() {
+            None => self.next_normalised(),
+            Some(mut g) => {
+                let next = g.next(self);
+                self.grouper = Some(g);
+                next
+            }
+        }
+    }
+
+    /// The next row as read, its cells rewritten by the profile (if any).
+    pub(crate) fn next_normalised(&mut self) -> Option<Result<RawRow, EvalError>> {
+        let mut next = self.next_plain();
+        if let (Some((n, norms)), Some(Ok(row))) = (&self.norms, &mut next) {
+            for (cell, norm) in row.cells.iter_mut().zip(norms) {
+                n.apply(norm, cell);
+            }
+            if row.error.is_none() {
+                n.apply(&super::profiles::CellNorm::Plain, &mut row.id);
+            }
+        }
+        next
+    }
+
+    fn next_plain(&mut self) -> Option<Result<RawRow, EvalError>> {
         match &mut self.inner {
             Inner::Csv(reader, record) => {
                 let result = reader.read_record(record);
@@ -211,12 +300,23 @@ impl LogReader {
                                 id: String::new(),
                                 cells: vec![String::new(); self.positions.len()],
                                 error: Some(csv_error_text(&e)),
+                                extra: None,
                             })),
                         }
                     }
                 }
             }
             Inner::Json { .. } => self.next_json(),
+            Inner::Sheet(rows) => {
+                let (line, cells) = rows.next()?;
+                self.bytes = line;
+                let record = csv::StringRecord::from(cells);
+                let mut row = csv_row(&record, &self.positions, self.id_pos, self.header.len());
+                row.line = line;
+                // A sheet's rows are as wide as its widest; short rows are not an error.
+                row.error = None;
+                Some(Ok(row))
+            }
         }
     }
 
@@ -292,6 +392,7 @@ fn csv_row(
         id: cell(Some(id_pos)),
         cells: positions.iter().map(|p| cell(*p)).collect(),
         error,
+        extra: None,
     }
 }
 
@@ -311,6 +412,7 @@ fn bad_json_row(line: u64, n: usize, error: String) -> RawRow {
         id: String::new(),
         cells: vec![String::new(); n],
         error: Some(error),
+        extra: None,
     }
 }
 
@@ -340,6 +442,7 @@ fn json_row(
         id,
         cells,
         error,
+        extra: None,
     }
 }
 
@@ -395,6 +498,8 @@ fn open_json(path: &Path, file: File) -> Result<LogReader, EvalError> {
         },
         bytes,
         line_fix: 0,
+        norms: None,
+        grouper: None,
     })
 }
 
@@ -441,6 +546,70 @@ fn open_csv(path: &Path, file: File) -> Result<LogReader, EvalError> {
         inner: Inner::Csv(Box::new(reader), csv::StringRecord::new()),
         bytes: 0,
         line_fix: u64::from(head.ends_with(b"\r\n")),
+        norms: None,
+        grouper: None,
+    })
+}
+
+/// Reads the first sheet of a workbook: cells as text (dates as
+/// `yyyy-mm-dd HH:MM:SS` local time, whole numbers without a fraction).
+fn open_sheet(path: &Path) -> Result<LogReader, EvalError> {
+    use calamine::{open_workbook_auto, Data, DataType, Reader};
+    let unreadable = |e: &dyn std::fmt::Display| {
+        EvalError::new(format!(
+            "{}: cannot read the workbook ({e}); save it as .xlsx, or export it as CSV",
+            path.display()
+        ))
+    };
+    let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| unreadable(&"it has no sheet"))?;
+    let range = book.worksheet_range(&first).map_err(|e| unreadable(&e))?;
+    let top = range.start().map(|(r, _)| u64::from(r)).unwrap_or(0);
+    let text = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.trim().to_string(),
+            Data::Int(n) => n.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(_) | Data::DateTimeIso(_) => d
+                .as_datetime()
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_else(|| d.to_string()),
+            Data::DurationIso(s) => s.clone(),
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    };
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| (top + i as u64 + 1, r.iter().map(text).collect::<Vec<_>>()));
+    let header = match rows.next() {
+        Some((_, h)) => h,
+        None => Vec::new(),
+    };
+    let body: Vec<(u64, Vec<String>)> = rows
+        .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
+        .collect();
+    Ok(LogReader {
+        path: path.to_path_buf(),
+        format: LogFormat::Sheet,
+        header,
+        positions: Vec::new(),
+        names: Vec::new(),
+        id_pos: 0,
+        id_name: String::new(),
+        wanted: Vec::new(),
+        inner: Inner::Sheet(body.into_iter()),
+        bytes: 0,
+        line_fix: 0,
+        norms: None,
+        grouper: None,
     })
 }
 

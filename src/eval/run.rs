@@ -18,6 +18,7 @@ use super::error::EvalError;
 use super::escalation::{escalations, EscalationRow};
 use super::log::{LogReader, RawRow, WantedColumn};
 use super::plan::{FieldType, Plan};
+use super::profiles::Comparison;
 use super::tally::{ObjectiveResult, Tally};
 use super::ticket::{evaluate, Context, Outcome};
 use super::verdict::{Counts, Row, Status};
@@ -45,6 +46,9 @@ pub struct RunOptions<'a> {
     pub log_tz: Tz,
     /// Told the number of bytes read so far, now and then (from the reader thread).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Compare this metric's verdicts with the export's own (`made_sla`):
+    /// (metric, the export's column).
+    pub compare: Option<(usize, String)>,
 }
 
 /// Input problems: counted in full, the first few kept with their text.
@@ -113,6 +117,8 @@ pub struct Summary {
     /// Escalations due by the as-of instant (the rows went to the sink).
     pub escalations: u64,
     pub problems: Problems,
+    /// The contract's verdicts against the export's own, when it has them.
+    pub comparison: Option<Comparison>,
 }
 
 impl Summary {
@@ -160,6 +166,7 @@ struct Done {
     tally: Tally,
     tickets: u64,
     problems: Problems,
+    comparison: Comparison,
 }
 
 type Work = (u64, Vec<RawRow>);
@@ -178,6 +185,12 @@ pub fn run(
     let file = opts.tickets.display().to_string();
     let log_tz = opts.log_tz;
     let progress = opts.progress;
+    let compare = opts.compare.as_ref().map(|(m, _)| *m);
+    let mut comparison = opts.compare.as_ref().map(|(m, column)| Comparison {
+        metric: ctx.plan.metrics[*m].name.clone(),
+        column: column.clone(),
+        ..Comparison::default()
+    });
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -232,7 +245,7 @@ pub fn run(
                     Err(_) => return,
                 };
                 let Ok((seq, raws)) = job else { return };
-                let done = evaluate_chunk(ctx, raws, log_tz, file, format);
+                let done = evaluate_chunk(ctx, raws, log_tz, file, format, compare);
                 if done_tx.send((seq, Ok(done))).is_err() {
                     return;
                 }
@@ -259,6 +272,9 @@ pub fn run(
                     summary.by_status.add(r.status);
                 }
                 summary.problems.merge(done.problems);
+                if let Some(c) = comparison.as_mut() {
+                    c.merge(&done.comparison);
+                }
                 tally.merge(&done.tally);
                 next += 1;
             }
@@ -266,6 +282,7 @@ pub fn run(
         Ok(())
     })?;
     summary.objectives = tally.results(ctx.plan);
+    summary.comparison = comparison;
     Ok(summary)
 }
 
@@ -275,6 +292,7 @@ fn evaluate_chunk(
     log_tz: Tz,
     file: &str,
     format: &dyn ChunkFormat,
+    compare: Option<usize>,
 ) -> Done {
     let mut done = Done {
         rows: Vec::with_capacity(raws.len() * ctx.plan.metrics.len().max(1)),
@@ -284,6 +302,7 @@ fn evaluate_chunk(
         tally: Tally::default(),
         tickets: 0,
         problems: Problems::default(),
+        comparison: Comparison::default(),
     };
     for raw in raws {
         let ticket = type_row(ctx.plan, raw, log_tz, file);
@@ -311,6 +330,9 @@ fn evaluate_chunk(
                 ));
             }
         }
+        if let Some(m) = compare {
+            compare_verdict(&mut done.comparison, &ticket, &outcome.rows, m);
+        }
         for (oi, period, status) in outcome.tallies {
             done.tally.add(oi, period, status);
         }
@@ -322,6 +344,21 @@ fn evaluate_chunk(
     }
     format.format(&done.rows, &mut done.text);
     done
+}
+
+/// Adds one ticket to the comparison with the export's own verdict.
+fn compare_verdict(c: &mut Comparison, ticket: &Ticket, rows: &[Row], metric: usize) {
+    let ours = rows
+        .iter()
+        .find(|r| r.metric == Some(metric))
+        .map(|r| r.status);
+    match (ours, ticket.verdict) {
+        (Some(Status::Met), Some(true)) => c.both_met += 1,
+        (Some(Status::Breached), Some(false)) => c.both_breached += 1,
+        (Some(Status::Met), Some(false)) => c.met_not_made += 1,
+        (Some(Status::Breached), Some(true)) => c.breached_but_made += 1,
+        _ => c.not_compared += 1,
+    }
 }
 
 /// Finds ticket `id` and evaluates it with a trace (for `--explain`); reads

@@ -176,9 +176,11 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
             row.status = Status::Excluded;
             row.reason = Some(plan.exclusions[xi].reason.clone());
         } else {
-            let pauses = match ctx.events {
-                Some(ev) if !metric.pause.is_empty() => ev.pauses(&t.id, &metric.pause),
-                _ => Vec::new(),
+            let pauses = match (&t.history, ctx.events) {
+                _ if metric.pause.is_empty() => Vec::new(),
+                (Some(h), _) => super::events::pauses_in(h, &metric.pause),
+                (None, Some(ev)) => ev.pauses(&t.id, &metric.pause),
+                (None, None) => Vec::new(),
             };
             let span = Span {
                 start,
@@ -349,6 +351,7 @@ mod tests {
             id: cells[0].to_string(),
             cells: cells.iter().map(|c| c.to_string()).collect(),
             error: None,
+            extra: None,
         };
         type_row(plan, raw, plan.tz, "t.csv")
     }

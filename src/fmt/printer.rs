@@ -1081,6 +1081,13 @@ impl<'s> Printer<'s> {
                 self.months(&mut c, m);
                 (c.toks[0].at, m.span.end)
             }
+            HeaderItem::Export(name) => {
+                let start = self.prev_token_end(name.span.start).unwrap_or(0);
+                self.cursor = start.saturating_sub("export".len());
+                self.kw(&mut c, "export");
+                self.ident(&mut c, name);
+                (c.toks[0].at, name.span.end)
+            }
             HeaderItem::Renewal(m, span) => {
                 self.cursor = span.start;
                 self.kw(&mut c, "renews");

@@ -173,6 +173,10 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             changes(out, s, tz)?;
         }
+        if let Some(c) = &s.comparison {
+            writeln!(out)?;
+            comparison(out, c)?;
+        }
         if !plan.escalation.is_empty() {
             writeln!(out)?;
             trim_latest(&mut self.latest);
@@ -228,6 +232,38 @@ impl Report for HumanReport<'_> {
             writeln!(out, "  (see one ticket's ledger with --explain ID)")?;
         }
         out.flush()
+    }
+}
+
+/// How the verdicts compare with the export's own (`made_sla`).
+fn comparison(out: &mut dyn Write, c: &crate::eval::profiles::Comparison) -> std::io::Result<()> {
+    match c.agreement() {
+        None => writeln!(
+            out,
+            "Compared with the export's `{}`: no ticket has both a met/breached {} verdict and a value there.",
+            c.column, c.metric
+        ),
+        Some(rate) => {
+            writeln!(
+                out,
+                "Compared with the export's `{}` (for information; its SLA definition may differ):",
+                c.column
+            )?;
+            writeln!(
+                out,
+                "  {} verdicts agree on {:.1}% of {} tickets ({} both met, {} both breached);",
+                c.metric,
+                rate,
+                c.compared(),
+                c.both_met,
+                c.both_breached
+            )?;
+            writeln!(
+                out,
+                "  {} met here but not there, {} breached here but made there; {} not compared (other verdicts or no value).",
+                c.met_not_made, c.breached_but_made, c.not_compared
+            )
+        }
     }
 }
 

@@ -244,6 +244,22 @@ fn array(
     }
 }
 
+/// The contract's verdicts against the export's own (`made_sla`), for information.
+pub fn comparison_json(c: &crate::eval::profiles::Comparison) -> serde_json::Value {
+    json!({
+        "metric": c.metric,
+        "column": c.column,
+        "compared": c.compared(),
+        "agreeing": c.agreeing(),
+        "agreement": c.agreement().map(|a| (a * 100.0).round() / 100.0),
+        "both_met": c.both_met,
+        "both_breached": c.both_breached,
+        "met_not_made": c.met_not_made,
+        "breached_but_made": c.breached_but_made,
+        "not_compared": c.not_compared,
+    })
+}
+
 pub fn availability_json(a: &AvailabilityRow) -> serde_json::Value {
     json!({
         "service": a.service,
@@ -357,6 +373,9 @@ impl Report for JsonReport<'_> {
                     })
                 }),
             )?;
+        }
+        if let Some(c) = &s.comparison {
+            writeln!(self.out, "  \"comparison\": {},", comparison_json(c))?;
         }
         if let Some(mut spill) = self.spill.take() {
             spill.file.flush()?;

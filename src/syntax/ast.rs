@@ -104,6 +104,8 @@ pub enum HeaderItem {
         url: Spanned<String>,
         span: Span,
     },
+    /// `export servicenow`: the export profile the ticket log is read with.
+    Export(Ident),
 }
 
 /// `12 months` or `1 year`.

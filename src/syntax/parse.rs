@@ -545,6 +545,10 @@ impl Builder {
                     self.first(&c, Rule::months).map(|x| self.months(x)),
                     s,
                 )),
+                Rule::export => items.extend(
+                    self.first(&c, Rule::ident)
+                        .map(|x| HeaderItem::Export(self.ident(&x))),
+                ),
                 Rule::link => {
                     if let (Some(n), Some(u)) =
                         (self.first(&c, Rule::ident), self.first(&c, Rule::string))

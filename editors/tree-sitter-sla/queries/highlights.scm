@@ -94,11 +94,11 @@
 [
   "agreed" "all" "applicable" "as" "at" "automatically" "available" "best"
   "breached" "by" "carries" "closed" "confirmed" "contact" "customer"
-  "divisible" "easter" "effective" "effort" "end" "exception" "for" "from"
-  "go" "holidays" "in" "interruptions" "lead" "least" "level" "link"
-  "live" "load" "matrix" "measured" "most" "next" "notice" "of" "on"
-  "open" "over" "owner" "paused" "per" "provider" "renews" "status" "term"
-  "time" "timezone" "to" "untimed" "up" "used" "within" "x"
+  "divisible" "easter" "effective" "effort" "end" "exception" "export"
+  "for" "from" "go" "holidays" "in" "interruptions" "lead" "least" "level"
+  "link" "live" "load" "matrix" "measured" "most" "next" "notice" "of"
+  "on" "open" "over" "owner" "paused" "per" "provider" "renews" "status"
+  "term" "time" "timezone" "to" "untimed" "up" "used" "within" "x"
 ] @keyword
 ; </vocabulary>
 

@@ -1,0 +1,403 @@
+//! Reading a ticket system's export through its profile (`profiles.rs`).
+//!
+//! A row-shaped export (one row per ticket) only has its cells rewritten. An
+//! event-shaped export (one row per update of a ticket, such as ServiceNow's
+//! incident audit log) is grouped into tickets here: the rows of a ticket
+//! are put in update order (the order column, e.g. `sys_mod_count`; the file's
+//! order where it ties or is unreadable), each field is taken from the first
+//! or last row that has a value, fields the export lacks are derived from
+//! the status history (the first time a ticket left `New`, say), and the
+//! statuses with their times become the ticket's own status history, which
+//! pause clauses read instead of an `--events` log.
+//!
+//! Grouping streams. The rows of a ticket are normally contiguous (they are
+//! in the ServiceNow log: 24,918 runs for 24,918 incidents), so a ticket is
+//! complete when the next ticket's rows begin; if its last row has a final
+//! status (`Closed`) it is handed on at once and memory holds one ticket.
+//! A ticket whose run ends in another status is parked until its rows
+//! continue or the file ends, so memory is proportional to the tickets left
+//! open, never to the file. Rows of a ticket that reappear after it was
+//! handed on cannot be merged into it any more: they make a second ticket
+//! of that id whose verdicts are `invalid`, with the reason.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use super::error::EvalError;
+use super::log::{LogReader, RawRow, RowExtra, WantedColumn};
+use super::plan::{FieldType, Plan};
+use super::profiles::{CellNorm, Derive, Normaliser, Profile};
+use super::run::wanted_columns;
+
+/// A ticket log opened through a profile.
+pub struct Export {
+    pub reader: LogReader,
+    /// One row per update of a ticket, grouped here.
+    pub event_shaped: bool,
+    /// The export's own verdict column, when it has one.
+    pub verdict_column: Option<&'static str>,
+}
+
+/// Opens `path` as an export of `profile`: event-shaped when its header has
+/// the profile's order column, else one row per ticket.
+pub fn open_export(
+    plan: &Plan,
+    path: &Path,
+    profile: &'static Profile,
+) -> Result<Export, EvalError> {
+    let mut reader = LogReader::open_unresolved(path)?;
+    let shape = profile
+        .events
+        .filter(|e| reader.header().iter().any(|h| h == e.order));
+    let mut wanted = wanted_columns(plan);
+    let mut norms: Vec<CellNorm> = plan.fields.iter().map(|f| CellNorm::of(&f.kind)).collect();
+    let fields = wanted.len();
+    if shape.is_some() {
+        // A field the export lacks may be derived from the status history.
+        for (w, f) in wanted.iter_mut().zip(&plan.fields) {
+            if profile.derive(&f.name).is_some() && f.kind == FieldType::Timestamp {
+                w.optional = true;
+            }
+        }
+    }
+    let extra = |field: &str, column: &str, optional: bool| WantedColumn {
+        field: field.into(),
+        column: column.into(),
+        optional,
+    };
+    if let Some(e) = shape {
+        wanted.push(extra("the update counter", e.order, false));
+        norms.push(CellNorm::Plain);
+        wanted.push(extra("the status", e.status, false));
+        norms.push(CellNorm::Plain);
+        wanted.push(extra("the update time", e.time, false));
+        norms.push(CellNorm::Time);
+    }
+    let verdict = profile
+        .verdict
+        .filter(|v| reader.header().iter().any(|h| h == v.column));
+    if let Some(v) = verdict {
+        wanted.push(extra("the export's verdict", v.column, true));
+        norms.push(CellNorm::Plain);
+    }
+    reader.resolve(&plan.id_column, &wanted)?;
+    let normaliser = Normaliser { profile };
+    if shape.is_some() {
+        // Rows only lose their empty markers; the cells a ticket keeps are
+        // rewritten once it is assembled (most rows repeat the same values).
+        let plain = vec![CellNorm::Plain; norms.len()];
+        reader.set_normaliser(normaliser.clone(), plain);
+    } else {
+        reader.set_normaliser(normaliser.clone(), norms.clone());
+    }
+    let pausing = plan.metrics.iter().any(|m| !m.pause.is_empty());
+    reader.set_grouper(Grouper {
+        shape: shape.map(|e| Shape {
+            order: fields,
+            status: fields + 1,
+            time: fields + 2,
+            first: plan
+                .fields
+                .iter()
+                .map(|f| e.first.contains(&f.name.as_str()))
+                .collect(),
+            derived: plan
+                .fields
+                .iter()
+                .map(|f| match f.kind {
+                    FieldType::Timestamp => profile.derive(&f.name),
+                    _ => None,
+                })
+                .collect(),
+            final_statuses: e.final_statuses,
+            history: pausing,
+            file: path.display().to_string(),
+            normaliser,
+            norms,
+        }),
+        fields,
+        verdict: verdict.map(|v| (fields + if shape.is_some() { 3 } else { 0 }, v)),
+        current: None,
+        parked: HashMap::new(),
+        handed_on: HashSet::new(),
+        ready: VecDeque::new(),
+        done: false,
+    });
+    Ok(Export {
+        reader,
+        event_shaped: shape.is_some(),
+        verdict_column: verdict.map(|v| v.column),
+    })
+}
+
+struct Shape {
+    /// Positions among the row's cells.
+    order: usize,
+    status: usize,
+    time: usize,
+    /// Per field: take the first non-empty value (else the last).
+    first: Vec<bool>,
+    derived: Vec<Option<Derive>>,
+    final_statuses: &'static [&'static str],
+    /// Keep the status history (some metric pauses).
+    history: bool,
+    file: String,
+    normaliser: Normaliser,
+    /// Per cell of a row (the plan's fields, then the profile's columns).
+    norms: Vec<CellNorm>,
+}
+
+impl Shape {
+    /// Cell `i` of a row, rewritten by the profile.
+    fn norm(&self, r: &RawRow, i: usize) -> String {
+        let mut c = cell(r, i).to_string();
+        if let Some(n) = self.norms.get(i) {
+            self.normaliser.apply(n, &mut c);
+        }
+        c
+    }
+}
+
+/// The rows of one ticket read so far.
+struct Group {
+    id: String,
+    rows: Vec<RawRow>,
+    problems: Vec<String>,
+}
+
+/// Turns rows into tickets: for a row-shaped export it only reads the
+/// export's verdict; for an event-shaped one it groups (see the module docs).
+pub struct Grouper {
+    shape: Option<Shape>,
+    /// Number of the plan's fields: the cells beyond are the profile's own columns.
+    fields: usize,
+    verdict: Option<(usize, super::profiles::SourceVerdict)>,
+    current: Option<Group>,
+    parked: HashMap<String, Group>,
+    /// Hashes of the ids of tickets already handed on.
+    handed_on: HashSet<u64>,
+    ready: VecDeque<RawRow>,
+    done: bool,
+}
+
+impl Grouper {
+    pub fn next(&mut self, reader: &mut LogReader) -> Option<Result<RawRow, EvalError>> {
+        if self.shape.is_none() {
+            return reader
+                .next_normalised()
+                .map(|r| r.map(|row| self.row_shaped(row)));
+        }
+        loop {
+            if let Some(row) = self.ready.pop_front() {
+                return Some(Ok(row));
+            }
+            if self.done {
+                return None;
+            }
+            match reader.next_normalised() {
+                None => {
+                    self.done = true;
+                    if let Some(g) = self.current.take() {
+                        self.hand_on(g);
+                    }
+                    let mut rest: Vec<Group> = self.parked.drain().map(|(_, g)| g).collect();
+                    rest.sort_by_key(|g| g.rows.first().map(|r| r.line).unwrap_or(0));
+                    for g in rest {
+                        self.hand_on(g);
+                    }
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                Some(Ok(row)) => self.add(row),
+            }
+        }
+    }
+
+    fn row_shaped(&self, mut row: RawRow) -> RawRow {
+        if let Some((at, v)) = &self.verdict {
+            let verdict = row.cells.get(*at).and_then(|c| verdict_of(v, c));
+            row.cells.truncate(self.fields);
+            row.extra = Some(Box::new(RowExtra {
+                verdict,
+                ..RowExtra::default()
+            }));
+        }
+        row
+    }
+
+    fn add(&mut self, row: RawRow) {
+        if row.id.is_empty() {
+            // No ticket to put it in: it is reported on its own.
+            let mut row = row;
+            row.cells.truncate(self.fields);
+            self.ready.push_back(row);
+            return;
+        }
+        if self.current.as_ref().is_some_and(|g| g.id == row.id) {
+            if let Some(g) = self.current.as_mut() {
+                g.rows.push(row);
+            }
+            return;
+        }
+        if let Some(g) = self.current.take() {
+            if self.is_final(&g) {
+                self.hand_on(g);
+            } else {
+                self.parked.insert(g.id.clone(), g);
+            }
+        }
+        let group = match self.parked.remove(&row.id) {
+            Some(g) => g,
+            None => {
+                let mut problems = Vec::new();
+                if self.handed_on.contains(&hash(&row.id)) {
+                    if let Some(s) = &self.shape {
+                        problems.push(format!(
+                            "{}:{}: more rows of ticket {} after its rows had ended with a final status ({}); they are read as a second ticket. Sort the export by the ticket column",
+                            s.file,
+                            row.line,
+                            row.id,
+                            s.final_statuses.join(", ")
+                        ));
+                    }
+                }
+                Group {
+                    id: row.id.clone(),
+                    rows: Vec::new(),
+                    problems,
+                }
+            }
+        };
+        let mut group = group;
+        group.rows.push(row);
+        self.current = Some(group);
+    }
+
+    fn is_final(&self, g: &Group) -> bool {
+        let Some(s) = &self.shape else { return true };
+        g.rows.last().is_some_and(|r| {
+            r.cells
+                .get(s.status)
+                .is_some_and(|st| s.final_statuses.iter().any(|f| f.eq_ignore_ascii_case(st)))
+        })
+    }
+
+    fn hand_on(&mut self, g: Group) {
+        self.handed_on.insert(hash(&g.id));
+        let row = self.assemble(g);
+        self.ready.push_back(row);
+    }
+
+    /// One ticket from its rows.
+    fn assemble(&self, mut g: Group) -> RawRow {
+        let Some(s) = &self.shape else {
+            // Not reached: without a shape rows are not grouped.
+            return g.rows.pop().unwrap_or(RawRow {
+                line: 0,
+                id: g.id,
+                cells: Vec::new(),
+                error: None,
+                extra: None,
+            });
+        };
+        let first_line = g.rows.iter().map(|r| r.line).min().unwrap_or(0);
+        // Update order: the counter, then the file's order.
+        let order = |r: &RawRow| {
+            r.cells
+                .get(s.order)
+                .and_then(|c| c.parse::<i64>().ok())
+                .unwrap_or(i64::MAX)
+        };
+        if g.rows.windows(2).any(|w| order(&w[0]) > order(&w[1])) {
+            g.rows.sort_by_key(|r| (order(r), r.line));
+        }
+        let mut problems = g.problems;
+        for r in &g.rows {
+            if let Some(e) = &r.error {
+                problems.push(format!("{}:{}: {e}", s.file, r.line));
+            }
+        }
+        let rows: Vec<&RawRow> = g.rows.iter().filter(|r| r.error.is_none()).collect();
+        let mut cells = Vec::with_capacity(self.fields);
+        let mut lines = Vec::with_capacity(self.fields);
+        for f in 0..self.fields {
+            let has = |r: &&&RawRow| r.cells.get(f).is_some_and(|c| !c.is_empty());
+            let found = if s.first.get(f).copied().unwrap_or(false) {
+                rows.iter().find(has)
+            } else {
+                rows.iter().rev().find(has)
+            };
+            let (text, line) = match found {
+                Some(r) => (s.norm(r, f), r.line),
+                None => match s.derived.get(f).copied().flatten() {
+                    Some(d) => derive(d, &rows, s).unwrap_or_default(),
+                    None => (String::new(), first_line),
+                },
+            };
+            cells.push(text);
+            lines.push(line);
+        }
+        let history = if s.history {
+            rows.iter()
+                .filter(|r| !cell(r, s.status).is_empty())
+                .map(|r| (r.line, s.norm(r, s.time), cell(r, s.status).to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let verdict = self.verdict.as_ref().and_then(|(at, v)| {
+            rows.iter()
+                .rev()
+                .filter_map(|r| r.cells.get(*at))
+                .find(|c| !c.is_empty())
+                .and_then(|c| verdict_of(v, c))
+        });
+        RawRow {
+            line: first_line,
+            id: g.id,
+            cells,
+            error: None,
+            extra: Some(Box::new(RowExtra {
+                lines,
+                history,
+                has_history: s.history,
+                verdict,
+                problems,
+            })),
+        }
+    }
+}
+
+/// The time of the first row (in update order) whose status matches.
+fn derive(d: Derive, rows: &[&RawRow], s: &Shape) -> Option<(String, u64)> {
+    let (list, wanted) = match d {
+        Derive::FirstStatusIn(l) => (l, true),
+        Derive::FirstStatusNotIn(l) => (l, false),
+    };
+    rows.iter()
+        .find(|r| {
+            let st = cell(r, s.status);
+            !st.is_empty() && list.iter().any(|x| x.eq_ignore_ascii_case(st)) == wanted
+        })
+        .map(|r| (s.norm(r, s.time), r.line))
+}
+
+fn cell(r: &RawRow, i: usize) -> &str {
+    r.cells.get(i).map(String::as_str).unwrap_or("")
+}
+
+fn verdict_of(v: &super::profiles::SourceVerdict, cell: &str) -> Option<bool> {
+    if v.met.iter().any(|m| m.eq_ignore_ascii_case(cell)) {
+        Some(true)
+    } else if v.breached.iter().any(|b| b.eq_ignore_ascii_case(cell)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn hash(id: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
