@@ -17,6 +17,27 @@ use crate::time::spec::CalendarSpec;
 /// The version tag of the JSON form. Bump it on any incompatible change.
 pub const SCHEMA: &str = "sla-rules/1";
 
+/// The export profiles a contract may name with `export NAME`, each with its
+/// aliases. The names are part of the rule set's vocabulary, which the
+/// checker needs; what each profile reads is the evaluator's business
+/// (`src/eval/profiles.rs`, whose tests keep the two lists equal).
+pub const EXPORT_PROFILES: &[(&str, &[&str])] = &[
+    ("servicenow", &["snow"]),
+    ("bpi2014", &["hpsm", "hp-service-manager"]),
+    ("jira", &["jsm", "jira-service-management"]),
+    ("zendesk", &[]),
+];
+
+/// The canonical name of the export profile called `name` (case-insensitive, aliases included).
+pub fn export_profile(name: &str) -> Option<&'static str> {
+    EXPORT_PROFILES
+        .iter()
+        .find(|(n, aliases)| {
+            n.eq_ignore_ascii_case(name) || aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
+        .map(|(n, _)| *n)
+}
+
 /// The name of the built-in always-open calendar.
 pub const ALWAYS: &str = "24x7";
 

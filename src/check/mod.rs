@@ -325,19 +325,19 @@ impl<'a> Checker<'a> {
                     name: name.node.clone(),
                     url: url.node.clone(),
                 }),
-                ast::HeaderItem::Export(name) => match crate::eval::profiles::find(&name.node) {
-                    Some(p) => self.info.export = Some(p.name.to_string()),
+                ast::HeaderItem::Export(name) => match rules::export_profile(&name.node) {
+                    Some(p) => self.info.export = Some(p.to_string()),
                     None => {
-                        let names = crate::eval::profiles::names();
+                        let names: Vec<&str> =
+                            rules::EXPORT_PROFILES.iter().map(|(n, _)| *n).collect();
                         let mut d = Diagnostic::new(
                             Code::UnknownName,
                             format!("unknown export profile `{}`", name.node),
                         )
                         .primary(name.span, "not a built-in export profile")
                         .note(format!("the profiles are: {}", names.join(", ")));
-                        let hint = crate::eval::plan::did_you_mean(&name.node, names.into_iter());
-                        if !hint.is_empty() {
-                            d = d.help(hint.trim().trim_matches(['(', ')']).to_string());
+                        if let Some(s) = did_you_mean(&name.node, names.iter().copied()) {
+                            d = d.help(format!("did you mean `{s}`?"));
                         }
                         self.report(d);
                     }

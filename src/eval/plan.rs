@@ -354,12 +354,11 @@ impl Plan {
 }
 
 /// " (did you mean `x`?)" when a known name is close, else "".
+/// ` (did you mean `x`?)` for an error message, or nothing: the one
+/// suggestion rule of the project, [`crate::diagnostic::did_you_mean`].
 pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
-    known
-        .map(|k| (strsim::normalized_damerau_levenshtein(name, k), k))
-        .filter(|(score, _)| *score >= 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+    crate::diagnostic::did_you_mean(name, known)
+        .map(|k| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default()
 }
 

@@ -538,6 +538,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_rule_sets_list_of_profiles_is_this_one() {
+        let here: Vec<(&str, Vec<&str>)> = PROFILES
+            .iter()
+            .map(|p| (p.name, p.aliases.to_vec()))
+            .collect();
+        let there: Vec<(&str, Vec<&str>)> = crate::rules::EXPORT_PROFILES
+            .iter()
+            .map(|(n, a)| (*n, a.to_vec()))
+            .collect();
+        assert_eq!(
+            here, there,
+            "src/rules.rs EXPORT_PROFILES and PROFILES differ"
+        );
+    }
+
+    #[test]
     fn reads_day_first_times() {
         let f = TimeForm::DayMonthYear;
         assert_eq!(
