@@ -2,6 +2,8 @@
 //! them, so the formatter keeps them aside and weaves them back in by their
 //! byte offsets (the way Gleam's formatter does).
 
+use crate::syntax::scan::{tokens, Kind};
+
 /// One `#` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
@@ -20,46 +22,22 @@ pub struct Comment {
 /// strings cannot span lines, so an unterminated one ends at the line break
 /// (which is also where the parser gives up on it).
 pub fn collect(src: &str) -> Vec<Comment> {
-    let bytes = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
+    tokens(src)
+        .filter(|t| t.kind == Kind::Comment)
+        .map(|t| {
+            let text = src[t.start..t.end].trim_end();
+            let line_start = src[..t.start].rfind('\n').map_or(0, |p| p + 1);
+            let own_line = src[line_start..t.start]
+                .chars()
+                .all(|c| c.is_whitespace() || c == '\u{feff}');
+            Comment {
+                start: t.start,
+                end: t.start + text.len(),
+                text: text.to_string(),
+                own_line,
             }
-            b'#' => {
-                let start = i;
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                // `#` and `\n` are ASCII, so both ends are char boundaries.
-                let text = src.get(start..i).unwrap_or("").trim_end();
-                let line_start = src
-                    .get(..start)
-                    .and_then(|s| s.rfind('\n'))
-                    .map_or(0, |p| p + 1);
-                let own_line = src
-                    .get(line_start..start)
-                    .is_some_and(|s| s.chars().all(|c| c.is_whitespace() || c == '\u{feff}'));
-                out.push(Comment {
-                    start,
-                    end: start + text.len(),
-                    text: text.to_string(),
-                    own_line,
-                });
-            }
-            _ => i += 1,
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 #[cfg(test)]

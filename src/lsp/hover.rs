@@ -249,22 +249,10 @@ pub fn snippet(text: &str, span: Span) -> String {
     };
     let mut out = Vec::new();
     for line in src.lines() {
-        // A `#` inside a string is text, not a comment: only cut at a `#`
-        // outside quotes.
-        let mut in_str = false;
-        let mut cut = line.len();
-        let mut prev = ' ';
-        for (i, c) in line.char_indices() {
-            match c {
-                '"' if prev != '\\' => in_str = !in_str,
-                '#' if !in_str => {
-                    cut = i;
-                    break;
-                }
-                _ => {}
-            }
-            prev = c;
-        }
+        // A `#` inside a string is text, not a comment.
+        let cut = crate::syntax::scan::tokens(line)
+            .find(|t| t.kind == crate::syntax::scan::Kind::Comment)
+            .map_or(line.len(), |t| t.start);
         out.extend(line[..cut].split_whitespace().map(str::to_string));
     }
     out.join(" ")

@@ -4,6 +4,7 @@
 
 pub mod ast;
 mod parse;
+pub mod scan;
 
 pub use parse::parse;
 

@@ -9,6 +9,7 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::*;
+use super::scan::{self, Kind};
 use super::{Grammar, Rule};
 use crate::diagnostic::{Code, Diagnostic};
 
@@ -84,49 +85,18 @@ const MAX_DEPTH: usize = 64;
 /// Where `text` first nests brackets, or chains `not`s, deeper than
 /// [`MAX_DEPTH`], outside strings and comments.
 fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
     let (mut depth, mut nots) = (0usize, 0usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b if b.is_ascii_alphanumeric() || b == b'_' => {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                nots = if &text[start..i] == "not" {
-                    nots + 1
-                } else {
-                    0
-                };
-                if nots > MAX_DEPTH {
-                    return Some(start);
-                }
-                continue;
-            }
+    for t in scan::tokens(text) {
+        match (t.kind, &text[t.start..t.end]) {
+            (Kind::Punct, "(" | "[" | "{") => depth += 1,
+            (Kind::Punct, ")" | "]" | "}") => depth = depth.saturating_sub(1),
+            (Kind::Word, "not") => nots += 1,
+            (Kind::Word, _) => nots = 0,
             _ => {}
         }
-        if depth > MAX_DEPTH {
-            return Some(i);
+        if depth > MAX_DEPTH || nots > MAX_DEPTH {
+            return Some(t.start);
         }
-        i += 1;
     }
     None
 }
@@ -159,36 +129,18 @@ fn broken_item(text: &str, base: usize) -> Broken {
 
 /// The end of the first balanced `{ ... }` of a block, outside strings and comments.
 fn block_end(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'{' => depth += 1,
-            b'}' if depth > 0 => {
+    for t in scan::tokens(text).filter(|t| t.kind == Kind::Punct) {
+        match &text[t.start..t.end] {
+            "{" => depth += 1,
+            "}" if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(i + 1);
+                    return Some(t.end);
                 }
             }
             _ => {}
         }
-        i += 1;
     }
     None
 }
@@ -229,47 +181,20 @@ const TOP_LEVEL: &[&str] = &[
 /// Byte ranges of the top-level items: cut before each top-level keyword at
 /// brace depth 0, outside strings and comments.
 fn chunks(src: &str) -> Vec<(usize, usize)> {
-    let bytes = src.as_bytes();
     let mut cuts = vec![0];
-    let mut depth: i64 = 0;
-    let mut i = 0;
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' => {
-                depth = (depth - 1).max(0);
-                i += 1;
-            }
-            b if is_word(b) => {
-                let start = i;
-                while i < bytes.len() && is_word(bytes[i]) {
-                    i += 1;
-                }
-                let before = src[..start].trim_end_matches([' ', '\t']);
+    let mut depth = 0usize;
+    for t in scan::tokens(src) {
+        let text = &src[t.start..t.end];
+        match t.kind {
+            Kind::Punct if text == "{" => depth += 1,
+            Kind::Punct if text == "}" => depth = depth.saturating_sub(1),
+            Kind::Word if TOP_LEVEL.contains(&text) && t.start > 0 => {
+                let before = src[..t.start].trim_end_matches([' ', '\t']);
                 let at_line_start = before.ends_with('\n');
                 let after_block = before.ends_with('}');
                 // `priority: label [..]` in a fields block is a field, not an item.
-                let next = src[i..].trim_start().chars().next();
-                let opens_item = !matches!(next, Some(':') | Some('=') | Some(',') | Some(']'));
+                let next = src[t.end..].trim_start().chars().next();
+                let opens_item = !matches!(next, Some(':' | '=' | ',' | ']'));
                 // A top-level keyword opens a new item when it starts a line
                 // (or follows a closed block) at depth 0, and also at the
                 // start of a line when a block above was left unclosed. A
@@ -277,12 +202,12 @@ fn chunks(src: &str) -> Vec<(usize, usize)> {
                 // priority`), so it never cuts.
                 let starts_item =
                     (depth == 0 && (at_line_start || after_block)) || (depth > 0 && at_line_start);
-                if TOP_LEVEL.contains(&&src[start..i]) && start > 0 && opens_item && starts_item {
+                if opens_item && starts_item {
                     depth = 0;
-                    cuts.push(start);
+                    cuts.push(t.start);
                 }
             }
-            _ => i += 1,
+            _ => {}
         }
     }
     cuts.push(src.len());
@@ -1412,18 +1337,9 @@ fn trimmed_len(text: &str) -> usize {
 
 /// Where a `#` comment starts in one line, outside strings.
 fn comment_start(line: &str) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            '#' if !in_string => return Some(i),
-            _ => {}
-        }
-    }
-    None
+    scan::tokens(line)
+        .find(|t| t.kind == Kind::Comment)
+        .map(|t| t.start)
 }
 
 fn unescape(s: &str) -> String {
