@@ -302,24 +302,7 @@ impl Checker<'_> {
             .and_then(|d| NaiveDate::from_ymd_opt(2024, month, d))
             .is_some();
         if !ok {
-            const NAMES: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            let name = NAMES
-                .get(month as usize - 1)
-                .copied()
-                .unwrap_or("this month");
+            let name = crate::time::holidays::month_name(month);
             self.report(
                 Diagnostic::new(
                     Code::InvalidLiteral,

@@ -141,7 +141,8 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn month_name(month: u32) -> &'static str {
+/// `January` for 1, … `December` for 12 (`?` otherwise).
+pub fn month_name(month: u32) -> &'static str {
     MONTHS
         .get((month as usize).wrapping_sub(1))
         .copied()
