@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
@@ -137,7 +137,7 @@ fn span_with(span: Option<(i64, i64)>, at: Option<i64>) -> Option<(i64, i64)> {
     }
 }
 
-const CHUNK: usize = 512;
+const CHUNK: usize = 1024;
 
 /// The columns of the ticket log the plan reads: every field but the event
 /// log's status (read if present, not required).
@@ -172,9 +172,18 @@ struct Done {
 type Work = (u64, Vec<RawRow>);
 type Result_ = (u64, Result<Done, EvalError>);
 
+/// A chunk's row and text buffers, emptied by the writer and handed back to
+/// the workers, so that the big buffers are not made anew for every chunk.
+type Spare = (Vec<Row>, Vec<u8>);
+
 /// Evaluates the whole log. The reader thread cuts the log into chunks;
 /// worker threads type, evaluate and format them; this thread puts them back
 /// in log order, writes them and adds up the counters.
+///
+/// Chunks in flight (queued, being evaluated, or done and waiting for an
+/// earlier one) are limited: the reader takes a token for each chunk and the
+/// writer gives it back once the chunk is written. However long the log and
+/// however unevenly the threads are scheduled, memory stays at that many chunks.
 pub fn run(
     ctx: Context,
     mut reader: LogReader,
@@ -195,11 +204,18 @@ pub fn run(
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
+    let in_flight = workers * 4;
     let mut summary = Summary::default();
     let mut tally = Tally::default();
     std::thread::scope(|scope| -> Result<(), EvalError> {
-        let (work_tx, work_rx) = sync_channel::<Work>(workers * 2);
-        let (done_tx, done_rx) = sync_channel::<Result_>(workers * 2);
+        let (work_tx, work_rx) = sync_channel::<Work>(in_flight);
+        let (done_tx, done_rx) = sync_channel::<Result_>(in_flight);
+        let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(());
+        }
+        let (spare_tx, spare_rx) = channel::<Spare>();
+        let spare_rx = Arc::new(Mutex::new(spare_rx));
         // Shared by the workers; dropped when the last one stops, which
         // unblocks the reader if this thread gave up early.
         let work_rx = Arc::new(Mutex::new(work_rx));
@@ -225,7 +241,7 @@ pub fn run(
                         p(reader.bytes_read());
                     }
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if work_tx.send((seq, full)).is_err() {
+                    if token_rx.recv().is_err() || work_tx.send((seq, full)).is_err() {
                         return;
                     }
                     seq += 1;
@@ -237,6 +253,7 @@ pub fn run(
         });
         for _ in 0..workers {
             let work_rx = Arc::clone(&work_rx);
+            let spare_rx = Arc::clone(&spare_rx);
             let done_tx = done_tx.clone();
             let file = file.as_str();
             scope.spawn(move || loop {
@@ -245,7 +262,12 @@ pub fn run(
                     Err(_) => return,
                 };
                 let Ok((seq, raws)) = job else { return };
-                let done = evaluate_chunk(ctx, raws, log_tz, file, format, compare);
+                let spare = spare_rx
+                    .lock()
+                    .ok()
+                    .and_then(|rx| rx.try_recv().ok())
+                    .unwrap_or_default();
+                let done = evaluate_chunk(ctx, raws, spare, log_tz, file, format, compare);
                 if done_tx.send((seq, Ok(done))).is_err() {
                     return;
                 }
@@ -253,12 +275,13 @@ pub fn run(
         }
         drop(done_tx);
         drop(work_rx);
-        // Chunks come back in any order; hold the early ones until their turn.
+        // Chunks come back in any order; hold the early ones until their turn
+        // (at most `in_flight` of them).
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0;
         for (seq, done) in done_rx.iter() {
             waiting.insert(seq, done?);
-            while let Some(done) = waiting.remove(&next) {
+            while let Some(mut done) = waiting.remove(&next) {
                 let write_err =
                     |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
                 sink.rows(&done.rows, &done.text).map_err(write_err)?;
@@ -277,6 +300,10 @@ pub fn run(
                 }
                 tally.merge(&done.tally);
                 next += 1;
+                done.rows.clear();
+                done.text.clear();
+                let _ = spare_tx.send((done.rows, done.text));
+                let _ = token_tx.send(());
             }
         }
         Ok(())
@@ -289,13 +316,15 @@ pub fn run(
 fn evaluate_chunk(
     ctx: Context,
     raws: Vec<RawRow>,
+    (mut rows, mut text): Spare,
     log_tz: Tz,
     file: &str,
     format: &dyn ChunkFormat,
     compare: Option<usize>,
 ) -> Done {
+    rows.reserve(raws.len() * ctx.plan.metrics.len().max(1));
     let mut done = Done {
-        rows: Vec::with_capacity(raws.len() * ctx.plan.metrics.len().max(1)),
+        rows,
         escalations: Vec::new(),
         opened: None,
         text: Vec::new(),
@@ -342,7 +371,8 @@ fn evaluate_chunk(
         }
         done.rows.extend(outcome.rows);
     }
-    format.format(&done.rows, &mut done.text);
+    format.format(&done.rows, &mut text);
+    done.text = text;
     done
 }
 

@@ -136,7 +136,7 @@ impl ChunkFormat for JsonRows<'_> {
                 opt_time(out, row.closed_at, tz);
             }
             out.extend_from_slice(b",\"line\":");
-            int(out, row.line as i128);
+            uint(out, row.line);
             out.push(b'}');
         }
     }
@@ -186,28 +186,30 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 /// A whole number in decimal, without allocating.
-fn int(out: &mut Vec<u8>, n: i128) {
-    let mut digits = [0u8; 40];
+fn uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
     let mut at = digits.len();
-    let mut m = n.unsigned_abs();
     loop {
         at -= 1;
-        digits[at] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
             break;
         }
-    }
-    if n < 0 {
-        at -= 1;
-        digits[at] = b'-';
     }
     out.extend_from_slice(&digits[at..]);
 }
 
+fn int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    uint(out, n.unsigned_abs());
+}
+
 fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
     match n {
-        Some(n) => int(out, i128::from(n)),
+        Some(n) => int(out, n),
         None => out.extend_from_slice(b"null"),
     }
 }
@@ -449,7 +451,7 @@ mod tests {
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
         let mut out = Vec::new();
-        int(&mut out, i128::from(u64::MAX));
+        uint(&mut out, u64::MAX);
         assert_eq!(String::from_utf8(out).unwrap(), u64::MAX.to_string());
     }
 }

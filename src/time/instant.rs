@@ -498,12 +498,16 @@ pub fn write_rfc3339(out: &mut Vec<u8>, t: i64, tz: Tz) {
         return;
     }
     let local = t + i64::from(off);
-    let (year, month, day) = civil_from_days(local.div_euclid(86_400));
-    let secs = local.rem_euclid(86_400);
+    let days = local.div_euclid(86_400);
+    let secs = (local - days * 86_400) as u32;
+    // Years 0000–9999 (checked above): counted from 400 years earlier
+    // (-0400-03-01), the days are positive and fit in a u32.
+    let (year, month, day) = civil_from_days_u32((days + 719_468 + 146_097) as u32);
+    let year = year - 400;
     let mut b = *b"0000-00-00T00:00:00+00:00";
-    let two = |b: &mut [u8; 25], at: usize, v: i64| {
-        b[at] = b'0' + (v / 10) as u8;
-        b[at + 1] = b'0' + (v % 10) as u8;
+    let two = |b: &mut [u8; 25], at: usize, v: u32| {
+        let i = v as usize * 2;
+        b[at..at + 2].copy_from_slice(&DIGIT_PAIRS[i..i + 2]);
     };
     two(&mut b, 0, year / 100);
     two(&mut b, 2, year % 100);
@@ -520,10 +524,31 @@ pub fn write_rfc3339(out: &mut Vec<u8>, t: i64, tz: Tz) {
     if off < 0 {
         b[19] = b'-';
     }
-    let m = i64::from(off.unsigned_abs() / 60);
+    let m = off.unsigned_abs() / 60;
     two(&mut b, 20, m / 60);
     two(&mut b, 23, m % 60);
     out.extend_from_slice(&b);
+}
+
+/// "00" to "99", for writing two digits at a time.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// [`civil_from_days`] for a non-negative count of days from 0000-03-01,
+/// in unsigned arithmetic, for the formatter.
+fn civil_from_days_u32(z: u32) -> (u32, u32, u32) {
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u32::from(month <= 2);
+    (year, month, day)
 }
 
 /// (year, month, day) of a count of days since 1970-01-01 (proleptic
