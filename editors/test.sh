@@ -50,7 +50,7 @@ install_tree_sitter() {
 # broken file does fail, so that this check can fail at all.
 parse_contracts() {
   local ok=0 f broken
-  for f in "$ROOT"/contracts/*.sla "$EDITORS"/examples/*.sla; do
+  for f in "$ROOT"/contracts/*.sla "$ROOT"/contracts/examples/*.sla "$EDITORS"/examples/*.sla; do
     tree-sitter parse --quiet "$f" || { echo "parse error in $f"; ok=1; }
   done
   broken=$(mktemp --suffix=.sla)
