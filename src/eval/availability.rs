@@ -32,13 +32,13 @@ use std::path::Path;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::cells::timestamp_message;
 use super::error::EvalError;
-use super::log::{LogReader, WantedColumn};
+use super::log::WantedColumn;
 use super::plan::Plan;
+use super::side;
 use super::verdict::PeriodKey;
 use crate::rules::Period;
-use crate::time::{local_to_instant, month_of, parse_timestamp, Calendar};
+use crate::time::{local_to_instant, month_of, Calendar};
 
 /// Outages per service, merged where they overlap (an overlap counts once).
 #[derive(Debug, Default)]
@@ -76,64 +76,36 @@ impl OutageLog {
             column: c.into(),
             optional: false,
         });
-        let mut reader = LogReader::open(path, "service", &wanted)?;
-        let file = path.display().to_string();
         let mut log = OutageLog::default();
         let mut raw: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
-        while let Some(row) = reader.next_row() {
-            let row = row?;
-            let place = format!("{file}:{}", row.line);
-            if let Some(e) = row.error {
-                log.problems.push(format!("{place}: {e}"));
-                continue;
-            }
+        let seen = &mut log.seen;
+        let problems = side::read(path, "service", &wanted, |row| {
             if row.id.is_empty() {
-                log.problems.push(format!(
-                    "{place}: the outage names no service; fill in `service`"
-                ));
-                continue;
+                return Err("the outage names no service; fill in `service`".into());
             }
-            let seen = log
-                .seen
-                .entry(row.id.clone())
-                .or_insert_with(|| (place.clone(), 0));
-            seen.1 += 1;
-            let time = |column: &str, text: &str| {
-                parse_timestamp(text, log_tz)
-                    .map(|p| p.at)
-                    .map_err(|e| format!("{place}: column `{column}`: {}", timestamp_message(&e)))
-            };
-            let start = match time("start", &row.cells[0]) {
-                Ok(t) => t,
-                Err(e) => {
-                    log.problems.push(e);
-                    continue;
-                }
-            };
+            seen.entry(row.id.clone())
+                .or_insert_with(|| (row.place.clone(), 0))
+                .1 += 1;
+            let start = row.time(0, "start", log_tz)?;
             let end = if row.cells[1].is_empty() {
                 as_of.max(start) // still going on
             } else {
-                match time("end", &row.cells[1]) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        log.problems.push(e);
-                        continue;
-                    }
-                }
+                row.time(1, "end", log_tz)?
             };
             if end < start {
-                log.problems.push(format!(
-                    "{place}: the outage ends ({}) before it starts ({}); correct the log",
+                return Err(format!(
+                    "the outage ends ({}) before it starts ({}); correct the log",
                     row.cells[1], row.cells[0]
                 ));
-                continue;
             }
             // An outage is only known up to the as-of instant.
             let end = end.min(as_of);
             if end > start {
                 raw.entry(row.id).or_default().push((start, end));
             }
-        }
+            Ok(())
+        })?;
+        log.problems.extend(problems);
         for (service, mut spans) in raw {
             spans.sort_unstable();
             let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
@@ -307,6 +279,7 @@ fn periods(tz: Tz, period: Period, from: i64, to: i64) -> Vec<(PeriodKey, i64, i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::parse_timestamp;
 
     #[test]
     fn samples_count_multiples_of_the_interval() {

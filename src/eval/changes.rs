@@ -6,11 +6,10 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::cells::timestamp_message;
 use super::error::EvalError;
-use super::log::{LogReader, WantedColumn};
+use super::log::WantedColumn;
 use super::plan::Plan;
-use crate::time::parse_timestamp;
+use super::side;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeRow {
@@ -57,26 +56,10 @@ impl ChangeLog {
             column: "deployed_at".into(),
             optional: false,
         }];
-        let mut reader = LogReader::open(path, "id", &wanted)?;
-        let file = path.display().to_string();
         let mut log = ChangeLog::default();
-        while let Some(row) = reader.next_row() {
-            let row = row?;
-            let place = format!("{file}:{}", row.line);
-            if let Some(e) = row.error {
-                log.problems.push(format!("{place}: {e}"));
-                continue;
-            }
-            let at = match parse_timestamp(&row.cells[0], log_tz) {
-                Ok(p) => p.at,
-                Err(e) => {
-                    log.problems.push(format!(
-                        "{place}: column `deployed_at`: {}",
-                        timestamp_message(&e)
-                    ));
-                    continue;
-                }
-            };
+        let rows = &mut log.rows;
+        let problems = side::read(path, "id", &wanted, |row| {
+            let at = row.time(0, "deployed_at", log_tz)?;
             let when = crate::time::format_rfc3339(at, plan.tz);
             let (ok, by_exception, reason) = if plan.calendar(allowed).is_open(at) {
                 (
@@ -100,7 +83,7 @@ impl ChangeLog {
                     format!("{when} is outside the change window `{}`", changes.allowed),
                 )
             };
-            log.rows.push(ChangeRow {
+            rows.push(ChangeRow {
                 id: row.id,
                 line: row.line,
                 deployed_at: at,
@@ -108,7 +91,9 @@ impl ChangeLog {
                 by_exception,
                 reason,
             });
-        }
+            Ok(())
+        })?;
+        log.problems = problems;
         Ok(log)
     }
 }

@@ -9,11 +9,10 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::cells::timestamp_message;
 use super::error::EvalError;
-use super::log::{LogReader, WantedColumn};
+use super::log::WantedColumn;
 use super::plan::{FieldType, Plan};
-use crate::time::parse_timestamp;
+use super::side;
 
 #[derive(Default)]
 pub struct EventLog {
@@ -45,33 +44,14 @@ impl EventLog {
                 optional: false,
             },
         ];
-        let mut reader = LogReader::open(path, "id", &wanted)?;
-        let file = path.display().to_string();
         let mut log = EventLog::default();
         let mut index: HashMap<String, u32> = HashMap::new();
-        while let Some(row) = reader.next_row() {
-            let row = row?;
-            let place = format!("{file}:{}", row.line);
-            if let Some(e) = row.error {
-                log.problems.push(format!("{place}: {e}"));
-                continue;
-            }
+        let problems = side::read(path, "id", &wanted, |row| {
             if row.id.is_empty() {
-                log.problems.push(format!(
-                    "{place}: the event has no ticket id; every event needs one"
-                ));
-                continue;
+                return Err("the event has no ticket id; every event needs one".into());
             }
-            let (at, status) = (&row.cells[0], &row.cells[1]);
-            let at = match parse_timestamp(at, log_tz) {
-                Ok(p) => p.at,
-                Err(e) => {
-                    log.problems
-                        .push(format!("{place}: column `at`: {}", timestamp_message(&e)));
-                    continue;
-                }
-            };
-            let key = status.to_lowercase();
+            let at = row.time(0, "at", log_tz)?;
+            let key = row.cells[1].to_lowercase();
             let next = index.len() as u32;
             let s = *index.entry(key.clone()).or_insert_with(|| {
                 log.statuses.push(key);
@@ -79,7 +59,9 @@ impl EventLog {
             });
             log.by_id.entry(row.id).or_default().push((at, s));
             log.events += 1;
-        }
+            Ok(())
+        })?;
+        log.problems = problems;
         for events in log.by_id.values_mut() {
             // Stable: events at the same instant keep the log's order, the last one wins.
             events.sort_by_key(|e| e.0);

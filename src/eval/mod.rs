@@ -19,6 +19,7 @@ pub mod plan;
 pub mod profiles;
 pub mod run;
 pub mod select;
+pub mod side;
 pub mod tally;
 pub mod ticket;
 pub mod verdict;
