@@ -488,10 +488,7 @@ impl Builder {
                 _ => {}
             }
         }
-        let name = name.unwrap_or(Spanned {
-            node: String::new(),
-            span,
-        });
+        let name = name.unwrap_or(blank(span));
         Contract { name, items, span }
     }
 
@@ -504,10 +501,7 @@ impl Builder {
         let unit = self
             .first(&p, Rule::month_unit)
             .map(|x| self.text(&x))
-            .unwrap_or(Spanned {
-                node: String::new(),
-                span,
-            });
+            .unwrap_or(blank(span));
         Months { count, unit, span }
     }
 
@@ -520,20 +514,12 @@ impl Builder {
         let name = self
             .first(&p, Rule::ident)
             .map(|x| self.ident(&x))
-            .unwrap_or(Spanned {
-                node: String::new(),
-                span,
-            });
+            .unwrap_or(blank(span));
         let body = if let Some(c) = self.first(&p, Rule::complement) {
             let r = self
                 .first(&c, Rule::calendar_ref)
                 .map(|x| self.calendar_ref(&x));
-            CalendarBody::Complement(r.unwrap_or(CalendarRef {
-                name: Spanned {
-                    node: String::new(),
-                    span,
-                },
-            }))
+            CalendarBody::Complement(r.unwrap_or(CalendarRef { name: blank(span) }))
         } else {
             let mut items = Vec::new();
             if let Some(b) = self.first(&p, Rule::calendar_body) {
@@ -582,10 +568,10 @@ impl Builder {
             .iter()
             .map(|r| {
                 let days = self.all(r, Rule::weekday);
-                let from = days.first().map(|d| self.text(d)).unwrap_or(Spanned {
-                    node: String::new(),
-                    span: self.span(r),
-                });
+                let from = days
+                    .first()
+                    .map(|d| self.text(d))
+                    .unwrap_or_else(|| blank(self.span(r)));
                 DayRange {
                     from,
                     to: days.get(1).map(|d| self.text(d)),
@@ -601,12 +587,7 @@ impl Builder {
             .map(|r| {
                 let t = self.all(r, Rule::time);
                 let s = self.span(r);
-                let get = |i: usize| {
-                    t.get(i).map(|x| self.text(x)).unwrap_or(Spanned {
-                        node: String::new(),
-                        span: s,
-                    })
-                };
+                let get = |i: usize| t.get(i).map(|x| self.text(x)).unwrap_or(blank(s));
                 TimeRange {
                     start: get(0),
                     end: get(1),
@@ -771,17 +752,13 @@ impl Builder {
     fn metric(&self, p: P) -> Metric {
         let span = self.span(&p);
         let ids = self.idents(&p);
-        let blank = || Spanned {
-            node: String::new(),
-            span,
-        };
         let pause = self
             .first(&p, Rule::pause)
             .map(|x| (self.values(self.first(&x, Rule::value_list)), self.span(&x)));
         Metric {
-            name: ids.first().cloned().unwrap_or_else(blank),
-            from: ids.get(1).cloned().unwrap_or_else(blank),
-            to: ids.get(2).cloned().unwrap_or_else(blank),
+            name: ids.first().cloned().unwrap_or_else(|| blank(span)),
+            from: ids.get(1).cloned().unwrap_or_else(|| blank(span)),
+            to: ids.get(2).cloned().unwrap_or_else(|| blank(span)),
             calendar: self
                 .first(&p, Rule::metric_cal)
                 .and_then(|c| self.first(&c, Rule::calendar_ref))
@@ -794,22 +771,18 @@ impl Builder {
     fn closure(&self, p: P) -> Closure {
         let span = self.span(&p);
         let ids = self.idents(&p);
-        let blank = || Spanned {
-            node: String::new(),
-            span,
-        };
         let after = self
             .first(&p, Rule::span)
             .map(|s| self.cal_span(&s))
             .unwrap_or(CalSpan {
                 count: Spanned { node: 0, span },
-                unit: blank(),
+                unit: blank(span),
                 span,
             });
         Closure {
-            name: ids.first().cloned().unwrap_or_else(blank),
-            confirmed: ids.get(1).cloned().unwrap_or_else(blank),
-            from: ids.get(2).cloned().unwrap_or_else(blank),
+            name: ids.first().cloned().unwrap_or_else(|| blank(span)),
+            confirmed: ids.get(1).cloned().unwrap_or_else(|| blank(span)),
+            from: ids.get(2).cloned().unwrap_or_else(|| blank(span)),
             after,
             span,
         }
@@ -825,10 +798,7 @@ impl Builder {
             unit: self
                 .first(s, Rule::span_unit)
                 .map(|x| self.text(&x))
-                .unwrap_or(Spanned {
-                    node: String::new(),
-                    span,
-                }),
+                .unwrap_or(blank(span)),
             span,
         }
     }
@@ -954,29 +924,22 @@ impl Builder {
                         span: t.span,
                     }
                 })
-                .unwrap_or(Spanned {
-                    node: String::new(),
-                    span,
-                }),
+                .unwrap_or(blank(span)),
             span,
         }
     }
 
     fn objective(&self, p: P) -> Objective {
         let span = self.span(&p);
-        let blank = Spanned {
-            node: String::new(),
-            span,
-        };
         Objective {
             name: self
                 .first(&p, Rule::string)
                 .map(|x| self.string(&x))
-                .unwrap_or(blank.clone()),
+                .unwrap_or_else(|| blank(span)),
             metric: self
                 .first(&p, Rule::ident)
                 .map(|x| self.ident(&x))
-                .unwrap_or(blank),
+                .unwrap_or_else(|| blank(span)),
             selector: self
                 .first(&p, Rule::selector)
                 .map(|s| self.selector(s))
@@ -1031,10 +994,7 @@ impl Builder {
                 field: self
                     .first(&p, Rule::ident)
                     .map(|x| self.ident(&x))
-                    .unwrap_or(Spanned {
-                        node: String::new(),
-                        span,
-                    }),
+                    .unwrap_or(blank(span)),
                 values: self.values(self.first(&p, Rule::value_list)),
                 span,
             },
@@ -1045,17 +1005,11 @@ impl Builder {
                 let field = self
                     .first(&p, Rule::ident)
                     .map(|x| self.ident(&x))
-                    .unwrap_or(Spanned {
-                        node: String::new(),
-                        span,
-                    });
+                    .unwrap_or(blank(span));
                 let value = self
                     .first(&p, Rule::value)
                     .and_then(|v| self.value(v))
-                    .unwrap_or(Value::Str(Spanned {
-                        node: String::new(),
-                        span,
-                    }));
+                    .unwrap_or(Value::Str(blank(span)));
                 Condition::Compare {
                     field,
                     negated,
@@ -1067,32 +1021,21 @@ impl Builder {
                 field: self
                     .first(&p, Rule::ident)
                     .map(|x| self.ident(&x))
-                    .unwrap_or(Spanned {
-                        node: String::new(),
-                        span,
-                    }),
+                    .unwrap_or(blank(span)),
                 span,
             },
             Rule::inside => {
                 let field = self
                     .first(&p, Rule::ident)
                     .map(|x| self.ident(&x))
-                    .unwrap_or(Spanned {
-                        node: String::new(),
-                        span,
-                    });
+                    .unwrap_or(blank(span));
                 let inside = self
                     .first(&p, Rule::inside_op)
                     .is_none_or(|o| o.as_str() == "inside");
                 let calendar = self
                     .first(&p, Rule::calendar_ref)
                     .map(|c| self.calendar_ref(&c))
-                    .unwrap_or(CalendarRef {
-                        name: Spanned {
-                            node: String::new(),
-                            span,
-                        },
-                    });
+                    .unwrap_or(CalendarRef { name: blank(span) });
                 Condition::Inside {
                     field,
                     inside,
@@ -1122,10 +1065,7 @@ impl Builder {
             reason: self
                 .first(&p, Rule::string)
                 .map(|x| self.string(&x))
-                .unwrap_or(Spanned {
-                    node: String::new(),
-                    span,
-                }),
+                .unwrap_or(blank(span)),
             span,
         }
     }
@@ -1208,10 +1148,7 @@ impl Builder {
         let service = self
             .first(&p, Rule::ident)
             .map(|x| self.ident(&x))
-            .unwrap_or(Spanned {
-                node: String::new(),
-                span,
-            });
+            .unwrap_or(blank(span));
         let mut items = Vec::new();
         for c in p.clone().into_inner() {
             let s = self.span(&c);
@@ -1340,6 +1277,15 @@ fn comment_start(line: &str) -> Option<usize> {
     scan::tokens(line)
         .find(|t| t.kind == Kind::Comment)
         .map(|t| t.start)
+}
+
+/// An empty name or text where the tree needs one that the parse did not
+/// give (a builder for a pair the grammar guarantees, kept total anyway).
+fn blank(span: Span) -> Spanned<String> {
+    Spanned {
+        node: String::new(),
+        span,
+    }
 }
 
 fn unescape(s: &str) -> String {
