@@ -20,6 +20,25 @@ GEN="$DIR/care-10k.csv"
 if [ ! -s "$GEN" ]; then
     python3 benches/eval/gen_care_log.py 10000 7 > "$GEN"
 fi
+# The same log as a spreadsheet might save it: CRLF line ends, cells in
+# quotes, and a column the contract does not read whose cells hold
+# delimiters, doubled quotes and line breaks.
+QUOTED="$DIR/care-10k-quoted.csv"
+if [ ! -s "$QUOTED" ]; then
+    python3 - "$GEN" "$QUOTED" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="") as src, open(sys.argv[2], "w", newline="") as out:
+    rows = csv.reader(src)
+    w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    for i, row in enumerate(rows):
+        note = "note" if i == 0 else ('said "call me", twice\non %d' % i if i % 5 == 0 else "")
+        w.writerow(row + [note])
+PY
+fi
+SNOW="$DIR/servicenow-subset.csv"
+if [ ! -s "$SNOW" ]; then
+    gzip -dc tests/data/exports/servicenow-subset.csv.gz > "$SNOW"
+fi
 
 cases=()
 for seed in care connexys infravision voicetronics xguard; do
@@ -32,6 +51,9 @@ for input in care-bad.csv care-easter.csv care-good.csv care-good.jsonl care-sem
 done
 cases+=("paused|tests/eval/rules/paused.json|tests/eval/inputs/paused.csv|--events|tests/eval/inputs/paused-events.csv")
 cases+=("gen10k|contracts/care.sla|$GEN")
+cases+=("gen10k-quoted|contracts/care.sla|$QUOTED")
+cases+=("bpi2014|tests/data/exports/bpi2014.sla|tests/data/exports/bpi2014-sample.csv")
+cases+=("servicenow|contracts/examples/servicenow-incident.sla|$SNOW|--log-tz|Europe/Amsterdam")
 
 status=0
 for case in "${cases[@]}"; do

@@ -4,6 +4,7 @@
 //! the row then gets `invalid` verdicts instead of being dropped.
 
 use chrono_tz::Tz;
+use compact_str::CompactString;
 
 use super::log::RawRow;
 use super::plan::{FieldType, Plan};
@@ -23,10 +24,10 @@ pub enum Cell {
     Bad,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Ticket {
     pub line: u64,
-    pub id: String,
+    pub id: CompactString,
     /// One per field of the plan, in the plan's order.
     pub cells: Vec<Cell>,
     /// Why the row cannot be used (each names the file, line and column).
@@ -54,9 +55,19 @@ impl Ticket {
 }
 
 /// Types the cells of `raw` (whose cells follow the plan's fields).
-pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
-    let mut problems = Vec::new();
-    let mut warnings = Vec::new();
+pub fn type_row(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str) -> Ticket {
+    let mut t = Ticket::default();
+    type_row_into(plan, raw, log_tz, file, &mut t);
+    t
+}
+
+/// [`type_row`] into `t`, reusing its buffers (the evaluator types every
+/// row of a chunk into the same ticket).
+pub fn type_row_into(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str, t: &mut Ticket) {
+    t.problems.clear();
+    t.warnings.clear();
+    t.cells.clear();
+    let (problems, warnings, cells) = (&mut t.problems, &mut t.warnings, &mut t.cells);
     let extra = raw.extra.as_deref();
     // The line a cell came from (an event-shaped export's tickets span many).
     let line_of = |i: usize| {
@@ -79,7 +90,6 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
         ));
     }
     let horizon = plan.calendar(0).horizon();
-    let mut cells = Vec::with_capacity(plan.fields.len());
     for (i, (f, text)) in plan.fields.iter().zip(&raw.cells).enumerate() {
         let at = |column: &str| at_line(line_of(i), column);
         if text.is_empty() {
@@ -133,19 +143,12 @@ pub fn type_row(plan: &Plan, raw: RawRow, log_tz: Tz, file: &str) -> Ticket {
         };
         cells.push(cell);
     }
-    let history = extra
+    t.history = extra
         .filter(|x| x.has_history)
-        .map(|x| type_history(x, log_tz, file, &mut problems, &mut warnings));
-    let verdict = extra.and_then(|x| x.verdict);
-    Ticket {
-        line: raw.line,
-        id: raw.id,
-        cells,
-        problems,
-        warnings,
-        history,
-        verdict,
-    }
+        .map(|x| type_history(x, log_tz, file, problems, warnings));
+    t.verdict = extra.and_then(|x| x.verdict);
+    t.line = raw.line;
+    t.id = CompactString::new(&raw.id);
 }
 
 /// An export's status history, typed and sorted by time (stably: updates at

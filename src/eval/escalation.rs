@@ -19,7 +19,7 @@ use crate::rules::TargetDuration;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EscalationRow {
-    pub id: String,
+    pub id: compact_str::CompactString,
     pub line: u64,
     pub metric: Option<usize>,
     pub level: u32,

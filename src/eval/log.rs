@@ -1,14 +1,20 @@
-//! Reading a log (tickets or events) one row at a time: CSV with a header row
-//! (`,` or `;`, sniffed from the header) or JSON Lines. Only the columns the
-//! contract reads are kept, as raw text; typing them is `cells.rs`'s job.
-//! Nothing is held beyond the current row, so memory does not grow with the log.
+//! Reading a log (tickets or events): CSV with a header row (`,` or `;`,
+//! sniffed from the header), JSON Lines or a spreadsheet. Only the columns
+//! the contract reads are kept, as raw text; typing them is `cells.rs`'s job.
+//! Rows come one at a time ([`LogReader::next_row`]) or in chunks
+//! ([`LogReader::next_chunk`]): a CSV chunk is a block of the file that the
+//! worker which evaluates it also parses. Nothing is held beyond the current
+//! row or chunk, so memory does not grow with the log.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::error::EvalError;
 use super::plan::did_you_mean;
+use super::profiles::{CellNorm, Normaliser};
+use super::records::{Block, CsvFile, Record};
 
 /// A column the reader must find (or may miss, when optional).
 #[derive(Debug, Clone)]
@@ -20,7 +26,7 @@ pub struct WantedColumn {
 }
 
 /// One row as read: the id and the wanted cells, in the order asked for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RawRow {
     /// 1-based line of the file where the row starts.
     pub line: u64,
@@ -64,28 +70,115 @@ pub struct LogReader {
     path: PathBuf,
     format: LogFormat,
     header: Vec<String>,
-    /// For each wanted column, its position in the header (None: optional and absent).
-    positions: Vec<Option<usize>>,
+    /// Which cells a row keeps, and how a profile rewrites them.
+    layout: Arc<Layout>,
     /// For JSON Lines: the wanted column names, looked up per object.
     names: Vec<String>,
-    id_pos: usize,
     id_name: String,
     /// Every column asked for (for messages).
     wanted: Vec<String>,
     inner: Inner,
     bytes: u64,
-    /// Added to the CSV reader's line numbers: with CRLF line ends it counts
-    /// each record's `\n` only once the next record has begun, one line short.
-    line_fix: u64,
-    /// An export profile's cell rewriting, one entry per wanted column
-    /// (`None` entries: empty markers only).
-    norms: Option<(super::profiles::Normaliser, Vec<super::profiles::CellNorm>)>,
     /// Groups an event-shaped export's rows into tickets.
     grouper: Option<Box<super::export::Grouper>>,
 }
 
+/// Which cells of a row are kept, and how: shared by the reader and the
+/// workers that parse its CSV blocks.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// For each wanted column, its position in the header (None: optional and absent).
+    positions: Vec<Option<usize>>,
+    id_pos: usize,
+    header_len: usize,
+    /// An export profile's cell rewriting, one entry per wanted column
+    /// (`None` entries: empty markers only).
+    norms: Option<(Normaliser, Vec<CellNorm>)>,
+}
+
+impl Layout {
+    /// Fills `row` from `cell` (a record's cells by position, and how many it has).
+    fn fill<'c>(
+        &self,
+        row: &mut RawRow,
+        line: u64,
+        len: usize,
+        cell: impl Fn(usize) -> Option<&'c str>,
+    ) {
+        let set = |to: &mut String, p: Option<usize>| {
+            to.clear();
+            to.push_str(p.and_then(&cell).unwrap_or("").trim());
+        };
+        row.line = line;
+        set(&mut row.id, Some(self.id_pos));
+        row.cells.resize(self.positions.len(), String::new());
+        for (to, p) in row.cells.iter_mut().zip(&self.positions) {
+            set(to, *p);
+        }
+        row.error = (len != self.header_len).then(|| {
+            format!(
+                "the row has {len} cells but the header has {} columns; check for a stray or missing delimiter or an unclosed quote",
+                self.header_len
+            )
+        });
+        row.extra = None;
+    }
+
+    /// Fills `row` from a CSV record.
+    fn fill_record(&self, row: &mut RawRow, rec: Record) {
+        match rec.text() {
+            Ok(text) => self.fill(row, rec.line, rec.len(), |i| text.get(i)),
+            Err(i) => {
+                self.fill(row, rec.line, self.header_len, |_| None);
+                row.error = Some(format!(
+                    "cell {} is not valid UTF-8; save the export as UTF-8",
+                    i + 1
+                ));
+            }
+        }
+    }
+
+    /// Rewrites the cells by the export profile, if there is one.
+    fn normalise(&self, row: &mut RawRow) {
+        if let Some((n, norms)) = &self.norms {
+            for (cell, norm) in row.cells.iter_mut().zip(norms) {
+                n.apply(norm, cell);
+            }
+            if row.error.is_none() {
+                n.apply(&CellNorm::Plain, &mut row.id);
+            }
+        }
+    }
+}
+
+/// Rows to evaluate, as [`LogReader::next_chunk`] hands them out.
+pub enum Chunk {
+    /// Rows already read.
+    Rows(Vec<RawRow>),
+    /// A block of CSV records, parsed by whoever evaluates it.
+    Csv(Block, Arc<Layout>),
+}
+
+impl Chunk {
+    /// Calls `each` with every row of the chunk, in order.
+    pub fn for_each_row(&self, mut each: impl FnMut(&RawRow)) {
+        match self {
+            Chunk::Rows(rows) => rows.iter().for_each(each),
+            Chunk::Csv(block, layout) => {
+                let mut row = RawRow::default();
+                let mut records = block.records();
+                while let Some(rec) = records.next() {
+                    layout.fill_record(&mut row, rec);
+                    layout.normalise(&mut row);
+                    each(&row);
+                }
+            }
+        }
+    }
+}
+
 enum Inner {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::StringRecord),
+    Csv(Box<CsvFile>),
     Json {
         lines: BufReader<File>,
         line: u64,
@@ -99,6 +192,25 @@ enum Inner {
 }
 
 impl LogReader {
+    fn new(path: &Path, format: LogFormat, header: Vec<String>, inner: Inner, bytes: u64) -> Self {
+        let layout = Layout {
+            header_len: header.len(),
+            ..Layout::default()
+        };
+        LogReader {
+            path: path.to_path_buf(),
+            format,
+            header,
+            layout: Arc::new(layout),
+            names: Vec::new(),
+            id_name: String::new(),
+            wanted: Vec::new(),
+            inner,
+            bytes,
+            grouper: None,
+        }
+    }
+
     /// Opens `path`, learns its columns and checks that every wanted column is
     /// there; a missing one is an error that lists what is missing and what the log has.
     pub fn open(path: &Path, id: &str, wanted: &[WantedColumn]) -> Result<LogReader, EvalError> {
@@ -133,12 +245,8 @@ impl LogReader {
     }
 
     /// Rewrites each wanted column's cells by an export profile.
-    pub fn set_normaliser(
-        &mut self,
-        normaliser: super::profiles::Normaliser,
-        norms: Vec<super::profiles::CellNorm>,
-    ) {
-        self.norms = Some((normaliser, norms));
+    pub fn set_normaliser(&mut self, normaliser: Normaliser, norms: Vec<CellNorm>) {
+        Arc::make_mut(&mut self.layout).norms = Some((normaliser, norms));
     }
 
     /// Groups rows into tickets (an event-shaped export).
@@ -197,9 +305,10 @@ impl LogReader {
                 .collect();
             return Err(self.missing_columns(&missing));
         }
-        self.id_pos = id_pos.unwrap_or(0);
+        let layout = Arc::make_mut(&mut self.layout);
+        layout.id_pos = id_pos.unwrap_or(0);
+        layout.positions = positions;
         self.id_name = id.to_string();
-        self.positions = positions;
         self.names = wanted.iter().map(|w| w.column.clone()).collect();
         Ok(())
     }
@@ -262,57 +371,61 @@ impl LogReader {
         }
     }
 
+    /// The next chunk of about `rows` rows, or `None` at the end: a block
+    /// of a CSV file as it is (rows are not grouped), else rows read here.
+    pub fn next_chunk(&mut self, rows: usize) -> Option<Result<Chunk, EvalError>> {
+        if let (Inner::Csv(file), None) = (&mut self.inner, &self.grouper) {
+            let block = file.next_block();
+            self.bytes = file.bytes_read();
+            return match block {
+                Ok(Some(b)) => Some(Ok(Chunk::Csv(b, Arc::clone(&self.layout)))),
+                Ok(None) => None,
+                Err(e) => Some(Err(EvalError::io(&self.path, "read it", &e))),
+            };
+        }
+        let mut chunk = Vec::with_capacity(rows);
+        while chunk.len() < rows {
+            match self.next_row() {
+                Some(Ok(row)) => chunk.push(row),
+                Some(Err(e)) => return Some(Err(e)),
+                None => break,
+            }
+        }
+        (!chunk.is_empty()).then_some(Ok(Chunk::Rows(chunk)))
+    }
+
     /// The next row as read, its cells rewritten by the profile (if any).
     pub(crate) fn next_normalised(&mut self) -> Option<Result<RawRow, EvalError>> {
         let mut next = self.next_plain();
-        if let (Some((n, norms)), Some(Ok(row))) = (&self.norms, &mut next) {
-            for (cell, norm) in row.cells.iter_mut().zip(norms) {
-                n.apply(norm, cell);
-            }
-            if row.error.is_none() {
-                n.apply(&super::profiles::CellNorm::Plain, &mut row.id);
-            }
+        if let Some(Ok(row)) = &mut next {
+            self.layout.normalise(row);
         }
         next
     }
 
     fn next_plain(&mut self) -> Option<Result<RawRow, EvalError>> {
         match &mut self.inner {
-            Inner::Csv(reader, record) => {
-                let result = reader.read_record(record);
-                self.bytes = reader.position().byte();
-                match result {
-                    Ok(false) => None,
-                    Ok(true) => {
-                        let mut row =
-                            csv_row(record, &self.positions, self.id_pos, self.header.len());
-                        row.line += self.line_fix;
+            Inner::Csv(file) => {
+                let next = match file.next_record() {
+                    Ok(None) => None,
+                    Ok(Some(rec)) => {
+                        let mut row = RawRow::default();
+                        self.layout.fill_record(&mut row, rec);
                         Some(Ok(row))
                     }
-                    Err(e) => {
-                        let line = e.position().map(|p| p.line()).unwrap_or(0) + self.line_fix;
-                        match e.kind() {
-                            csv::ErrorKind::Io(io) => {
-                                Some(Err(EvalError::io(&self.path, "read it", io)))
-                            }
-                            _ => Some(Ok(RawRow {
-                                line,
-                                id: String::new(),
-                                cells: vec![String::new(); self.positions.len()],
-                                error: Some(csv_error_text(&e)),
-                                extra: None,
-                            })),
-                        }
-                    }
-                }
+                    Err(e) => Some(Err(EvalError::io(&self.path, "read it", &e))),
+                };
+                self.bytes = file.bytes_read();
+                next
             }
             Inner::Json { .. } => self.next_json(),
             Inner::Sheet(rows) => {
                 let (line, cells) = rows.next()?;
                 self.bytes = line;
-                let record = csv::StringRecord::from(cells);
-                let mut row = csv_row(&record, &self.positions, self.id_pos, self.header.len());
-                row.line = line;
+                let mut row = RawRow::default();
+                self.layout.fill(&mut row, line, cells.len(), |i| {
+                    cells.get(i).map(String::as_str)
+                });
                 // A sheet's rows are as wide as its widest; short rows are not an error.
                 row.error = None;
                 Some(Ok(row))
@@ -365,44 +478,6 @@ impl LogReader {
                 Err(e) => return Some(Err(EvalError::io(&self.path, "read it", &e))),
             }
         }
-    }
-}
-
-fn csv_row(
-    record: &csv::StringRecord,
-    positions: &[Option<usize>],
-    id_pos: usize,
-    header_len: usize,
-) -> RawRow {
-    let line = record.position().map(|p| p.line()).unwrap_or(0);
-    let cell = |p: Option<usize>| {
-        p.and_then(|i| record.get(i))
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let error = (record.len() != header_len).then(|| {
-        format!(
-            "the row has {} cells but the header has {header_len} columns; check for a stray or missing delimiter or an unclosed quote",
-            record.len()
-        )
-    });
-    RawRow {
-        line,
-        id: cell(Some(id_pos)),
-        cells: positions.iter().map(|p| cell(*p)).collect(),
-        error,
-        extra: None,
-    }
-}
-
-fn csv_error_text(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!(
-            "cell {} is not valid UTF-8; save the export as UTF-8",
-            err.field() + 1
-        ),
-        _ => format!("the row cannot be read as CSV ({e})"),
     }
 }
 
@@ -481,74 +556,58 @@ fn open_json(path: &Path, file: File) -> Result<LogReader, EvalError> {
         .as_ref()
         .map(|(_, o)| o.keys().cloned().collect())
         .unwrap_or_default();
-    Ok(LogReader {
-        path: path.to_path_buf(),
-        format: LogFormat::JsonLines,
+    Ok(LogReader::new(
+        path,
+        LogFormat::JsonLines,
         header,
-        positions: Vec::new(),
-        names: Vec::new(),
-        id_pos: 0,
-        id_name: String::new(),
-        wanted: Vec::new(),
-        inner: Inner::Json {
+        Inner::Json {
             lines,
             line,
             buf: String::new(),
             first,
         },
         bytes,
-        line_fix: 0,
-        norms: None,
-        grouper: None,
-    })
+    ))
 }
 
 fn open_csv(path: &Path, file: File) -> Result<LogReader, EvalError> {
-    let mut lines = BufReader::new(file);
-    let mut head = Vec::new();
-    lines
-        .read_until(b'\n', &mut head)
+    let mut csv = CsvFile::new(Box::new(file), b',');
+    let head = csv
+        .first_line()
         .map_err(|e| EvalError::io(path, "read it", &e))?;
     if head.starts_with(b"{") {
         // A JSON Lines log without the usual extension.
         let file = File::open(path).map_err(|e| EvalError::io(path, "open it", &e))?;
         return open_json(path, file);
     }
-    let mut skip = 0;
-    if head.starts_with(b"\xef\xbb\xbf") {
-        skip = 3; // a byte-order mark, as spreadsheet exports write
-    }
-    let delimiter = sniff_delimiter(&head[skip..]);
-    let body: Box<dyn Read + Send> = Box::new(Cursor::new(head[skip..].to_vec()).chain(lines));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(body);
-    let header = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            return Err(EvalError::new(format!(
-                "{}:1: the header row cannot be read ({e}); the first line must name the columns, e.g. id,opened_at,priority",
-                path.display()
-            )))
-        }
+    // A byte-order mark, as spreadsheet exports write (the parser drops it).
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let delimiter = sniff_delimiter(head);
+    csv.set_delimiter(delimiter);
+    let header = match csv.next_record() {
+        Ok(Some(rec)) => match rec.text() {
+            Ok(text) => (0..text.len())
+                .map(|i| text.get(i).unwrap_or("").trim().to_string())
+                .collect(),
+            Err(i) => {
+                return Err(EvalError::new(format!(
+                    "{}:1: the header row cannot be read (column {} is not valid UTF-8); the first line must name the columns, e.g. id,opened_at,priority, in UTF-8",
+                    path.display(),
+                    i + 1
+                )))
+            }
+        },
+        Ok(None) => Vec::new(),
+        Err(e) => return Err(EvalError::io(path, "read it", &e)),
     };
-    Ok(LogReader {
-        path: path.to_path_buf(),
-        format: LogFormat::Csv { delimiter },
+    let bytes = csv.bytes_read();
+    Ok(LogReader::new(
+        path,
+        LogFormat::Csv { delimiter },
         header,
-        positions: Vec::new(),
-        names: Vec::new(),
-        id_pos: 0,
-        id_name: String::new(),
-        wanted: Vec::new(),
-        inner: Inner::Csv(Box::new(reader), csv::StringRecord::new()),
-        bytes: 0,
-        line_fix: u64::from(head.ends_with(b"\r\n")),
-        norms: None,
-        grouper: None,
-    })
+        Inner::Csv(Box::new(csv)),
+        bytes,
+    ))
 }
 
 /// Reads the first sheet of a workbook: cells as text (dates as
@@ -596,21 +655,13 @@ fn open_sheet(path: &Path) -> Result<LogReader, EvalError> {
     let body: Vec<(u64, Vec<String>)> = rows
         .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
         .collect();
-    Ok(LogReader {
-        path: path.to_path_buf(),
-        format: LogFormat::Sheet,
+    Ok(LogReader::new(
+        path,
+        LogFormat::Sheet,
         header,
-        positions: Vec::new(),
-        names: Vec::new(),
-        id_pos: 0,
-        id_name: String::new(),
-        wanted: Vec::new(),
-        inner: Inner::Sheet(body.into_iter()),
-        bytes: 0,
-        line_fix: 0,
-        norms: None,
-        grouper: None,
-    })
+        Inner::Sheet(body.into_iter()),
+        0,
+    ))
 }
 
 /// `;` when the header has more unquoted semicolons than commas (as European

@@ -17,6 +17,7 @@ pub mod export;
 pub mod log;
 pub mod plan;
 pub mod profiles;
+pub mod records;
 pub mod run;
 pub mod select;
 pub mod side;

@@ -12,15 +12,15 @@ use std::sync::{Arc, Mutex};
 use chrono_tz::Tz;
 
 use super::availability::AvailabilityRow;
-use super::cells::{type_row, Ticket};
+use super::cells::{type_row, type_row_into, Ticket};
 use super::changes::ChangeRow;
 use super::error::EvalError;
 use super::escalation::{escalations, EscalationRow};
-use super::log::{LogReader, RawRow, WantedColumn};
+use super::log::{Chunk, LogReader, RawRow, WantedColumn};
 use super::plan::{FieldType, Plan};
 use super::profiles::Comparison;
 use super::tally::{ObjectiveResult, Tally};
-use super::ticket::{evaluate, Context, Outcome};
+use super::ticket::{evaluate, evaluate_into, Context, Outcome};
 use super::verdict::{Counts, Row, Status};
 
 /// Turns rows into report text; called on worker threads, so it holds no
@@ -137,6 +137,8 @@ fn span_with(span: Option<(i64, i64)>, at: Option<i64>) -> Option<(i64, i64)> {
     }
 }
 
+/// Rows per chunk where the reader reads the rows itself (a CSV chunk is a
+/// block of bytes instead, `records::BLOCK`).
 const CHUNK: usize = 1024;
 
 /// The columns of the ticket log the plan reads: every field but the event
@@ -169,7 +171,7 @@ struct Done {
     comparison: Comparison,
 }
 
-type Work = (u64, Vec<RawRow>);
+type Work = (u64, Chunk);
 type Result_ = (u64, Result<Done, EvalError>);
 
 /// A chunk's row and text buffers, emptied by the writer and handed back to
@@ -177,8 +179,8 @@ type Result_ = (u64, Result<Done, EvalError>);
 type Spare = (Vec<Row>, Vec<u8>);
 
 /// Evaluates the whole log. The reader thread cuts the log into chunks;
-/// worker threads type, evaluate and format them; this thread puts them back
-/// in log order, writes them and adds up the counters.
+/// worker threads parse (CSV blocks), type, evaluate and format them; this
+/// thread puts them back in log order, writes them and adds up the counters.
 ///
 /// Chunks in flight (queued, being evaluated, or done and waiting for an
 /// earlier one) are limited: the reader takes a token for each chunk and the
@@ -222,52 +224,47 @@ pub fn run(
         let reader_done = done_tx.clone();
         scope.spawn(move || {
             let mut seq = 0;
-            let mut chunk = Vec::with_capacity(CHUNK);
-            loop {
-                let next = reader.next_row();
-                let end = match next {
-                    Some(Ok(raw)) => {
-                        chunk.push(raw);
-                        false
-                    }
-                    Some(Err(e)) => {
+            while let Some(next) = reader.next_chunk(CHUNK) {
+                let chunk = match next {
+                    Ok(chunk) => chunk,
+                    Err(e) => {
                         let _ = reader_done.send((seq, Err(e)));
                         return;
                     }
-                    None => true,
                 };
-                if chunk.len() == CHUNK || (end && !chunk.is_empty()) {
-                    if let Some(p) = progress {
-                        p(reader.bytes_read());
-                    }
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if token_rx.recv().is_err() || work_tx.send((seq, full)).is_err() {
-                        return;
-                    }
-                    seq += 1;
+                if let Some(p) = progress {
+                    p(reader.bytes_read());
                 }
-                if end {
+                if token_rx.recv().is_err() || work_tx.send((seq, chunk)).is_err() {
                     return;
                 }
+                seq += 1;
             }
         });
         for _ in 0..workers {
             let work_rx = Arc::clone(&work_rx);
             let spare_rx = Arc::clone(&spare_rx);
             let done_tx = done_tx.clone();
-            let file = file.as_str();
+            let mut worker = Worker {
+                ctx,
+                log_tz,
+                file: file.as_str(),
+                compare,
+                ticket: Ticket::default(),
+                outcome: Outcome::default(),
+            };
             scope.spawn(move || loop {
                 let job = match work_rx.lock() {
                     Ok(rx) => rx.recv(),
                     Err(_) => return,
                 };
-                let Ok((seq, raws)) = job else { return };
+                let Ok((seq, chunk)) = job else { return };
                 let spare = spare_rx
                     .lock()
                     .ok()
                     .and_then(|rx| rx.try_recv().ok())
                     .unwrap_or_default();
-                let done = evaluate_chunk(ctx, raws, spare, log_tz, file, format, compare);
+                let done = worker.evaluate(&chunk, spare, format);
                 if done_tx.send((seq, Ok(done))).is_err() {
                     return;
                 }
@@ -313,29 +310,45 @@ pub fn run(
     Ok(summary)
 }
 
-fn evaluate_chunk(
-    ctx: Context,
-    raws: Vec<RawRow>,
-    (mut rows, mut text): Spare,
+/// What a worker thread keeps between chunks: its settings, and the
+/// ticket and outcome every row is typed and evaluated into.
+struct Worker<'a> {
+    ctx: Context<'a>,
     log_tz: Tz,
-    file: &str,
-    format: &dyn ChunkFormat,
+    file: &'a str,
     compare: Option<usize>,
-) -> Done {
-    rows.reserve(raws.len() * ctx.plan.metrics.len().max(1));
-    let mut done = Done {
-        rows,
-        escalations: Vec::new(),
-        opened: None,
-        text: Vec::new(),
-        tally: Tally::default(),
-        tickets: 0,
-        problems: Problems::default(),
-        comparison: Comparison::default(),
-    };
-    for raw in raws {
-        let ticket = type_row(ctx.plan, raw, log_tz, file);
-        let outcome = evaluate(ctx, &ticket, false);
+    ticket: Ticket,
+    outcome: Outcome,
+}
+
+impl Worker<'_> {
+    fn evaluate(
+        &mut self,
+        chunk: &Chunk,
+        (rows, mut text): Spare,
+        format: &dyn ChunkFormat,
+    ) -> Done {
+        let mut done = Done {
+            rows,
+            escalations: Vec::new(),
+            opened: None,
+            text: Vec::new(),
+            tally: Tally::default(),
+            tickets: 0,
+            problems: Problems::default(),
+            comparison: Comparison::default(),
+        };
+        chunk.for_each_row(|raw| self.one(raw, &mut done));
+        format.format(&done.rows, &mut text);
+        done.text = text;
+        done
+    }
+
+    fn one(&mut self, raw: &RawRow, done: &mut Done) {
+        let (ctx, file) = (self.ctx, self.file);
+        type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
+        evaluate_into(ctx, &self.ticket, false, &mut self.outcome);
+        let (ticket, outcome) = (&self.ticket, &mut self.outcome);
         done.tickets += 1;
         let opened = ctx.plan.opened_field.and_then(|f| ticket.time(f));
         done.opened = span_with(done.opened, opened);
@@ -359,21 +372,18 @@ fn evaluate_chunk(
                 ));
             }
         }
-        if let Some(m) = compare {
-            compare_verdict(&mut done.comparison, &ticket, &outcome.rows, m);
+        if let Some(m) = self.compare {
+            compare_verdict(&mut done.comparison, ticket, &outcome.rows, m);
         }
-        for (oi, period, status) in outcome.tallies {
+        for &(oi, period, status) in &outcome.tallies {
             done.tally.add(oi, period, status);
         }
         if !ctx.plan.escalation.is_empty() {
             done.escalations
-                .extend(escalations(ctx, &ticket, &outcome.rows));
+                .extend(escalations(ctx, ticket, &outcome.rows));
         }
-        done.rows.extend(outcome.rows);
+        done.rows.append(&mut outcome.rows);
     }
-    format.format(&done.rows, &mut text);
-    done.text = text;
-    done
 }
 
 /// Adds one ticket to the comparison with the export's own verdict.
@@ -403,7 +413,7 @@ pub fn explain(
     while let Some(raw) = reader.next_row() {
         let raw = raw?;
         if raw.id == id {
-            let ticket = type_row(ctx.plan, raw, opts.log_tz, &file);
+            let ticket = type_row(ctx.plan, &raw, opts.log_tz, &file);
             let outcome = evaluate(ctx, &ticket, true);
             return Ok(Some((ticket, outcome)));
         }

@@ -2,6 +2,8 @@
 //! exclusions, the clock, and which objective periods it counts in. With
 //! `trace` set it also records how each step was decided, for `--explain`.
 
+use compact_str::CompactString;
+
 use super::cells::Ticket;
 use super::clock::{judge, Span};
 use super::events::EventLog;
@@ -55,7 +57,17 @@ pub struct MetricTrace {
 }
 
 pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
+    let mut out = Outcome::default();
+    evaluate_into(ctx, t, trace, &mut out);
+    out
+}
+
+/// [`evaluate`] into `out`, reusing its buffers (the evaluator evaluates
+/// every ticket of a chunk into the same outcome).
+pub fn evaluate_into(ctx: Context, t: &Ticket, trace: bool, out: &mut Outcome) {
     let plan = ctx.plan;
+    out.rows.clear();
+    out.tallies.clear();
     // How the priority was found, and the names of where each instant came
     // from, are text only the trace and the odd `invalid` row need: not made
     // for every ticket.
@@ -67,18 +79,13 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
             how: String::new(),
         }
     };
-    let mut out = Outcome {
-        rows: Vec::with_capacity(plan.metrics.len().max(1)),
-        tallies: Vec::with_capacity(plan.objectives.len()),
-        trace: None,
-    };
     let mut tr = trace.then(|| Trace {
         priority: prio.priority,
         priority_how: prio.how.clone(),
         problems: t.problems.clone(),
         metrics: Vec::new(),
     });
-    let unreadable = (!t.problems.is_empty()).then(|| t.problems.join("; "));
+    let unreadable = (!t.problems.is_empty()).then(|| CompactString::from(t.problems.join("; ")));
     // Reported on every row, whatever the metrics make of it.
     let closed_at = if plan.closures.is_empty() {
         None
@@ -119,7 +126,7 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
         // apply cannot be trusted.
         if let Some(reason) = &unreadable {
             row.reason = Some(reason.clone());
-            push_row(ctx, t, &mut out, &mut mt, row);
+            push_row(ctx, t, out, &mut mt, row);
             if let Some(tr) = tr.as_mut() {
                 tr.metrics.push(mt);
             }
@@ -142,15 +149,7 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
         else {
             // No target covers the ticket on this metric: no row, but objectives
             // on the metric that select the ticket count it as not applicable.
-            tally(
-                ctx,
-                t,
-                &mut out,
-                mi,
-                prio.priority,
-                start,
-                Status::NotApplicable,
-            );
+            tally(ctx, t, out, mi, prio.priority, start, Status::NotApplicable);
             if let Some(tr) = tr.as_mut() {
                 tr.metrics.push(mt);
             }
@@ -174,7 +173,7 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
         }
         if let Some(xi) = excluded_by {
             row.status = Status::Excluded;
-            row.reason = Some(plan.exclusions[xi].reason.clone());
+            row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
         } else {
             let pauses = match (&t.history, ctx.events) {
                 _ if metric.pause.is_empty() => Vec::new(),
@@ -194,11 +193,11 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
             row.elapsed = j.elapsed;
             row.target_seconds = j.target_seconds;
             row.deadline = j.deadline;
-            row.reason = j.reason;
+            row.reason = j.reason.map(CompactString::from);
             row.note = j.note;
             mt.pauses = pauses;
         }
-        push_row(ctx, t, &mut out, &mut mt, row);
+        push_row(ctx, t, out, &mut mt, row);
         if let Some(tr) = tr.as_mut() {
             tr.metrics.push(mt);
         }
@@ -227,7 +226,6 @@ pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
         });
     }
     out.trace = tr;
-    out
 }
 
 fn push_row(ctx: Context, t: &Ticket, out: &mut Outcome, mt: &mut MetricTrace, row: Row) {
@@ -353,7 +351,7 @@ mod tests {
             error: None,
             extra: None,
         };
-        type_row(plan, raw, plan.tz, "t.csv")
+        type_row(plan, &raw, plan.tz, "t.csv")
     }
 
     const XGUARD: &str = include_str!("../../tests/eval/rules/xguard.json");

@@ -1,5 +1,6 @@
 //! What evaluation produces for one ticket on one metric: a [`Row`].
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -47,7 +48,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub line: u64,
-    pub id: String,
+    /// Inline for ids up to 24 bytes: no allocation per row.
+    pub id: CompactString,
     pub priority: Option<usize>,
     /// `None`: the ticket has no row for any metric (not applicable, or unreadable
     /// under a contract without metrics).
@@ -61,7 +63,7 @@ pub struct Row {
     pub start: Option<i64>,
     pub stop: Option<i64>,
     /// The exclusion, or the input problem.
-    pub reason: Option<String>,
+    pub reason: Option<CompactString>,
     /// The note of an untimed target ("in a next release").
     pub note: Option<String>,
     /// The ticket's effective closing instant under the contract's closure

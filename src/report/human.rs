@@ -34,7 +34,7 @@ struct Worst {
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct RowKey {
-    id: String,
+    id: compact_str::CompactString,
     priority: Option<usize>,
     deadline: Option<i64>,
     elapsed: Option<i64>,
@@ -218,7 +218,7 @@ impl Report for HumanReport<'_> {
                     closed_at: None,
                 };
                 rows.push(vec![
-                    row.id.clone(),
+                    row.id.to_string(),
                     metric_name(plan, &row).unwrap_or("").to_string(),
                     priority_name(plan, &row).unwrap_or("–").to_string(),
                     lateness(w.overshoot),
@@ -339,7 +339,7 @@ fn escalations(
         .to_vec()];
     for e in latest {
         rows.push(vec![
-            e.id.clone(),
+            e.id.to_string(),
             e.level.to_string(),
             plan.escalation[e.level_index].role.clone(),
             local(e.due_at, tz),
