@@ -313,12 +313,35 @@ struct YearTable {
     hours: Vec<(i64, i64)>,
     /// `working_before[i]`: working days among the year's days `0..i` (one more entry than days).
     working_before: Vec<u32>,
+    /// `day_first[i]`: the first stretch that starts on or after day `i`
+    /// begins (one more entry than days), so that finding the stretch of an
+    /// instant is a look at its day, not a search of the year.
+    day_first: Vec<u32>,
 }
 
 impl YearTable {
+    /// The number of stretches that start at or before `t` (`t` inside the
+    /// year): `partition_point(|s| s.start <= t)`, found from `t`'s day.
+    fn started_by(&self, t: i64) -> usize {
+        let d = self.day_of(t);
+        let mut i = self.day_first.get(d).map_or(0, |&i| i as usize);
+        if self.day_starts.get(d).is_some_and(|&s| s > t) {
+            // Before the year's first instant: nothing has started.
+            return 0;
+        }
+        while self.stretches.get(i).is_some_and(|s| s.start <= t) {
+            i += 1;
+        }
+        i
+    }
+
     /// Open seconds of the year before `t` (`t` inside the year, or at its end).
     fn open_before(&self, t: i64) -> i64 {
-        let i = self.stretches.partition_point(|s| s.start <= t);
+        self.open_before_at(t, self.started_by(t))
+    }
+
+    /// [`YearTable::open_before`] given `i = started_by(t)`.
+    fn open_before_at(&self, t: i64, i: usize) -> i64 {
         match i.checked_sub(1).and_then(|j| self.stretches.get(j)) {
             Some(s) => s.before + (t.min(s.end) - s.start),
             None => 0,
@@ -327,7 +350,16 @@ impl YearTable {
 
     /// The instant at which the year's open time reaches `target` (`0 < target <= total`).
     fn reach(&self, target: i64) -> Option<i64> {
-        let j = self.stretches.partition_point(|s| s.through() < target);
+        self.reach_from(0, target)
+    }
+
+    /// [`YearTable::reach`], knowing that the stretches before `from` end
+    /// short of `target`. Deadlines mostly fall a stretch or two after their
+    /// start, so a few steps forward come before a search.
+    fn reach_from(&self, from: usize, target: i64) -> Option<i64> {
+        let rest = self.stretches.get(from..)?;
+        let near = rest.iter().take(8).position(|s| s.through() >= target);
+        let j = from + near.unwrap_or_else(|| rest.partition_point(|s| s.through() < target));
         self.stretches.get(j).map(|s| s.start + (target - s.before))
     }
 
@@ -346,12 +378,25 @@ impl YearTable {
         self.hours.get(i).copied().filter(|(f, l)| l > f)
     }
 
-    /// The local day of instant `t` (inside the year).
+    /// The local day of instant `t` (inside the year): the last day that
+    /// starts at or before `t`. Days are 24 hours give or take a DST hour,
+    /// so `t`'s distance from the year's start in whole days is at most one
+    /// off.
     fn day_of(&self, t: i64) -> usize {
-        self.day_starts
-            .partition_point(|&s| s <= t)
-            .saturating_sub(1)
-            .min(self.hours.len().saturating_sub(1))
+        let days = self.hours.len();
+        let Some(&first) = self.day_starts.first() else {
+            return 0;
+        };
+        let mut d = usize::try_from((t - first).div_euclid(86_400))
+            .unwrap_or(0)
+            .min(days.saturating_sub(1));
+        while d > 0 && self.day_starts[d] > t {
+            d -= 1;
+        }
+        while d + 1 < days && self.day_starts[d + 1] <= t {
+            d += 1;
+        }
+        d
     }
 }
 
@@ -557,6 +602,10 @@ impl Calendar {
             }
         }
 
+        let day_first = day_starts
+            .iter()
+            .map(|&d| stretches.partition_point(|s| s.start < d) as u32)
+            .collect();
         let mut hours = Vec::with_capacity(ndays);
         let mut working_before = Vec::with_capacity(ndays + 1);
         working_before.push(0u32);
@@ -586,6 +635,7 @@ impl Calendar {
             day_starts,
             hours,
             working_before,
+            day_first,
         }
     }
 
@@ -601,9 +651,9 @@ impl Calendar {
             Shape::NeverOpen => false,
             Shape::Table => match self.year_index(t) {
                 Some(k) => {
-                    let st = &self.table(k).stretches;
-                    let i = st.partition_point(|s| s.start <= t);
-                    i > 0 && t < st[i - 1].end
+                    let yt = self.table(k);
+                    let i = yt.started_by(t);
+                    i > 0 && t < yt.stretches[i - 1].end
                 }
                 None => false,
             },
@@ -655,10 +705,11 @@ impl Calendar {
                 let t = start.max(self.h0());
                 let mut k = self.year_index(t)?;
                 let yt = self.table(k);
-                let used = yt.open_before(t);
+                let i = yt.started_by(t);
+                let used = yt.open_before_at(t, i);
                 let mut rest = seconds;
                 if rest <= yt.total - used {
-                    return yt.reach(used + rest);
+                    return yt.reach_from(i.saturating_sub(1), used + rest);
                 }
                 rest -= yt.total - used;
                 k += 1;
@@ -719,8 +770,8 @@ impl Calendar {
             Shape::Table => {
                 let t = t.max(self.h0());
                 let mut k = self.year_index(t)?;
-                let st = &self.table(k).stretches;
-                let i = st.partition_point(|s| s.start <= t);
+                let yt = self.table(k);
+                let (st, i) = (&yt.stretches, yt.started_by(t));
                 if i > 0 && t < st[i - 1].end {
                     return Some(t);
                 }
