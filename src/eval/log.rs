@@ -394,6 +394,13 @@ impl LogReader {
         (!chunk.is_empty()).then_some(Ok(Chunk::Rows(chunk)))
     }
 
+    /// Takes back a chunk that has been evaluated, to reuse its buffer.
+    pub fn recycle(&mut self, chunk: Chunk) {
+        if let (Inner::Csv(file), Chunk::Csv(block, _)) = (&mut self.inner, chunk) {
+            file.recycle(block.bytes);
+        }
+    }
+
     /// The next row as read, its cells rewritten by the profile (if any).
     pub(crate) fn next_normalised(&mut self) -> Option<Result<RawRow, EvalError>> {
         let mut next = self.next_plain();

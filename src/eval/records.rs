@@ -324,6 +324,9 @@ pub struct CsvFile {
     /// Record-at-a-time reading.
     parser: Parser,
     out: Buffers,
+    /// Buffers of blocks already parsed, to cut the next blocks into
+    /// (fresh big buffers cost page faults).
+    spare: Vec<Vec<u8>>,
 }
 
 impl CsvFile {
@@ -338,6 +341,15 @@ impl CsvFile {
             delimiter,
             parser: Parser::new(delimiter, 1),
             out: Buffers::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Takes back the bytes of a block that has been parsed, for reuse.
+    pub fn recycle(&mut self, mut bytes: Vec<u8>) {
+        if self.spare.len() < 4 {
+            bytes.clear();
+            self.spare.push(bytes);
         }
     }
 
@@ -415,7 +427,8 @@ impl CsvFile {
             };
             if let Some(n) = cut {
                 let quoted = quoted && memchr::memchr(b'"', &pending[..n]).is_some();
-                let mut next = Vec::with_capacity(BLOCK + BLOCK / 4);
+                let mut next = self.spare.pop().unwrap_or_default();
+                next.reserve(BLOCK + BLOCK / 4);
                 next.extend_from_slice(&pending[n..]);
                 let mut bytes = std::mem::replace(&mut self.buf, next);
                 bytes.truncate(self.pos + n);

@@ -217,6 +217,8 @@ pub fn run(
             let _ = token_tx.send(());
         }
         let (spare_tx, spare_rx) = channel::<Spare>();
+        // Evaluated chunks go back to the reader, which reuses their buffers.
+        let (used_tx, used_rx) = channel::<Chunk>();
         let spare_rx = Arc::new(Mutex::new(spare_rx));
         // Shared by the workers; dropped when the last one stops, which
         // unblocks the reader if this thread gave up early.
@@ -224,7 +226,13 @@ pub fn run(
         let reader_done = done_tx.clone();
         scope.spawn(move || {
             let mut seq = 0;
-            while let Some(next) = reader.next_chunk(CHUNK) {
+            loop {
+                while let Ok(used) = used_rx.try_recv() {
+                    reader.recycle(used);
+                }
+                let Some(next) = reader.next_chunk(CHUNK) else {
+                    return;
+                };
                 let chunk = match next {
                     Ok(chunk) => chunk,
                     Err(e) => {
@@ -245,6 +253,7 @@ pub fn run(
             let work_rx = Arc::clone(&work_rx);
             let spare_rx = Arc::clone(&spare_rx);
             let done_tx = done_tx.clone();
+            let used_tx = used_tx.clone();
             let mut worker = Worker {
                 ctx,
                 log_tz,
@@ -265,6 +274,7 @@ pub fn run(
                     .and_then(|rx| rx.try_recv().ok())
                     .unwrap_or_default();
                 let done = worker.evaluate(&chunk, spare, format);
+                let _ = used_tx.send(chunk);
                 if done_tx.send((seq, Ok(done))).is_err() {
                     return;
                 }
