@@ -107,7 +107,7 @@ impl Layout {
     ) {
         let set = |to: &mut String, p: Option<usize>| {
             to.clear();
-            to.push_str(p.and_then(&cell).unwrap_or("").trim());
+            to.push_str(trim(p.and_then(&cell).unwrap_or("")));
         };
         row.line = line;
         set(&mut row.id, Some(self.id_pos));
@@ -148,6 +148,15 @@ impl Layout {
                 n.apply(&CellNorm::Plain, &mut row.id);
             }
         }
+    }
+}
+
+/// `str::trim`, with the usual case (a visible character at both ends)
+/// told from two bytes.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 

@@ -21,7 +21,7 @@ use super::plan::{FieldType, Plan};
 use super::profiles::Comparison;
 use super::tally::{ObjectiveResult, Tally};
 use super::ticket::{evaluate, evaluate_into, Context, Outcome};
-use super::verdict::{Counts, Row, Status};
+use super::verdict::{Counts, PeriodKey, Row, Status};
 
 /// Turns rows into report text; called on worker threads, so it holds no
 /// state that changes (a report's running state lives in its [`RowSink`]).
@@ -260,7 +260,7 @@ pub fn run(
                 file: file.as_str(),
                 compare,
                 ticket: Ticket::default(),
-                outcome: Outcome::default(),
+                tallies: Vec::new(),
             };
             scope.spawn(move || loop {
                 let job = match work_rx.lock() {
@@ -328,7 +328,8 @@ struct Worker<'a> {
     file: &'a str,
     compare: Option<usize>,
     ticket: Ticket,
-    outcome: Outcome,
+    /// The periods a ticket counts in.
+    tallies: Vec<(usize, PeriodKey, Status)>,
 }
 
 impl Worker<'_> {
@@ -357,8 +358,9 @@ impl Worker<'_> {
     fn one(&mut self, raw: &RawRow, done: &mut Done) {
         let (ctx, file) = (self.ctx, self.file);
         type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
-        evaluate_into(ctx, &self.ticket, false, &mut self.outcome);
-        let (ticket, outcome) = (&self.ticket, &mut self.outcome);
+        let first = done.rows.len();
+        evaluate_into(ctx, &self.ticket, false, &mut done.rows, &mut self.tallies);
+        let (ticket, rows) = (&self.ticket, &done.rows[first..]);
         done.tickets += 1;
         let opened = ctx.plan.opened_field.and_then(|f| ticket.time(f));
         done.opened = span_with(done.opened, opened);
@@ -371,7 +373,7 @@ impl Worker<'_> {
         for w in &ticket.warnings {
             done.problems.warn(w.clone());
         }
-        for row in &outcome.rows {
+        for row in rows {
             if row.status == Status::Invalid && ticket.problems.is_empty() {
                 done.problems.contradictions += 1;
                 done.problems.note(format!(
@@ -383,16 +385,14 @@ impl Worker<'_> {
             }
         }
         if let Some(m) = self.compare {
-            compare_verdict(&mut done.comparison, ticket, &outcome.rows, m);
+            compare_verdict(&mut done.comparison, ticket, rows, m);
         }
-        for &(oi, period, status) in &outcome.tallies {
+        for &(oi, period, status) in &self.tallies {
             done.tally.add(oi, period, status);
         }
         if !ctx.plan.escalation.is_empty() {
-            done.escalations
-                .extend(escalations(ctx, ticket, &outcome.rows));
+            done.escalations.extend(escalations(ctx, ticket, rows));
         }
-        done.rows.append(&mut outcome.rows);
     }
 }
 

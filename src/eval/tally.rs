@@ -1,14 +1,15 @@
 //! Objective counters: per objective and period, tickets per status. Small
 //! (objectives × periods), whatever the size of the log.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use super::plan::Plan;
 use super::verdict::{Counts, PeriodKey, Status};
 
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
-    counts: BTreeMap<(usize, PeriodKey), Counts>,
+    /// Hashed, not ordered: every ticket adds to it; [`Tally::results`] sorts.
+    counts: FxHashMap<(usize, PeriodKey), Counts>,
 }
 
 /// One objective in one period, as reported.
@@ -41,9 +42,11 @@ impl Tally {
 
     /// Results in the contract's order of objectives, periods ascending.
     pub fn results(&self, plan: &Plan) -> Vec<ObjectiveResult> {
-        self.counts
-            .iter()
-            .map(|(&(oi, period), counts)| {
+        let mut keys: Vec<&(usize, PeriodKey)> = self.counts.keys().collect();
+        keys.sort();
+        keys.into_iter()
+            .map(|&(oi, period)| {
+                let counts = &self.counts[&(oi, period)];
                 let o = &plan.objectives[oi];
                 let met = counts.get(Status::Met);
                 let decided = met + counts.get(Status::Breached);

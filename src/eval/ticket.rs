@@ -58,16 +58,36 @@ pub struct MetricTrace {
 
 pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
     let mut out = Outcome::default();
-    evaluate_into(ctx, t, trace, &mut out);
+    out.trace = evaluate_into(ctx, t, trace, &mut out.rows, &mut out.tallies);
     out
 }
 
-/// [`evaluate`] into `out`, reusing its buffers (the evaluator evaluates
-/// every ticket of a chunk into the same outcome).
-pub fn evaluate_into(ctx: Context, t: &Ticket, trace: bool, out: &mut Outcome) {
+/// Where [`evaluate_into`] puts what it finds.
+struct Out<'a> {
+    rows: &'a mut Vec<Row>,
+    /// The ticket's first row in `rows`.
+    first: usize,
+    tallies: &'a mut Vec<(usize, PeriodKey, Status)>,
+}
+
+/// [`evaluate`], appending the ticket's rows to `rows` and putting the
+/// periods it counts in into `tallies` (emptied first), so that a chunk's
+/// rows are made in place and no buffer is made per ticket.
+pub fn evaluate_into(
+    ctx: Context,
+    t: &Ticket,
+    trace: bool,
+    rows: &mut Vec<Row>,
+    tallies: &mut Vec<(usize, PeriodKey, Status)>,
+) -> Option<Trace> {
     let plan = ctx.plan;
-    out.rows.clear();
-    out.tallies.clear();
+    tallies.clear();
+    let first = rows.len();
+    let out = &mut Out {
+        rows,
+        first,
+        tallies,
+    };
     // How the priority was found, and the names of where each instant came
     // from, are text only the trace and the odd `invalid` row need: not made
     // for every ticket.
@@ -202,7 +222,7 @@ pub fn evaluate_into(ctx: Context, t: &Ticket, trace: bool, out: &mut Outcome) {
             tr.metrics.push(mt);
         }
     }
-    if out.rows.is_empty() {
+    if out.rows.len() == out.first {
         // Every ticket appears at least once.
         let (status, reason) = match &unreadable {
             Some(r) => (Status::Invalid, Some(r.clone())),
@@ -225,14 +245,14 @@ pub fn evaluate_into(ctx: Context, t: &Ticket, trace: bool, out: &mut Outcome) {
             closed_at,
         });
     }
-    out.trace = tr;
+    tr
 }
 
-fn push_row(ctx: Context, t: &Ticket, out: &mut Outcome, mt: &mut MetricTrace, row: Row) {
+fn push_row(ctx: Context, t: &Ticket, out: &mut Out, mt: &mut MetricTrace, row: Row) {
     if let Some(mi) = row.metric {
         tally(ctx, t, out, mi, row.priority, row.start, row.status);
     }
-    mt.row = Some(out.rows.len());
+    mt.row = Some(out.rows.len() - out.first);
     out.rows.push(row);
 }
 
@@ -241,7 +261,7 @@ fn push_row(ctx: Context, t: &Ticket, out: &mut Outcome, mt: &mut MetricTrace, r
 fn tally(
     ctx: Context,
     t: &Ticket,
-    out: &mut Outcome,
+    out: &mut Out,
     metric: usize,
     priority: Option<usize>,
     start: Option<i64>,

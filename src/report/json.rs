@@ -6,12 +6,12 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{metric_name, priority_name, Header, Report};
+use super::{Header, Report};
 use crate::eval::{
     AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status,
     Summary,
 };
-use crate::time::{format_rfc3339, write_rfc3339};
+use crate::time::{format_rfc3339, Rfc3339Writer};
 
 pub struct JsonReport<'a> {
     header: Header<'a>,
@@ -92,7 +92,34 @@ pub fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
 
 /// Formats rows as JSON objects, each after `,\n` (the sink drops the very first comma).
 pub struct JsonRows<'a> {
-    pub plan: &'a Plan,
+    plan: &'a Plan,
+    /// The priority and metric names as JSON strings, written once here
+    /// rather than escaped again for every row.
+    priorities: Vec<Vec<u8>>,
+    metrics: Vec<Vec<u8>>,
+}
+
+impl<'a> JsonRows<'a> {
+    pub fn new(plan: &'a Plan) -> Self {
+        let quoted = |name: &str| {
+            let mut out = Vec::new();
+            json_str(&mut out, name);
+            out
+        };
+        JsonRows {
+            plan,
+            priorities: plan.priority_names.iter().map(|n| quoted(n)).collect(),
+            metrics: plan.metrics.iter().map(|m| quoted(&m.name)).collect(),
+        }
+    }
+}
+
+/// A name from a table of JSON strings, or `null`.
+fn opt_name(out: &mut Vec<u8>, names: &[Vec<u8>], i: Option<usize>) {
+    match i.and_then(|i| names.get(i)) {
+        Some(name) => out.extend_from_slice(name),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 impl ChunkFormat for JsonRows<'_> {
@@ -103,16 +130,16 @@ impl ChunkFormat for JsonRows<'_> {
     /// closure rule).
     fn format(&self, rows: &[Row], out: &mut Vec<u8>) {
         let plan = self.plan;
-        let tz = plan.tz;
+        let tz = &mut Rfc3339Writer::new(plan.tz);
         let closure = !plan.closures.is_empty();
         out.reserve(rows.len() * 300);
         for row in rows {
             out.extend_from_slice(b",\n    {\"id\":");
             json_str(out, &row.id);
             out.extend_from_slice(b",\"priority\":");
-            opt_str(out, priority_name(plan, row));
+            opt_name(out, &self.priorities, row.priority);
             out.extend_from_slice(b",\"metric\":");
-            opt_str(out, metric_name(plan, row));
+            opt_name(out, &self.metrics, row.metric);
             out.extend_from_slice(b",\"status\":\"");
             out.extend_from_slice(row.status.as_str().as_bytes());
             out.extend_from_slice(b"\",\"elapsed_seconds\":");
@@ -147,6 +174,14 @@ impl ChunkFormat for JsonRows<'_> {
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
+    // Ids and reasons almost never need escaping: one look, one copy.
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     out.push(b'"');
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -185,26 +220,13 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
-/// A whole number in decimal, without allocating.
-fn uint(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+/// A whole number in decimal, without allocating (by `itoa`, as `serde_json` writes them).
+fn uint(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 fn int(out: &mut Vec<u8>, n: i64) {
-    if n < 0 {
-        out.push(b'-');
-    }
-    uint(out, n.unsigned_abs());
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
@@ -214,12 +236,12 @@ fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
     }
 }
 
-fn opt_time(out: &mut Vec<u8>, t: Option<i64>, tz: chrono_tz::Tz) {
+fn opt_time(out: &mut Vec<u8>, t: Option<i64>, times: &mut Rfc3339Writer) {
     match t {
         Some(t) => {
             // An RFC 3339 date (or the note for an absurd instant) needs no escaping.
             out.push(b'"');
-            write_rfc3339(out, t, tz);
+            times.write(out, t);
             out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),

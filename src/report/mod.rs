@@ -43,7 +43,7 @@ pub fn writer<'a>(
 /// What turns rows into text for `format`, on the worker threads.
 pub fn formatter<'a>(format: ReportFormat, plan: &'a Plan) -> Box<dyn ChunkFormat + 'a> {
     match format {
-        ReportFormat::Json => Box::new(json::JsonRows { plan }),
+        ReportFormat::Json => Box::new(json::JsonRows::new(plan)),
         ReportFormat::Csv => Box::new(csv::CsvRows { plan }),
         ReportFormat::Human => Box::new(NoText),
     }
