@@ -33,6 +33,8 @@ pub struct Record<'a> {
     bytes: &'a [u8],
     ends: &'a [usize],
     gap: usize,
+    /// `bytes` as text, when it is known to be UTF-8 already.
+    known: Option<&'a str>,
 }
 
 impl<'a> Record<'a> {
@@ -63,14 +65,20 @@ impl<'a> Record<'a> {
     /// The record as text, checked once, or `Err(i)` when cell `i` is the
     /// first that is not UTF-8.
     pub fn text(&self) -> Result<Text<'a>, usize> {
+        if let Some(whole) = self.known {
+            // Cut from UTF-8 at delimiters and line ends, which are ASCII.
+            return Ok(Text { whole, rec: *self });
+        }
         let all = self.ends.last().copied().unwrap_or(0);
         let whole = std::str::from_utf8(&self.bytes[..all]).ok();
         // Valid as a whole and cut at character boundaries: every cell is valid.
         if let Some(whole) = whole {
-            let cut_well = (0..self.len()).all(|i| {
-                self.bounds(i)
-                    .is_some_and(|(a, b)| whole.is_char_boundary(a) && whole.is_char_boundary(b))
-            });
+            let cut_well = whole.is_ascii()
+                || (0..self.len()).all(|i| {
+                    self.bounds(i).is_some_and(|(a, b)| {
+                        whole.is_char_boundary(a) && whole.is_char_boundary(b)
+                    })
+                });
             if cut_well {
                 return Ok(Text { whole, rec: *self });
             }
@@ -128,6 +136,7 @@ impl Buffers {
             bytes: &self.bytes,
             ends: &self.ends[..self.len],
             gap: 0,
+            known: None,
         }
     }
 }
@@ -243,9 +252,12 @@ impl Block {
     pub fn records(&self) -> Records<'_> {
         Records {
             input: &self.bytes,
+            // One check of the whole block instead of one per record.
+            text: std::str::from_utf8(&self.bytes).ok(),
             at: 0,
             line: self.line,
             delimiter: self.delimiter,
+            stops: memchr::Memchr3::new(self.delimiter, b'\n', b'\r', &self.bytes),
             parser: self.quoted.then(|| Parser::new(self.delimiter, self.line)),
             out: Buffers::new(),
         }
@@ -255,10 +267,15 @@ impl Block {
 /// The records of a [`Block`].
 pub struct Records<'a> {
     input: &'a [u8],
+    /// `input` as text, if it is UTF-8.
+    text: Option<&'a str>,
     at: usize,
     /// Line of `input[at]` (when split line by line).
     line: u64,
     delimiter: u8,
+    /// Delimiters and line ends, in order (when split line by line): one
+    /// search through the block rather than one per cell.
+    stops: memchr::Memchr3<'a>,
     /// `csv_core`, for a block with quotes.
     parser: Option<Parser>,
     out: Buffers,
@@ -283,15 +300,17 @@ impl Records<'_> {
 
     /// The next line as a record, its cells between delimiters.
     fn next_line(&mut self) -> Option<Record<'_>> {
-        self.at += skip_blank(&self.input[self.at..], &mut self.line);
-        let rest = &self.input[self.at..];
+        let at = self.at + skip_blank(&self.input[self.at..], &mut self.line);
+        let rest = &self.input[at..];
         if rest.is_empty() {
             return None;
         }
         let ends = &mut self.out.ends;
         ends.clear();
         let mut len = rest.len();
-        for i in memchr::memchr3_iter(self.delimiter, b'\n', b'\r', rest) {
+        for i in self.stops.by_ref() {
+            // Stops before `at` are the blank lines just skipped.
+            let Some(i) = i.checked_sub(at) else { continue };
             ends.push(i);
             if rest[i] != self.delimiter {
                 len = i;
@@ -301,12 +320,13 @@ impl Records<'_> {
         if len == rest.len() {
             ends.push(len);
         }
-        self.at += len;
+        self.at = at + len;
         Some(Record {
             line: self.line,
             bytes: &rest[..len],
             ends,
             gap: 1,
+            known: self.text.and_then(|t| t.get(at..at + len)),
         })
     }
 }
@@ -672,6 +692,25 @@ mod tests {
             ]
         );
         assert!(f.next_block().expect("read").is_none());
+    }
+
+    #[test]
+    fn a_block_with_bad_utf8_checks_each_record() {
+        let b = Block {
+            bytes: b"a,caf\xc3\xa9\nb,\xff\nc,d\n".to_vec(),
+            line: 2,
+            delimiter: b',',
+            quoted: false,
+        };
+        let mut recs = b.records();
+        let mut got = Vec::new();
+        while let Some(r) = recs.next() {
+            got.push(r.text().map(|t| t.get(1).map(str::to_string)));
+        }
+        assert_eq!(
+            got,
+            [Ok(Some("caf\u{e9}".into())), Err(1), Ok(Some("d".into()))]
+        );
     }
 
     #[test]

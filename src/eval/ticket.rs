@@ -68,6 +68,9 @@ struct Out<'a> {
     /// The ticket's first row in `rows`.
     first: usize,
     tallies: &'a mut Vec<(usize, PeriodKey, Status)>,
+    /// The local (year, month) of the last clock start seen: a ticket's
+    /// clocks mostly start at the same instant.
+    month: Option<(i64, (i32, u32))>,
 }
 
 /// [`evaluate`], appending the ticket's rows to `rows` and putting the
@@ -87,6 +90,7 @@ pub fn evaluate_into(
         rows,
         first,
         tallies,
+        month: None,
     };
     // How the priority was found, and the names of where each instant came
     // from, are text only the trace and the odd `invalid` row need: not made
@@ -270,14 +274,22 @@ fn tally(
     let Some(start) = start else { return };
     for (oi, o) in ctx.plan.objectives.iter().enumerate() {
         if o.metric == metric && selector_matches(ctx.plan, &o.selector, t, priority) {
-            out.tallies
-                .push((oi, period_of(ctx.plan, o.period, start), status));
+            let month = match out.month {
+                Some((at, month)) if at == start => month,
+                _ => month_of(ctx.plan.tz, start),
+            };
+            out.month = Some((start, month));
+            out.tallies.push((oi, period_in(o.period, month), status));
         }
     }
 }
 
 pub fn period_of(plan: &Plan, period: Period, at: i64) -> PeriodKey {
-    let (year, month) = month_of(plan.tz, at);
+    period_in(period, month_of(plan.tz, at))
+}
+
+/// The period of `period`'s kind that holds local month `(year, month)`.
+fn period_in(period: Period, (year, month): (i32, u32)) -> PeriodKey {
     let part = match period {
         Period::Month => month,
         Period::Quarter => (month - 1) / 3 + 1,

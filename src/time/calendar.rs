@@ -374,6 +374,13 @@ impl YearTable {
         j.checked_sub(1)
     }
 
+    /// The first instant of day `i`, if the day is 24 hours long (no DST
+    /// change in it).
+    fn plain_day(&self, i: usize) -> Option<i64> {
+        let (start, next) = (*self.day_starts.get(i)?, *self.day_starts.get(i + 1)?);
+        (next - start == 86_400).then_some(start)
+    }
+
     fn day_hours(&self, i: usize) -> Option<(i64, i64)> {
         self.hours.get(i).copied().filter(|(f, l)| l > f)
     }
@@ -898,9 +905,16 @@ impl Calendar {
         }
         let (kn, dn) = self.nth_working_day_after(k, i, n)?;
         let (first, last) = self.table(kn).day_hours(dn)?;
-        let date = self.date_at(kn, dn)?;
-        let time = to_local(self.tz, from).time();
-        let want = local_to_instant(self.tz, NaiveDateTime::new(date, time)).unwrap_or(first);
+        // Between two days of 24 hours, the same local time is the same
+        // distance from midnight; across a DST change it is looked up.
+        let want = match (self.table(k).plain_day(i), self.table(kn).plain_day(dn)) {
+            (Some(from_midnight), Some(midnight)) => midnight + (from - from_midnight),
+            _ => {
+                let date = self.date_at(kn, dn)?;
+                let time = to_local(self.tz, from).time();
+                local_to_instant(self.tz, NaiveDateTime::new(date, time)).unwrap_or(first)
+            }
+        };
         Some(want.clamp(first, last))
     }
 
