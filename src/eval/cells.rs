@@ -6,7 +6,7 @@
 use chrono_tz::Tz;
 use compact_str::CompactString;
 
-use super::log::RawRow;
+use super::log::{RawRow, RowRef};
 use super::plan::{FieldType, Plan};
 use crate::time::{parse_timestamp, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
@@ -57,18 +57,18 @@ impl Ticket {
 /// Types the cells of `raw` (whose cells follow the plan's fields).
 pub fn type_row(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str) -> Ticket {
     let mut t = Ticket::default();
-    type_row_into(plan, raw, log_tz, file, &mut t);
+    type_row_into(plan, raw.as_ref(), log_tz, file, &mut t);
     t
 }
 
 /// [`type_row`] into `t`, reusing its buffers (the evaluator types every
 /// row of a chunk into the same ticket).
-pub fn type_row_into(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str, t: &mut Ticket) {
+pub fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t: &mut Ticket) {
     t.problems.clear();
     t.warnings.clear();
     t.cells.clear();
     let (problems, warnings, cells) = (&mut t.problems, &mut t.warnings, &mut t.cells);
-    let extra = raw.extra.as_deref();
+    let extra = raw.extra;
     // The line a cell came from (an event-shaped export's tickets span many).
     let line_of = |i: usize| {
         extra
@@ -90,14 +90,15 @@ pub fn type_row_into(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str, t: &mut 
         ));
     }
     let horizon = plan.calendar(0).horizon();
-    for (i, (f, text)) in plan.fields.iter().zip(&raw.cells).enumerate() {
+    for (i, f) in plan.fields.iter().enumerate().take(raw.len()) {
+        let text = raw.cell(i);
         let at = |column: &str| at_line(line_of(i), column);
         if text.is_empty() {
             cells.push(Cell::Empty);
             continue;
         }
         let cell = match &f.kind {
-            FieldType::Text | FieldType::Status => Cell::Text(text.as_str().into()),
+            FieldType::Text | FieldType::Status => Cell::Text(text.into()),
             FieldType::Integer => match text.parse::<i64>() {
                 Ok(n) => Cell::Integer(n),
                 Err(_) => {
@@ -148,7 +149,7 @@ pub fn type_row_into(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str, t: &mut 
         .map(|x| type_history(x, log_tz, file, problems, warnings));
     t.verdict = extra.and_then(|x| x.verdict);
     t.line = raw.line;
-    t.id = CompactString::new(&raw.id);
+    t.id = CompactString::new(raw.id);
 }
 
 /// An export's status history, typed and sorted by time (stably: updates at

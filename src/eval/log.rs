@@ -6,6 +6,7 @@
 //! worker which evaluates it also parses. Nothing is held beyond the current
 //! row or chunk, so memory does not grow with the log.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use super::error::EvalError;
 use super::plan::did_you_mean;
 use super::profiles::{CellNorm, Normaliser};
-use super::records::{Block, CsvFile, Record};
+use super::records::{Block, CsvFile, Record, Text};
 
 /// A column the reader must find (or may miss, when optional).
 #[derive(Debug, Clone)]
@@ -37,6 +38,71 @@ pub struct RawRow {
     pub error: Option<String>,
     /// What an export profile adds (`None` for a plain log).
     pub extra: Option<Box<RowExtra>>,
+}
+
+impl RawRow {
+    /// The row as the evaluator reads it.
+    pub fn as_ref(&self) -> RowRef<'_> {
+        RowRef {
+            line: self.line,
+            id: &self.id,
+            cells: CellsRef::Owned(&self.cells),
+            error: self.error.as_deref().map(Cow::Borrowed),
+            extra: self.extra.as_deref(),
+        }
+    }
+}
+
+/// A row as the evaluator reads it, borrowed: from a [`RawRow`], or
+/// straight from a record of a CSV block (no cell copied).
+#[derive(Debug, Clone)]
+pub struct RowRef<'a> {
+    pub line: u64,
+    pub id: &'a str,
+    cells: CellsRef<'a>,
+    pub error: Option<Cow<'a, str>>,
+    pub extra: Option<&'a RowExtra>,
+}
+
+#[derive(Debug, Clone)]
+enum CellsRef<'a> {
+    Owned(&'a [String]),
+    /// A record's cells at the wanted positions, trimmed as they are read.
+    Record {
+        text: Text<'a>,
+        positions: &'a [Option<usize>],
+    },
+    /// That many empty cells (a record that could not be read).
+    Empty(usize),
+}
+
+impl<'a> RowRef<'a> {
+    /// The number of wanted cells.
+    pub fn len(&self) -> usize {
+        match &self.cells {
+            CellsRef::Owned(cells) => cells.len(),
+            CellsRef::Record { positions, .. } => positions.len(),
+            CellsRef::Empty(n) => *n,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Wanted cell `i`; empty where the cell is empty or its column absent.
+    pub fn cell(&self, i: usize) -> &'a str {
+        match &self.cells {
+            CellsRef::Owned(cells) => cells.get(i).map_or("", String::as_str),
+            CellsRef::Record { text, positions } => positions
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|p| text.get(p))
+                .map_or("", trim),
+            CellsRef::Empty(_) => "",
+        }
+    }
 }
 
 /// A row assembled from an export (see `export.rs`): for an event-shaped
@@ -115,12 +181,7 @@ impl Layout {
         for (to, p) in row.cells.iter_mut().zip(&self.positions) {
             set(to, *p);
         }
-        row.error = (len != self.header_len).then(|| {
-            format!(
-                "the row has {len} cells but the header has {} columns; check for a stray or missing delimiter or an unclosed quote",
-                self.header_len
-            )
-        });
+        row.error = (len != self.header_len).then(|| self.length_error(len));
         row.extra = None;
     }
 
@@ -130,12 +191,40 @@ impl Layout {
             Ok(text) => self.fill(row, rec.line, rec.len(), |i| text.get(i)),
             Err(i) => {
                 self.fill(row, rec.line, self.header_len, |_| None);
-                row.error = Some(format!(
-                    "cell {} is not valid UTF-8; save the export as UTF-8",
-                    i + 1
-                ));
+                row.error = Some(utf8_error(i));
             }
         }
+    }
+
+    /// A CSV record as a row, its cells read where they are.
+    fn row_ref<'a>(&'a self, rec: Record<'a>) -> RowRef<'a> {
+        match rec.text() {
+            Ok(text) => RowRef {
+                line: rec.line,
+                id: text.get(self.id_pos).map_or("", trim),
+                cells: CellsRef::Record {
+                    text,
+                    positions: &self.positions,
+                },
+                error: (rec.len() != self.header_len)
+                    .then(|| Cow::Owned(self.length_error(rec.len()))),
+                extra: None,
+            },
+            Err(i) => RowRef {
+                line: rec.line,
+                id: "",
+                cells: CellsRef::Empty(self.positions.len()),
+                error: Some(Cow::Owned(utf8_error(i))),
+                extra: None,
+            },
+        }
+    }
+
+    fn length_error(&self, len: usize) -> String {
+        format!(
+            "the row has {len} cells but the header has {} columns; check for a stray or missing delimiter or an unclosed quote",
+            self.header_len
+        )
     }
 
     /// Rewrites the cells by the export profile, if there is one.
@@ -149,6 +238,13 @@ impl Layout {
             }
         }
     }
+}
+
+fn utf8_error(cell: usize) -> String {
+    format!(
+        "cell {} is not valid UTF-8; save the export as UTF-8",
+        cell + 1
+    )
 }
 
 /// `str::trim`, with the usual case (a visible character at both ends)
@@ -170,16 +266,23 @@ pub enum Chunk {
 
 impl Chunk {
     /// Calls `each` with every row of the chunk, in order.
-    pub fn for_each_row(&self, mut each: impl FnMut(&RawRow)) {
+    pub fn for_each_row(&self, mut each: impl FnMut(RowRef)) {
         match self {
-            Chunk::Rows(rows) => rows.iter().for_each(each),
+            Chunk::Rows(rows) => rows.iter().for_each(|row| each(row.as_ref())),
             Chunk::Csv(block, layout) => {
-                let mut row = RawRow::default();
                 let mut records = block.records();
+                if layout.norms.is_none() {
+                    while let Some(rec) = records.next() {
+                        each(layout.row_ref(rec));
+                    }
+                    return;
+                }
+                // A profile rewrites cells: they are copied first.
+                let mut row = RawRow::default();
                 while let Some(rec) = records.next() {
                     layout.fill_record(&mut row, rec);
                     layout.normalise(&mut row);
-                    each(&row);
+                    each(row.as_ref());
                 }
             }
         }

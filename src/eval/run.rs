@@ -16,7 +16,7 @@ use super::cells::{type_row, type_row_into, Ticket};
 use super::changes::ChangeRow;
 use super::error::EvalError;
 use super::escalation::{escalations, EscalationRow};
-use super::log::{Chunk, LogReader, RawRow, WantedColumn};
+use super::log::{Chunk, LogReader, RowRef, WantedColumn};
 use super::plan::{FieldType, Plan};
 use super::profiles::Comparison;
 use super::tally::{ObjectiveResult, Tally};
@@ -355,7 +355,7 @@ impl Worker<'_> {
         done
     }
 
-    fn one(&mut self, raw: &RawRow, done: &mut Done) {
+    fn one(&mut self, raw: RowRef, done: &mut Done) {
         let (ctx, file) = (self.ctx, self.file);
         type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
         let first = done.rows.len();
