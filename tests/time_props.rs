@@ -352,6 +352,18 @@ proptest! {
     }
 
     #[test]
+    fn open_and_deadline_is_the_two_queries(
+        d in def(), a in wild(), len in -86_400i64..60 * 86_400, secs in -3600i64..400 * 86_400
+    ) {
+        let cal = d.calendar();
+        let b = a.saturating_add(len);
+        prop_assert_eq!(
+            cal.open_and_deadline(a, b, secs),
+            (cal.open_seconds(a, b), cal.deadline(a, secs))
+        );
+    }
+
+    #[test]
     fn next_opening_is_the_first_open_instant(d in def(), t in instant()) {
         let cal = d.calendar();
         if let Some(o) = cal.next_opening(t) {

@@ -75,9 +75,16 @@ pub fn judge(
         }
     }
     let end = span.stop.unwrap_or(as_of).max(start);
-    let elapsed = open_time(elapsed_cal, start, end, span.pauses);
-    j.elapsed = Some(elapsed);
     let cal = plan.calendar(target.calendar);
+    // A timed target without pauses: its open time and deadline in one go.
+    let (elapsed, timed_deadline) = match target.duration {
+        TargetDuration::Seconds { seconds } if span.pauses.is_empty() => {
+            let (elapsed, deadline) = cal.open_and_deadline(start, end, seconds);
+            (elapsed, Some(deadline))
+        }
+        _ => (open_time(elapsed_cal, start, end, span.pauses), None),
+    };
+    j.elapsed = Some(elapsed);
     let deadline = match &target.duration {
         TargetDuration::Untimed { note } => {
             j.status = Status::Untimed;
@@ -89,10 +96,9 @@ pub fn judge(
             return j;
         }
         TargetDuration::Seconds { seconds } => {
-            j.deadline = if span.pauses.is_empty() {
-                cal.deadline(start, *seconds)
-            } else {
-                cal.deadline_paused(start, *seconds, span.pauses)
+            j.deadline = match timed_deadline {
+                Some(deadline) => deadline,
+                None => cal.deadline_paused(start, *seconds, span.pauses),
             };
             j.status = if elapsed > *seconds {
                 Status::Breached

@@ -733,6 +733,24 @@ impl Calendar {
         }
     }
 
+    /// `(open_seconds(a, b), deadline(a, seconds))`, which a clock against
+    /// a timed target asks for together: `a` is looked up once.
+    pub fn open_and_deadline(&self, a: i64, b: i64, seconds: i64) -> (i64, Option<i64>) {
+        if self.shape == Shape::Table && seconds > 0 {
+            if let Some(k) = self.year_index(a) {
+                let yt = self.table(k);
+                let i = yt.started_by(a);
+                let used = yt.open_before_at(a, i);
+                // Both within `a`'s year: the rest is that year's table.
+                if seconds <= yt.total - used && b <= self.year_starts[k + 1] {
+                    let open = if b <= a { 0 } else { yt.open_before(b) - used };
+                    return (open, yt.reach_from(i.saturating_sub(1), used + seconds));
+                }
+            }
+        }
+        (self.open_seconds(a, b), self.deadline(a, seconds))
+    }
+
     /// [`Calendar::open_seconds`] of `[a, b)` minus the open time inside `pauses`.
     /// Pauses may come in any order and overlap; they are merged first.
     pub fn open_seconds_paused(&self, a: i64, b: i64, pauses: &[(i64, i64)]) -> i64 {
