@@ -124,6 +124,8 @@ pub struct MetricPlan {
     pub calendar: usize,
     /// Indices into `Plan::targets`, in source order: the first match applies.
     pub targets: Vec<usize>,
+    /// Indices into `Plan::objectives` of those on this metric.
+    pub objectives: Vec<usize>,
 }
 
 pub struct TargetPlan {
@@ -247,9 +249,11 @@ pub fn build(rules: RuleSet) -> Result<Plan, String> {
                 o.required
             ));
         }
+        let metric = names.metric_index(&o.metric, &what)?;
+        metrics[metric].objectives.push(objectives.len());
         objectives.push(ObjectivePlan {
             name: o.name.clone(),
-            metric: names.metric_index(&o.metric, &what)?,
+            metric,
             selector: names.selector(&o.selector, &what)?,
             required: o.required,
             period: o.period,
@@ -508,6 +512,7 @@ fn build_metrics(
             pause: m.pause.clone(),
             calendar: names.calendar(&m.calendar, &what)?,
             targets: Vec::new(),
+            objectives: Vec::new(),
         });
     }
     // A start or stop that is another metric's stop must end at a timestamp:

@@ -272,8 +272,9 @@ fn tally(
     status: Status,
 ) {
     let Some(start) = start else { return };
-    for (oi, o) in ctx.plan.objectives.iter().enumerate() {
-        if o.metric == metric && selector_matches(ctx.plan, &o.selector, t, priority) {
+    for &oi in &ctx.plan.metrics[metric].objectives {
+        let o = &ctx.plan.objectives[oi];
+        if selector_matches(ctx.plan, &o.selector, t, priority) {
             let month = match out.month {
                 Some((at, month)) if at == start => month,
                 _ => month_of(ctx.plan.tz, start),
