@@ -32,7 +32,9 @@ pub use error::EvalError;
 pub use escalation::EscalationRow;
 pub use events::EventLog;
 pub use plan::{build, Plan};
-pub use run::{explain, open_tickets, run, ChunkFormat, Problems, RowSink, RunOptions, Summary};
+pub use run::{
+    explain, open_tickets, run, ChunkFormat, Problems, RowSink, RowText, RunOptions, Summary,
+};
 pub use tally::ObjectiveResult;
 pub use ticket::{evaluate, Context, Outcome, Trace};
 pub use verdict::{Counts, PeriodKey, Row, Status};

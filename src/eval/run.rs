@@ -23,16 +23,31 @@ use super::tally::{ObjectiveResult, Tally};
 use super::ticket::{evaluate, evaluate_into, Context, Outcome};
 use super::verdict::{Counts, PeriodKey, Row, Status};
 
-/// Turns rows into report text; called on worker threads, so it holds no
-/// state that changes (a report's running state lives in its [`RowSink`]).
+/// Turns rows into report text on the worker threads: each worker gets a
+/// [`RowText`] of its own, which may keep caches (a report's running state
+/// lives in its [`RowSink`]).
 pub trait ChunkFormat: Sync {
-    /// Appends the text of `rows` to `out`.
-    fn format(&self, rows: &[Row], out: &mut Vec<u8>);
+    fn writer(&self) -> Box<dyn RowText + '_>;
 }
 
-/// Where rows go, in log order, with the text [`ChunkFormat`] made of them.
+/// One worker's writer of report text.
+pub trait RowText {
+    /// Appends the text of `rows` to `out`.
+    fn write(&mut self, rows: &[Row], out: &mut Vec<u8>);
+}
+
+/// Where rows go, in log order, with the text [`RowText`] made of them.
 pub trait RowSink {
+    /// The rows of a chunk and their text. Without [`RowSink::keeps_rows`],
+    /// `rows` is empty: the text is all the sink is given.
     fn rows(&mut self, rows: &[Row], text: &[u8]) -> std::io::Result<()>;
+
+    /// Whether the sink reads the rows themselves, not only their text.
+    /// Rows that no one reads are not kept: each ticket's are written out
+    /// as text while they are fresh, and their memory is used again.
+    fn keeps_rows(&self) -> bool {
+        true
+    }
 
     /// Escalations due, in log order (reports that show none ignore them).
     fn escalations(&mut self, _rows: &[EscalationRow]) -> std::io::Result<()> {
@@ -161,7 +176,10 @@ pub fn open_tickets(plan: &Plan, path: &Path) -> Result<LogReader, EvalError> {
 
 /// A chunk of evaluated tickets, ready for the sink.
 struct Done {
+    /// The chunk's rows, if the sink keeps them.
     rows: Vec<Row>,
+    /// Rows made, by status (kept or not).
+    by_status: Counts,
     escalations: Vec<EscalationRow>,
     opened: Option<(i64, i64)>,
     text: Vec<u8>,
@@ -207,6 +225,7 @@ pub fn run(
         .unwrap_or(1)
         .clamp(1, 8);
     let in_flight = workers * 4;
+    let keep_rows = sink.keeps_rows();
     let mut summary = Summary::default();
     let mut tally = Tally::default();
     std::thread::scope(|scope| -> Result<(), EvalError> {
@@ -254,29 +273,34 @@ pub fn run(
             let spare_rx = Arc::clone(&spare_rx);
             let done_tx = done_tx.clone();
             let used_tx = used_tx.clone();
-            let mut worker = Worker {
-                ctx,
-                log_tz,
-                file: file.as_str(),
-                compare,
-                ticket: Ticket::default(),
-                tallies: Vec::new(),
-            };
-            scope.spawn(move || loop {
-                let job = match work_rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => return,
+            let file = file.as_str();
+            scope.spawn(move || {
+                let mut worker = Worker {
+                    ctx,
+                    log_tz,
+                    file,
+                    compare,
+                    keep_rows,
+                    text: format.writer(),
+                    ticket: Ticket::default(),
+                    tallies: Vec::new(),
                 };
-                let Ok((seq, chunk)) = job else { return };
-                let spare = spare_rx
-                    .lock()
-                    .ok()
-                    .and_then(|rx| rx.try_recv().ok())
-                    .unwrap_or_default();
-                let done = worker.evaluate(&chunk, spare, format);
-                let _ = used_tx.send(chunk);
-                if done_tx.send((seq, Ok(done))).is_err() {
-                    return;
+                loop {
+                    let job = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, chunk)) = job else { return };
+                    let spare = spare_rx
+                        .lock()
+                        .ok()
+                        .and_then(|rx| rx.try_recv().ok())
+                        .unwrap_or_default();
+                    let done = worker.evaluate(&chunk, spare);
+                    let _ = used_tx.send(chunk);
+                    if done_tx.send((seq, Ok(done))).is_err() {
+                        return;
+                    }
                 }
             });
         }
@@ -297,10 +321,8 @@ pub fn run(
                 summary.opened = span_with(summary.opened, done.opened.map(|o| o.0));
                 summary.opened = span_with(summary.opened, done.opened.map(|o| o.1));
                 summary.tickets += done.tickets;
-                summary.rows += done.rows.len() as u64;
-                for r in &done.rows {
-                    summary.by_status.add(r.status);
-                }
+                summary.rows += done.by_status.0.iter().sum::<u64>();
+                summary.by_status.merge(&done.by_status);
                 summary.problems.merge(done.problems);
                 if let Some(c) = comparison.as_mut() {
                     c.merge(&done.comparison);
@@ -320,38 +342,35 @@ pub fn run(
     Ok(summary)
 }
 
-/// What a worker thread keeps between chunks: its settings, and the
-/// ticket and outcome every row is typed and evaluated into.
+/// What a worker thread keeps between chunks: its settings, its text
+/// writer, and the ticket every row is typed into.
 struct Worker<'a> {
     ctx: Context<'a>,
     log_tz: Tz,
     file: &'a str,
     compare: Option<usize>,
+    /// Whether the sink reads the rows (else only their text is kept).
+    keep_rows: bool,
+    text: Box<dyn RowText + 'a>,
     ticket: Ticket,
     /// The periods a ticket counts in.
     tallies: Vec<(usize, PeriodKey, Status)>,
 }
 
 impl Worker<'_> {
-    fn evaluate(
-        &mut self,
-        chunk: &Chunk,
-        (rows, mut text): Spare,
-        format: &dyn ChunkFormat,
-    ) -> Done {
+    fn evaluate(&mut self, chunk: &Chunk, (rows, text): Spare) -> Done {
         let mut done = Done {
             rows,
+            by_status: Counts::default(),
             escalations: Vec::new(),
             opened: None,
-            text: Vec::new(),
+            text,
             tally: Tally::default(),
             tickets: 0,
             problems: Problems::default(),
             comparison: Comparison::default(),
         };
         chunk.for_each_row(|raw| self.one(raw, &mut done));
-        format.format(&done.rows, &mut text);
-        done.text = text;
         done
     }
 
@@ -392,6 +411,13 @@ impl Worker<'_> {
         }
         if !ctx.plan.escalation.is_empty() {
             done.escalations.extend(escalations(ctx, ticket, rows));
+        }
+        for row in rows {
+            done.by_status.add(row.status);
+        }
+        self.text.write(rows, &mut done.text);
+        if !self.keep_rows {
+            done.rows.truncate(first);
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::{metric_name, priority_name, Report};
-use crate::eval::{ChunkFormat, Plan, Row, RowSink, Summary};
+use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
 use crate::time::format_rfc3339;
 
 pub struct CsvReport<'a> {
@@ -38,11 +38,24 @@ pub struct CsvRows<'a> {
 }
 
 impl ChunkFormat for CsvRows<'_> {
-    fn format(&self, rows: &[Row], out: &mut Vec<u8>) {
+    fn writer(&self) -> Box<dyn RowText + '_> {
+        Box::new(CsvRowText { plan: self.plan })
+    }
+}
+
+struct CsvRowText<'a> {
+    plan: &'a Plan,
+}
+
+impl RowText for CsvRowText<'_> {
+    fn write(&mut self, rows: &[Row], out: &mut Vec<u8>) {
         let plan = self.plan;
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         let time = |t: Option<i64>| t.map(|t| format_rfc3339(t, plan.tz)).unwrap_or_default();
-        let mut w = csv::Writer::from_writer(std::mem::take(out));
+        // A ticket's few rows: a small buffer.
+        let mut w = csv::WriterBuilder::new()
+            .buffer_capacity(1024)
+            .from_writer(out);
         for row in rows {
             // Writing to memory cannot fail.
             let _ = w.write_record([
@@ -60,11 +73,16 @@ impl ChunkFormat for CsvRows<'_> {
                 &row.line.to_string(),
             ]);
         }
-        *out = w.into_inner().unwrap_or_default();
+        // Writing to memory cannot fail.
+        let _ = w.flush();
     }
 }
 
 impl RowSink for CsvReport<'_> {
+    fn keeps_rows(&self) -> bool {
+        false
+    }
+
     fn rows(&mut self, _rows: &[Row], text: &[u8]) -> std::io::Result<()> {
         self.out.write_all(text)
     }

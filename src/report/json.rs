@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::{Header, Report};
 use crate::eval::{
-    AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status,
-    Summary,
+    AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, RowText,
+    Status, Summary,
 };
 use crate::time::{format_rfc3339, Rfc3339Writer};
 
@@ -123,23 +123,38 @@ fn opt_name(out: &mut Vec<u8>, names: &[Vec<u8>], i: Option<usize>) {
 }
 
 impl ChunkFormat for JsonRows<'_> {
+    fn writer(&self) -> Box<dyn RowText + '_> {
+        Box::new(JsonRowText {
+            rows: self,
+            times: Rfc3339Writer::new(self.plan.tz),
+        })
+    }
+}
+
+/// One worker's JSON writer, with its cache of dates.
+struct JsonRowText<'a> {
+    rows: &'a JsonRows<'a>,
+    times: Rfc3339Writer,
+}
+
+impl RowText for JsonRowText<'_> {
     /// Written by hand, straight into the chunk's buffer: no string per row,
     /// timestamps formatted in place, escaping only where a string needs it.
     /// The text is what `serde_json` writes for the row's fields in this
     /// order (`note` only when there is one, `closed_at` only under a
     /// closure rule).
-    fn format(&self, rows: &[Row], out: &mut Vec<u8>) {
-        let plan = self.plan;
-        let tz = &mut Rfc3339Writer::new(plan.tz);
+    fn write(&mut self, rows: &[Row], out: &mut Vec<u8>) {
+        let (this, tz) = (self.rows, &mut self.times);
+        let plan = this.plan;
         let closure = !plan.closures.is_empty();
         out.reserve(rows.len() * 300);
         for row in rows {
             out.extend_from_slice(b",\n    {\"id\":");
             json_str(out, &row.id);
             out.extend_from_slice(b",\"priority\":");
-            opt_name(out, &self.priorities, row.priority);
+            opt_name(out, &this.priorities, row.priority);
             out.extend_from_slice(b",\"metric\":");
-            opt_name(out, &self.metrics, row.metric);
+            opt_name(out, &this.metrics, row.metric);
             out.extend_from_slice(b",\"status\":\"");
             out.extend_from_slice(row.status.as_str().as_bytes());
             out.extend_from_slice(b"\",\"elapsed_seconds\":");
@@ -316,6 +331,10 @@ fn escalation_contacts(plan: &Plan) -> serde_json::Value {
 }
 
 impl RowSink for JsonReport<'_> {
+    fn keeps_rows(&self) -> bool {
+        false
+    }
+
     fn rows(&mut self, _rows: &[Row], text: &[u8]) -> std::io::Result<()> {
         let text = match (self.first, text.split_first()) {
             (true, Some((_comma, rest))) => {

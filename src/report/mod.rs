@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::cli::ReportFormat;
-use crate::eval::{ChunkFormat, Plan, Row, RowSink, Summary};
+use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
 
 pub mod csv;
 pub mod explain;
@@ -53,7 +53,13 @@ pub fn formatter<'a>(format: ReportFormat, plan: &'a Plan) -> Box<dyn ChunkForma
 struct NoText;
 
 impl ChunkFormat for NoText {
-    fn format(&self, _rows: &[Row], _out: &mut Vec<u8>) {}
+    fn writer(&self) -> Box<dyn RowText + '_> {
+        Box::new(NoText)
+    }
+}
+
+impl RowText for NoText {
+    fn write(&mut self, _rows: &[Row], _out: &mut Vec<u8>) {}
 }
 
 /// Names for a row's indices.
