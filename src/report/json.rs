@@ -184,13 +184,26 @@ impl RowText for JsonRowText<'_> {
     }
 }
 
+/// The bytes a JSON string escapes: `"`, `\\` and control characters.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// A JSON string, escaped as `serde_json` escapes: `"`, `\\` and control
 /// characters; everything else (non-ASCII included) as it is.
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     // Ids and reasons almost never need escaping: one look, one copy.
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !bytes.iter().any(|&b| ESCAPED[usize::from(b)]) {
         out.reserve(bytes.len() + 2);
         out.push(b'"');
         out.extend_from_slice(bytes);
