@@ -93,32 +93,60 @@ pub fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
 /// Formats rows as JSON objects, each after `,\n` (the sink drops the very first comma).
 pub struct JsonRows<'a> {
     plan: &'a Plan,
-    /// The priority and metric names as JSON strings, written once here
-    /// rather than escaped again for every row.
-    priorities: Vec<Vec<u8>>,
-    metrics: Vec<Vec<u8>>,
+    /// For each priority (or none, last) and metric (or none, last): the
+    /// text from `,"priority":` to the opening quote of the status, written
+    /// once here rather than put together and escaped for every row.
+    heads: Vec<Vec<u8>>,
 }
 
 impl<'a> JsonRows<'a> {
     pub fn new(plan: &'a Plan) -> Self {
-        let quoted = |name: &str| {
+        let quoted = |name: Option<&str>| {
             let mut out = Vec::new();
-            json_str(&mut out, name);
+            match name {
+                Some(name) => json_str(&mut out, name),
+                None => out.extend_from_slice(b"null"),
+            }
             out
         };
-        JsonRows {
-            plan,
-            priorities: plan.priority_names.iter().map(|n| quoted(n)).collect(),
-            metrics: plan.metrics.iter().map(|m| quoted(&m.name)).collect(),
+        let priorities = plan.priority_names.iter().map(|n| Some(n.as_str()));
+        let mut heads = Vec::new();
+        for p in priorities.chain([None]) {
+            for m in plan
+                .metrics
+                .iter()
+                .map(|m| Some(m.name.as_str()))
+                .chain([None])
+            {
+                let mut head = b",\"priority\":".to_vec();
+                head.extend(quoted(p));
+                head.extend_from_slice(b",\"metric\":");
+                head.extend(quoted(m));
+                head.extend_from_slice(b",\"status\":\"");
+                heads.push(head);
+            }
         }
+        JsonRows { plan, heads }
+    }
+
+    fn head(&self, row: &Row) -> &[u8] {
+        let (np, nm) = (self.plan.priority_names.len(), self.plan.metrics.len());
+        let p = row.priority.filter(|&p| p < np).unwrap_or(np);
+        let m = row.metric.filter(|&m| m < nm).unwrap_or(nm);
+        self.heads.get(p * (nm + 1) + m).map_or(&[], Vec::as_slice)
     }
 }
 
-/// A name from a table of JSON strings, or `null`.
-fn opt_name(out: &mut Vec<u8>, names: &[Vec<u8>], i: Option<usize>) {
-    match i.and_then(|i| names.get(i)) {
-        Some(name) => out.extend_from_slice(name),
-        None => out.extend_from_slice(b"null"),
+/// A status and the key after it.
+fn status_and_next(s: Status) -> &'static [u8] {
+    match s {
+        Status::Met => b"met\",\"elapsed_seconds\":",
+        Status::Breached => b"breached\",\"elapsed_seconds\":",
+        Status::Pending => b"pending\",\"elapsed_seconds\":",
+        Status::Excluded => b"excluded\",\"elapsed_seconds\":",
+        Status::Untimed => b"untimed\",\"elapsed_seconds\":",
+        Status::NotApplicable => b"not_applicable\",\"elapsed_seconds\":",
+        Status::Invalid => b"invalid\",\"elapsed_seconds\":",
     }
 }
 
@@ -151,13 +179,8 @@ impl RowText for JsonRowText<'_> {
         for row in rows {
             out.extend_from_slice(b",\n    {\"id\":");
             json_str(out, &row.id);
-            out.extend_from_slice(b",\"priority\":");
-            opt_name(out, &this.priorities, row.priority);
-            out.extend_from_slice(b",\"metric\":");
-            opt_name(out, &this.metrics, row.metric);
-            out.extend_from_slice(b",\"status\":\"");
-            out.extend_from_slice(row.status.as_str().as_bytes());
-            out.extend_from_slice(b"\",\"elapsed_seconds\":");
+            out.extend_from_slice(this.head(row));
+            out.extend_from_slice(status_and_next(row.status));
             opt_int(out, row.elapsed);
             out.extend_from_slice(b",\"target_seconds\":");
             opt_int(out, row.target_seconds);
@@ -494,6 +517,75 @@ mod tests {
                 String::from_utf8(out).unwrap(),
                 serde_json::to_string(s).unwrap()
             );
+        }
+    }
+
+    /// Every status, with and without a priority and a metric: the object
+    /// INTERFACES.md fixes, its keys in its order.
+    #[test]
+    fn rows_are_written_as_their_json_objects() {
+        let rules: crate::rules::RuleSet =
+            serde_json::from_str(include_str!("../../tests/eval/rules/care.json")).unwrap();
+        let plan = crate::eval::build(rules).unwrap();
+        let rows = JsonRows::new(&plan);
+        let mut text = rows.writer();
+        let name = |names: &[String], i: Option<usize>| i.map(|i| names[i].clone());
+        let metrics: Vec<String> = plan.metrics.iter().map(|m| m.name.clone()).collect();
+        for status in Status::ALL {
+            for priority in [None, Some(0), Some(plan.priority_names.len() - 1)] {
+                for metric in [None, Some(0), Some(metrics.len() - 1)] {
+                    let row = Row {
+                        line: 7,
+                        id: "T-\"1\"".into(),
+                        priority,
+                        metric,
+                        target: None,
+                        status,
+                        elapsed: Some(-5),
+                        target_seconds: None,
+                        deadline: Some(1_700_000_000),
+                        start: Some(1_699_990_000),
+                        stop: None,
+                        reason: Some("best effort".into()),
+                        note: None,
+                        closed_at: None,
+                    };
+                    let mut out = Vec::new();
+                    text.write(std::slice::from_ref(&row), &mut out);
+                    let out = String::from_utf8(out).unwrap();
+                    let object = out.strip_prefix(",\n    ").unwrap();
+                    let got: serde_json::Value = serde_json::from_str(object).unwrap();
+                    let want = json!({
+                        "id": "T-\"1\"",
+                        "priority": name(&plan.priority_names, priority),
+                        "metric": name(&metrics, metric),
+                        "status": status.as_str(),
+                        "elapsed_seconds": -5,
+                        "target_seconds": null,
+                        "deadline": format_rfc3339(1_700_000_000, plan.tz),
+                        "reason": "best effort",
+                        "start": format_rfc3339(1_699_990_000, plan.tz),
+                        "stop": null,
+                        "line": 7,
+                    });
+                    assert_eq!(got, want, "{object}");
+                    let keys = [
+                        "\"id\":",
+                        "\"priority\":",
+                        "\"metric\":",
+                        "\"status\":",
+                        "\"elapsed_seconds\":",
+                        "\"target_seconds\":",
+                        "\"deadline\":",
+                        "\"reason\":",
+                        "\"start\":",
+                        "\"stop\":",
+                        "\"line\":",
+                    ];
+                    let at: Vec<usize> = keys.iter().map(|k| object.find(k).unwrap()).collect();
+                    assert!(at.windows(2).all(|w| w[0] < w[1]), "{object}");
+                }
+            }
         }
     }
 
