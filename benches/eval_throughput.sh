@@ -6,11 +6,13 @@
 # 1. generates the log with benches/eval/gen_care_log.py (deterministic seed),
 #    and one a quarter as long;
 # 2. builds the release `sla` and the floor program, examples/eval_floor.rs:
-#    it reads the CSV with the same csv crate and parses every timestamp with
-#    the same sla::time::parse_timestamp, and does nothing else;
+#    it reads the CSV with the csv crate (whose parser, csv_core, sla eval
+#    uses too) and parses every timestamp with the same
+#    sla::time::parse_timestamp, and does nothing else;
 # 3. times `sla eval contracts/care.sla LOG --format json > /dev/null` and the
-#    floor, best of 3 (wall clock), and prints both and their ratio (the goal:
-#    at most 2x);
+#    floor, taking turns for 5 rounds (SLA_BENCH_ROUNDS), and prints the best
+#    and the median wall-clock time of each and their ratios (the goal: at
+#    most 2x);
 # 4. prints the peak RSS of `sla eval` on both logs (the goal: at most 200 MB,
 #    and the same on both: memory must not grow with the log).
 #
@@ -20,6 +22,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
+ROUNDS=${SLA_BENCH_ROUNDS:-5}
 QUARTER=$((N / 4))
 DIR=${SLA_BENCH_DIR:-target/bench-eval}
 mkdir -p "$DIR"
@@ -47,17 +50,17 @@ cargo build --release --quiet --bin sla --example eval_floor
 SLA=target/release/sla
 FLOOR=target/release/examples/eval_floor
 
-# best WALL-SECONDS of 3 runs of "$@" (stdout to /dev/null)
-best_of_3() {
-    local best=""
-    for _ in 1 2 3; do
-        local s t
-        s=$(date +%s%N)
-        "$@" > /dev/null 2>&1 || true # sla eval exits 1 on a non-compliant log
-        t=$(( $(date +%s%N) - s ))
-        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-    done
-    awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
+# WALL-NANOSECONDS of one run of "$@" (stdout to /dev/null)
+wall() {
+    local s
+    s=$(date +%s%N)
+    "$@" > /dev/null 2>&1 || true # sla eval exits 1 on a non-compliant log
+    echo $(( $(date +%s%N) - s ))
+}
+
+# the smallest and the median of the nanoseconds on stdin, in seconds
+stats() {
+    sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[1] / 1e9, t[int((NR + 1) / 2)] / 1e9 }'
 }
 
 # peak RSS in MB of one run of "$@"
@@ -67,15 +70,23 @@ peak_mb() {
 }
 
 EVAL=("$SLA" eval contracts/care.sla "$BIG" --format json --as-of "$AS_OF")
-t_floor=$(best_of_3 "$FLOOR" "$BIG")
-t_eval=$(best_of_3 "${EVAL[@]}")
-ratio=$(awk -v a="$t_eval" -v b="$t_floor" 'BEGIN { printf "%.2f", a / b }')
+# The two programs take turns, so that a change in the machine's speed (a
+# shared virtual machine's often does) falls on both alike.
+floor_ns=() eval_ns=()
+for _ in $(seq "$ROUNDS"); do
+    floor_ns+=("$(wall "$FLOOR" "$BIG")")
+    eval_ns+=("$(wall "${EVAL[@]}")")
+done
+read -r floor_best floor_median < <(printf '%s\n' "${floor_ns[@]}" | stats)
+read -r eval_best eval_median < <(printf '%s\n' "${eval_ns[@]}" | stats)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rss_small=$(peak_mb "$SLA" eval contracts/care.sla "$SMALL" --format json --as-of "$AS_OF")
 rss_big=$(peak_mb "${EVAL[@]}")
 
-echo "cores:                    $(nproc) (load average now: $(cut -d' ' -f1 /proc/loadavg))"
-echo "floor (read + timestamps): ${t_floor} s"
-echo "sla eval --format json:    ${t_eval} s"
-echo "ratio:                    ${ratio}x (goal: at most 2x)"
+echo "cores:                     $(nproc) (load average now: $(cut -d' ' -f1 /proc/loadavg))"
+echo "rounds:                    $ROUNDS (best / median wall clock)"
+echo "floor (read + timestamps): ${floor_best} s / ${floor_median} s"
+echo "sla eval --format json:    ${eval_best} s / ${eval_median} s"
+echo "ratio:                     $(ratio "$eval_best" "$floor_best")x / $(ratio "$eval_median" "$floor_median")x (goal: at most 2x)"
 echo "peak RSS, $QUARTER tickets: ${rss_small} MB"
-echo "peak RSS, $N tickets: ${rss_big} MB (goal: at most 200 MB, not growing)"
+echo "peak RSS, $N tickets:   ${rss_big} MB (goal: at most 200 MB, not growing)"

@@ -1,7 +1,8 @@
 //! The floor for `sla eval`'s speed (benches/eval_throughput.sh): the least a
-//! program must do with a ticket log — read the CSV with the same `csv` crate
-//! and parse every timestamp cell with the same `sla::time::parse_timestamp` —
-//! and nothing else. Prints how many timestamps it parsed, so the work is
+//! program must do with a ticket log — read the CSV with the standard `csv`
+//! crate (whose parser, `csv_core`, `sla eval` uses too) and parse every
+//! timestamp cell with the same `sla::time::parse_timestamp` — and nothing
+//! else. Prints how many timestamps it parsed, so the work is
 //! not optimised away.
 //!
 //!     cargo run --release --example eval_floor -- TICKETS.csv [ZONE]

@@ -498,7 +498,8 @@ impl Rfc3339Writer {
     pub fn write(&mut self, out: &mut Vec<u8>, t: i64) {
         let day = t.div_euclid(86_400);
         let secs = (t - day * 86_400) as u32;
-        let slot = &mut self.days[day.rem_euclid(DAY_SLOTS as i64) as usize];
+        // A power of two: the low bits of the day, whatever its sign.
+        let slot = &mut self.days[(day as usize) % DAY_SLOTS];
         if !slot.is_some_and(|d| d.day == day) {
             *slot = DayText::new(self.tz, day);
         }
@@ -510,8 +511,9 @@ impl Rfc3339Writer {
 }
 
 /// The text of one UTC day's instants in one zone, but for the time of
-/// day: the local dates before and after local midnight, and the offset,
-/// constant through the day.
+/// day: for the instants before and after local midnight, the date and the
+/// offset around a `00:00:00` to fill in. The offset is constant through
+/// the day.
 #[derive(Debug, Clone, Copy)]
 struct DayText {
     day: i64,
@@ -519,9 +521,8 @@ struct DayText {
     /// Seconds into the UTC day at which the local date turns (86 400: not
     /// within the day).
     split: u32,
-    dates: [[u8; 10]; 2],
-    /// `+01:00`, or `Z` and five bytes to drop in the zone UTC.
-    suffix: [u8; 6],
+    texts: [[u8; 25]; 2],
+    /// The zone is UTC: the text ends in `Z`, its last five bytes are cut.
     zulu: bool,
 }
 
@@ -537,33 +538,31 @@ impl DayText {
         let off = day_offset(tz, day).filter(|off| off % 60 == 0)?;
         let local_day = (day * 86_400 + i64::from(off)).div_euclid(86_400);
         let split = ((local_day + 1) * 86_400 - i64::from(off) - day * 86_400).min(86_400);
-        let date = |d: i64| {
+        let zulu = off == 0 && tz == Tz::UTC;
+        let text = |d: i64| {
             let (year, month, day) = civil_from_days_u32((d + 719_468 + 146_097) as u32);
-            let mut b = *b"0000-00-00";
+            let mut b = *b"0000-00-00T00:00:00+00:00";
             two(&mut b, 0, (year - 400) / 100);
             two(&mut b, 2, (year - 400) % 100);
             two(&mut b, 5, month);
             two(&mut b, 8, day);
+            if zulu {
+                b[19] = b'Z';
+            } else {
+                if off < 0 {
+                    b[19] = b'-';
+                }
+                let m = off.unsigned_abs() / 60;
+                two(&mut b, 20, m / 60);
+                two(&mut b, 23, m % 60);
+            }
             b
         };
-        let zulu = off == 0 && tz == Tz::UTC;
-        let mut suffix = *b"+00:00";
-        if zulu {
-            suffix[0] = b'Z';
-        } else {
-            if off < 0 {
-                suffix[0] = b'-';
-            }
-            let m = off.unsigned_abs() / 60;
-            two(&mut suffix, 1, m / 60);
-            two(&mut suffix, 4, m % 60);
-        }
         Some(DayText {
             day,
             off,
             split: u32::try_from(split).ok()?,
-            dates: [date(local_day), date(local_day + 1)],
-            suffix,
+            texts: [text(local_day), text(local_day + 1)],
             zulu,
         })
     }
@@ -578,13 +577,10 @@ impl DayText {
             local -= 86_400;
         }
         let local = local as u32;
-        let mut b = [0u8; 25];
-        b[..10].copy_from_slice(&self.dates[usize::from(secs >= self.split)]);
-        b[10..19].copy_from_slice(b"T00:00:00");
+        let mut b = self.texts[usize::from(secs >= self.split)];
         two(&mut b, 11, local / 3600);
         two(&mut b, 14, local % 3600 / 60);
         two(&mut b, 17, local % 60);
-        b[19..].copy_from_slice(&self.suffix);
         out.extend_from_slice(&b);
         if self.zulu {
             out.truncate(out.len() - 5);
