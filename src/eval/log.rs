@@ -185,15 +185,19 @@ impl Layout {
         row.extra = None;
     }
 
-    /// Fills `row` from a CSV record.
+    /// Fills `row` from a CSV record: [`Layout::row_ref`]'s reading, copied.
     fn fill_record(&self, row: &mut RawRow, rec: Record) {
-        match rec.text() {
-            Ok(text) => self.fill(row, rec.line, rec.len(), |i| text.get(i)),
-            Err(i) => {
-                self.fill(row, rec.line, self.header_len, |_| None);
-                row.error = Some(utf8_error(i));
-            }
+        let r = self.row_ref(rec);
+        row.line = r.line;
+        row.id.clear();
+        row.id.push_str(r.id);
+        row.cells.resize(r.len(), String::new());
+        for (i, to) in row.cells.iter_mut().enumerate() {
+            to.clear();
+            to.push_str(r.cell(i));
         }
+        row.error = r.error.map(Cow::into_owned);
+        row.extra = None;
     }
 
     /// A CSV record as a row, its cells read where they are.

@@ -250,10 +250,14 @@ pub struct Block {
 impl Block {
     /// The block's records, one after the other.
     pub fn records(&self) -> Records<'_> {
+        // Split line by line, one check of the whole block is one per record
+        // fewer; csv_core's output is checked record by record.
+        let by_line = !self.quoted;
         Records {
             input: &self.bytes,
-            // One check of the whole block instead of one per record.
-            text: std::str::from_utf8(&self.bytes).ok(),
+            text: by_line
+                .then(|| std::str::from_utf8(&self.bytes).ok())
+                .flatten(),
             at: 0,
             line: self.line,
             delimiter: self.delimiter,
@@ -434,28 +438,27 @@ impl CsvFile {
     pub fn next_block(&mut self) -> std::io::Result<Option<Block>> {
         let mut want = BLOCK;
         loop {
+            // After `fill`, everything in `buf` is pending (`pos` is 0).
             self.fill(want)?;
-            let pending = &self.buf[self.pos..];
+            let pending = &self.buf[..];
             if pending.is_empty() {
                 return Ok(None);
             }
-            let quoted = memchr::memchr(b'"', pending).is_some();
+            let first_quote = memchr::memchr(b'"', pending);
             let cut = if self.eof {
                 Some(pending.len())
             } else {
-                last_record_end(pending, quoted, self.delimiter)
+                last_record_end(pending, first_quote.is_some(), self.delimiter)
             };
             if let Some(n) = cut {
-                let quoted = quoted && memchr::memchr(b'"', &pending[..n]).is_some();
+                let quoted = first_quote.is_some_and(|q| q < n);
                 let mut next = self.spare.pop().unwrap_or_default();
                 next.reserve(BLOCK + BLOCK / 4);
                 next.extend_from_slice(&pending[n..]);
                 let mut bytes = std::mem::replace(&mut self.buf, next);
-                bytes.truncate(self.pos + n);
-                bytes.drain(..self.pos);
+                bytes.truncate(n);
                 let line = self.parser.line;
                 self.parser.line += newlines(&bytes);
-                self.pos = 0;
                 self.consumed += n as u64;
                 return Ok(Some(Block {
                     bytes,

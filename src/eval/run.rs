@@ -393,6 +393,7 @@ impl Worker<'_> {
             done.problems.warn(w.clone());
         }
         for row in rows {
+            done.by_status.add(row.status);
             if row.status == Status::Invalid && ticket.problems.is_empty() {
                 done.problems.contradictions += 1;
                 done.problems.note(format!(
@@ -411,9 +412,6 @@ impl Worker<'_> {
         }
         if !ctx.plan.escalation.is_empty() {
             done.escalations.extend(escalations(ctx, ticket, rows));
-        }
-        for row in rows {
-            done.by_status.add(row.status);
         }
         self.text.write(rows, &mut done.text);
         if !self.keep_rows {

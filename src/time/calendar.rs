@@ -324,11 +324,11 @@ impl YearTable {
     /// year): `partition_point(|s| s.start <= t)`, found from `t`'s day.
     fn started_by(&self, t: i64) -> usize {
         let d = self.day_of(t);
-        let mut i = self.day_first.get(d).map_or(0, |&i| i as usize);
         if self.day_starts.get(d).is_some_and(|&s| s > t) {
             // Before the year's first instant: nothing has started.
             return 0;
         }
+        let mut i = self.day_first.get(d).map_or(0, |&i| i as usize);
         while self.stretches.get(i).is_some_and(|s| s.start <= t) {
             i += 1;
         }
