@@ -68,6 +68,10 @@ pub struct RuleSet {
     pub availability: Vec<Availability>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
+    /// The fee and the credits owed per missed objective (`credits { ... }`);
+    /// availability tiers are on their windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<Credits>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -375,6 +379,57 @@ pub struct AvailabilityWindow {
     pub name: String,
     pub calendar: String,
     pub required: f64,
+    /// Service credit tiers, highest threshold first; the tiers cover
+    /// `[0, first.below)` without gaps or overlaps (the checker sees to it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credit_tiers: Vec<CreditTier>,
+}
+
+/// Availability in `[at_least, below)` earns `credit` percent of the fee of the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreditTier {
+    /// Percentage 0–100, exclusive.
+    pub below: f64,
+    /// Percentage 0–100, inclusive.
+    pub at_least: f64,
+    /// Percentage of the fee, 0–100.
+    pub credit: f64,
+}
+
+/// Money an agreement pays back when it is not kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Credits {
+    /// The fee percentages are taken of; without it credits are percentages only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Fee>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_missed_objective: Option<MissedObjectiveCredit>,
+}
+
+/// `fee 2500 EUR per month`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Fee {
+    pub amount: f64,
+    /// ISO 4217 code, e.g. `EUR`.
+    pub currency: String,
+    pub period: Period,
+}
+
+/// The credit for each objective not compliant in a period, and the most
+/// those credits add up to in one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MissedObjectiveCredit {
+    pub credit: CreditValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<CreditValue>,
+}
+
+/// A percentage of the fee, or an amount of money.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "unit", rename_all = "snake_case")]
+pub enum CreditValue {
+    Percent { percent: f64 },
+    Amount { amount: f64, currency: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -38,6 +38,7 @@ module.exports = grammar({
     _item: ($) => choice(
       $.contract, $.calendar, $.fields, $.priority, $.metric, $.targets,
       $.objective, $.exclusion, $.closure, $.escalation, $.availability, $.changes,
+      $.credits,
     ),
 
     // -------------------------------------------------------------- lexemes
@@ -195,7 +196,8 @@ module.exports = grammar({
       'availability', field('name', $.identifier), optional($.per_period),
       '{', repeat(choice($.avail_window, $.max_interruptions, $.measured)), '}',
     ),
-    avail_window: ($) => seq($.percent, choice('in', 'outside'), $.calendar_ref),
+    avail_window: ($) => seq($.percent, choice('in', 'outside'), $.calendar_ref, repeat($.credit_tier)),
+    credit_tier: ($) => seq('credit', $.percent, 'below', $.percent, optional(seq('but', 'at', 'least', $.percent))),
     max_interruptions: ($) => seq('at', 'most', $.integer, 'interruptions'),
     measured: ($) => seq('measured', 'every', $.duration),
 
@@ -208,5 +210,15 @@ module.exports = grammar({
     up_to: ($) => seq('up', 'to', $.integer),
     over: ($) => seq('over', $.integer),
     lead_weeks: ($) => seq($.integer, '..', $.integer, 'weeks', 'at', field('load', $.identifier), 'load'),
+
+    // -------------------------------------------------------------- service credits
+    credits: ($) => seq('credits', '{', repeat(choice($.fee, $.missed_credit)), '}'),
+    fee: ($) => seq('fee', $.money, optional($.per_period)),
+    money: ($) => seq($.number, field('currency', $.identifier)),
+    _credit_amount: ($) => choice($.percent, $.money),
+    missed_credit: ($) => seq(
+      $._credit_amount, 'for', 'each', 'missed', 'objective',
+      optional(seq(optional(','), 'at', 'most', $._credit_amount, optional($.per_period))),
+    ),
   },
 });

@@ -11,7 +11,7 @@ use crate::syntax::ast::{self, Span};
 use crate::time::spec::{CalendarSpec, WeeklySpec};
 
 impl Checker<'_> {
-    fn percent(&mut self, p: &ast::Spanned<f64>) -> Option<f64> {
+    pub(super) fn percent(&mut self, p: &ast::Spanned<f64>) -> Option<f64> {
         if p.node.is_finite() && (0.0..=100.0).contains(&p.node) {
             return Some(p.node);
         }
@@ -25,7 +25,7 @@ impl Checker<'_> {
         None
     }
 
-    fn period(&mut self, p: Option<&ast::Spanned<String>>) -> rules::Period {
+    pub(super) fn period(&mut self, p: Option<&ast::Spanned<String>>) -> rules::Period {
         match p.map(|p| p.node.as_str()) {
             Some("quarter") => rules::Period::Quarter,
             Some("year") => rules::Period::Year,
@@ -597,8 +597,10 @@ impl Checker<'_> {
                     required,
                     outside,
                     calendar,
+                    tiers,
                     ..
                 } => {
+                    let credit_tiers = self.credit_tiers(tiers);
                     let p = self.percent(required);
                     let Some(cal) = self.calendar_ref(calendar) else {
                         continue;
@@ -621,6 +623,7 @@ impl Checker<'_> {
                         name,
                         calendar: cal_name,
                         required: p,
+                        credit_tiers,
                     });
                 }
                 ast::AvailabilityItem::MaxInterruptions(n, _) => {

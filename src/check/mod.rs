@@ -4,6 +4,7 @@
 //! problem: each block is checked as far as it can be.
 
 mod calendar;
+mod credits;
 mod items;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -94,6 +95,7 @@ pub(crate) struct Checker<'a> {
     escalation: Option<rules::Escalation>,
     availability: Vec<rules::Availability>,
     changes: Option<rules::Changes>,
+    credits: Option<rules::Credits>,
     /// Calendars and metrics referred to, for the unused-definition warning.
     used: HashSet<String>,
     _src: std::marker::PhantomData<&'a ()>,
@@ -265,6 +267,16 @@ impl<'a> Checker<'a> {
                 self.objective(o);
             }
         }
+        // Credits last: a cap per period is checked against the objectives.
+        let credits: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Credits(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        self.credits(&credits);
         self.overlapping_targets();
         self.warnings();
     }
@@ -1047,6 +1059,7 @@ impl<'a> Checker<'a> {
             escalation: self.escalation.take(),
             availability: std::mem::take(&mut self.availability),
             changes: self.changes.take(),
+            credits: self.credits.take(),
         }
     }
 }

@@ -153,6 +153,30 @@ closure or metric must name timestamp fields declared in `fields`.";
 "An objective counts the tickets of one metric. The metric must have targets,
 and the objective's priorities must exist.";
 
+    CreditTiers = "E0501", Error, "credit tiers out of order, overlapping or with a gap",
+"The credit tiers of an availability window are written from the highest
+threshold down, each below the one before, and together they cover every
+availability below the first threshold exactly once: where a tier says
+`but at least X%`, the next tier starts `below X%`. A lower availability never
+earns a smaller credit.
+
+    99.99% in 24x7
+      credit 10%  below 99.99% but at least 99%
+      credit 30%  below 99%    but at least 95%
+      credit 100% below 95%";
+
+    BadCredit = "E0502", Error, "credit does not fit the fee or the objectives",
+"Amounts are a number and a three-letter currency code (`250 EUR`), in the
+fee's currency when the contract gives a fee. A cap is in the unit of the
+credit it caps (a percentage for a percentage, an amount for an amount), and
+per the period of the objectives it caps. The `credits` block names a fee
+and a credit per missed objective at most once.
+
+    credits {
+      fee 2500 EUR per month
+      5% for each missed objective, at most 20% per month
+    }";
+
     PriorityWithoutTarget = "W0001", Warning, "priority has no target",
 "A priority is declared but no target row names it, so its tickets are only
 reported as `not_applicable`. If that is intended, say so in a comment;

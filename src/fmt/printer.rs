@@ -1003,6 +1003,9 @@ impl<'s> Printer<'s> {
                     for it in &a.items {
                         let r = p.availability_item(it);
                         p.row(&r, None);
+                        if let AvailabilityItem::Window { tiers, .. } = it {
+                            p.credit_tiers(tiers);
+                        }
                     }
                 });
             }
@@ -1012,6 +1015,16 @@ impl<'s> Printer<'s> {
                 self.block(h, ch.span, ch.items.is_empty(), |p| {
                     for it in &ch.items {
                         let r = p.change_item(it);
+                        p.row(&r, None);
+                    }
+                });
+            }
+            Item::Credits(cr) => {
+                let mut h = Cell::default();
+                self.kw(&mut h, "credits");
+                self.block(h, cr.span, cr.items.is_empty(), |p| {
+                    for it in &cr.items {
+                        let r = p.credits_item(it);
                         p.row(&r, None);
                     }
                 });
@@ -1558,6 +1571,7 @@ impl<'s> Printer<'s> {
                 outside,
                 calendar,
                 span,
+                ..
             } => {
                 self.cursor = span.start;
                 self.percent(&mut c, required);
@@ -1578,6 +1592,96 @@ impl<'s> Printer<'s> {
                 self.kw(&mut c, "measured");
                 self.kw(&mut c, "every");
                 self.duration(&mut c, d);
+                span.start
+            }
+        };
+        Row::one(start, c)
+    }
+
+    /// The credit tiers of a window, one a line under it, indented and
+    /// aligned as a table (`credit 10%  below 99.99%`).
+    fn credit_tiers(&mut self, tiers: &[CreditTier]) {
+        if tiers.is_empty() {
+            return;
+        }
+        let rows: Vec<Row> = tiers
+            .iter()
+            .map(|t| {
+                self.cursor = t.span.start;
+                let (mut a, mut b, mut c) = (Cell::default(), Cell::default(), Cell::default());
+                self.kw(&mut a, "credit");
+                self.percent(&mut a, &t.credit);
+                self.kw(&mut b, "below");
+                self.percent(&mut b, &t.below);
+                if let Some(low) = &t.at_least {
+                    self.kw(&mut c, "but");
+                    self.kw(&mut c, "at");
+                    self.kw(&mut c, "least");
+                    self.percent(&mut c, low);
+                }
+                let mut r = Row::new(t.span.start);
+                r.add(a, 1);
+                r.add(b, 1);
+                r.add(c, 1);
+                r
+            })
+            .collect();
+        self.indent += INDENT;
+        self.rows(&rows, true);
+        self.indent -= INDENT;
+    }
+
+    fn money(&mut self, c: &mut Cell, m: &Money) {
+        let text = self.number(m.amount.span, m.amount.node);
+        self.word(c, m.amount.span, text);
+        self.ident(c, &m.currency);
+    }
+
+    fn credit_amount(&mut self, c: &mut Cell, a: &CreditAmount) {
+        match a {
+            CreditAmount::Percent(p) => self.percent(c, p),
+            CreditAmount::Money(m) => self.money(c, m),
+        }
+    }
+
+    fn credits_item(&mut self, it: &CreditsItem) -> Row {
+        let mut c = Cell::default();
+        let start = match it {
+            CreditsItem::Fee {
+                amount,
+                period,
+                span,
+            } => {
+                self.cursor = span.start;
+                self.kw(&mut c, "fee");
+                self.money(&mut c, amount);
+                if let Some(per) = period {
+                    self.kw(&mut c, "per");
+                    self.word(&mut c, per.span, per.node.clone());
+                }
+                span.start
+            }
+            CreditsItem::PerMissedObjective {
+                credit,
+                cap,
+                cap_period,
+                span,
+            } => {
+                self.cursor = span.start;
+                self.credit_amount(&mut c, credit);
+                for w in ["for", "each", "missed", "objective"] {
+                    self.kw(&mut c, w);
+                }
+                if let Some(cap) = cap {
+                    self.glue(&mut c, ",");
+                    self.kw(&mut c, "at");
+                    self.kw(&mut c, "most");
+                    self.credit_amount(&mut c, cap);
+                    if let Some(per) = cap_period {
+                        self.kw(&mut c, "per");
+                        self.word(&mut c, per.span, per.node.clone());
+                    }
+                }
                 span.start
             }
         };

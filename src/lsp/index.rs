@@ -326,7 +326,7 @@ impl<'a> Walker<'a, '_> {
                     }
                 }
             }
-            Item::Changes(_) => {}
+            Item::Changes(_) | Item::Credits(_) => {}
         }
     }
 

@@ -276,6 +276,14 @@ impl Builder<'_> {
                 self.keyword(c.span),
                 vec![],
             ),
+            Item::Credits(c) => self.sym(
+                "credits".into(),
+                None,
+                SymbolKind::MODULE,
+                c.span,
+                self.keyword(c.span),
+                vec![],
+            ),
         }
     }
 }

@@ -58,6 +58,7 @@ pub enum Item {
     Escalation(Escalation),
     Availability(Availability),
     Changes(Changes),
+    Credits(Credits),
 }
 
 impl Item {
@@ -75,6 +76,7 @@ impl Item {
             Item::Escalation(x) => x.span,
             Item::Availability(x) => x.span,
             Item::Changes(x) => x.span,
+            Item::Credits(x) => x.span,
         }
     }
 }
@@ -490,11 +492,13 @@ pub struct Availability {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum AvailabilityItem {
-    /// `99.5% in support` (`outside: false`) or `95% outside support`.
+    /// `99.5% in support` (`outside: false`) or `95% outside support`,
+    /// with the credit tiers written under it.
     Window {
         required: Spanned<f64>,
         outside: bool,
         calendar: CalendarRef,
+        tiers: Vec<CreditTier>,
         span: Span,
     },
     MaxInterruptions(Spanned<u64>, Span),
@@ -533,4 +537,54 @@ pub struct LeadWeeks {
     pub max: Spanned<u64>,
     pub load: Ident,
     pub span: Span,
+}
+
+// ------------------------------------------------------------------ service credits
+
+/// `credit 10% below 99.99% but at least 99%`: a tier of an availability window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreditTier {
+    pub credit: Spanned<f64>,
+    pub below: Spanned<f64>,
+    pub at_least: Option<Spanned<f64>>,
+    pub span: Span,
+}
+
+/// The `credits { ... }` block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Credits {
+    pub items: Vec<CreditsItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum CreditsItem {
+    /// `fee 2500 EUR per month`
+    Fee {
+        amount: Money,
+        period: Option<Spanned<String>>,
+        span: Span,
+    },
+    /// `5% for each missed objective, at most 20% per month`
+    PerMissedObjective {
+        credit: CreditAmount,
+        cap: Option<CreditAmount>,
+        cap_period: Option<Spanned<String>>,
+        span: Span,
+    },
+}
+
+/// `2500 EUR`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Money {
+    pub amount: Spanned<f64>,
+    pub currency: Ident,
+    pub span: Span,
+}
+
+/// A credit given as a share of the fee or as money.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum CreditAmount {
+    Percent(Spanned<f64>),
+    Money(Money),
 }

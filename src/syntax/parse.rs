@@ -176,6 +176,7 @@ const TOP_LEVEL: &[&str] = &[
     "escalation",
     "availability",
     "changes",
+    "credits",
 ];
 
 /// Byte ranges of the top-level items: cut before each top-level keyword at
@@ -330,6 +331,13 @@ fn describe(rule: Rule) -> String {
         }
         Rule::ordinal => "an ordinal like `1st` or `last`".into(),
         Rule::always => "`24x7`".into(),
+        Rule::money | Rule::credit_amount => {
+            "a percentage like `10%` or an amount like `250 EUR`".into()
+        }
+        Rule::credit_tier => "a credit tier like `credit 10% below 99.99%`".into(),
+        Rule::fee | Rule::missed_credit => {
+            "`fee 2500 EUR per month` or `5% for each missed objective`".into()
+        }
         _ => {
             if name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 format!("`{}`", name.replace('_', " "))
@@ -430,6 +438,7 @@ impl Builder {
             Rule::escalation => Item::Escalation(self.escalation(p)),
             Rule::availability => Item::Availability(self.availability(p)),
             Rule::changes => Item::Changes(self.changes(p)),
+            Rule::credits => Item::Credits(self.credits(p)),
             _ => return None,
         })
     }
@@ -1161,10 +1170,16 @@ impl Builder {
                     ) else {
                         continue;
                     };
+                    let tiers = self
+                        .all(&c, Rule::credit_tier)
+                        .iter()
+                        .filter_map(|t| self.credit_tier(t))
+                        .collect();
                     items.push(AvailabilityItem::Window {
                         required: self.float(&pc),
                         outside: op.as_str() == "outside",
                         calendar: self.calendar_ref(&cal),
+                        tiers,
                         span: s,
                     });
                 }
@@ -1186,6 +1201,71 @@ impl Builder {
             period: self.period(&p),
             items,
             span,
+        }
+    }
+
+    fn credit_tier(&self, p: &P) -> Option<CreditTier> {
+        let pcs = self.all(p, Rule::percent);
+        Some(CreditTier {
+            credit: self.float(pcs.first()?),
+            below: self.float(pcs.get(1)?),
+            at_least: pcs.get(2).map(|x| self.float(x)),
+            span: self.span(p),
+        })
+    }
+
+    fn credits(&self, p: P) -> Credits {
+        let span = self.span(&p);
+        let mut items = Vec::new();
+        for c in p.into_inner() {
+            let s = self.span(&c);
+            match c.as_rule() {
+                Rule::fee => {
+                    if let Some(m) = self.first(&c, Rule::money).and_then(|m| self.money(&m)) {
+                        items.push(CreditsItem::Fee {
+                            amount: m,
+                            period: self.period(&c),
+                            span: s,
+                        });
+                    }
+                }
+                Rule::missed_credit => {
+                    let Some(credit) = self
+                        .first(&c, Rule::credit_amount)
+                        .and_then(|x| self.credit_amount(&x))
+                    else {
+                        continue;
+                    };
+                    let cap = self.first(&c, Rule::credit_cap);
+                    items.push(CreditsItem::PerMissedObjective {
+                        credit,
+                        cap: cap
+                            .as_ref()
+                            .and_then(|x| self.first(x, Rule::credit_amount))
+                            .and_then(|x| self.credit_amount(&x)),
+                        cap_period: cap.as_ref().and_then(|x| self.period(x)),
+                        span: s,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Credits { items, span }
+    }
+
+    fn money(&self, p: &P) -> Option<Money> {
+        Some(Money {
+            amount: self.float(&self.first(p, Rule::number)?),
+            currency: self.ident(&self.first(p, Rule::ident)?),
+            span: self.span(p),
+        })
+    }
+
+    fn credit_amount(&self, p: &P) -> Option<CreditAmount> {
+        match (self.first(p, Rule::percent), self.first(p, Rule::money)) {
+            (Some(pc), _) => Some(CreditAmount::Percent(self.float(&pc))),
+            (None, Some(m)) => self.money(&m).map(CreditAmount::Money),
+            _ => None,
         }
     }
 

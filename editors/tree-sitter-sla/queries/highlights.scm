@@ -45,8 +45,9 @@
 
 ; top-level items: contract, calendar, ...
 [
-  "availability" "calendar" "changes" "closure" "contract" "escalation"
-  "exclude" "fields" "metric" "objective" "priority" "targets"
+  "availability" "calendar" "changes" "closure" "contract" "credits"
+  "escalation" "exclude" "fields" "metric" "objective" "priority"
+  "targets"
 ] @keyword.declaration
 
 ; field types
@@ -92,13 +93,14 @@
 
 ; all other keywords
 [
-  "agreed" "all" "applicable" "as" "at" "automatically" "available" "best"
-  "breached" "by" "carries" "closed" "confirmed" "contact" "customer"
-  "divisible" "easter" "effective" "effort" "end" "exception" "export"
-  "for" "from" "go" "holidays" "in" "interruptions" "lead" "least" "level"
-  "link" "live" "load" "matrix" "measured" "most" "next" "notice" "of"
-  "on" "open" "over" "owner" "paused" "per" "provider" "renews" "status"
-  "term" "time" "timezone" "to" "untimed" "up" "used" "within" "x"
+  "agreed" "all" "applicable" "as" "at" "automatically" "available"
+  "below" "best" "breached" "but" "by" "carries" "closed" "confirmed"
+  "contact" "credit" "customer" "divisible" "each" "easter" "effective"
+  "effort" "end" "exception" "export" "fee" "for" "from" "go" "holidays"
+  "in" "interruptions" "lead" "least" "level" "link" "live" "load"
+  "matrix" "measured" "missed" "most" "next" "notice" "of" "on" "open"
+  "over" "owner" "paused" "per" "provider" "renews" "status" "term" "time"
+  "timezone" "to" "untimed" "up" "used" "within" "x"
 ] @keyword
 ; </vocabulary>
 
