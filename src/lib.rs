@@ -9,11 +9,11 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
-pub mod eval;
+pub(crate) mod eval;
 pub mod fmt;
 pub mod lower;
 pub mod lsp;
-pub mod report;
+pub(crate) mod report;
 pub mod rules;
 pub mod syntax;
 pub mod term;

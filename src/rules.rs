@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::time::spec::CalendarSpan;
 use crate::time::spec::CalendarSpec;
 
 /// The version tag of the JSON form. Bump it on any incompatible change.
@@ -175,14 +176,6 @@ pub struct Closure {
     pub confirmed: String,
     pub from: String,
     pub after: CalendarSpan,
-}
-
-/// A length of calendar time in the contract's zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "unit", content = "n", rename_all = "snake_case")]
-pub enum CalendarSpan {
-    Days(u32),
-    Months(u32),
 }
 
 /// Where a clock's start or stop comes from.

@@ -9,8 +9,9 @@ use std::path::Path;
 use chrono_tz::Tz;
 
 use super::{EvalArgs, ReportFormat};
-use crate::eval::run::Problems;
-use crate::eval::{self, ChangeLog, Context, EvalError, EventLog, OutageLog, Plan, RunOptions};
+use crate::eval::{
+    self, ChangeLog, Context, EvalError, EventLog, OutageLog, Plan, Problems, RunOptions,
+};
 use crate::report::{self, explain, progress::Progress, Header};
 use crate::time::{parse_timestamp, parse_tz, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
@@ -71,10 +72,10 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     };
     let (reader, compare, event_shaped) = match profile {
         Some(p) => {
-            let x = eval::export::open_export(&plan, &args.tickets, p)?;
+            let x = eval::input::export_groups::open_export(&plan, &args.tickets, p)?;
             let compare = x
                 .verdict_column
-                .zip(eval::profiles::compared_metric(&plan))
+                .zip(eval::input::profiles::compared_metric(&plan))
                 .map(|(column, m)| (m, column.to_string()));
             (x.reader, compare, x.event_shaped)
         }
@@ -96,11 +97,15 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     if let Some(id) = &args.explain {
         return explain_one(ctx, reader, args, log_tz, id);
     }
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+    let format = match args.format.unwrap_or(if std::io::stdout().is_terminal() {
         ReportFormat::Human
     } else {
         ReportFormat::Json
-    });
+    }) {
+        ReportFormat::Human => report::ReportFormat::Human,
+        ReportFormat::Json => report::ReportFormat::Json,
+        ReportFormat::Csv => report::ReportFormat::Csv,
+    };
     let total = std::fs::metadata(&args.tickets)
         .map(|m| m.len())
         .unwrap_or(0);
@@ -120,7 +125,7 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     let text = report::formatter(format, &plan);
     let mut summary = eval::run(ctx, reader, &opts, text.as_ref(), writer.as_mut())?;
     if let Some(log) = &outages {
-        summary.availability = eval::availability::evaluate(&plan, log, as_of);
+        summary.availability = eval::verdict::availability::evaluate(&plan, log, as_of);
     }
     if let Some(log) = &changes {
         summary.changes = log.rows.clone();
@@ -165,7 +170,7 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
 
 fn explain_one(
     ctx: Context,
-    reader: eval::log::LogReader,
+    reader: eval::input::log_reader::LogReader,
     args: &EvalArgs,
     log_tz: Tz,
     id: &str,
@@ -202,15 +207,18 @@ fn explain_one(
 fn export_profile(
     args: &EvalArgs,
     plan: &Plan,
-) -> Result<Option<&'static eval::profiles::Profile>, EvalError> {
+) -> Result<Option<&'static eval::input::profiles::Profile>, EvalError> {
     let (name, whence) = match (&args.profile, &plan.rules.contract.export) {
         (Some(n), _) => (n, "--profile"),
         (None, Some(n)) => (n, "the contract's `export`"),
         (None, None) => return Ok(None),
     };
-    eval::profiles::find(name)
-        .map(Some)
-        .ok_or_else(|| EvalError::new(format!("{whence}: {}", eval::profiles::unknown(name))))
+    eval::input::profiles::find(name).map(Some).ok_or_else(|| {
+        EvalError::new(format!(
+            "{whence}: {}",
+            eval::input::profiles::unknown(name)
+        ))
+    })
 }
 
 /// `FIELD=COLUMN` pairs.

@@ -3,31 +3,23 @@
 //! problems confined to one row are not errors but `invalid` rows.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug)]
-pub struct EvalError {
-    pub message: String,
+pub(crate) struct EvalError {
+    pub(crate) message: String,
 }
 
 impl EvalError {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         EvalError {
             message: message.into(),
         }
     }
 
     /// An I/O failure on a named file.
-    pub fn io(path: &Path, what: &str, err: &std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, what: &str, err: &std::io::Error) -> Self {
         EvalError::new(format!("{}: cannot {what}: {err}", path.display()))
-    }
-
-    /// A problem with the rule set itself, named by its file.
-    pub fn rules(path: Option<&PathBuf>, message: impl fmt::Display) -> Self {
-        match path {
-            Some(p) => EvalError::new(format!("{}: {message}", p.display())),
-            None => EvalError::new(format!("rule set: {message}")),
-        }
     }
 }
 

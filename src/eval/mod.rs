@@ -1,40 +1,42 @@
 //! The evaluator: a compiled rule set run against a ticket log.
 //!
-//! [`contract::load_plan`] reads and validates the contract into a [`Plan`];
-//! [`run::open_tickets`] opens the log and checks its columns; [`run::run`]
-//! streams the log through [`ticket::evaluate`], handing rows to a
-//! [`RowSink`] and returning the objective results in a [`Summary`].
+//! Its layers, bottom to top, each importing only from the ones below it
+//! (`tests/layers.rs` checks this):
+//!
+//! - [`error`]: the errors that stop a run;
+//! - [`contract`]: the contract loaded and turned into a [`Plan`];
+//! - [`input`]: bytes to rows and events (CSV, JSON Lines, XLSX, export
+//!   profiles, grouped exports, side logs), each cell typed;
+//! - [`timeline`]: a ticket's history (its pauses);
+//! - [`clock`]: one clock against one target (elapsed, deadline, status);
+//! - [`verdict`]: per ticket and metric the target, exclusions and clock
+//!   ([`verdict::ticket`]), escalations, objectives, availability, changes;
+//! - [`run`]: the streaming driver that feeds the log through the layers
+//!   and hands rows to a [`RowSink`], returning a [`Summary`].
 
-pub mod availability;
-pub mod cells;
-pub mod changes;
-pub mod clock;
-pub mod contract;
-pub mod error;
-pub mod escalation;
-pub mod events;
-pub mod export;
-pub mod log;
-pub mod plan;
-pub mod profiles;
-pub mod records;
-pub mod run;
-pub mod select;
-pub mod side;
-pub mod tally;
-pub mod ticket;
-pub mod verdict;
+pub(crate) mod clock;
+pub(crate) mod contract;
+pub(crate) mod error;
+pub(crate) mod input;
+pub(crate) mod run;
+pub(crate) mod timeline;
+pub(crate) mod verdict;
 
-pub use availability::{AvailabilityRow, OutageLog};
-pub use changes::{ChangeLog, ChangeRow};
-pub use contract::{load_plan, load_rules};
-pub use error::EvalError;
-pub use escalation::EscalationRow;
-pub use events::EventLog;
-pub use plan::{build, Plan};
-pub use run::{
-    explain, open_tickets, run, ChunkFormat, Problems, RowSink, RowText, RunOptions, Summary,
-};
-pub use tally::ObjectiveResult;
-pub use ticket::{evaluate, Context, Outcome, Trace};
-pub use verdict::{Counts, PeriodKey, Row, Status};
+pub(crate) use clock::status::Status;
+pub(crate) use contract::load::{load_plan, load_rules};
+pub(crate) use contract::plan::Plan;
+pub(crate) use error::EvalError;
+pub(crate) use input::columns::open_tickets;
+pub(crate) use input::event_log::EventLog;
+pub(crate) use input::outage_log::OutageLog;
+pub(crate) use input::profiles::Comparison;
+pub(crate) use run::driver::{run, RunOptions};
+pub(crate) use run::explain::explain;
+pub(crate) use run::sink::{ChunkFormat, RowSink, RowText};
+pub(crate) use run::summary::{Problems, Summary};
+pub(crate) use verdict::availability::AvailabilityRow;
+pub(crate) use verdict::changes::ChangeLog;
+pub(crate) use verdict::escalations::EscalationRow;
+pub(crate) use verdict::objectives::ObjectiveResult;
+pub(crate) use verdict::row::Row;
+pub(crate) use verdict::ticket::Context;

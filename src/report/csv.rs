@@ -7,12 +7,12 @@ use super::{metric_name, priority_name, Report};
 use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
 use crate::time::format_rfc3339;
 
-pub struct CsvReport<'a> {
+pub(crate) struct CsvReport<'a> {
     out: Box<dyn Write + 'a>,
 }
 
 impl<'a> CsvReport<'a> {
-    pub fn new(out: Box<dyn Write + 'a>) -> Self {
+    pub(crate) fn new(out: Box<dyn Write + 'a>) -> Self {
         CsvReport { out }
     }
 }
@@ -33,8 +33,8 @@ const COLUMNS: [&str; 12] = [
 ];
 
 /// Formats rows as CSV lines.
-pub struct CsvRows<'a> {
-    pub plan: &'a Plan,
+pub(crate) struct CsvRows<'a> {
+    pub(crate) plan: &'a Plan,
 }
 
 impl ChunkFormat for CsvRows<'_> {

@@ -9,11 +9,12 @@ use std::io::Write;
 use chrono::Duration;
 
 use super::format::{duration, local};
-use crate::eval::cells::Ticket;
-use crate::eval::select::{cell_text, describe, describe_selector};
-use crate::eval::ticket::{span_text, MetricTrace};
-use crate::eval::verdict::Status;
-use crate::eval::{EventLog, Outcome, Plan};
+use crate::eval::clock::status::Status;
+use crate::eval::input::cells::Ticket;
+use crate::eval::verdict::select::{cell_text, describe, describe_selector};
+use crate::eval::verdict::ticket::Outcome;
+use crate::eval::verdict::ticket::{span_text, MetricTrace};
+use crate::eval::{EventLog, Plan};
 use crate::rules::TargetDuration;
 use crate::time::{local_date, Calendar};
 
@@ -22,7 +23,7 @@ const MAX_STRETCHES: usize = 30;
 /// Closed days listed before the rest are counted.
 const MAX_CLOSED_DAYS: usize = 20;
 
-pub fn write_ledger(
+pub(crate) fn write_ledger(
     out: &mut dyn Write,
     plan: &Plan,
     ticket: &Ticket,

@@ -6,7 +6,7 @@ use crate::time::format_rfc3339;
 
 /// `7h 31m 12s`, `2h`, `45s`, `-3m`: open time is counted in hours, not days
 /// (a "day" of office hours is not 24 hours).
-pub fn duration(secs: i64) -> String {
+pub(crate) fn duration(secs: i64) -> String {
     if secs < 0 {
         return format!("-{}", duration(-secs));
     }
@@ -25,7 +25,7 @@ pub fn duration(secs: i64) -> String {
 }
 
 /// Wall-clock lateness: `242d 5h`, `3h 12m`, `45s` (days are real days here).
-pub fn lateness(secs: i64) -> String {
+pub(crate) fn lateness(secs: i64) -> String {
     if secs < 0 {
         return format!("-{}", lateness(-secs));
     }
@@ -44,7 +44,7 @@ pub fn lateness(secs: i64) -> String {
 }
 
 /// A local time without the noise: `2025-03-03 09:15:00 +01:00`.
-pub fn local(t: i64, tz: Tz) -> String {
+pub(crate) fn local(t: i64, tz: Tz) -> String {
     let s = format_rfc3339(t, tz);
     match s.split_once('T') {
         Some((d, rest)) => {
@@ -70,7 +70,7 @@ fn split_offset(rest: &str) -> (&str, &str) {
 }
 
 /// A percentage with one decimal, without a trailing `.0` on whole numbers.
-pub fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     if (p - p.round()).abs() < 1e-9 {
         format!("{}%", p.round() as i64)
     } else {

@@ -11,9 +11,9 @@ use super::{metric_name, priority_name, Header, Report};
 use crate::eval::{EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
 
 /// How many breached tickets the report lists.
-pub const TOP: usize = 10;
+pub(crate) const TOP: usize = 10;
 
-pub struct HumanReport<'a> {
+pub(crate) struct HumanReport<'a> {
     header: Header<'a>,
     out: Box<dyn Write + 'a>,
     worst: BinaryHeap<Reverse<Worst>>,
@@ -42,7 +42,7 @@ struct RowKey {
 }
 
 impl<'a> HumanReport<'a> {
-    pub fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
+    pub(crate) fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
         HumanReport {
             header,
             out,
@@ -236,7 +236,7 @@ impl Report for HumanReport<'_> {
 }
 
 /// How the verdicts compare with the export's own (`made_sla`).
-fn comparison(out: &mut dyn Write, c: &crate::eval::profiles::Comparison) -> std::io::Result<()> {
+fn comparison(out: &mut dyn Write, c: &crate::eval::Comparison) -> std::io::Result<()> {
     match c.agreement() {
         None => writeln!(
             out,

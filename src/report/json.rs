@@ -13,7 +13,7 @@ use crate::eval::{
 };
 use crate::time::{format_rfc3339, Rfc3339Writer};
 
-pub struct JsonReport<'a> {
+pub(crate) struct JsonReport<'a> {
     header: Header<'a>,
     out: Box<dyn Write + 'a>,
     first: bool,
@@ -56,7 +56,7 @@ impl Drop for Spill {
 }
 
 impl<'a> JsonReport<'a> {
-    pub fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
+    pub(crate) fn new(header: Header<'a>, out: Box<dyn Write + 'a>) -> Self {
         JsonReport {
             header,
             out,
@@ -71,7 +71,7 @@ fn string<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-pub fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
+pub(crate) fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
     let c = &o.counts;
     json!({
         "name": o.name,
@@ -91,7 +91,7 @@ pub fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
 }
 
 /// Formats rows as JSON objects, each after `,\n` (the sink drops the very first comma).
-pub struct JsonRows<'a> {
+pub(crate) struct JsonRows<'a> {
     plan: &'a Plan,
     /// For each priority (or none, last) and metric (or none, last): the
     /// text from `,"priority":` to the opening quote of the status, written
@@ -100,7 +100,7 @@ pub struct JsonRows<'a> {
 }
 
 impl<'a> JsonRows<'a> {
-    pub fn new(plan: &'a Plan) -> Self {
+    pub(crate) fn new(plan: &'a Plan) -> Self {
         let quoted = |name: Option<&str>| {
             let mut out = Vec::new();
             match name {
@@ -222,7 +222,7 @@ const ESCAPED: [bool; 256] = {
 
 /// A JSON string, escaped as `serde_json` escapes: `"`, `\\` and control
 /// characters; everything else (non-ASCII included) as it is.
-pub fn json_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     // Ids and reasons almost never need escaping: one look, one copy.
@@ -320,7 +320,7 @@ fn array(
 }
 
 /// The contract's verdicts against the export's own (`made_sla`), for information.
-pub fn comparison_json(c: &crate::eval::profiles::Comparison) -> serde_json::Value {
+pub(crate) fn comparison_json(c: &crate::eval::Comparison) -> serde_json::Value {
     json!({
         "metric": c.metric,
         "column": c.column,
@@ -335,7 +335,7 @@ pub fn comparison_json(c: &crate::eval::profiles::Comparison) -> serde_json::Val
     })
 }
 
-pub fn availability_json(a: &AvailabilityRow) -> serde_json::Value {
+pub(crate) fn availability_json(a: &AvailabilityRow) -> serde_json::Value {
     json!({
         "service": a.service,
         "window": a.window,
@@ -526,7 +526,7 @@ mod tests {
     fn rows_are_written_as_their_json_objects() {
         let rules: crate::rules::RuleSet =
             serde_json::from_str(include_str!("../../tests/eval/rules/care.json")).unwrap();
-        let plan = crate::eval::build(rules).unwrap();
+        let plan = crate::eval::contract::plan::build(rules).unwrap();
         let rows = JsonRows::new(&plan);
         let mut text = rows.writer();
         let name = |names: &[String], i: Option<usize>| i.map(|i| names[i].clone());

@@ -5,30 +5,37 @@
 
 use std::io::Write;
 
-use crate::cli::ReportFormat;
 use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
 
-pub mod csv;
-pub mod explain;
-pub mod format;
-pub mod human;
-pub mod json;
-pub mod progress;
+pub(crate) mod csv;
+pub(crate) mod explain;
+pub(crate) mod format;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod progress;
+
+/// The form of a report (the command line's `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReportFormat {
+    Human,
+    Json,
+    Csv,
+}
 
 /// What every report states about the run.
-pub struct Header<'a> {
-    pub plan: &'a Plan,
-    pub as_of: i64,
+pub(crate) struct Header<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) as_of: i64,
 }
 
 /// A report: rows as they come, then the summary.
-pub trait Report: RowSink {
+pub(crate) trait Report: RowSink {
     fn begin(&mut self) -> std::io::Result<()>;
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
 }
 
 /// The report writer for `format`, writing to `out`.
-pub fn writer<'a>(
+pub(crate) fn writer<'a>(
     format: ReportFormat,
     header: Header<'a>,
     out: Box<dyn Write + 'a>,
@@ -41,7 +48,7 @@ pub fn writer<'a>(
 }
 
 /// What turns rows into text for `format`, on the worker threads.
-pub fn formatter<'a>(format: ReportFormat, plan: &'a Plan) -> Box<dyn ChunkFormat + 'a> {
+pub(crate) fn formatter<'a>(format: ReportFormat, plan: &'a Plan) -> Box<dyn ChunkFormat + 'a> {
     match format {
         ReportFormat::Json => Box::new(json::JsonRows::new(plan)),
         ReportFormat::Csv => Box::new(csv::CsvRows { plan }),
@@ -63,10 +70,10 @@ impl RowText for NoText {
 }
 
 /// Names for a row's indices.
-pub fn metric_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
+pub(crate) fn metric_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
     row.metric.map(|m| plan.metrics[m].name.as_str())
 }
 
-pub fn priority_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
+pub(crate) fn priority_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
     row.priority.map(|p| plan.priority_names[p].as_str())
 }

@@ -8,13 +8,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Logs smaller than this finish before a bar would be worth drawing.
 const MIN_BYTES: u64 = 8 << 20;
 
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
     /// A bar over `total` bytes, or a silent stand-in.
-    pub fn new(total: u64) -> Progress {
+    pub(crate) fn new(total: u64) -> Progress {
         if total < MIN_BYTES || !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
@@ -27,13 +27,13 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
-    pub fn set(&self, bytes: u64) {
+    pub(crate) fn set(&self, bytes: u64) {
         if let Some(b) = &self.bar {
             b.set_position(bytes);
         }
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }

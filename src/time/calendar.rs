@@ -50,8 +50,7 @@ use chrono_tz::Tz;
 
 use super::holidays::Holidays;
 use super::instant::{local_to_instant, parse_tz, to_local, MAX_INSTANT, MIN_INSTANT};
-use super::spec::{CalendarSpec, WeeklySpec};
-use crate::rules::CalendarSpan;
+use super::spec::{CalendarSpan, CalendarSpec, WeeklySpec};
 
 /// The first local year with tables.
 pub const HORIZON_FIRST_YEAR: i32 = 1900;

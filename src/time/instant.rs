@@ -14,8 +14,8 @@
 use std::fmt;
 
 use chrono::{
-    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    SecondsFormat, TimeZone, Timelike,
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat,
+    TimeZone, Timelike,
 };
 use chrono_tz::Tz;
 
@@ -701,20 +701,10 @@ pub fn month_of(tz: Tz, t: i64) -> (i32, u32) {
     (year as i32, month as u32)
 }
 
-/// The (year, quarter 1–4) of instant `t` in `tz`.
-pub fn quarter_of(tz: Tz, t: i64) -> (i32, u32) {
-    let (year, month) = month_of(tz, t);
-    (year, (month - 1) / 3 + 1)
-}
-
-/// The year of instant `t` in `tz`.
-pub fn year_of(tz: Tz, t: i64) -> i32 {
-    local_date(tz, t).year()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     const AMS: Tz = chrono_tz::Europe::Amsterdam;
 

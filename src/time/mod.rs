@@ -21,8 +21,8 @@ pub use calendar::{
 };
 pub use holidays::{easter_sunday, Holidays};
 pub use instant::{
-    format_rfc3339, local_date, local_to_instant, month_of, parse_timestamp, parse_tz, quarter_of,
-    to_local, utc_offset, write_rfc3339, year_of, Parsed, Rfc3339Writer, TimestampError,
-    TimestampErrorKind, TimezoneError,
+    format_rfc3339, local_date, local_to_instant, month_of, parse_timestamp, parse_tz, to_local,
+    utc_offset, write_rfc3339, Parsed, Rfc3339Writer, TimestampError, TimestampErrorKind,
+    TimezoneError,
 };
 pub use spec::CalendarSpec;

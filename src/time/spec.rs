@@ -109,3 +109,11 @@ mod weekday_serde {
             .ok_or_else(|| serde::de::Error::custom(format!("unknown weekday `{s}`")))
     }
 }
+
+/// A length of calendar time in the contract's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "unit", content = "n", rename_all = "snake_case")]
+pub enum CalendarSpan {
+    Days(u32),
+    Months(u32),
+}

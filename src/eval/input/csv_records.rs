@@ -20,13 +20,13 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 /// About the size of a block handed to a worker: big enough that handing
 /// it over costs nothing next to parsing it, small enough that the blocks
 /// in flight stay a few megabytes.
-pub const BLOCK: usize = 128 * 1024;
+pub(crate) const BLOCK: usize = 128 * 1024;
 
 /// One CSV record, borrowed from the parser that read it.
 #[derive(Debug, Clone, Copy)]
-pub struct Record<'a> {
+pub(crate) struct Record<'a> {
     /// 1-based line of the file where the record begins.
-    pub line: u64,
+    pub(crate) line: u64,
     /// The cells' bytes; cell `i` ends at `ends[i]` and the next begins
     /// `gap` bytes later (0: the parser's unquoted output; 1: a line as it
     /// is, with its delimiters).
@@ -39,12 +39,8 @@ pub struct Record<'a> {
 
 impl<'a> Record<'a> {
     /// The number of cells.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 
     fn bounds(&self, i: usize) -> Option<(usize, usize)> {
@@ -57,14 +53,14 @@ impl<'a> Record<'a> {
     }
 
     /// Cell `i` as bytes.
-    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
         let (start, end) = self.bounds(i)?;
         self.bytes.get(start..end)
     }
 
     /// The record as text, checked once, or `Err(i)` when cell `i` is the
     /// first that is not UTF-8.
-    pub fn text(&self) -> Result<Text<'a>, usize> {
+    pub(crate) fn text(&self) -> Result<Text<'a>, usize> {
         if let Some(whole) = self.known {
             // Cut from UTF-8 at delimiters and line ends, which are ASCII.
             return Ok(Text { whole, rec: *self });
@@ -91,21 +87,17 @@ impl<'a> Record<'a> {
 
 /// A record known to be UTF-8.
 #[derive(Debug, Clone, Copy)]
-pub struct Text<'a> {
+pub(crate) struct Text<'a> {
     whole: &'a str,
     rec: Record<'a>,
 }
 
 impl<'a> Text<'a> {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rec.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rec.is_empty()
-    }
-
-    pub fn get(&self, i: usize) -> Option<&'a str> {
+    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
         let (a, b) = self.rec.bounds(i)?;
         self.whole.get(a..b)
     }
@@ -238,18 +230,18 @@ fn newlines(bytes: &[u8]) -> u64 {
 
 /// A run of whole records cut from a CSV file, for a worker to parse.
 #[derive(Debug)]
-pub struct Block {
-    pub bytes: Vec<u8>,
+pub(crate) struct Block {
+    pub(crate) bytes: Vec<u8>,
     /// Line of the block's first byte.
-    pub line: u64,
-    pub delimiter: u8,
+    pub(crate) line: u64,
+    pub(crate) delimiter: u8,
     /// Whether the block has a `"` anywhere (else it is split line by line).
-    pub quoted: bool,
+    pub(crate) quoted: bool,
 }
 
 impl Block {
     /// The block's records, one after the other.
-    pub fn records(&self) -> Records<'_> {
+    pub(crate) fn records(&self) -> Records<'_> {
         // Split line by line, one check of the whole block is one per record
         // fewer; csv_core's output is checked record by record.
         let by_line = !self.quoted;
@@ -269,7 +261,7 @@ impl Block {
 }
 
 /// The records of a [`Block`].
-pub struct Records<'a> {
+pub(crate) struct Records<'a> {
     input: &'a [u8],
     /// `input` as text, if it is UTF-8.
     text: Option<&'a str>,
@@ -288,7 +280,7 @@ pub struct Records<'a> {
 impl Records<'_> {
     /// The next record; `None` at the end of the block.
     #[allow(clippy::should_implement_trait)] // lends out its own buffer
-    pub fn next(&mut self) -> Option<Record<'_>> {
+    pub(crate) fn next(&mut self) -> Option<Record<'_>> {
         let rest = &self.input[self.at..];
         let Some(parser) = &mut self.parser else {
             return self.next_line();
@@ -336,7 +328,7 @@ impl Records<'_> {
 }
 
 /// A CSV file being read: in blocks for the workers, or one record at a time.
-pub struct CsvFile {
+pub(crate) struct CsvFile {
     source: Box<dyn Read + Send>,
     /// Bytes read from the source; `buf[pos..]` are not handed out yet.
     buf: Vec<u8>,
@@ -355,7 +347,7 @@ pub struct CsvFile {
 
 impl CsvFile {
     /// Reads from `source`, cells separated by `delimiter`.
-    pub fn new(source: Box<dyn Read + Send>, delimiter: u8) -> CsvFile {
+    pub(crate) fn new(source: Box<dyn Read + Send>, delimiter: u8) -> CsvFile {
         CsvFile {
             source,
             buf: Vec::new(),
@@ -370,7 +362,7 @@ impl CsvFile {
     }
 
     /// Takes back the bytes of a block that has been parsed, for reuse.
-    pub fn recycle(&mut self, mut bytes: Vec<u8>) {
+    pub(crate) fn recycle(&mut self, mut bytes: Vec<u8>) {
         if self.spare.len() < 4 {
             bytes.clear();
             self.spare.push(bytes);
@@ -378,13 +370,13 @@ impl CsvFile {
     }
 
     /// Bytes of the file consumed so far.
-    pub fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.consumed
     }
 
     /// The bytes up to the end of the first line (or of the file), without
     /// consuming them: enough to tell the format and the delimiter.
-    pub fn first_line(&mut self) -> std::io::Result<&[u8]> {
+    pub(crate) fn first_line(&mut self) -> std::io::Result<&[u8]> {
         loop {
             let pending = &self.buf[self.pos..];
             if let Some(i) = memchr::memchr(b'\n', pending) {
@@ -397,7 +389,7 @@ impl CsvFile {
         }
     }
 
-    pub fn set_delimiter(&mut self, delimiter: u8) {
+    pub(crate) fn set_delimiter(&mut self, delimiter: u8) {
         self.delimiter = delimiter;
         self.parser = Parser::new(delimiter, self.parser.line);
     }
@@ -419,7 +411,7 @@ impl CsvFile {
     }
 
     /// The next record, or `None` at the end of the file.
-    pub fn next_record(&mut self) -> std::io::Result<Option<Record<'_>>> {
+    pub(crate) fn next_record(&mut self) -> std::io::Result<Option<Record<'_>>> {
         loop {
             let input = &self.buf[self.pos..];
             let (n, step) = self.parser.step(input, self.eof, &mut self.out);
@@ -435,7 +427,7 @@ impl CsvFile {
 
     /// The next block of whole records, or `None` at the end of the file.
     /// A record longer than a block makes the block as long as it.
-    pub fn next_block(&mut self) -> std::io::Result<Option<Block>> {
+    pub(crate) fn next_block(&mut self) -> std::io::Result<Option<Block>> {
         let mut want = BLOCK;
         loop {
             // After `fill`, everything in `buf` is pending (`pos` is 0).

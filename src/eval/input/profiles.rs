@@ -12,27 +12,15 @@
 //! empty cell, a label into the contract's spelling), so typing, zones and
 //! error messages stay in one place (`cells.rs`).
 
-use super::plan::{FieldType, Plan};
+use crate::eval::contract::plan::{FieldType, Plan};
 
 /// A timestamp form an export writes (besides the ISO form, always accepted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeForm {
+pub(crate) enum TimeForm {
     /// `d/m/yyyy H:MM[:SS]` (also `-` or `.` between the date's parts), day first.
     DayMonthYear,
-    /// `m/d/yyyy h:mm[:ss] [AM|PM]`, month first (US).
-    MonthDayYear,
     /// `d/Mon/yy h:mm AM` (Jira's default, `12/Mar/24 3:45 PM`).
     DayMonthNameYear,
-}
-
-impl TimeForm {
-    pub fn describe(self) -> &'static str {
-        match self {
-            TimeForm::DayMonthYear => "d/m/yyyy HH:MM[:SS]",
-            TimeForm::MonthDayYear => "m/d/yyyy h:mm[:ss] [AM|PM]",
-            TimeForm::DayMonthNameYear => "d/Mon/yy h:mm AM|PM",
-        }
-    }
 }
 
 /// How a field is derived from an event-shaped ticket's status history when
@@ -40,61 +28,60 @@ impl TimeForm {
 /// time column) of the first row, in update order, whose status is / is not
 /// in the list.
 #[derive(Debug, Clone, Copy)]
-pub enum Derive {
+pub(crate) enum Derive {
     FirstStatusIn(&'static [&'static str]),
     FirstStatusNotIn(&'static [&'static str]),
 }
 
 /// The shape of an export with one row per update of a ticket.
 #[derive(Debug, Clone, Copy)]
-pub struct EventShape {
+pub(crate) struct EventShape {
     /// Present in the header only when the export is event-shaped: a header
     /// without it is read one row per ticket.
-    pub order: &'static str,
+    pub(crate) order: &'static str,
     /// The status column (becomes the ticket's status history).
-    pub status: &'static str,
+    pub(crate) status: &'static str,
     /// When the row's update happened (the instant of its status).
-    pub time: &'static str,
+    pub(crate) time: &'static str,
     /// Fields taken from the first non-empty value in update order; every
     /// other field takes the last non-empty value.
-    pub first: &'static [&'static str],
+    pub(crate) first: &'static [&'static str],
     /// Fields derived from the status history when their column gives nothing.
-    pub derived: &'static [(&'static str, Derive)],
+    pub(crate) derived: &'static [(&'static str, Derive)],
     /// Statuses after which a ticket normally has no more rows.
-    pub final_statuses: &'static [&'static str],
+    pub(crate) final_statuses: &'static [&'static str],
 }
 
 /// The export's own verdict per ticket (e.g. ServiceNow's `made_sla`).
 #[derive(Debug, Clone, Copy)]
-pub struct SourceVerdict {
-    pub column: &'static str,
-    pub met: &'static [&'static str],
-    pub breached: &'static [&'static str],
+pub(crate) struct SourceVerdict {
+    pub(crate) column: &'static str,
+    pub(crate) met: &'static [&'static str],
+    pub(crate) breached: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Profile {
-    pub name: &'static str,
+pub(crate) struct Profile {
+    pub(crate) name: &'static str,
     /// Other names it answers to.
-    pub aliases: &'static [&'static str],
-    pub system: &'static str,
+    pub(crate) aliases: &'static [&'static str],
     /// Contract field → export column, for fields the contract does not rename itself.
-    pub columns: &'static [(&'static str, &'static str)],
-    pub times: &'static [TimeForm],
+    pub(crate) columns: &'static [(&'static str, &'static str)],
+    pub(crate) times: &'static [TimeForm],
     /// Cells that mean "no value" (besides the empty cell).
-    pub empty: &'static [&'static str],
+    pub(crate) empty: &'static [&'static str],
     /// `3871,69`: numbers written with a decimal comma (and `.` between thousands).
-    pub decimal_comma: bool,
+    pub(crate) decimal_comma: bool,
     /// Export label → contract label, tried before the general rule.
-    pub labels: &'static [(&'static str, &'static str)],
-    pub events: Option<EventShape>,
-    pub verdict: Option<SourceVerdict>,
+    pub(crate) labels: &'static [(&'static str, &'static str)],
+    pub(crate) events: Option<EventShape>,
+    pub(crate) verdict: Option<SourceVerdict>,
 }
 
-pub const SERVICENOW: Profile = Profile {
+/// ServiceNow incident export (list export or the incident audit log).
+pub(crate) const SERVICENOW: Profile = Profile {
     name: "servicenow",
     aliases: &["snow"],
-    system: "ServiceNow incident export (list export or the incident audit log)",
     columns: &[
         ("id", "number"),
         ("status", "incident_state"),
@@ -130,10 +117,10 @@ pub const SERVICENOW: Profile = Profile {
     }),
 };
 
-pub const BPI2014: Profile = Profile {
+/// HP Service Manager incident export, as in the BPI Challenge 2014 (Rabobank).
+pub(crate) const BPI2014: Profile = Profile {
     name: "bpi2014",
     aliases: &["hpsm", "hp-service-manager"],
-    system: "HP Service Manager incident export, as in the BPI Challenge 2014 (Rabobank)",
     columns: &[
         ("id", "Incident ID"),
         ("status", "Status"),
@@ -160,10 +147,10 @@ pub const BPI2014: Profile = Profile {
     verdict: None,
 };
 
-pub const JIRA: Profile = Profile {
+/// Jira Service Management issue export (CSV, all fields).
+pub(crate) const JIRA: Profile = Profile {
     name: "jira",
     aliases: &["jsm", "jira-service-management"],
-    system: "Jira Service Management issue export (CSV, all fields)",
     columns: &[
         ("id", "Issue key"),
         ("status", "Status"),
@@ -185,10 +172,10 @@ pub const JIRA: Profile = Profile {
     verdict: None,
 };
 
-pub const ZENDESK: Profile = Profile {
+/// Zendesk ticket export (CSV).
+pub(crate) const ZENDESK: Profile = Profile {
     name: "zendesk",
     aliases: &[],
-    system: "Zendesk ticket export (CSV)",
     columns: &[
         ("id", "Id"),
         ("status", "Status"),
@@ -211,24 +198,24 @@ pub const ZENDESK: Profile = Profile {
     verdict: None,
 };
 
-pub const PROFILES: &[Profile] = &[SERVICENOW, BPI2014, JIRA, ZENDESK];
+pub(crate) const PROFILES: &[Profile] = &[SERVICENOW, BPI2014, JIRA, ZENDESK];
 
 /// The built-in profile called `name` (case-insensitive, aliases included).
-pub fn find(name: &str) -> Option<&'static Profile> {
+pub(crate) fn find(name: &str) -> Option<&'static Profile> {
     PROFILES.iter().find(|p| {
         p.name.eq_ignore_ascii_case(name) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     })
 }
 
-pub fn names() -> Vec<&'static str> {
+pub(crate) fn names() -> Vec<&'static str> {
     PROFILES.iter().map(|p| p.name).collect()
 }
 
 /// An unknown profile, as the user reads it.
-pub fn unknown(name: &str) -> String {
+pub(crate) fn unknown(name: &str) -> String {
     format!(
         "`{name}` is not a known export profile{}; the profiles are: {}",
-        super::plan::did_you_mean(name, PROFILES.iter().map(|p| p.name)),
+        crate::eval::contract::plan::did_you_mean(name, PROFILES.iter().map(|p| p.name)),
         names().join(", ")
     )
 }
@@ -236,7 +223,7 @@ pub fn unknown(name: &str) -> String {
 impl Profile {
     /// Renames the plan's columns to the export's, for every field whose
     /// column is still its own name (a contract's `from "…"` wins).
-    pub fn rename_columns(&self, plan: &mut Plan) {
+    pub(crate) fn rename_columns(&self, plan: &mut Plan) {
         for f in &mut plan.fields {
             if f.column != f.name {
                 continue;
@@ -245,7 +232,7 @@ impl Profile {
                 f.column = (*col).to_string();
             }
         }
-        if plan.id_field.is_none() && plan.id_column == super::plan::ID_FIELD {
+        if plan.id_field.is_none() && plan.id_column == crate::eval::contract::plan::ID_FIELD {
             if let Some((_, col)) = self.columns.iter().find(|(f, _)| *f == "id") {
                 plan.id_column = (*col).to_string();
             }
@@ -255,7 +242,7 @@ impl Profile {
     }
 
     /// The derivation of field `name`, in event-shaped exports.
-    pub fn derive(&self, name: &str) -> Option<Derive> {
+    pub(crate) fn derive(&self, name: &str) -> Option<Derive> {
         self.events
             .and_then(|e| e.derived.iter().find(|(f, _)| *f == name).map(|(_, d)| *d))
     }
@@ -263,7 +250,7 @@ impl Profile {
 
 /// How one wanted column's cells are rewritten.
 #[derive(Debug, Clone)]
-pub enum CellNorm {
+pub(crate) enum CellNorm {
     /// Only empty markers.
     Plain,
     Time,
@@ -273,7 +260,7 @@ pub enum CellNorm {
 }
 
 impl CellNorm {
-    pub fn of(kind: &FieldType) -> CellNorm {
+    pub(crate) fn of(kind: &FieldType) -> CellNorm {
         match kind {
             FieldType::Timestamp => CellNorm::Time,
             FieldType::Integer => CellNorm::Integer,
@@ -287,13 +274,13 @@ impl CellNorm {
 
 /// Applies a profile to cells.
 #[derive(Debug, Clone)]
-pub struct Normaliser {
-    pub profile: &'static Profile,
+pub(crate) struct Normaliser {
+    pub(crate) profile: &'static Profile,
 }
 
 impl Normaliser {
     /// Rewrites `cell` (already trimmed) in place.
-    pub fn apply(&self, norm: &CellNorm, cell: &mut String) {
+    pub(crate) fn apply(&self, norm: &CellNorm, cell: &mut String) {
         if cell.is_empty() {
             return;
         }
@@ -327,7 +314,7 @@ impl Normaliser {
     /// `text` in one of the profile's forms, as `yyyy-mm-dd HH:MM:SS` (local
     /// time, read in the log's zone later); `None`: leave it as it is (ISO
     /// text, or something the timestamp reader will report).
-    pub fn time(&self, text: &str) -> Option<String> {
+    pub(crate) fn time(&self, text: &str) -> Option<String> {
         self.profile.times.iter().find_map(|f| parse_form(*f, text))
     }
 
@@ -358,19 +345,11 @@ impl Normaliser {
             .find(|(_, k)| *k == key)
             .map(|(l, _)| l.clone())
     }
-
-    /// Only the empty markers (cells of an event-shaped export, rewritten in
-    /// full once a ticket's value is chosen).
-    pub fn clear_empty(&self, cell: &mut String) {
-        if !cell.is_empty() && self.profile.empty.iter().any(|e| e == cell) {
-            cell.clear();
-        }
-    }
 }
 
 /// A label reduced for comparison: a leading `N - ` numbering dropped
 /// (`2 - Medium`), lowercased, runs of spaces, `-` and `_` as one `_`.
-pub fn label_key(text: &str) -> String {
+pub(crate) fn label_key(text: &str) -> String {
     let t = text.trim();
     let t = match t.split_once(" - ") {
         Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => rest,
@@ -393,7 +372,7 @@ pub fn label_key(text: &str) -> String {
 }
 
 /// Reads `text` in form `f`; `None` when it is not of that form or names no real date.
-pub fn parse_form(f: TimeForm, text: &str) -> Option<String> {
+pub(crate) fn parse_form(f: TimeForm, text: &str) -> Option<String> {
     let (date, time) = text.trim().split_once([' ', 'T'])?;
     let (mut time, ampm) = match time.trim().rsplit_once(' ') {
         Some((t, m)) if m.eq_ignore_ascii_case("am") || m.eq_ignore_ascii_case("pm") => {
@@ -409,7 +388,6 @@ pub fn parse_form(f: TimeForm, text: &str) -> Option<String> {
     }
     let (day, month, year) = match f {
         TimeForm::DayMonthYear => (num(a, 2)?, num(b, 2)?, year(c)?),
-        TimeForm::MonthDayYear => (num(b, 2)?, num(a, 2)?, year(c)?),
         TimeForm::DayMonthNameYear => (num(a, 2)?, month_name(b)?, year(c)?),
     };
     let mut t = time.split(':');
@@ -482,7 +460,7 @@ fn month_name(s: &str) -> Option<u32> {
 
 /// The metric compared with the export's own verdict: `resolution` if the
 /// contract has one, else its last metric.
-pub fn compared_metric(plan: &Plan) -> Option<usize> {
+pub(crate) fn compared_metric(plan: &Plan) -> Option<usize> {
     plan.metrics
         .iter()
         .position(|m| m.name == "resolution")
@@ -494,37 +472,37 @@ pub fn compared_metric(plan: &Plan) -> Option<usize> {
 /// compared metric is `met` or `breached` and the export's cell is one of its
 /// true/false words.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Comparison {
-    pub metric: String,
-    pub column: String,
+pub(crate) struct Comparison {
+    pub(crate) metric: String,
+    pub(crate) column: String,
     /// Both say met.
-    pub both_met: u64,
+    pub(crate) both_met: u64,
     /// Both say breached.
-    pub both_breached: u64,
+    pub(crate) both_breached: u64,
     /// The contract says met, the export breached.
-    pub met_not_made: u64,
+    pub(crate) met_not_made: u64,
     /// The contract says breached, the export met.
-    pub breached_but_made: u64,
+    pub(crate) breached_but_made: u64,
     /// Tickets left out: another verdict (pending, excluded, invalid…) or no export verdict.
-    pub not_compared: u64,
+    pub(crate) not_compared: u64,
 }
 
 impl Comparison {
-    pub fn compared(&self) -> u64 {
+    pub(crate) fn compared(&self) -> u64 {
         self.both_met + self.both_breached + self.met_not_made + self.breached_but_made
     }
 
-    pub fn agreeing(&self) -> u64 {
+    pub(crate) fn agreeing(&self) -> u64 {
         self.both_met + self.both_breached
     }
 
     /// Agreement rate in percent; `None` when nothing could be compared.
-    pub fn agreement(&self) -> Option<f64> {
+    pub(crate) fn agreement(&self) -> Option<f64> {
         let n = self.compared();
         (n > 0).then(|| 100.0 * self.agreeing() as f64 / n as f64)
     }
 
-    pub fn merge(&mut self, o: &Comparison) {
+    pub(crate) fn merge(&mut self, o: &Comparison) {
         self.both_met += o.both_met;
         self.both_breached += o.both_breached;
         self.met_not_made += o.met_not_made;
@@ -572,10 +550,6 @@ mod tests {
 
     #[test]
     fn reads_month_first_and_jira_times() {
-        assert_eq!(
-            parse_form(TimeForm::MonthDayYear, "3/14/2024 3:05 PM").as_deref(),
-            Some("2024-03-14 15:05:00")
-        );
         assert_eq!(
             parse_form(TimeForm::DayMonthNameYear, "12/Mar/24 12:45 AM").as_deref(),
             Some("2024-03-12 00:45:00")

@@ -11,136 +11,26 @@ use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
 
-use super::availability::AvailabilityRow;
-use super::cells::{type_row, type_row_into, Ticket};
-use super::changes::ChangeRow;
-use super::error::EvalError;
-use super::escalation::{escalations, EscalationRow};
-use super::log::{Chunk, LogReader, RowRef, WantedColumn};
-use super::plan::{FieldType, Plan};
-use super::profiles::Comparison;
-use super::tally::{ObjectiveResult, Tally};
-use super::ticket::{evaluate, evaluate_into, Context, Outcome};
-use super::verdict::{Counts, PeriodKey, Row, Status};
+use crate::eval::error::EvalError;
+use crate::eval::input::cells::{type_row_into, Ticket};
+use crate::eval::input::log_reader::{Chunk, LogReader, RowRef};
+use crate::eval::input::profiles::Comparison;
+use crate::eval::run::sink::{ChunkFormat, RowSink, RowText};
+use crate::eval::run::summary::{Problems, Summary};
+use crate::eval::verdict::escalations::{escalations, EscalationRow};
+use crate::eval::verdict::objectives::Tally;
+use crate::eval::verdict::row::{Counts, PeriodKey, Row, Status};
+use crate::eval::verdict::ticket::{evaluate_into, Context};
 
-/// Turns rows into report text on the worker threads: each worker gets a
-/// [`RowText`] of its own, which may keep caches (a report's running state
-/// lives in its [`RowSink`]).
-pub trait ChunkFormat: Sync {
-    fn writer(&self) -> Box<dyn RowText + '_>;
-}
-
-/// One worker's writer of report text.
-pub trait RowText {
-    /// Appends the text of `rows` to `out`.
-    fn write(&mut self, rows: &[Row], out: &mut Vec<u8>);
-}
-
-/// Where rows go, in log order, with the text [`RowText`] made of them.
-pub trait RowSink {
-    /// The rows of a chunk and their text. Without [`RowSink::keeps_rows`],
-    /// `rows` is empty: the text is all the sink is given.
-    fn rows(&mut self, rows: &[Row], text: &[u8]) -> std::io::Result<()>;
-
-    /// Whether the sink reads the rows themselves, not only their text.
-    /// Rows that no one reads are not kept: each ticket's are written out
-    /// as text while they are fresh, and their memory is used again.
-    fn keeps_rows(&self) -> bool {
-        true
-    }
-
-    /// Escalations due, in log order (reports that show none ignore them).
-    fn escalations(&mut self, _rows: &[EscalationRow]) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-pub struct RunOptions<'a> {
-    pub tickets: &'a Path,
+pub(crate) struct RunOptions<'a> {
+    pub(crate) tickets: &'a Path,
     /// Zone of log timestamps without an offset.
-    pub log_tz: Tz,
+    pub(crate) log_tz: Tz,
     /// Told the number of bytes read so far, now and then (from the reader thread).
-    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    pub(crate) progress: Option<&'a (dyn Fn(u64) + Sync)>,
     /// Compare this metric's verdicts with the export's own (`made_sla`):
     /// (metric, the export's column).
-    pub compare: Option<(usize, String)>,
-}
-
-/// Input problems: counted in full, the first few kept with their text.
-#[derive(Debug, Default, Clone)]
-pub struct Problems {
-    /// Rows that could not be read.
-    pub unreadable: u64,
-    /// Verdicts that are `invalid` because the ticket contradicts itself.
-    pub contradictions: u64,
-    pub warnings: u64,
-    pub samples: Vec<String>,
-    pub warning_samples: Vec<String>,
-}
-
-impl Problems {
-    pub const KEEP: usize = 20;
-
-    pub fn note(&mut self, text: String) {
-        if self.samples.len() < Self::KEEP {
-            self.samples.push(text);
-        }
-    }
-
-    pub fn warn(&mut self, text: String) {
-        self.warnings += 1;
-        if self.warning_samples.len() < Self::KEEP {
-            self.warning_samples.push(text);
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.unreadable == 0 && self.contradictions == 0
-    }
-
-    /// Adds a later chunk's problems (samples stay in log order).
-    pub fn merge(&mut self, other: Problems) {
-        self.unreadable += other.unreadable;
-        self.contradictions += other.contradictions;
-        self.warnings += other.warnings;
-        for s in other.samples {
-            self.note(s);
-        }
-        for w in other.warning_samples {
-            if self.warning_samples.len() < Self::KEEP {
-                self.warning_samples.push(w);
-            }
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub tickets: u64,
-    pub rows: u64,
-    pub by_status: Counts,
-    pub objectives: Vec<ObjectiveResult>,
-    /// Filled in by the caller when an outage log was given.
-    pub availability: Vec<AvailabilityRow>,
-    /// Filled in by the caller when a change log was given.
-    pub changes: Vec<ChangeRow>,
-    /// The earliest and latest `opened_at` of the log (for the term check).
-    pub opened: Option<(i64, i64)>,
-    /// Warnings about the run as a whole (filled in by the caller), e.g.
-    /// tickets outside the agreement's term.
-    pub warnings: Vec<String>,
-    /// Escalations due by the as-of instant (the rows went to the sink).
-    pub escalations: u64,
-    pub problems: Problems,
-    /// The contract's verdicts against the export's own, when it has them.
-    pub comparison: Option<Comparison>,
-}
-
-impl Summary {
-    /// Every objective and availability requirement compliant in every period.
-    pub fn compliant(&self) -> bool {
-        self.objectives.iter().all(|o| o.compliant) && self.availability.iter().all(|a| a.compliant)
-    }
+    pub(crate) compare: Option<(usize, String)>,
 }
 
 /// The span `(earliest, latest)` widened to hold `at`.
@@ -155,24 +45,6 @@ fn span_with(span: Option<(i64, i64)>, at: Option<i64>) -> Option<(i64, i64)> {
 /// Rows per chunk where the reader reads the rows itself (a CSV chunk is a
 /// block of bytes instead, `records::BLOCK`).
 const CHUNK: usize = 1024;
-
-/// The columns of the ticket log the plan reads: every field but the event
-/// log's status (read if present, not required).
-pub fn wanted_columns(plan: &Plan) -> Vec<WantedColumn> {
-    plan.fields
-        .iter()
-        .map(|f| WantedColumn {
-            field: f.name.clone(),
-            column: f.column.clone(),
-            optional: f.optional || f.kind == FieldType::Status,
-        })
-        .collect()
-}
-
-/// Opens the ticket log, checking its columns (a missing one is an error).
-pub fn open_tickets(plan: &Plan, path: &Path) -> Result<LogReader, EvalError> {
-    LogReader::open(path, &plan.id_column, &wanted_columns(plan))
-}
 
 /// A chunk of evaluated tickets, ready for the sink.
 struct Done {
@@ -204,7 +76,7 @@ type Spare = (Vec<Row>, Vec<u8>);
 /// earlier one) are limited: the reader takes a token for each chunk and the
 /// writer gives it back once the chunk is written. However long the log and
 /// however unevenly the threads are scheduled, memory stays at that many chunks.
-pub fn run(
+pub(crate) fn run(
     ctx: Context,
     mut reader: LogReader,
     opts: &RunOptions,
@@ -433,24 +305,4 @@ fn compare_verdict(c: &mut Comparison, ticket: &Ticket, rows: &[Row], metric: us
         (Some(Status::Breached), Some(true)) => c.breached_but_made += 1,
         _ => c.not_compared += 1,
     }
-}
-
-/// Finds ticket `id` and evaluates it with a trace (for `--explain`); reads
-/// no further than that ticket.
-pub fn explain(
-    ctx: Context,
-    mut reader: LogReader,
-    opts: &RunOptions,
-    id: &str,
-) -> Result<Option<(Ticket, Outcome)>, EvalError> {
-    let file = opts.tickets.display().to_string();
-    while let Some(raw) = reader.next_row() {
-        let raw = raw?;
-        if raw.id == id {
-            let ticket = type_row(ctx.plan, &raw, opts.log_tz, &file);
-            let outcome = evaluate(ctx, &ticket, true);
-            return Ok(Some((ticket, outcome)));
-        }
-    }
-    Ok(None)
 }

@@ -12,37 +12,37 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::error::EvalError;
-use super::plan::did_you_mean;
-use super::profiles::{CellNorm, Normaliser};
-use super::records::{Block, CsvFile, Record, Text};
+use crate::eval::contract::plan::did_you_mean;
+use crate::eval::error::EvalError;
+use crate::eval::input::csv_records::{Block, CsvFile, Record, Text};
+use crate::eval::input::profiles::{CellNorm, Normaliser};
 
 /// A column the reader must find (or may miss, when optional).
 #[derive(Debug, Clone)]
-pub struct WantedColumn {
+pub(crate) struct WantedColumn {
     /// The contract's name for it (shown in messages).
-    pub field: String,
-    pub column: String,
-    pub optional: bool,
+    pub(crate) field: String,
+    pub(crate) column: String,
+    pub(crate) optional: bool,
 }
 
 /// One row as read: the id and the wanted cells, in the order asked for.
 #[derive(Debug, Clone, Default)]
-pub struct RawRow {
+pub(crate) struct RawRow {
     /// 1-based line of the file where the row starts.
-    pub line: u64,
-    pub id: String,
+    pub(crate) line: u64,
+    pub(crate) id: String,
     /// One per wanted column; empty where the cell is empty or an optional column is absent.
-    pub cells: Vec<String>,
+    pub(crate) cells: Vec<String>,
     /// A problem with the row as a whole (wrong number of cells, not UTF-8, bad JSON).
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// What an export profile adds (`None` for a plain log).
-    pub extra: Option<Box<RowExtra>>,
+    pub(crate) extra: Option<Box<RowExtra>>,
 }
 
 impl RawRow {
     /// The row as the evaluator reads it.
-    pub fn as_ref(&self) -> RowRef<'_> {
+    pub(crate) fn as_ref(&self) -> RowRef<'_> {
         RowRef {
             line: self.line,
             id: &self.id,
@@ -56,12 +56,12 @@ impl RawRow {
 /// A row as the evaluator reads it, borrowed: from a [`RawRow`], or
 /// straight from a record of a CSV block (no cell copied).
 #[derive(Debug, Clone)]
-pub struct RowRef<'a> {
-    pub line: u64,
-    pub id: &'a str,
+pub(crate) struct RowRef<'a> {
+    pub(crate) line: u64,
+    pub(crate) id: &'a str,
     cells: CellsRef<'a>,
-    pub error: Option<Cow<'a, str>>,
-    pub extra: Option<&'a RowExtra>,
+    pub(crate) error: Option<Cow<'a, str>>,
+    pub(crate) extra: Option<&'a RowExtra>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ enum CellsRef<'a> {
 
 impl<'a> RowRef<'a> {
     /// The number of wanted cells.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match &self.cells {
             CellsRef::Owned(cells) => cells.len(),
             CellsRef::Record { positions, .. } => positions.len(),
@@ -86,12 +86,8 @@ impl<'a> RowRef<'a> {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Wanted cell `i`; empty where the cell is empty or its column absent.
-    pub fn cell(&self, i: usize) -> &'a str {
+    pub(crate) fn cell(&self, i: usize) -> &'a str {
         match &self.cells {
             CellsRef::Owned(cells) => cells.get(i).map_or("", String::as_str),
             CellsRef::Record { text, positions } => positions
@@ -108,33 +104,30 @@ impl<'a> RowRef<'a> {
 /// A row assembled from an export (see `export.rs`): for an event-shaped
 /// export one ticket made of its update rows.
 #[derive(Debug, Clone, Default)]
-pub struct RowExtra {
+pub(crate) struct RowExtra {
     /// The line each cell was taken from (empty: all from the row's line).
-    pub lines: Vec<u64>,
+    pub(crate) lines: Vec<u64>,
     /// The ticket's status history, in update order: (line, time, status).
-    pub history: Vec<(u64, String, String)>,
+    pub(crate) history: Vec<(u64, String, String)>,
     /// Whether `history` stands for the ticket's history (event-shaped
     /// exports), in place of an `--events` log.
-    pub has_history: bool,
+    pub(crate) has_history: bool,
     /// The export's own verdict (`made_sla`): met (true) or breached (false).
-    pub verdict: Option<bool>,
+    pub(crate) verdict: Option<bool>,
     /// Problems of the rows it was made of, each with its file and line.
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    Csv {
-        delimiter: u8,
-    },
-    JsonLines,
-    /// A spreadsheet (XLSX, XLS, ODS): its first sheet, the first row naming the columns.
-    Sheet,
+/// Assembles tickets from several rows of the log as they are read (an
+/// event-shaped export, `export_groups.rs`): the reader hands itself over
+/// to be read from, and returns what this makes of its rows.
+pub(crate) trait Grouping: Send {
+    /// The next ticket, made of the rows it reads from `reader`.
+    fn next(&mut self, reader: &mut LogReader) -> Option<Result<RawRow, EvalError>>;
 }
 
-pub struct LogReader {
+pub(crate) struct LogReader {
     path: PathBuf,
-    format: LogFormat,
     header: Vec<String>,
     /// Which cells a row keeps, and how a profile rewrites them.
     layout: Arc<Layout>,
@@ -146,13 +139,13 @@ pub struct LogReader {
     inner: Inner,
     bytes: u64,
     /// Groups an event-shaped export's rows into tickets.
-    grouper: Option<Box<super::export::Grouper>>,
+    grouper: Option<Box<dyn Grouping>>,
 }
 
 /// Which cells of a row are kept, and how: shared by the reader and the
 /// workers that parse its CSV blocks.
 #[derive(Debug, Clone, Default)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// For each wanted column, its position in the header (None: optional and absent).
     positions: Vec<Option<usize>>,
     id_pos: usize,
@@ -261,7 +254,7 @@ fn trim(s: &str) -> &str {
 }
 
 /// Rows to evaluate, as [`LogReader::next_chunk`] hands them out.
-pub enum Chunk {
+pub(crate) enum Chunk {
     /// Rows already read.
     Rows(Vec<RawRow>),
     /// A block of CSV records, parsed by whoever evaluates it.
@@ -270,7 +263,7 @@ pub enum Chunk {
 
 impl Chunk {
     /// Calls `each` with every row of the chunk, in order.
-    pub fn for_each_row(&self, mut each: impl FnMut(RowRef)) {
+    pub(crate) fn for_each_row(&self, mut each: impl FnMut(RowRef)) {
         match self {
             Chunk::Rows(rows) => rows.iter().for_each(|row| each(row.as_ref())),
             Chunk::Csv(block, layout) => {
@@ -308,14 +301,13 @@ enum Inner {
 }
 
 impl LogReader {
-    fn new(path: &Path, format: LogFormat, header: Vec<String>, inner: Inner, bytes: u64) -> Self {
+    fn new(path: &Path, header: Vec<String>, inner: Inner, bytes: u64) -> Self {
         let layout = Layout {
             header_len: header.len(),
             ..Layout::default()
         };
         LogReader {
             path: path.to_path_buf(),
-            format,
             header,
             layout: Arc::new(layout),
             names: Vec::new(),
@@ -329,7 +321,11 @@ impl LogReader {
 
     /// Opens `path`, learns its columns and checks that every wanted column is
     /// there; a missing one is an error that lists what is missing and what the log has.
-    pub fn open(path: &Path, id: &str, wanted: &[WantedColumn]) -> Result<LogReader, EvalError> {
+    pub(crate) fn open(
+        path: &Path,
+        id: &str,
+        wanted: &[WantedColumn],
+    ) -> Result<LogReader, EvalError> {
         let mut reader = LogReader::open_unresolved(path)?;
         reader.resolve(id, wanted)?;
         Ok(reader)
@@ -337,7 +333,7 @@ impl LogReader {
 
     /// Opens `path` and reads its header, without choosing columns yet
     /// ([`LogReader::resolve`] does).
-    pub fn open_unresolved(path: &Path) -> Result<LogReader, EvalError> {
+    pub(crate) fn open_unresolved(path: &Path) -> Result<LogReader, EvalError> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -361,35 +357,27 @@ impl LogReader {
     }
 
     /// Rewrites each wanted column's cells by an export profile.
-    pub fn set_normaliser(&mut self, normaliser: Normaliser, norms: Vec<CellNorm>) {
+    pub(crate) fn set_normaliser(&mut self, normaliser: Normaliser, norms: Vec<CellNorm>) {
         Arc::make_mut(&mut self.layout).norms = Some((normaliser, norms));
     }
 
     /// Groups rows into tickets (an event-shaped export).
-    pub fn set_grouper(&mut self, grouper: super::export::Grouper) {
+    pub(crate) fn set_grouper(&mut self, grouper: impl Grouping + 'static) {
         self.grouper = Some(Box::new(grouper));
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn format(&self) -> LogFormat {
-        self.format
-    }
-
-    pub fn header(&self) -> &[String] {
+    pub(crate) fn header(&self) -> &[String] {
         &self.header
     }
 
     /// Bytes of the file consumed so far (for progress).
-    pub fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.bytes
     }
 
     /// Chooses the id and wanted columns; a missing one is an error that
     /// lists what is missing and what the log has.
-    pub fn resolve(&mut self, id: &str, wanted: &[WantedColumn]) -> Result<(), EvalError> {
+    pub(crate) fn resolve(&mut self, id: &str, wanted: &[WantedColumn]) -> Result<(), EvalError> {
         let find = |col: &str| -> Result<Option<usize>, EvalError> {
             let mut hits = self.header.iter().enumerate().filter(|(_, h)| *h == col);
             let first = hits.next().map(|(i, _)| i);
@@ -476,7 +464,7 @@ impl LogReader {
     /// The next row, or `None` at the end. An `Err` is an I/O failure (the
     /// whole read stops); a malformed row comes back as a row with `error` set.
     /// With a grouper, the next ticket assembled from its rows.
-    pub fn next_row(&mut self) -> Option<Result<RawRow, EvalError>> {
+    pub(crate) fn next_row(&mut self) -> Option<Result<RawRow, EvalError>> {
         match self.grouper.take() {
             None => self.next_normalised(),
             Some(mut g) => {
@@ -489,7 +477,7 @@ impl LogReader {
 
     /// The next chunk of about `rows` rows, or `None` at the end: a block
     /// of a CSV file as it is (rows are not grouped), else rows read here.
-    pub fn next_chunk(&mut self, rows: usize) -> Option<Result<Chunk, EvalError>> {
+    pub(crate) fn next_chunk(&mut self, rows: usize) -> Option<Result<Chunk, EvalError>> {
         if let (Inner::Csv(file), None) = (&mut self.inner, &self.grouper) {
             let block = file.next_block();
             self.bytes = file.bytes_read();
@@ -511,7 +499,7 @@ impl LogReader {
     }
 
     /// Takes back a chunk that has been evaluated, to reuse its buffer.
-    pub fn recycle(&mut self, chunk: Chunk) {
+    pub(crate) fn recycle(&mut self, chunk: Chunk) {
         if let (Inner::Csv(file), Chunk::Csv(block, _)) = (&mut self.inner, chunk) {
             file.recycle(block.bytes);
         }
@@ -681,7 +669,6 @@ fn open_json(path: &Path, file: File) -> Result<LogReader, EvalError> {
         .unwrap_or_default();
     Ok(LogReader::new(
         path,
-        LogFormat::JsonLines,
         header,
         Inner::Json {
             lines,
@@ -726,7 +713,6 @@ fn open_csv(path: &Path, file: File) -> Result<LogReader, EvalError> {
     let bytes = csv.bytes_read();
     Ok(LogReader::new(
         path,
-        LogFormat::Csv { delimiter },
         header,
         Inner::Csv(Box::new(csv)),
         bytes,
@@ -780,7 +766,6 @@ fn open_sheet(path: &Path) -> Result<LogReader, EvalError> {
         .collect();
     Ok(LogReader::new(
         path,
-        LogFormat::Sheet,
         header,
         Inner::Sheet(body.into_iter()),
         0,
@@ -789,7 +774,7 @@ fn open_sheet(path: &Path) -> Result<LogReader, EvalError> {
 
 /// `;` when the header has more unquoted semicolons than commas (as European
 /// spreadsheet exports write), else `,`.
-pub fn sniff_delimiter(header: &[u8]) -> u8 {
+pub(crate) fn sniff_delimiter(header: &[u8]) -> u8 {
     let (mut commas, mut semis, mut quoted) = (0, 0, false);
     for &b in header {
         match b {

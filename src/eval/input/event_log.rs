@@ -9,23 +9,23 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::error::EvalError;
-use super::log::WantedColumn;
-use super::plan::{FieldType, Plan};
-use super::side;
+use crate::eval::contract::plan::{FieldType, Plan};
+use crate::eval::error::EvalError;
+use crate::eval::input::log_reader::WantedColumn;
+use crate::eval::input::side_log;
 
 #[derive(Default)]
-pub struct EventLog {
+pub(crate) struct EventLog {
     by_id: HashMap<String, Vec<(i64, u32)>>,
     /// Interned statuses, lowercased: statuses match case-insensitively.
     statuses: Vec<String>,
     /// Rows that could not be read, each with file:line and the reason.
-    pub problems: Vec<String>,
-    pub events: u64,
+    pub(crate) problems: Vec<String>,
+    pub(crate) events: u64,
 }
 
 impl EventLog {
-    pub fn load(path: &Path, plan: &Plan, log_tz: Tz) -> Result<EventLog, EvalError> {
+    pub(crate) fn load(path: &Path, plan: &Plan, log_tz: Tz) -> Result<EventLog, EvalError> {
         let status_column = plan
             .fields
             .iter()
@@ -46,7 +46,7 @@ impl EventLog {
         ];
         let mut log = EventLog::default();
         let mut index: HashMap<String, u32> = HashMap::new();
-        let problems = side::read(path, "id", &wanted, |row| {
+        let problems = side_log::read(path, "id", &wanted, |row| {
             if row.id.is_empty() {
                 return Err("the event has no ticket id; every event needs one".into());
             }
@@ -69,24 +69,19 @@ impl EventLog {
         Ok(log)
     }
 
-    /// The intervals `[from, to)` during which ticket `id` was in one of
-    /// `statuses`, merged, in order. The last event lasts for ever.
-    pub fn pauses(&self, id: &str, statuses: &[String]) -> Vec<(i64, i64)> {
-        let Some(events) = self.by_id.get(id) else {
-            return Vec::new();
-        };
-        let wanted: Vec<u32> = statuses
-            .iter()
-            .filter_map(|s| {
-                let s = s.to_lowercase();
-                self.statuses.iter().position(|x| *x == s).map(|i| i as u32)
-            })
-            .collect();
-        merge_pauses(events.iter().map(|(at, s)| (*at, wanted.contains(s))))
+    /// The events of ticket `id` in time order: (instant, interned status).
+    pub(crate) fn events_of(&self, id: &str) -> &[(i64, u32)] {
+        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The interned number of `status` (lowercased), if any event has it.
+    pub(crate) fn status_number(&self, status: &str) -> Option<u32> {
+        let s = status.to_lowercase();
+        self.statuses.iter().position(|x| *x == s).map(|i| i as u32)
     }
 
     /// The status history of one ticket, for `--explain`.
-    pub fn history(&self, id: &str) -> Vec<(i64, &str)> {
+    pub(crate) fn history(&self, id: &str) -> Vec<(i64, &str)> {
         self.by_id
             .get(id)
             .map(|evs| {
@@ -96,37 +91,4 @@ impl EventLog {
             })
             .unwrap_or_default()
     }
-}
-
-/// The pauses in a ticket's own status history (an event-shaped export):
-/// as [`EventLog::pauses`], statuses matched case-insensitively (the history's
-/// are lowercase already).
-pub fn pauses_in(history: &[(i64, Box<str>)], statuses: &[String]) -> Vec<(i64, i64)> {
-    let wanted: Vec<String> = statuses.iter().map(|s| s.to_lowercase()).collect();
-    merge_pauses(
-        history
-            .iter()
-            .map(|(at, s)| (*at, wanted.iter().any(|w| **w == **s))),
-    )
-}
-
-/// Events in time order, each (instant, paused?) lasting until the next (the
-/// last for ever), as merged intervals `[from, to)` of pause.
-fn merge_pauses(events: impl Iterator<Item = (i64, bool)>) -> Vec<(i64, i64)> {
-    let mut events = events.peekable();
-    let mut out: Vec<(i64, i64)> = Vec::new();
-    while let Some((at, paused)) = events.next() {
-        if !paused {
-            continue;
-        }
-        let to = events.peek().map(|e| e.0).unwrap_or(i64::MAX);
-        if to <= at {
-            continue;
-        }
-        match out.last_mut() {
-            Some(last) if last.1 >= at => last.1 = last.1.max(to),
-            _ => out.push((at, to)),
-        }
-    }
-    out
 }

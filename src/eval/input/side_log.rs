@@ -7,25 +7,25 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::cells::timestamp_message;
-use super::error::EvalError;
-use super::log::{LogReader, WantedColumn};
+use crate::eval::error::EvalError;
+use crate::eval::input::cells::timestamp_message;
+use crate::eval::input::log_reader::{LogReader, WantedColumn};
 use crate::time::parse_timestamp;
 
 /// One readable row of a side log.
-pub struct SideRow {
+pub(crate) struct SideRow {
     /// `file:line`, for messages about the row.
-    pub place: String,
+    pub(crate) place: String,
     /// 1-based line of the file where the row starts.
-    pub line: u64,
-    pub id: String,
+    pub(crate) line: u64,
+    pub(crate) id: String,
     /// One per wanted column, in the order asked for.
-    pub cells: Vec<String>,
+    pub(crate) cells: Vec<String>,
 }
 
 impl SideRow {
     /// The timestamp in `cells[i]`, or a problem naming `column`.
-    pub fn time(&self, i: usize, column: &str, tz: Tz) -> Result<i64, String> {
+    pub(crate) fn time(&self, i: usize, column: &str, tz: Tz) -> Result<i64, String> {
         parse_timestamp(&self.cells[i], tz)
             .map(|p| p.at)
             .map_err(|e| format!("column `{column}`: {}", timestamp_message(&e)))
@@ -35,7 +35,7 @@ impl SideRow {
 /// Read the side log at `path` (`key` names its id column): every row that
 /// cannot be read, or that `each` refuses with a message, becomes a problem
 /// prefixed with its `file:line`; the problems come back in log order.
-pub fn read(
+pub(crate) fn read(
     path: &Path,
     key: &str,
     wanted: &[WantedColumn],

@@ -4,59 +4,60 @@
 
 use compact_str::CompactString;
 
-use super::cells::Ticket;
-use super::clock::{judge, Span};
-use super::events::EventLog;
-use super::plan::{Plan, Source};
-use super::select::{derive_priority, holds, priority_of, selector_matches, PriorityOutcome};
-use super::verdict::{PeriodKey, Row, Status};
+use crate::eval::clock::judge::{judge, Span};
+use crate::eval::contract::plan::{Plan, Source};
+use crate::eval::input::cells::Ticket;
+use crate::eval::input::event_log::EventLog;
+use crate::eval::verdict::row::{PeriodKey, Row, Status};
+use crate::eval::verdict::select::{
+    derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
+};
 use crate::rules::{Period, TargetDuration};
 use crate::time::{add_calendar_span, month_of};
 
 /// What the evaluation of a ticket needs besides the ticket.
 #[derive(Clone, Copy)]
-pub struct Context<'a> {
-    pub plan: &'a Plan,
-    pub events: Option<&'a EventLog>,
-    pub as_of: i64,
+pub(crate) struct Context<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) events: Option<&'a EventLog>,
+    pub(crate) as_of: i64,
 }
 
 /// The rows of one ticket and the objective periods they count in.
 #[derive(Debug, Default)]
-pub struct Outcome {
-    pub rows: Vec<Row>,
+pub(crate) struct Outcome {
+    pub(crate) rows: Vec<Row>,
     /// (objective, period, status) for every objective the ticket counts in.
-    pub tallies: Vec<(usize, PeriodKey, Status)>,
-    pub trace: Option<Trace>,
+    pub(crate) tallies: Vec<(usize, PeriodKey, Status)>,
+    pub(crate) trace: Option<Trace>,
 }
 
 /// How the verdicts were reached, for `--explain`.
 #[derive(Debug, Default)]
-pub struct Trace {
-    pub priority: Option<usize>,
-    pub priority_how: String,
-    pub problems: Vec<String>,
-    pub metrics: Vec<MetricTrace>,
+pub(crate) struct Trace {
+    pub(crate) priority: Option<usize>,
+    pub(crate) priority_how: String,
+    pub(crate) metrics: Vec<MetricTrace>,
 }
 
 #[derive(Debug, Default)]
-pub struct MetricTrace {
-    pub metric: usize,
+pub(crate) struct MetricTrace {
+    pub(crate) metric: usize,
     /// Each target of the metric that was tried, and whether it matched (the last tried is the one chosen).
-    pub tried: Vec<(usize, bool)>,
-    pub chosen: Option<usize>,
+    pub(crate) tried: Vec<(usize, bool)>,
+    pub(crate) chosen: Option<usize>,
     /// Each exclusion that concerns the metric, and whether it applied.
-    pub exclusions: Vec<(usize, bool)>,
-    pub start: Option<i64>,
-    pub stop: Option<i64>,
-    pub start_how: String,
-    pub stop_how: String,
-    pub pauses: Vec<(i64, i64)>,
+    pub(crate) exclusions: Vec<(usize, bool)>,
+    pub(crate) start: Option<i64>,
+    pub(crate) stop: Option<i64>,
+    pub(crate) start_how: String,
+    pub(crate) stop_how: String,
+    pub(crate) pauses: Vec<(i64, i64)>,
     /// Index into `Outcome::rows`.
-    pub row: Option<usize>,
+    pub(crate) row: Option<usize>,
 }
 
-pub fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
+pub(crate) fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
     let mut out = Outcome::default();
     out.trace = evaluate_into(ctx, t, trace, &mut out.rows, &mut out.tallies);
     out
@@ -76,7 +77,7 @@ struct Out<'a> {
 /// [`evaluate`], appending the ticket's rows to `rows` and putting the
 /// periods it counts in into `tallies` (emptied first), so that a chunk's
 /// rows are made in place and no buffer is made per ticket.
-pub fn evaluate_into(
+pub(crate) fn evaluate_into(
     ctx: Context,
     t: &Ticket,
     trace: bool,
@@ -106,7 +107,6 @@ pub fn evaluate_into(
     let mut tr = trace.then(|| Trace {
         priority: prio.priority,
         priority_how: prio.how.clone(),
-        problems: t.problems.clone(),
         metrics: Vec::new(),
     });
     let unreadable = (!t.problems.is_empty()).then(|| CompactString::from(t.problems.join("; ")));
@@ -201,8 +201,10 @@ pub fn evaluate_into(
         } else {
             let pauses = match (&t.history, ctx.events) {
                 _ if metric.pause.is_empty() => Vec::new(),
-                (Some(h), _) => super::events::pauses_in(h, &metric.pause),
-                (None, Some(ev)) => ev.pauses(&t.id, &metric.pause),
+                (Some(h), _) => crate::eval::timeline::pauses::pauses_in(h, &metric.pause),
+                (None, Some(ev)) => {
+                    crate::eval::timeline::pauses::logged_pauses(ev, &t.id, &metric.pause)
+                }
                 (None, None) => Vec::new(),
             };
             let span = Span {
@@ -285,10 +287,6 @@ fn tally(
     }
 }
 
-pub fn period_of(plan: &Plan, period: Period, at: i64) -> PeriodKey {
-    period_in(period, month_of(plan.tz, at))
-}
-
 /// The period of `period`'s kind that holds local month `(year, month)`.
 fn period_in(period: Period, (year, month): (i32, u32)) -> PeriodKey {
     let part = match period {
@@ -346,7 +344,7 @@ fn instant(ctx: Context, t: &Ticket, s: Source, named: bool) -> (Option<i64>, St
     }
 }
 
-pub fn span_text(s: crate::rules::CalendarSpan) -> String {
+pub(crate) fn span_text(s: crate::rules::CalendarSpan) -> String {
     use crate::rules::CalendarSpan;
     match s {
         CalendarSpan::Days(1) => "1 day".into(),
@@ -359,9 +357,9 @@ pub fn span_text(s: crate::rules::CalendarSpan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::cells::type_row;
-    use crate::eval::log::RawRow;
-    use crate::eval::plan::build;
+    use crate::eval::contract::plan::build;
+    use crate::eval::input::cells::type_row;
+    use crate::eval::input::log_reader::RawRow;
     use crate::rules::RuleSet;
     use crate::time::parse_timestamp;
 
@@ -387,8 +385,8 @@ mod tests {
         type_row(plan, &raw, plan.tz, "t.csv")
     }
 
-    const XGUARD: &str = include_str!("../../tests/eval/rules/xguard.json");
-    const CONNEXYS: &str = include_str!("../../tests/eval/rules/connexys.json");
+    const XGUARD: &str = include_str!("../../../tests/eval/rules/xguard.json");
+    const CONNEXYS: &str = include_str!("../../../tests/eval/rules/connexys.json");
 
     /// X-Guard's closure with a 3-day resolution target added.
     fn xguard() -> Plan {

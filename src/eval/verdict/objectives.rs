@@ -3,45 +3,45 @@
 
 use rustc_hash::FxHashMap;
 
-use super::plan::Plan;
-use super::verdict::{Counts, PeriodKey, Status};
+use crate::eval::contract::plan::Plan;
+use crate::eval::verdict::row::{Counts, PeriodKey, Status};
 
 #[derive(Debug, Default, Clone)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// Hashed, not ordered: every ticket adds to it; [`Tally::results`] sorts.
     counts: FxHashMap<(usize, PeriodKey), Counts>,
 }
 
 /// One objective in one period, as reported.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ObjectiveResult {
-    pub objective: usize,
-    pub name: String,
-    pub metric: String,
-    pub period: String,
-    pub counts: Counts,
+pub(crate) struct ObjectiveResult {
+    pub(crate) objective: usize,
+    pub(crate) name: String,
+    pub(crate) metric: String,
+    pub(crate) period: String,
+    pub(crate) counts: Counts,
     /// met / (met + breached) in percent; `None` when both are zero (empty).
-    pub share: Option<f64>,
-    pub required: f64,
-    pub compliant: bool,
+    pub(crate) share: Option<f64>,
+    pub(crate) required: f64,
+    pub(crate) compliant: bool,
 }
 
 impl Tally {
-    pub fn add(&mut self, objective: usize, period: PeriodKey, status: Status) {
+    pub(crate) fn add(&mut self, objective: usize, period: PeriodKey, status: Status) {
         self.counts
             .entry((objective, period))
             .or_default()
             .add(status);
     }
 
-    pub fn merge(&mut self, other: &Tally) {
+    pub(crate) fn merge(&mut self, other: &Tally) {
         for (k, c) in &other.counts {
             self.counts.entry(*k).or_default().merge(c);
         }
     }
 
     /// Results in the contract's order of objectives, periods ascending.
-    pub fn results(&self, plan: &Plan) -> Vec<ObjectiveResult> {
+    pub(crate) fn results(&self, plan: &Plan) -> Vec<ObjectiveResult> {
         let mut keys: Vec<&(usize, PeriodKey)> = self.counts.keys().collect();
         keys.sort();
         keys.into_iter()

@@ -15,59 +15,59 @@ use crate::time::spec::CalendarSpec;
 use crate::time::{parse_tz, Calendar};
 
 /// The column a ticket's id is read from when the rule set declares no `id` field.
-pub const ID_FIELD: &str = "id";
+pub(crate) const ID_FIELD: &str = "id";
 /// The field that arrival windows (`opened inside office hours`) look at.
-pub const OPENED_FIELD: &str = "opened_at";
+pub(crate) const OPENED_FIELD: &str = "opened_at";
 
-pub struct Plan {
-    pub rules: RuleSet,
+pub(crate) struct Plan {
+    pub(crate) rules: RuleSet,
     /// The contract's zone: periods and calendar days are counted in it.
-    pub tz: Tz,
-    pub calendars: Vec<NamedCalendar>,
-    pub fields: Vec<FieldPlan>,
+    pub(crate) tz: Tz,
+    pub(crate) calendars: Vec<NamedCalendar>,
+    pub(crate) fields: Vec<FieldPlan>,
     /// The column holding the ticket id (the `id` field's column, or `id`).
-    pub id_column: String,
-    pub id_field: Option<usize>,
-    pub opened_field: Option<usize>,
-    pub priority: Option<PriorityPlan>,
+    pub(crate) id_column: String,
+    pub(crate) id_field: Option<usize>,
+    pub(crate) opened_field: Option<usize>,
+    pub(crate) priority: Option<PriorityPlan>,
     /// Priority names in the contract's order; a ticket's priority is an index into it.
-    pub priority_names: Vec<String>,
-    pub closures: Vec<ClosurePlan>,
-    pub metrics: Vec<MetricPlan>,
-    pub targets: Vec<TargetPlan>,
-    pub objectives: Vec<ObjectivePlan>,
-    pub exclusions: Vec<ExclusionPlan>,
+    pub(crate) priority_names: Vec<String>,
+    pub(crate) closures: Vec<ClosurePlan>,
+    pub(crate) metrics: Vec<MetricPlan>,
+    pub(crate) targets: Vec<TargetPlan>,
+    pub(crate) objectives: Vec<ObjectivePlan>,
+    pub(crate) exclusions: Vec<ExclusionPlan>,
     /// The escalation ladder's levels, in order (empty without a ladder).
-    pub escalation: Vec<LevelPlan>,
+    pub(crate) escalation: Vec<LevelPlan>,
 }
 
-pub struct LevelPlan {
-    pub level: u32,
-    pub role: String,
-    pub triggers: Vec<TriggerPlan>,
+pub(crate) struct LevelPlan {
+    pub(crate) level: u32,
+    pub(crate) role: String,
+    pub(crate) triggers: Vec<TriggerPlan>,
 }
 
-pub enum TriggerPlan {
+pub(crate) enum TriggerPlan {
     Breached(usize),
     Used(usize, f64),
     When(Cond),
 }
 
-pub struct NamedCalendar {
-    pub name: String,
-    pub calendar: Calendar,
+pub(crate) struct NamedCalendar {
+    pub(crate) name: String,
+    pub(crate) calendar: Calendar,
 }
 
 #[derive(Debug, Clone)]
-pub struct FieldPlan {
-    pub name: String,
-    pub column: String,
-    pub kind: FieldType,
-    pub optional: bool,
+pub(crate) struct FieldPlan {
+    pub(crate) name: String,
+    pub(crate) column: String,
+    pub(crate) kind: FieldType,
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum FieldType {
+pub(crate) enum FieldType {
     Text,
     Integer,
     Timestamp,
@@ -76,22 +76,7 @@ pub enum FieldType {
     Status,
 }
 
-impl FieldType {
-    pub fn describe(&self) -> String {
-        match self {
-            FieldType::Text => "text".into(),
-            FieldType::Integer => "an integer".into(),
-            FieldType::Timestamp => {
-                "a timestamp (RFC 3339 such as 2025-03-03T09:15:00+01:00, or local 2025-03-03 09:15:00)"
-                    .into()
-            }
-            FieldType::Label(labels) => format!("one of {}", labels.join(", ")),
-            FieldType::Status => "a status".into(),
-        }
-    }
-}
-
-pub enum PriorityPlan {
+pub(crate) enum PriorityPlan {
     /// The label of this field names the priority.
     Field(usize),
     /// Looked up by (row label, column label).
@@ -102,46 +87,45 @@ pub enum PriorityPlan {
     },
 }
 
-pub struct ClosurePlan {
-    pub name: String,
-    pub confirmed: usize,
-    pub from: usize,
-    pub after: CalendarSpan,
+pub(crate) struct ClosurePlan {
+    pub(crate) name: String,
+    pub(crate) confirmed: usize,
+    pub(crate) from: usize,
+    pub(crate) after: CalendarSpan,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     Field(usize),
     MetricStop(usize),
     Closure(usize),
 }
 
-pub struct MetricPlan {
-    pub name: String,
-    pub start: Source,
-    pub stop: Source,
-    pub pause: Vec<String>,
-    pub calendar: usize,
+pub(crate) struct MetricPlan {
+    pub(crate) name: String,
+    pub(crate) start: Source,
+    pub(crate) stop: Source,
+    pub(crate) pause: Vec<String>,
+    pub(crate) calendar: usize,
     /// Indices into `Plan::targets`, in source order: the first match applies.
-    pub targets: Vec<usize>,
+    pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
-    pub objectives: Vec<usize>,
+    pub(crate) objectives: Vec<usize>,
 }
 
-pub struct TargetPlan {
-    pub metric: usize,
-    pub selector: SelectorPlan,
-    pub duration: TargetDuration,
-    pub calendar: usize,
+pub(crate) struct TargetPlan {
+    pub(crate) selector: SelectorPlan,
+    pub(crate) duration: TargetDuration,
+    pub(crate) calendar: usize,
 }
 
 #[derive(Default)]
-pub struct SelectorPlan {
-    pub priorities: Option<Vec<usize>>,
-    pub when: Option<Cond>,
+pub(crate) struct SelectorPlan {
+    pub(crate) priorities: Option<Vec<usize>>,
+    pub(crate) when: Option<Cond>,
 }
 
-pub enum Cond {
+pub(crate) enum Cond {
     All(Vec<Cond>),
     Any(Vec<Cond>),
     Not(Box<Cond>),
@@ -159,30 +143,30 @@ pub enum Cond {
     },
 }
 
-pub enum CondValues {
+pub(crate) enum CondValues {
     Labels(Vec<u32>),
     Integers(Vec<i64>),
     Texts(Vec<String>),
 }
 
-pub struct ObjectivePlan {
-    pub name: String,
-    pub metric: usize,
-    pub selector: SelectorPlan,
-    pub required: f64,
-    pub period: Period,
+pub(crate) struct ObjectivePlan {
+    pub(crate) name: String,
+    pub(crate) metric: usize,
+    pub(crate) selector: SelectorPlan,
+    pub(crate) required: f64,
+    pub(crate) period: Period,
 }
 
-pub struct ExclusionPlan {
-    pub when: Cond,
-    pub reason: String,
+pub(crate) struct ExclusionPlan {
+    pub(crate) when: Cond,
+    pub(crate) reason: String,
     /// `None`: every metric.
-    pub metrics: Option<Vec<usize>>,
+    pub(crate) metrics: Option<Vec<usize>>,
 }
 
 /// Builds a plan, naming the first problem found. `origin` names the rule
 /// set in messages (its file).
-pub fn build(rules: RuleSet) -> Result<Plan, String> {
+pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
     if rules.schema != SCHEMA {
         return Err(format!(
             "this rule set is of schema `{}`, but this sla reads `{SCHEMA}`; compile the contract again with `sla compile`",
@@ -234,7 +218,6 @@ pub fn build(rules: RuleSet) -> Result<Plan, String> {
         }
         metrics[metric].targets.push(targets.len());
         targets.push(TargetPlan {
-            metric,
             selector,
             duration: t.duration.clone(),
             calendar,
@@ -323,7 +306,7 @@ pub fn build(rules: RuleSet) -> Result<Plan, String> {
 
 impl Plan {
     /// Applies `--column FIELD=COLUMN` renames.
-    pub fn rename_columns(&mut self, renames: &[(String, String)]) -> Result<(), String> {
+    pub(crate) fn rename_columns(&mut self, renames: &[(String, String)]) -> Result<(), String> {
         for (field, column) in renames {
             match self.fields.iter_mut().find(|f| &f.name == field) {
                 Some(f) => f.column = column.clone(),
@@ -344,11 +327,11 @@ impl Plan {
         Ok(())
     }
 
-    pub fn calendar(&self, i: usize) -> &Calendar {
+    pub(crate) fn calendar(&self, i: usize) -> &Calendar {
         &self.calendars[i].calendar
     }
 
-    pub fn source_name(&self, s: Source) -> String {
+    pub(crate) fn source_name(&self, s: Source) -> String {
         match s {
             Source::Field(f) => self.fields[f].name.clone(),
             Source::MetricStop(m) => format!("the stop of {}", self.metrics[m].name),
@@ -360,7 +343,7 @@ impl Plan {
 /// " (did you mean `x`?)" when a known name is close, else "".
 /// ` (did you mean `x`?)` for an error message, or nothing: the one
 /// suggestion rule of the project, [`crate::diagnostic::did_you_mean`].
-pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
     crate::diagnostic::did_you_mean(name, known)
         .map(|k| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default()

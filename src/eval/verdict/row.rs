@@ -1,83 +1,43 @@
 //! What evaluation produces for one ticket on one metric: a [`Row`].
 
+pub(crate) use crate::eval::clock::status::Status;
 use compact_str::CompactString;
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Met,
-    Breached,
-    Pending,
-    Excluded,
-    Untimed,
-    NotApplicable,
-    Invalid,
-}
-
-impl Status {
-    pub const ALL: [Status; 7] = [
-        Status::Met,
-        Status::Breached,
-        Status::Pending,
-        Status::Excluded,
-        Status::Untimed,
-        Status::NotApplicable,
-        Status::Invalid,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Met => "met",
-            Status::Breached => "breached",
-            Status::Pending => "pending",
-            Status::Excluded => "excluded",
-            Status::Untimed => "untimed",
-            Status::NotApplicable => "not_applicable",
-            Status::Invalid => "invalid",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// One verdict row. Names are indices into the plan (`metric`, `priority`,
 /// `target`) so that a row is cheap to make; reports turn them into names.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub line: u64,
+pub(crate) struct Row {
+    pub(crate) line: u64,
     /// Inline for ids up to 24 bytes: no allocation per row.
-    pub id: CompactString,
-    pub priority: Option<usize>,
+    pub(crate) id: CompactString,
+    pub(crate) priority: Option<usize>,
     /// `None`: the ticket has no row for any metric (not applicable, or unreadable
     /// under a contract without metrics).
-    pub metric: Option<usize>,
+    pub(crate) metric: Option<usize>,
     /// Index into `Plan::targets` of the target that applied.
-    pub target: Option<usize>,
-    pub status: Status,
-    pub elapsed: Option<i64>,
-    pub target_seconds: Option<i64>,
-    pub deadline: Option<i64>,
-    pub start: Option<i64>,
-    pub stop: Option<i64>,
+    pub(crate) target: Option<usize>,
+    pub(crate) status: Status,
+    pub(crate) elapsed: Option<i64>,
+    pub(crate) target_seconds: Option<i64>,
+    pub(crate) deadline: Option<i64>,
+    pub(crate) start: Option<i64>,
+    pub(crate) stop: Option<i64>,
     /// The exclusion, or the input problem.
-    pub reason: Option<CompactString>,
+    pub(crate) reason: Option<CompactString>,
     /// The note of an untimed target ("in a next release").
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// The ticket's effective closing instant under the contract's closure
     /// rule (the customer's confirmation, or the automatic close once it has
     /// happened by the as-of instant); `None` without a closure rule or
     /// before the ticket closed. The same on every row of the ticket.
-    pub closed_at: Option<i64>,
+    pub(crate) closed_at: Option<i64>,
 }
 
 impl Row {
     /// How late a breached row is, in wall-clock seconds past its deadline
     /// (the stop, or the as-of instant while running); for a row without a
     /// deadline, its open time over the target. What the human report ranks by.
-    pub fn overshoot(&self, as_of: i64) -> Option<i64> {
+    pub(crate) fn overshoot(&self, as_of: i64) -> Option<i64> {
         if self.status != Status::Breached {
             return None;
         }
@@ -91,13 +51,13 @@ impl Row {
 
 /// A period an objective is measured over: (year, month 1–12 | quarter 1–4 | 0 for a year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PeriodKey {
-    pub year: i32,
-    pub part: u32,
+pub(crate) struct PeriodKey {
+    pub(crate) year: i32,
+    pub(crate) part: u32,
 }
 
 impl PeriodKey {
-    pub fn label(self, period: crate::rules::Period) -> String {
+    pub(crate) fn label(self, period: crate::rules::Period) -> String {
         use crate::rules::Period;
         match period {
             Period::Month => format!("{:04}-{:02}", self.year, self.part),
@@ -109,18 +69,18 @@ impl PeriodKey {
 
 /// Tickets per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts(pub [u64; 7]);
+pub(crate) struct Counts(pub(crate) [u64; 7]);
 
 impl Counts {
-    pub fn add(&mut self, s: Status) {
+    pub(crate) fn add(&mut self, s: Status) {
         self.0[s.index()] += 1;
     }
 
-    pub fn get(&self, s: Status) -> u64 {
+    pub(crate) fn get(&self, s: Status) -> u64 {
         self.0[s.index()]
     }
 
-    pub fn merge(&mut self, other: &Counts) {
+    pub(crate) fn merge(&mut self, other: &Counts) {
         for (a, b) in self.0.iter_mut().zip(other.0) {
             *a += b;
         }

@@ -2,17 +2,17 @@
 //! conditions, and selectors (priorities + a condition). Also renders them as
 //! text for `--explain`.
 
-use super::cells::{Cell, Ticket};
-use super::plan::{Cond, CondValues, FieldType, Plan, PriorityPlan, SelectorPlan};
+use crate::eval::contract::plan::{Cond, CondValues, FieldType, Plan, PriorityPlan, SelectorPlan};
+use crate::eval::input::cells::{Cell, Ticket};
 
 /// A ticket's priority and how it was found.
 #[derive(Debug, Clone)]
-pub struct PriorityOutcome {
-    pub priority: Option<usize>,
-    pub how: String,
+pub(crate) struct PriorityOutcome {
+    pub(crate) priority: Option<usize>,
+    pub(crate) how: String,
 }
 
-pub fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
+pub(crate) fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
     let Some(p) = &plan.priority else {
         return PriorityOutcome {
             priority: None,
@@ -70,7 +70,7 @@ pub fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
 
 /// The ticket's priority, as [`derive_priority`] finds it, without saying
 /// how (evaluation needs only this for every ticket; the text is for `--explain`).
-pub fn priority_of(plan: &Plan, t: &Ticket) -> Option<usize> {
+pub(crate) fn priority_of(plan: &Plan, t: &Ticket) -> Option<usize> {
     match plan.priority.as_ref()? {
         PriorityPlan::Field(f) => match &t.cells[*f] {
             Cell::Label(l) => {
@@ -108,7 +108,7 @@ fn label_text(plan: &Plan, field: usize, label: u32) -> String {
     }
 }
 
-pub fn selector_matches(
+pub(crate) fn selector_matches(
     plan: &Plan,
     s: &SelectorPlan,
     t: &Ticket,
@@ -124,7 +124,7 @@ pub fn selector_matches(
 
 /// Whether a condition holds. An unreadable cell matches no value and is not
 /// empty (its row is `invalid` anyway).
-pub fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
+pub(crate) fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
     match c {
         Cond::All(cs) => cs.iter().all(|c| holds(plan, c, t)),
         Cond::Any(cs) => cs.iter().any(|c| holds(plan, c, t)),
@@ -151,7 +151,7 @@ pub fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
 }
 
 /// A selector as text: `priority high, medium and type = incident`.
-pub fn describe_selector(plan: &Plan, s: &SelectorPlan) -> String {
+pub(crate) fn describe_selector(plan: &Plan, s: &SelectorPlan) -> String {
     let mut parts = Vec::new();
     if let Some(ps) = &s.priorities {
         let names: Vec<&str> = ps
@@ -170,7 +170,7 @@ pub fn describe_selector(plan: &Plan, s: &SelectorPlan) -> String {
     }
 }
 
-pub fn describe(plan: &Plan, c: &Cond) -> String {
+pub(crate) fn describe(plan: &Plan, c: &Cond) -> String {
     match c {
         Cond::All(cs) => join(plan, cs, " and "),
         Cond::Any(cs) => format!("({})", join(plan, cs, " or ")),
@@ -210,7 +210,7 @@ fn join(plan: &Plan, cs: &[Cond], sep: &str) -> String {
 }
 
 /// A cell as text, for the ledger.
-pub fn cell_text(plan: &Plan, field: usize, c: &Cell) -> String {
+pub(crate) fn cell_text(plan: &Plan, field: usize, c: &Cell) -> String {
     match c {
         Cell::Empty => "(empty)".into(),
         Cell::Bad => "(unreadable)".into(),

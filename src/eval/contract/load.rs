@@ -3,17 +3,17 @@
 
 use std::path::Path;
 
-use super::error::EvalError;
-use super::plan::{build, Plan};
+use crate::eval::contract::plan::{build, Plan};
+use crate::eval::error::EvalError;
 use crate::rules::RuleSet;
 
 /// Reads the contract at `path` and builds its evaluation plan.
-pub fn load_plan(path: &Path) -> Result<Plan, EvalError> {
+pub(crate) fn load_plan(path: &Path) -> Result<Plan, EvalError> {
     let rules = load_rules(path)?;
     build(rules).map_err(|m| EvalError::new(format!("{}: {m}", path.display())))
 }
 
-pub fn load_rules(path: &Path) -> Result<RuleSet, EvalError> {
+pub(crate) fn load_rules(path: &Path) -> Result<RuleSet, EvalError> {
     let text = std::fs::read_to_string(path).map_err(|e| EvalError::io(path, "read it", &e))?;
     match path.extension().and_then(|e| e.to_str()) {
         Some("sla") => rules_from_source(&text, path),
@@ -23,7 +23,7 @@ pub fn load_rules(path: &Path) -> Result<RuleSet, EvalError> {
 
 /// Checks and lowers a contract's source, as `sla compile` does; a contract
 /// with errors is not evaluated (its diagnostics are the message).
-pub fn rules_from_source(text: &str, path: &Path) -> Result<RuleSet, EvalError> {
+pub(crate) fn rules_from_source(text: &str, path: &Path) -> Result<RuleSet, EvalError> {
     let compiled = crate::lower::compile_source(text);
     match compiled.rules {
         Some(rules) => Ok(rules),
@@ -46,7 +46,7 @@ pub fn rules_from_source(text: &str, path: &Path) -> Result<RuleSet, EvalError> 
 }
 
 /// Parses a compiled rule set; errors carry the file, line and column.
-pub fn rules_from_json(text: &str, path: &Path) -> Result<RuleSet, EvalError> {
+pub(crate) fn rules_from_json(text: &str, path: &Path) -> Result<RuleSet, EvalError> {
     serde_json::from_str(text).map_err(|e| {
         EvalError::new(format!(
             "{}:{}:{}: not a valid rule set: {e}; write it with `sla compile`",

@@ -6,30 +6,30 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::error::EvalError;
-use super::log::WantedColumn;
-use super::plan::Plan;
-use super::side;
+use crate::eval::contract::plan::Plan;
+use crate::eval::error::EvalError;
+use crate::eval::input::log_reader::WantedColumn;
+use crate::eval::input::side_log;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChangeRow {
-    pub id: String,
-    pub line: u64,
-    pub deployed_at: i64,
-    pub allowed: bool,
+pub(crate) struct ChangeRow {
+    pub(crate) id: String,
+    pub(crate) line: u64,
+    pub(crate) deployed_at: i64,
+    pub(crate) allowed: bool,
     /// Allowed only by exception: the report asks to check it was agreed.
-    pub by_exception: bool,
-    pub reason: String,
+    pub(crate) by_exception: bool,
+    pub(crate) reason: String,
 }
 
 #[derive(Debug, Default)]
-pub struct ChangeLog {
-    pub rows: Vec<ChangeRow>,
-    pub problems: Vec<String>,
+pub(crate) struct ChangeLog {
+    pub(crate) rows: Vec<ChangeRow>,
+    pub(crate) problems: Vec<String>,
 }
 
 impl ChangeLog {
-    pub fn load(path: &Path, plan: &Plan, log_tz: Tz) -> Result<ChangeLog, EvalError> {
+    pub(crate) fn load(path: &Path, plan: &Plan, log_tz: Tz) -> Result<ChangeLog, EvalError> {
         let Some(changes) = &plan.rules.changes else {
             return Err(EvalError::new(format!(
                 "{}: the contract has no change windows to check deployments against; leave out --changes",
@@ -58,7 +58,7 @@ impl ChangeLog {
         }];
         let mut log = ChangeLog::default();
         let rows = &mut log.rows;
-        let problems = side::read(path, "id", &wanted, |row| {
+        let problems = side_log::read(path, "id", &wanted, |row| {
             let at = row.time(0, "deployed_at", log_tz)?;
             let when = crate::time::format_rfc3339(at, plan.tz);
             let (ok, by_exception, reason) = if plan.calendar(allowed).is_open(at) {

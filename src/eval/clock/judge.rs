@@ -1,34 +1,34 @@
 //! One clock against one target: elapsed time, deadline and status, exactly
 //! as SEMANTICS.md ("Durations of a target", "Clocks") defines them.
 
-use super::plan::{MetricPlan, Plan, TargetPlan};
-use super::verdict::Status;
+use crate::eval::clock::status::Status;
+use crate::eval::contract::plan::{MetricPlan, Plan, TargetPlan};
 use crate::rules::TargetDuration;
 use crate::time::{add_calendar_span, Calendar};
 
 /// The instants a clock runs between, with the names of where they came from
 /// (for the reason of an `invalid` row).
 #[derive(Debug, Clone)]
-pub struct Span<'a> {
-    pub start: Option<i64>,
-    pub stop: Option<i64>,
-    pub start_name: &'a str,
-    pub stop_name: &'a str,
+pub(crate) struct Span<'a> {
+    pub(crate) start: Option<i64>,
+    pub(crate) stop: Option<i64>,
+    pub(crate) start_name: &'a str,
+    pub(crate) stop_name: &'a str,
     /// `[from, to)` intervals during which the clock does not run, merged and ordered.
-    pub pauses: &'a [(i64, i64)],
+    pub(crate) pauses: &'a [(i64, i64)],
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Judgement {
-    pub status: Status,
-    pub elapsed: Option<i64>,
-    pub target_seconds: Option<i64>,
-    pub deadline: Option<i64>,
-    pub reason: Option<String>,
-    pub note: Option<String>,
+pub(crate) struct Judgement {
+    pub(crate) status: Status,
+    pub(crate) elapsed: Option<i64>,
+    pub(crate) target_seconds: Option<i64>,
+    pub(crate) deadline: Option<i64>,
+    pub(crate) reason: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
-pub fn judge(
+pub(crate) fn judge(
     plan: &Plan,
     metric: &MetricPlan,
     target: &TargetPlan,
@@ -132,7 +132,7 @@ pub fn judge(
 }
 
 /// Open time of `cal` in `[a, b)`, paused time left out.
-pub fn open_time(cal: &Calendar, a: i64, b: i64, pauses: &[(i64, i64)]) -> i64 {
+pub(crate) fn open_time(cal: &Calendar, a: i64, b: i64, pauses: &[(i64, i64)]) -> i64 {
     if pauses.is_empty() {
         cal.open_seconds(a, b)
     } else {

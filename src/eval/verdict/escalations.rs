@@ -10,28 +10,28 @@
 //! office`), a trigger that fires outside those hours is due at the next
 //! opening. A level without triggers is never due automatically.
 
-use super::cells::Ticket;
-use super::plan::{Cond, Plan, TriggerPlan};
-use super::select::{describe, holds};
-use super::ticket::Context;
-use super::verdict::{Row, Status};
+use crate::eval::contract::plan::{Cond, Plan, TriggerPlan};
+use crate::eval::input::cells::Ticket;
+use crate::eval::verdict::row::{Row, Status};
+use crate::eval::verdict::select::{describe, holds};
+use crate::eval::verdict::ticket::Context;
 use crate::rules::TargetDuration;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct EscalationRow {
-    pub id: compact_str::CompactString,
-    pub line: u64,
-    pub metric: Option<usize>,
-    pub level: u32,
+pub(crate) struct EscalationRow {
+    pub(crate) id: compact_str::CompactString,
+    pub(crate) line: u64,
+    pub(crate) metric: Option<usize>,
+    pub(crate) level: u32,
     /// Index into `Plan::escalation`.
-    pub level_index: usize,
-    pub due_at: i64,
-    pub reason: String,
+    pub(crate) level_index: usize,
+    pub(crate) due_at: i64,
+    pub(crate) reason: String,
 }
 
 /// The escalations of one ticket that are due by the as-of instant, given
 /// the rows its evaluation produced.
-pub fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow> {
+pub(crate) fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow> {
     let plan = ctx.plan;
     let available = plan
         .rules
@@ -116,7 +116,7 @@ fn used(ctx: Context, t: &Ticket, r: &Row, percent: f64) -> Option<Fired> {
             let cal = plan.calendar(target.calendar);
             let pauses = match ctx.events {
                 Some(ev) if !plan.metrics[mi].pause.is_empty() => {
-                    ev.pauses(&t.id, &plan.metrics[mi].pause)
+                    crate::eval::timeline::pauses::logged_pauses(ev, &t.id, &plan.metrics[mi].pause)
                 }
                 _ => Vec::new(),
             };

@@ -26,132 +26,38 @@
 //!   `partial`. Periods run from the one of the earliest outage in the log to
 //!   the one of the as-of instant.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::error::EvalError;
-use super::log::WantedColumn;
-use super::plan::Plan;
-use super::side;
-use super::verdict::PeriodKey;
+use crate::eval::contract::plan::Plan;
+use crate::eval::input::outage_log::OutageLog;
+use crate::eval::verdict::row::PeriodKey;
 use crate::rules::Period;
 use crate::time::{local_to_instant, month_of, Calendar};
 
-/// Outages per service, merged where they overlap (an overlap counts once).
-#[derive(Debug, Default)]
-pub struct OutageLog {
-    pub by_service: BTreeMap<String, Vec<(i64, i64)>>,
-    /// Rows that could not be read, with file:line and the reason.
-    pub problems: Vec<String>,
-    /// Per service: the file:line of its first row and its number of rows,
-    /// so that a service the contract does not name can be pointed at.
-    pub seen: BTreeMap<String, (String, usize)>,
-}
-
 /// One service window in one period, as reported.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AvailabilityRow {
-    pub service: String,
-    pub window: String,
-    pub period: String,
-    pub window_seconds: i64,
-    pub downtime_seconds: i64,
+pub(crate) struct AvailabilityRow {
+    pub(crate) service: String,
+    pub(crate) window: String,
+    pub(crate) period: String,
+    pub(crate) window_seconds: i64,
+    pub(crate) downtime_seconds: i64,
     /// Percent; `None` when the window had no open time in the period.
-    pub availability: Option<f64>,
-    pub required: f64,
-    pub interruptions: u32,
-    pub max_interruptions: Option<u32>,
-    pub compliant: bool,
+    pub(crate) availability: Option<f64>,
+    pub(crate) required: f64,
+    pub(crate) interruptions: u32,
+    pub(crate) max_interruptions: Option<u32>,
+    pub(crate) compliant: bool,
     /// The period holds the as-of instant and is counted only up to it.
-    pub partial: bool,
-}
-
-impl OutageLog {
-    pub fn load(path: &Path, log_tz: Tz, as_of: i64) -> Result<OutageLog, EvalError> {
-        let wanted = ["start", "end"].map(|c| WantedColumn {
-            field: c.into(),
-            column: c.into(),
-            optional: false,
-        });
-        let mut log = OutageLog::default();
-        let mut raw: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
-        let seen = &mut log.seen;
-        let problems = side::read(path, "service", &wanted, |row| {
-            if row.id.is_empty() {
-                return Err("the outage names no service; fill in `service`".into());
-            }
-            seen.entry(row.id.clone())
-                .or_insert_with(|| (row.place.clone(), 0))
-                .1 += 1;
-            let start = row.time(0, "start", log_tz)?;
-            let end = if row.cells[1].is_empty() {
-                as_of.max(start) // still going on
-            } else {
-                row.time(1, "end", log_tz)?
-            };
-            if end < start {
-                return Err(format!(
-                    "the outage ends ({}) before it starts ({}); correct the log",
-                    row.cells[1], row.cells[0]
-                ));
-            }
-            // An outage is only known up to the as-of instant.
-            let end = end.min(as_of);
-            if end > start {
-                raw.entry(row.id).or_default().push((start, end));
-            }
-            Ok(())
-        })?;
-        log.problems.extend(problems);
-        for (service, mut spans) in raw {
-            spans.sort_unstable();
-            let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
-            for (a, b) in spans {
-                match merged.last_mut() {
-                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
-                    _ => merged.push((a, b)),
-                }
-            }
-            log.by_service.insert(service, merged);
-        }
-        Ok(log)
-    }
-
-    /// Services in the log that the contract does not name, each as a
-    /// message with the file:line of its first row (their outages are not
-    /// evaluated).
-    pub fn unknown_services(&self, plan: &Plan) -> Vec<String> {
-        let known: Vec<&str> = plan
-            .rules
-            .availability
-            .iter()
-            .map(|a| a.service.as_str())
-            .collect();
-        self.seen
-            .iter()
-            .filter(|(s, _)| !known.contains(&s.as_str()))
-            .map(|(s, (place, n))| {
-                format!(
-                    "{place}: the contract sets no availability for service `{s}` (it names {}); its {n} row(s) are not evaluated",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                )
-            })
-            .collect()
-    }
+    pub(crate) partial: bool,
 }
 
 /// Availability rows for every service of the contract, window and period,
 /// from the period of the earliest outage (or of the as-of instant) to the
 /// period of the as-of instant. The as-of period counts up to the as-of
 /// instant (`partial`).
-pub fn evaluate(plan: &Plan, log: &OutageLog, as_of: i64) -> Vec<AvailabilityRow> {
+pub(crate) fn evaluate(plan: &Plan, log: &OutageLog, as_of: i64) -> Vec<AvailabilityRow> {
     let earliest = log
         .by_service
         .values()

@@ -24,24 +24,24 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use super::error::EvalError;
-use super::log::{LogReader, RawRow, RowExtra, WantedColumn};
-use super::plan::{FieldType, Plan};
-use super::profiles::{CellNorm, Derive, Normaliser, Profile};
-use super::run::wanted_columns;
+use crate::eval::contract::plan::{FieldType, Plan};
+use crate::eval::error::EvalError;
+use crate::eval::input::columns::wanted_columns;
+use crate::eval::input::log_reader::{Grouping, LogReader, RawRow, RowExtra, WantedColumn};
+use crate::eval::input::profiles::{CellNorm, Derive, Normaliser, Profile};
 
 /// A ticket log opened through a profile.
-pub struct Export {
-    pub reader: LogReader,
+pub(crate) struct Export {
+    pub(crate) reader: LogReader,
     /// One row per update of a ticket, grouped here.
-    pub event_shaped: bool,
+    pub(crate) event_shaped: bool,
     /// The export's own verdict column, when it has one.
-    pub verdict_column: Option<&'static str>,
+    pub(crate) verdict_column: Option<&'static str>,
 }
 
 /// Opens `path` as an export of `profile`: event-shaped when its header has
 /// the profile's order column, else one row per ticket.
-pub fn open_export(
+pub(crate) fn open_export(
     plan: &Plan,
     path: &Path,
     profile: &'static Profile,
@@ -168,11 +168,11 @@ struct Group {
 
 /// Turns rows into tickets: for a row-shaped export it only reads the
 /// export's verdict; for an event-shaped one it groups (see the module docs).
-pub struct Grouper {
+pub(crate) struct Grouper {
     shape: Option<Shape>,
     /// Number of the plan's fields: the cells beyond are the profile's own columns.
     fields: usize,
-    verdict: Option<(usize, super::profiles::SourceVerdict)>,
+    verdict: Option<(usize, crate::eval::input::profiles::SourceVerdict)>,
     current: Option<Group>,
     parked: HashMap<String, Group>,
     /// Hashes of the ids of tickets already handed on.
@@ -181,8 +181,8 @@ pub struct Grouper {
     done: bool,
 }
 
-impl Grouper {
-    pub fn next(&mut self, reader: &mut LogReader) -> Option<Result<RawRow, EvalError>> {
+impl Grouping for Grouper {
+    fn next(&mut self, reader: &mut LogReader) -> Option<Result<RawRow, EvalError>> {
         if self.shape.is_none() {
             return reader
                 .next_normalised()
@@ -212,7 +212,9 @@ impl Grouper {
             }
         }
     }
+}
 
+impl Grouper {
     fn row_shaped(&self, mut row: RawRow) -> RawRow {
         if let Some((at, v)) = &self.verdict {
             let verdict = row.cells.get(*at).and_then(|c| verdict_of(v, c));
@@ -386,7 +388,7 @@ fn cell(r: &RawRow, i: usize) -> &str {
     r.cells.get(i).map(String::as_str).unwrap_or("")
 }
 
-fn verdict_of(v: &super::profiles::SourceVerdict, cell: &str) -> Option<bool> {
+fn verdict_of(v: &crate::eval::input::profiles::SourceVerdict, cell: &str) -> Option<bool> {
     if v.met.iter().any(|m| m.eq_ignore_ascii_case(cell)) {
         Some(true)
     } else if v.breached.iter().any(|b| b.eq_ignore_ascii_case(cell)) {

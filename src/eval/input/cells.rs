@@ -6,12 +6,12 @@
 use chrono_tz::Tz;
 use compact_str::CompactString;
 
-use super::log::{RawRow, RowRef};
-use super::plan::{FieldType, Plan};
+use crate::eval::contract::plan::{FieldType, Plan};
+use crate::eval::input::log_reader::{RawRow, RowRef};
 use crate::time::{parse_timestamp, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     /// Has not happened (yet) / not given.
     Empty,
     Text(Box<str>),
@@ -25,37 +25,33 @@ pub enum Cell {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Ticket {
-    pub line: u64,
-    pub id: CompactString,
+pub(crate) struct Ticket {
+    pub(crate) line: u64,
+    pub(crate) id: CompactString,
     /// One per field of the plan, in the plan's order.
-    pub cells: Vec<Cell>,
+    pub(crate) cells: Vec<Cell>,
     /// Why the row cannot be used (each names the file, line and column).
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
     /// Readable but worth saying (an ambiguous local time read as the earlier instant).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The ticket's own status history (an event-shaped export), sorted by
     /// time, statuses lowercased; `None`: look in the `--events` log.
-    pub history: Option<Vec<(i64, Box<str>)>>,
+    pub(crate) history: Option<Vec<(i64, Box<str>)>>,
     /// The export's own verdict (`made_sla`), when it has one.
-    pub verdict: Option<bool>,
+    pub(crate) verdict: Option<bool>,
 }
 
 impl Ticket {
-    pub fn time(&self, field: usize) -> Option<i64> {
+    pub(crate) fn time(&self, field: usize) -> Option<i64> {
         match self.cells.get(field) {
             Some(Cell::Time(t)) => Some(*t),
             _ => None,
         }
     }
-
-    pub fn is_bad(&self, field: usize) -> bool {
-        matches!(self.cells.get(field), Some(Cell::Bad))
-    }
 }
 
 /// Types the cells of `raw` (whose cells follow the plan's fields).
-pub fn type_row(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str) -> Ticket {
+pub(crate) fn type_row(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str) -> Ticket {
     let mut t = Ticket::default();
     type_row_into(plan, raw.as_ref(), log_tz, file, &mut t);
     t
@@ -63,7 +59,7 @@ pub fn type_row(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str) -> Ticket {
 
 /// [`type_row`] into `t`, reusing its buffers (the evaluator types every
 /// row of a chunk into the same ticket).
-pub fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t: &mut Ticket) {
+pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t: &mut Ticket) {
     t.problems.clear();
     t.warnings.clear();
     t.cells.clear();
@@ -155,7 +151,7 @@ pub fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t: &mut T
 /// An export's status history, typed and sorted by time (stably: updates at
 /// the same instant keep their order, the last one wins).
 fn type_history(
-    x: &super::log::RowExtra,
+    x: &crate::eval::input::log_reader::RowExtra,
     log_tz: Tz,
     file: &str,
     problems: &mut Vec<String>,
@@ -182,7 +178,7 @@ fn type_history(
 
 /// A timestamp error as the user reads it. The time engine's message names
 /// the value; what is expected is added when it does not say.
-pub fn timestamp_message(e: &crate::time::TimestampError) -> String {
+pub(crate) fn timestamp_message(e: &crate::time::TimestampError) -> String {
     let gap = matches!(e.kind, crate::time::TimestampErrorKind::Nonexistent { .. });
     let e = e.to_string();
     if e.contains("expected") {

@@ -1,0 +1,16 @@
+//! Bytes to rows and events: the ticket log (CSV read in blocks, JSON Lines,
+//! spreadsheets), export profiles and the grouping of event-shaped exports,
+//! the side logs (events, outages, changes), and each row's cells typed.
+//!
+//! Order within the layer: `csv_records` → `profiles` → `log_reader` →
+//! `columns` → `export_groups`; `cells` → `side_log` → the side logs.
+
+pub(crate) mod cells;
+pub(crate) mod columns;
+pub(crate) mod csv_records;
+pub(crate) mod event_log;
+pub(crate) mod export_groups;
+pub(crate) mod log_reader;
+pub(crate) mod outage_log;
+pub(crate) mod profiles;
+pub(crate) mod side_log;

@@ -1,0 +1,7 @@
+//! Running an evaluation: the streaming driver over the whole log, the one
+//! ticket of `--explain`, the sinks rows go to, and the summary of the run.
+
+pub(crate) mod driver;
+pub(crate) mod explain;
+pub(crate) mod sink;
+pub(crate) mod summary;
