@@ -44,6 +44,19 @@ fn care_unicode(calendar_in_exclusion: &str) -> String {
         )
 }
 
+/// `sla lsp --stdio`, as vscode-languageclient (`TransportKind.stdio`) and
+/// other clients start it: the server runs, answers and exits 0. Before this
+/// was accepted, the VS Code extension never started the server (issue 16).
+#[test]
+fn stdio_flag_is_accepted() {
+    let mut c = Client::start_with(&["lsp", "--stdio"]);
+    let init = initialize(&mut c);
+    assert_eq!(init["serverInfo"]["name"], "sla");
+    assert_eq!(c.request("shutdown", Value::Null), Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait(), 0);
+}
+
 #[test]
 fn full_conversation() {
     let mut c = Client::start();

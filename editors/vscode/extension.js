@@ -1,5 +1,7 @@
-// VS Code client of the sla language server: starts `sla lsp` (the binary
-// named by the `sla.path` setting) on stdio for .sla files.
+// VS Code client of the sla language server: starts `sla lsp --stdio` (the
+// binary named by the `sla.path` setting) for .sla files. TransportKind.stdio
+// makes the client append `--stdio`, as every LSP client may; `sla lsp`
+// accepts it (editors/vscode/test/client/run.js runs this file for real).
 'use strict';
 const vscode = require('vscode');
 const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
@@ -20,7 +22,9 @@ function activate(context) {
   );
   client.start().catch((err) => {
     vscode.window.showErrorMessage(
-      `Could not start \`${command} lsp\` (set sla.path to the sla binary): ${err.message || err}`,
+      `Could not start \`${command} lsp --stdio\`: ${err.message || err}. ` +
+        'The server\'s own words are in the "SLA language server" output panel; ' +
+        'if the sla binary is not on PATH, set sla.path to it.',
     );
   });
   // A changed sla.path takes effect on the next start of VS Code: say so.

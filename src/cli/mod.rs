@@ -54,7 +54,13 @@ pub enum Command {
         check: bool,
     },
     /// Run the language server on standard input and output (for editors).
-    Lsp,
+    Lsp {
+        /// Talk over standard input and output: the only transport, and the
+        /// default; accepted because LSP clients (vscode-languageclient's
+        /// `TransportKind.stdio`, and others) pass it.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// The contract's header and term: the current term, the next renewal date and the last day to give notice.
     Info {
         file: PathBuf,
@@ -128,7 +134,7 @@ pub fn run() -> i32 {
         Command::Explain { code } => check::explain(code.as_deref()),
         Command::Eval(args) => eval::run(&args),
         Command::Fmt { files, check } => fmt::run(&files, check),
-        Command::Lsp => crate::lsp::run(),
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Info {
             file,
             today,

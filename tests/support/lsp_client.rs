@@ -29,8 +29,13 @@ pub struct Client {
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with(&["lsp"])
+    }
+
+    /// The server started with these arguments (`["lsp", "--stdio"]`, ...).
+    pub fn start_with(args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sla"))
-            .arg("lsp")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -60,6 +65,13 @@ impl Client {
         let body = msg.to_string();
         let stdin = self.stdin.as_mut().expect("stdin open");
         write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write to server");
+        stdin.flush().expect("flush");
+    }
+
+    /// Bytes written as they are: for frames a well-behaved client would not send.
+    pub fn write_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write to server");
         stdin.flush().expect("flush");
     }
 
