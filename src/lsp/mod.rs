@@ -19,11 +19,13 @@ mod hover;
 mod index;
 mod position;
 mod symbols;
+mod transport;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response, ResponseError};
+use lsp_server::{ErrorCode, Message, Notification, Request, Response, ResponseError};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
     Notification as NotificationTrait, PublishDiagnostics,
@@ -46,19 +48,40 @@ use serde_json::Value;
 
 use crate::syntax::ast;
 use position::LineIndex;
+use transport::{Incoming, Outgoing};
 
 /// Run the server until the client says `exit`. Returns the process exit
 /// code: 0 after `shutdown` then `exit`, 1 otherwise (as LSP asks).
 pub fn run() -> i32 {
-    let (conn, io_threads) = Connection::stdio();
+    let (to_server, receiver) = mpsc::channel();
+    let (sender, from_server) = mpsc::channel();
+    // The reader is not joined: it may be blocked reading standard input
+    // when the server exits, and ends with the process.
+    std::thread::spawn(move || transport::read_loop(std::io::stdin().lock(), to_server));
+    let writer = std::thread::spawn(move || {
+        transport::write_loop(
+            std::io::BufWriter::new(std::io::stdout().lock()),
+            from_server,
+        )
+    });
+    let conn = Connection { sender, receiver };
     let code = Server::new(&conn).serve();
-    // The writer thread ends once every sender is gone; drop ours first.
+    // The writer ends once every sender is gone; drop ours first.
     drop(conn);
-    if let Err(e) = io_threads.join() {
-        eprintln!("sla lsp: transport error: {e}");
-        return 1;
+    match writer.join() {
+        Ok(Ok(())) => code,
+        Ok(Err(e)) => {
+            eprintln!("sla lsp: cannot write to the editor: {e}");
+            1
+        }
+        Err(_) => 1,
     }
-    code
+}
+
+/// The server's ends of the transport's channels.
+struct Connection {
+    sender: mpsc::Sender<Outgoing>,
+    receiver: mpsc::Receiver<Incoming>,
 }
 
 /// What the server advertises.
@@ -156,13 +179,13 @@ impl<'c> Server<'c> {
                 eprintln!("sla lsp: the client closed the connection without `exit`");
                 return 1;
             };
-            if let Some(code) = self.handle(msg) {
+            if let Some(code) = self.incoming(msg) {
                 return code;
             }
             // Answer what is already waiting before checking, so a burst
             // of changes is checked once, at its last version.
             while let Ok(msg) = self.conn.receiver.try_recv() {
-                if let Some(code) = self.handle(msg) {
+                if let Some(code) = self.incoming(msg) {
                     return code;
                 }
             }
@@ -171,8 +194,33 @@ impl<'c> Server<'c> {
     }
 
     fn send(&self, msg: impl Into<Message>) {
-        if self.conn.sender.send(msg.into()).is_err() {
+        if self
+            .conn
+            .sender
+            .send(Outgoing::Message(msg.into()))
+            .is_err()
+        {
             eprintln!("sla lsp: cannot send: the output is closed");
+        }
+    }
+
+    /// A message from the transport; a malformed frame gets its error
+    /// response and the server goes on.
+    fn incoming(&mut self, msg: Incoming) -> Option<i32> {
+        match msg {
+            Incoming::Message(m) => self.handle(m),
+            Incoming::Malformed(reply) => {
+                eprintln!(
+                    "sla lsp: {}",
+                    reply["error"]["message"]
+                        .as_str()
+                        .unwrap_or("malformed message")
+                );
+                if self.conn.sender.send(Outgoing::Raw(reply)).is_err() {
+                    eprintln!("sla lsp: cannot send: the output is closed");
+                }
+                None
+            }
         }
     }
 
@@ -517,7 +565,9 @@ mod tests {
     #[test]
     fn every_position_of_whole_and_truncated_contracts() {
         let care = include_str!("../../contracts/care.sla");
-        let (conn, _client) = Connection::memory();
+        let (sender, _out) = mpsc::channel();
+        let (_in, receiver) = mpsc::channel();
+        let conn = Connection { sender, receiver };
         let mut server = Server::new(&conn);
         server.state = State::Running;
         let uri = "file:///care.sla";

@@ -127,6 +127,22 @@ impl Client {
         }
     }
 
+    /// The server's process id (to read its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The next message that is not a notification (a response).
+    pub fn next_response(&mut self) -> Value {
+        loop {
+            let msg = self.recv("a response");
+            if msg.get("method").is_none() {
+                return msg;
+            }
+            self.pending.push(msg);
+        }
+    }
+
     /// Close stdin and wait for the process, with a deadline.
     pub fn wait(mut self) -> i32 {
         drop(self.stdin.take());
