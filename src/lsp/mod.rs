@@ -13,11 +13,13 @@
 //! default ([`position`]). Logs go to standard error: standard output is
 //! the protocol's.
 
+mod actions;
 mod complete;
 mod diagnostics;
 mod hover;
 mod index;
 mod position;
+mod rename;
 mod symbols;
 mod transport;
 
@@ -31,17 +33,19 @@ use lsp_types::notification::{
     Notification as NotificationTrait, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    Request as RequestTrait,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as RequestTrait,
 };
 use lsp_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentFormattingParams,
-    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
-    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeResult, Location,
-    MarkupContent, MarkupKind, OneOf, PositionEncodingKind, PublishDiagnosticsParams,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextEdit, Uri,
+    CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, CompletionOptions,
+    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind,
+    OneOf, PositionEncodingKind, PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams,
+    RenameOptions, RenameParams, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri,
+    WorkDoneProgressOptions, WorkspaceEdit,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -100,6 +104,12 @@ fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions::default()),
         document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
         ..ServerCapabilities::default()
     }
 }
@@ -334,6 +344,22 @@ impl<'c> Server<'c> {
                 let p: DocumentFormattingParams = params(req.params)?;
                 to_json(self.format(p)?)
             }
+            CodeActionRequest::METHOD => {
+                let p: CodeActionParams = params(req.params)?;
+                to_json(self.code_actions(p))
+            }
+            References::METHOD => {
+                let p: ReferenceParams = params(req.params)?;
+                to_json(self.references(p))
+            }
+            PrepareRenameRequest::METHOD => {
+                let p: TextDocumentPositionParams = params(req.params)?;
+                to_json(self.prepare_rename(p)?)
+            }
+            Rename::METHOD => {
+                let p: RenameParams = params(req.params)?;
+                to_json(self.rename(p)?)
+            }
             other => Err((
                 ErrorCode::MethodNotFound,
                 format!("`{other}` is not supported"),
@@ -497,6 +523,86 @@ impl<'c> Server<'c> {
         Some(CompletionResponse::Array(complete::complete(
             text, offset, &defs,
         )))
+    }
+
+    fn code_actions(&mut self, p: CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+        let doc = self.doc(&p.text_document.uri)?;
+        let uri = doc.uri.clone();
+        let checked = crate::check::check_source(&doc.text);
+        let (text, lines, tree) = doc.parsed();
+        let range = ast::Span::new(
+            lines.offset(text, p.range.start),
+            lines.offset(text, p.range.end),
+        );
+        let to_lsp = |d: &crate::diagnostic::Diagnostic| diagnostics::to_lsp(&uri, text, lines, d);
+        let found = actions::actions(
+            &uri,
+            text,
+            lines,
+            tree,
+            &checked.diagnostics,
+            range,
+            &to_lsp,
+        );
+        Some(
+            found
+                .into_iter()
+                .map(CodeActionOrCommand::CodeAction)
+                .collect(),
+        )
+    }
+
+    fn references(&mut self, p: ReferenceParams) -> Option<Vec<Location>> {
+        let at = p.text_document_position;
+        let doc = self.doc(&at.text_document.uri)?;
+        let uri = doc.uri.clone();
+        let (text, lines, tree) = doc.parsed();
+        let offset = lines.offset(text, at.position);
+        let spans = rename::references(tree, offset, p.context.include_declaration)?;
+        Some(
+            spans
+                .into_iter()
+                .map(|s| Location::new(uri.clone(), lines.range(text, s)))
+                .collect(),
+        )
+    }
+
+    fn prepare_rename(
+        &mut self,
+        p: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>, Failure> {
+        let Some(doc) = self.doc(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let (text, lines, tree) = doc.parsed();
+        let offset = lines.offset(text, p.position);
+        match rename::prepare(text, tree, offset) {
+            Ok(span) => Ok(Some(PrepareRenameResponse::Range(lines.range(text, span)))),
+            Err(why) => Err((ErrorCode::RequestFailed, why)),
+        }
+    }
+
+    fn rename(&mut self, p: RenameParams) -> Result<Option<WorkspaceEdit>, Failure> {
+        let at = p.text_document_position;
+        let Some(doc) = self.doc(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let uri = doc.uri.clone();
+        let (text, lines, tree) = doc.parsed();
+        let offset = lines.offset(text, at.position);
+        let edits = rename::rename(text, tree, offset, &p.new_name)
+            .map_err(|why| (ErrorCode::RequestFailed, why))?;
+        let edits = edits
+            .into_iter()
+            .map(|(span, new_text)| TextEdit {
+                range: lines.range(text, span),
+                new_text,
+            })
+            .collect();
+        Ok(Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, edits)])),
+            ..WorkspaceEdit::default()
+        }))
     }
 
     /// The whole document replaced by `sla fmt`'s layout; no edit when it is

@@ -1,0 +1,341 @@
+//! Quick fixes, find references and rename of `sla lsp`, through the real
+//! binary: one test per quick fix and per kind of name. Every expected edit
+//! is worked out by hand from the contract's text.
+
+#[path = "support/lsp_client.rs"]
+mod client;
+
+use serde_json::{json, Value};
+
+use client::{initialize, Client};
+
+const URI: &str = "file:///tmp/contract.sla";
+
+fn contract(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/contracts/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("a shipped contract")
+}
+
+/// The LSP position (line, UTF-16 column) of byte offset `at` in `text`.
+fn pos(text: &str, at: usize) -> Value {
+    let line = text[..at].matches('\n').count();
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = text[start..at].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+/// The byte offset of the `nth` (0-based) occurrence of `needle` as a whole
+/// word, searching from the first line that contains `anchor`.
+fn word_at(text: &str, anchor: &str, needle: &str, nth: usize) -> usize {
+    let from = text.find(anchor).expect("anchor in text");
+    let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text[line_start..]
+        .match_indices(needle)
+        .map(|(i, _)| line_start + i)
+        .filter(|&i| {
+            !text[..i].chars().next_back().is_some_and(is_word)
+                && !text[i + needle.len()..].chars().next().is_some_and(is_word)
+        })
+        .nth(nth)
+        .expect("needle after anchor")
+}
+
+fn offset(text: &str, p: &Value) -> usize {
+    let line = p["line"].as_u64().unwrap() as usize;
+    let character = p["character"].as_u64().unwrap() as usize;
+    let start = text
+        .split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum::<usize>();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with LSP text edits applied.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"]),
+                offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, new) in spans {
+        out.replace_range(a..b, new);
+    }
+    out
+}
+
+fn open(text: &str) -> Client {
+    let mut c = Client::start();
+    initialize(&mut c);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "sla", "version": 1, "text": text}}),
+    );
+    c.notification("textDocument/publishDiagnostics");
+    c
+}
+
+/// The code actions offered at byte offset `at`.
+fn actions_at(c: &mut Client, text: &str, at: usize) -> Vec<Value> {
+    let p = pos(text, at);
+    let result = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": p, "end": p},
+               "context": {"diagnostics": []}}),
+    );
+    result.as_array().cloned().unwrap_or_default()
+}
+
+fn edits_of(action: &Value) -> Vec<Value> {
+    action["edit"]["changes"][URI]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The text after the check, for asserting a fix leaves a clean contract.
+fn errors_after(text: &str) -> Vec<Value> {
+    let mut c = open_quiet();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "file:///tmp/after.sla", "languageId": "sla", "version": 1, "text": text}}),
+    );
+    let d = c.notification("textDocument/publishDiagnostics");
+    d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .cloned()
+        .collect()
+}
+
+fn open_quiet() -> Client {
+    let mut c = Client::start();
+    initialize(&mut c);
+    c
+}
+
+// ---- quick fixes ---------------------------------------------------------
+
+/// "did you mean `office`?" on a misspelled calendar: one preferred fix
+/// that writes `office` over `ofice`, and the contract is clean after it.
+#[test]
+fn quick_fix_did_you_mean() {
+    let text = contract("care.sla").replace(
+        "metric response   from opened_at to responded_at in office",
+        "metric response   from opened_at to responded_at in ofice",
+    );
+    let mut c = open(&text);
+    let at = word_at(&text, "metric response", "ofice", 0);
+    let actions = actions_at(&mut c, &text, at + 2);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["title"], "Replace with `office`");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    let fixed = apply(&text, &edits_of(&actions[0]));
+    assert_eq!(fixed, contract("care.sla"));
+}
+
+/// xguard.sla without its `low x low` cell: urgency and impact each have
+/// high, normal, low, so 9 cells are needed and exactly `low x low` is
+/// missing. One fix per priority level (5 levels); taking `planning`
+/// (the cell's value in the shipped contract) gives a clean contract.
+#[test]
+fn quick_fix_add_missing_matrix_cell() {
+    let shipped = contract("xguard.sla");
+    let text = shipped.replace("     low    x low = planning", "");
+    assert_ne!(text, shipped);
+    let mut c = open(&text);
+    let at = text.find("matrix {").unwrap();
+    let actions = actions_at(&mut c, &text, at);
+    let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Add the 1 missing matrix cell as `critical`",
+            "Add the 1 missing matrix cell as `high`",
+            "Add the 1 missing matrix cell as `medium`",
+            "Add the 1 missing matrix cell as `low`",
+            "Add the 1 missing matrix cell as `planning`",
+        ]
+    );
+    let fixed = apply(&text, &edits_of(&actions[4]));
+    // The cell goes on a line of its own before the matrix's `}`, indented
+    // like the first cell (4 spaces).
+    assert!(
+        fixed.contains("x normal = low \n    low x low = planning\n  }"),
+        "{fixed}"
+    );
+    assert_eq!(errors_after(&fixed), Vec::<Value>::new());
+}
+
+/// care.sla without its `low` row: `low` has no target (W0001). The fix
+/// adds a row for `low` copying the clauses of the last single-priority
+/// row (`medium`'s), before the block's `}`.
+#[test]
+fn quick_fix_add_target_for_priority() {
+    let shipped = contract("care.sla");
+    let low_row =
+        "  low    response within 16 hours for 100%   resolution within 5 working days for 85%\n";
+    let text = shipped.replace(low_row, "");
+    assert_ne!(text, shipped);
+    let mut c = open(&text);
+    let at = word_at(&text, "  low    \"minor", "low", 0);
+    let actions = actions_at(&mut c, &text, at);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Add a target row for `low` (copied from `medium`'s: adjust it)"
+    );
+    let fixed = apply(&text, &edits_of(&actions[0]));
+    let row =
+        "  low response within 8 hours  for 100%   resolution within 16 hours       for 85%\n}";
+    assert!(fixed.contains(row), "{fixed}");
+    assert_eq!(errors_after(&fixed), Vec::<Value>::new());
+}
+
+// ---- references and rename ----------------------------------------------
+
+/// Rename at `anchor`/`name`, expecting `count` edits, and the result equal
+/// to the text with every whole-word `name` in `lines_with` replaced.
+fn rename_case(file: &str, anchor: &str, name: &str, new: &str, count: usize) -> (String, String) {
+    let text = contract(file);
+    let mut c = open(&text);
+    let at = word_at(&text, anchor, name, 0);
+    let prep = c.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, at)}),
+    );
+    assert_eq!(prep["start"], pos(&text, at), "{prep}");
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, at),
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(refs.as_array().map(Vec::len), Some(count), "{refs}");
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, at), "newName": new}),
+    );
+    let edits = edit["changes"][URI].as_array().cloned().unwrap();
+    assert_eq!(edits.len(), count, "{edits:?}");
+    let renamed = apply(&text, &edits);
+    assert_eq!(errors_after(&renamed), Vec::<Value>::new(), "{renamed}");
+    (text, renamed)
+}
+
+/// `office` in care.sla: declared once, used by both metrics: 3.
+#[test]
+fn rename_calendar() {
+    let (text, renamed) = rename_case("care.sla", "metric response", "office", "kantoor", 3);
+    assert_eq!(
+        renamed,
+        text.replace("calendar office", "calendar kantoor")
+            .replace("in office", "in kantoor")
+    );
+}
+
+/// `opened_at` in care.sla: declared, and the start of both metrics: 3.
+#[test]
+fn rename_field() {
+    let (text, renamed) = rename_case("care.sla", "metric response", "opened_at", "created_at", 3);
+    assert_eq!(renamed, text.replace("opened_at", "created_at"));
+}
+
+/// The label `customer` of `cause`: declared in the field's list and used
+/// in the exclusion: 2.
+#[test]
+fn rename_label() {
+    let (text, renamed) = rename_case("care.sla", "exclude when", "customer", "client", 2);
+    assert_eq!(
+        renamed,
+        text.replace("third_party, customer,", "third_party, client,")
+            .replace("[third_party, customer]", "[third_party, client]")
+    );
+}
+
+/// The priority `planning` of xguard.sla: declared, and one matrix cell: 2.
+#[test]
+fn rename_priority() {
+    let (text, renamed) = rename_case("xguard.sla", "  planning \"", "planning", "later", 2);
+    assert_eq!(
+        renamed,
+        text.replace("planning \"process", "later \"process")
+            .replace("= planning", "= later")
+    );
+}
+
+/// The metric `resolution` of care.sla: declared, and one clause in each of
+/// the three target rows: 4.
+#[test]
+fn rename_metric() {
+    let (text, renamed) = rename_case("care.sla", "metric resolution", "resolution", "fix", 4);
+    assert_eq!(
+        renamed,
+        text.replace("metric resolution", "metric fix")
+            .replace("   resolution within", "   fix within")
+    );
+}
+
+/// The closure `closed` of xguard.sla: declared, and the end of the
+/// resolution metric: 2.
+#[test]
+fn rename_closure() {
+    let (text, renamed) = rename_case("xguard.sla", "closure closed", "closed", "done", 2);
+    assert_eq!(
+        renamed,
+        text.replace("closure closed", "closure done")
+            .replace("to closed in", "to done in")
+    );
+}
+
+/// Refusals: the built-in calendar, a name already taken, a non-name.
+#[test]
+fn rename_refusals() {
+    let text = contract("xguard.sla");
+    let mut c = open(&text);
+    let always = word_at(&text, "metric resolution", "24x7", 0);
+    let id = c.send_request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, always)}),
+    );
+    let resp = c.response(id);
+    assert!(
+        resp["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("built in"),
+        "{resp}"
+    );
+    let planning = word_at(&text, "  planning \"", "planning", 0);
+    for (new, why) in [
+        ("low", "already names a priority"),
+        ("2 days", "is not a name"),
+    ] {
+        let id = c.send_request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": pos(&text, planning), "newName": new}),
+        );
+        let resp = c.response(id);
+        assert!(
+            resp["error"]["message"].as_str().unwrap().contains(why),
+            "{new}: {resp}"
+        );
+    }
+}
