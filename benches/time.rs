@@ -2,7 +2,8 @@
 //!
 //! Targets: under 0.5 µs per `open_seconds` and per `deadline` query on one
 //! core (under 0.5 s per million), a 365-day query at most about twice a
-//! 1-day query, and a calendar that builds in well under a millisecond.
+//! 1-day query (also for a calendar with 40 years of built-in holidays), and
+//! a calendar that builds in well under a millisecond.
 //!
 //! The "1M" benchmarks time one million queries per iteration, so their
 //! reported time *is* the time per million. The span benchmarks run 1 000
@@ -41,6 +42,22 @@ fn office_spec() -> CalendarSpec {
         closed: vec![DayRule::Builtin { set: "NL".into() }],
         reopened: vec![],
     })
+}
+
+/// New York office hours with the generated US and New York holidays: a
+/// calendar with 81 years (1990-2070) of holidays, observed days included.
+fn new_york_spec() -> CalendarSpec {
+    let CalendarSpec::Weekly(mut w) = office_spec() else {
+        unreachable!("office_spec is weekly")
+    };
+    w.timezone = "America/New_York".into();
+    w.closed = vec![
+        DayRule::Builtin { set: "US".into() },
+        DayRule::Builtin {
+            set: "US-NY".into(),
+        },
+    ];
+    CalendarSpec::Weekly(w)
 }
 
 /// xorshift64*: reproducible inputs without another dependency.
@@ -134,6 +151,24 @@ fn spans(c: &mut Criterion) {
                 starts
                     .iter()
                     .map(|&a| cal.deadline(black_box(a), black_box(secs)).unwrap_or(0))
+                    .sum::<i64>()
+            })
+        });
+    }
+    // The same spans over 40 years of a calendar with built-in holidays:
+    // starts anywhere in 1995-2034, so queries meet many year tables.
+    let new_york = Calendar::new(&new_york_spec()).unwrap();
+    let mut rng = Rng(7);
+    let from_1995 = 788_918_400; // 1995-01-01T00:00:00Z
+    let starts40: Vec<i64> = (0..1000)
+        .map(|_| from_1995 + rng.below(40 * 365 * DAY))
+        .collect();
+    for (name, len) in [("1 day", DAY), ("365 days", 365 * DAY)] {
+        g.bench_function(format!("open_seconds {name}, US-NY over 40 years"), |b| {
+            b.iter(|| {
+                starts40
+                    .iter()
+                    .map(|&a| new_york.open_seconds(black_box(a), black_box(a + len)))
                     .sum::<i64>()
             })
         });

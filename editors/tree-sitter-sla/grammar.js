@@ -95,7 +95,9 @@ module.exports = grammar({
     closed: ($) => seq('closed', 'on', commaSep1($._day_rule)),
     reopened: ($) => seq('open', 'on', commaSep1($.date)),
     _day_rule: ($) => choice($.holiday_set, $.date, $.easter, $.nth_weekday, $.annual),
-    holiday_set: ($) => seq('holidays', $.identifier),
+    // A country, optionally with a subdivision: `US`, `DE-BY`, `GB-SCT`.
+    holiday_set: ($) =>
+      seq('holidays', alias(/[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9]+)?/, $.identifier)),
     easter: ($) => seq('easter', optional(seq($.sign, $.integer))),
     nth_weekday: ($) => seq($.ordinal, $.weekday, 'of', $.month),
     annual: ($) => seq($.month, $.integer, optional($.moved), optional($.every_years)),

@@ -6,9 +6,9 @@ use chrono::{NaiveDate, Weekday};
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::{self, Span, Spanned};
-use crate::time::spec::{
-    CalendarSpec, DayRule, Move, OpeningSpec, WeeklySpec, BUILTIN_HOLIDAY_SETS,
-};
+use crate::time::holiday_sets;
+use crate::time::holidays::{builtin_set_names, is_builtin_set};
+use crate::time::spec::{CalendarSpec, DayRule, Move, OpeningSpec, WeeklySpec};
 
 pub fn weekday(s: &str) -> Option<Weekday> {
     Some(match s {
@@ -162,23 +162,8 @@ impl Checker<'_> {
     pub(super) fn day_rule(&mut self, rule: &ast::DayRule) -> Option<DayRule> {
         Some(match rule {
             ast::DayRule::Set(name) => {
-                if !BUILTIN_HOLIDAY_SETS.contains(&name.node.as_str()) {
-                    let mut d = Diagnostic::new(
-                        Code::UnknownHolidaySet,
-                        format!("unknown holiday set `{}`", name.node),
-                    )
-                    .primary(name.span, "not a built-in holiday set")
-                    .note(format!(
-                        "the built-in sets are: {}",
-                        BUILTIN_HOLIDAY_SETS.join(", ")
-                    ));
-                    if let Some(s) = BUILTIN_HOLIDAY_SETS
-                        .iter()
-                        .find(|s| s.eq_ignore_ascii_case(&name.node))
-                    {
-                        d = d.help(format!("did you mean `{s}`?"));
-                    }
-                    self.report(d);
+                if !is_builtin_set(&name.node) {
+                    self.report(unknown_set(name));
                     return None;
                 }
                 DayRule::Builtin {
@@ -426,6 +411,51 @@ impl Checker<'_> {
         };
         self.report(d);
         false
+    }
+}
+
+/// E0204 for a holiday set that is not built in, with the closest name: the
+/// same name in other case (`de-by`), a country's English name (`Germany`),
+/// `UK` for `GB`, or a near spelling; for an unknown subdivision of a known
+/// country, the country's subdivisions.
+fn unknown_set(name: &Spanned<String>) -> Diagnostic {
+    let written = name.node.as_str();
+    let by_title = holiday_sets::sets()
+        .iter()
+        .find(|s| !s.name.contains('-') && s.title.eq_ignore_ascii_case(written))
+        .map(|s| s.name);
+    let suggestion = builtin_set_names()
+        .find(|s| s.eq_ignore_ascii_case(written))
+        .or(by_title)
+        .or_else(|| written.eq_ignore_ascii_case("UK").then_some("GB"))
+        .or_else(|| crate::diagnostic::did_you_mean(written, builtin_set_names()));
+    let mut d = Diagnostic::new(
+        Code::UnknownHolidaySet,
+        format!("unknown holiday set `{written}`"),
+    )
+    .primary(name.span, "not a built-in holiday set");
+    if let Some(s) = suggestion {
+        d = d.help(format!("did you mean `{s}`?"));
+    }
+    let country = written
+        .split('-')
+        .next()
+        .unwrap_or(written)
+        .to_ascii_uppercase();
+    let subdivisions: Vec<&str> = holiday_sets::sets()
+        .iter()
+        .filter_map(|s| s.name.strip_prefix(country.as_str())?.strip_prefix('-'))
+        .collect();
+    if written.contains('-') && !subdivisions.is_empty() {
+        d.note(format!(
+            "the subdivisions of `{country}` are {}",
+            subdivisions.join(", ")
+        ))
+    } else {
+        d.note(
+            "sets are named by country code, optionally with a subdivision \
+             (`US`, `DE-BY`, `GB-SCT`); `sla calendar --sets` lists them all",
+        )
     }
 }
 

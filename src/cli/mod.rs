@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod calendar;
 pub mod check;
 pub mod eval;
 pub mod fmt;
@@ -60,6 +61,26 @@ pub enum Command {
         /// `TransportKind.stdio`, and others) pass it.
         #[arg(long)]
         stdio: bool,
+    },
+    /// A calendar's weekly hours and the days it is closed in a year, with
+    /// their names; or a built-in holiday set's days (`--set US-NY`); or the
+    /// list of built-in sets (`--sets`).
+    Calendar {
+        /// The contract (`.sla` or compiled `.json`).
+        file: Option<PathBuf>,
+        /// One calendar of the contract (default: every calendar).
+        name: Option<String>,
+        /// The year to list (default: this year in the contract's time zone).
+        #[arg(long)]
+        year: Option<i32>,
+        /// A built-in holiday set to list instead of a contract's calendars.
+        #[arg(long, value_name = "SET", conflicts_with_all = ["file", "sets"])]
+        set: Option<String>,
+        /// List the built-in holiday sets.
+        #[arg(long, conflicts_with = "file")]
+        sets: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiagnosticFormat,
     },
     /// The contract's header and term: the current term, the next renewal date and the last day to give notice.
     Info {
@@ -140,5 +161,20 @@ pub fn run() -> i32 {
             today,
             format,
         } => info::run(&file, today.as_deref(), format),
+        Command::Calendar {
+            file,
+            name,
+            year,
+            set,
+            sets,
+            format,
+        } => calendar::run(&calendar::Request {
+            file: file.as_deref(),
+            name: name.as_deref(),
+            set: set.as_deref(),
+            sets,
+            year,
+            format,
+        }),
     }
 }

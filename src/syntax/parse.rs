@@ -609,7 +609,7 @@ impl Builder {
     fn day_rule(&self, p: P) -> Option<DayRule> {
         let span = self.span(&p);
         Some(match p.as_rule() {
-            Rule::holiday_set => DayRule::Set(self.ident(&self.first(&p, Rule::ident)?)),
+            Rule::holiday_set => DayRule::Set(self.ident(&self.first(&p, Rule::set_name)?)),
             Rule::date => DayRule::Date(self.text(&p)),
             Rule::easter => {
                 let n = self.first(&p, Rule::int).map(|x| self.uint(&x));

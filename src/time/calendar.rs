@@ -133,8 +133,8 @@ impl fmt::Display for CalendarError {
             ),
             CalendarError::UnknownHolidaySet(set) => write!(
                 f,
-                "unknown holiday set `{set}`: the built-in sets are {}",
-                super::spec::BUILTIN_HOLIDAY_SETS.join(", ")
+                "unknown holiday set `{set}`: sets are named by country code, optionally \
+                 with a subdivision (`US`, `DE-BY`, `GB-SCT`); `sla calendar --sets` lists them"
             ),
             CalendarError::InvalidHolidayRule(why) => write!(f, "invalid holiday rule: {why}"),
         }

@@ -7,6 +7,7 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use super::calendar::CalendarError;
+use super::holiday_sets::{self, Table};
 use super::spec::{DayRule, Move};
 
 /// Easter Sunday of `year` in the Gregorian calendar (the anonymous
@@ -193,11 +194,13 @@ fn easter_name(offset: i32) -> String {
     }
 }
 
-/// The built-in holiday sets, as (rule, name) lists. `NL` is exactly the list
-/// of SEMANTICS.md. King's Day is applied in every year (the historical
-/// Queen's Day on 30 April before 2014 is not modelled: the specification
-/// names only the current rule).
-fn builtin(set: &str) -> Option<Vec<Holiday>> {
+/// The language's own holiday sets, as (rule, name) lists. `NL` is exactly
+/// the list of SEMANTICS.md. King's Day is applied in every year (the
+/// historical Queen's Day on 30 April before 2014 is not modelled: the
+/// specification names only the current rule); from 2014 the list equals
+/// python-holidays' (a test compares them). Every other set is generated
+/// from python-holidays ([`holiday_sets`]).
+fn own_set(set: &str) -> Option<Vec<Holiday>> {
     let annual = |month, day, name: &str| Holiday {
         rule: Rule::Annual {
             month,
@@ -248,11 +251,49 @@ fn builtin(set: &str) -> Option<Vec<Holiday>> {
     }
 }
 
+/// The names of the language's own sets (see [`own_set`]).
+pub const OWN_SETS: &[&str] = &["NL"];
+
+/// Every built-in set name: the language's own and the generated ones.
+pub fn builtin_set_names() -> impl Iterator<Item = &'static str> {
+    OWN_SETS
+        .iter()
+        .copied()
+        .chain(holiday_sets::sets().iter().map(|s| s.name))
+}
+
+/// True when `name` is a built-in holiday set (exactly as written).
+pub fn is_builtin_set(name: &str) -> bool {
+    OWN_SETS.contains(&name) || holiday_sets::info(name).is_some()
+}
+
+/// One entry of a checked list: a rule with its name, or a generated set's
+/// table of dates and names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    Rule(Holiday),
+    Table(Table),
+}
+
+impl Entry {
+    fn on(&self, date: NaiveDate) -> Option<&str> {
+        match self {
+            Entry::Rule(h) => {
+                let year = date.year();
+                (year.saturating_sub(2)..=year.saturating_add(2))
+                    .any(|y| h.rule.occurrence(y) == Some(date))
+                    .then_some(h.name.as_str())
+            }
+            Entry::Table(t) => holiday_sets::on(t, date),
+        }
+    }
+}
+
 /// A checked list of closed-day rules, in the order the contract gave them
 /// (the first rule that names a date gives it its name).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holidays {
-    list: Vec<Holiday>,
+    list: Vec<Entry>,
 }
 
 impl Holidays {
@@ -265,14 +306,19 @@ impl Holidays {
         let mut list = Vec::new();
         for rule in rules {
             match rule {
-                DayRule::Builtin { set } => match builtin(set) {
-                    Some(mut set) => list.append(&mut set),
-                    None => return Err(CalendarError::UnknownHolidaySet(set.clone())),
-                },
-                DayRule::Date { date } => list.push(Holiday {
+                DayRule::Builtin { set } => {
+                    if let Some(own) = own_set(set) {
+                        list.extend(own.into_iter().map(Entry::Rule));
+                    } else if let Some(table) = holiday_sets::table(set) {
+                        list.push(Entry::Table(table));
+                    } else {
+                        return Err(CalendarError::UnknownHolidaySet(set.clone()));
+                    }
+                }
+                DayRule::Date { date } => list.push(Entry::Rule(Holiday {
                     rule: Rule::Date(*date),
                     name: "closed date".to_string(),
-                }),
+                })),
                 DayRule::Annual {
                     month,
                     day,
@@ -298,7 +344,7 @@ impl Holidays {
                         name.push_str(&format!(", every {n} years"));
                     }
                     name.push(')');
-                    list.push(Holiday {
+                    list.push(Entry::Rule(Holiday {
                         rule: Rule::Annual {
                             month: *month,
                             day: *day,
@@ -306,7 +352,7 @@ impl Holidays {
                             moved: *moved,
                         },
                         name,
-                    });
+                    }));
                 }
                 DayRule::NthWeekday { month, weekday, n } => {
                     if !(1..=12).contains(month) {
@@ -320,7 +366,7 @@ impl Holidays {
                             weekday_name(*weekday)
                         )));
                     }
-                    list.push(Holiday {
+                    list.push(Entry::Rule(Holiday {
                         rule: Rule::NthWeekday {
                             month: *month,
                             weekday: *weekday,
@@ -332,14 +378,14 @@ impl Holidays {
                             weekday_name(*weekday),
                             month_name(*month)
                         ),
-                    });
+                    }));
                 }
                 DayRule::Easter { offset } => {
                     check_shift(*offset)?;
-                    list.push(Holiday {
+                    list.push(Entry::Rule(Holiday {
                         rule: Rule::Easter(*offset),
                         name: easter_name(*offset),
-                    });
+                    }));
                 }
             }
         }
@@ -353,30 +399,31 @@ impl Holidays {
 
     /// The name of the closed day on `date`, if a rule names it.
     pub fn on(&self, date: NaiveDate) -> Option<&str> {
-        let year = date.year();
-        self.list
-            .iter()
-            .find(|h| {
-                (year.saturating_sub(2)..=year.saturating_add(2))
-                    .any(|y| h.rule.occurrence(y) == Some(date))
-            })
-            .map(|h| h.name.as_str())
+        self.list.iter().find_map(|e| e.on(date))
     }
 
     /// Every closed day in `year` with its name, sorted by date, each date once
     /// (named by the first rule that gives it).
     pub fn in_year(&self, year: i32) -> Vec<(NaiveDate, &str)> {
         let mut out: Vec<(NaiveDate, &str)> = Vec::new();
-        for h in &self.list {
-            for y in year.saturating_sub(2)..=year.saturating_add(2) {
-                if let Some(d) = h.rule.occurrence(y) {
-                    if d.year() == year && !out.iter().any(|(o, _)| *o == d) {
-                        out.push((d, h.name.as_str()));
+        for e in &self.list {
+            match e {
+                Entry::Rule(h) => {
+                    for y in year.saturating_sub(2)..=year.saturating_add(2) {
+                        if let Some(d) = h.rule.occurrence(y) {
+                            if d.year() == year {
+                                out.push((d, h.name.as_str()));
+                            }
+                        }
                     }
                 }
+                Entry::Table(t) => out.extend_from_slice(holiday_sets::in_year(t, year)),
             }
         }
+        // A stable sort keeps the list's order among equal dates: the
+        // first rule that names a date names it.
         out.sort_by_key(|(d, _)| *d);
+        out.dedup_by_key(|(d, _)| *d);
         out
     }
 }

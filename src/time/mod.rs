@@ -12,6 +12,7 @@
 //! log timestamp an input error.
 
 pub mod calendar;
+pub mod holiday_sets;
 pub mod holidays;
 pub mod instant;
 pub mod spec;

@@ -69,7 +69,8 @@ pub enum DayRule {
     /// Easter Sunday plus `offset` days (Good Friday = -2, Easter Monday = 1,
     /// Ascension = 39, Whit Sunday = 49, Whit Monday = 50).
     Easter { offset: i32 },
-    /// A built-in set of public holidays, e.g. `NL`.
+    /// A built-in set of public holidays: `NL`, or a country or subdivision
+    /// of python-holidays (`US`, `DE-BY`, `GB-SCT`).
     Builtin { set: String },
 }
 
@@ -81,9 +82,6 @@ pub struct Move {
     pub weekday: Weekday,
     pub shift_days: i32,
 }
-
-/// The built-in holiday sets the language knows, by name.
-pub const BUILTIN_HOLIDAY_SETS: &[&str] = &["NL"];
 
 mod weekday_serde {
     use chrono::Weekday;
