@@ -929,7 +929,8 @@ fn calendar_errors() {
     ));
     assert_eq!(
         e.to_string(),
-        "unknown holiday set `XX`: the built-in sets are NL"
+        "unknown holiday set `XX`: sets are named by country code, optionally with a \
+         subdivision (`US`, `DE-BY`, `GB-SCT`); `sla calendar --sets` lists them"
     );
     // An error inside a complement is the inner calendar's error.
     let e = err(CalendarSpec::Complement {

@@ -16,7 +16,6 @@ use serde_json::{json, Value};
 
 use super::DiagnosticFormat;
 use crate::eval::{load_rules, EvalError};
-use crate::rules::RuleSet;
 use crate::time::holidays::{builtin_set_names, is_builtin_set, OWN_SETS};
 use crate::time::spec::{CalendarSpec, DayRule, WeeklySpec};
 use crate::time::{holiday_sets, local_date, parse_tz, Holidays};
@@ -212,7 +211,7 @@ fn calendars(
         .collect();
     let mut views = Vec::new();
     for (k, spec) in chosen {
-        views.push(view(&rules, k, spec, year)?);
+        views.push(view(k, spec, year)?);
     }
     Ok(match format {
         DiagnosticFormat::Json => print_json(&json!({
@@ -244,7 +243,7 @@ enum Kind {
     Complement(Box<View>),
 }
 
-fn view(rules: &RuleSet, name: &str, spec: &CalendarSpec, year: i32) -> Result<View, EvalError> {
+fn view(name: &str, spec: &CalendarSpec, year: i32) -> Result<View, EvalError> {
     Ok(match spec {
         CalendarSpec::Always { timezone } => View {
             name: name.to_string(),
@@ -253,7 +252,7 @@ fn view(rules: &RuleSet, name: &str, spec: &CalendarSpec, year: i32) -> Result<V
             year,
         },
         CalendarSpec::Complement { of } => {
-            let inner = view(rules, name, of, year)?;
+            let inner = view(name, of, year)?;
             View {
                 name: name.to_string(),
                 timezone: inner.timezone.clone(),
