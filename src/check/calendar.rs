@@ -380,23 +380,21 @@ impl Checker<'_> {
     }
 
     pub(super) fn timezone_ok(&mut self, tz: &Spanned<String>) -> bool {
-        // The database also holds legacy abbreviations (`CET`, `EST`, `MET`):
-        // they name a fixed rule, not a place, so they are refused, as the
-        // explanation of E0201 says. `UTC` and `Etc/...` are fine.
-        let abbreviation = !tz.node.contains('/') && !matches!(tz.node.as_str(), "UTC" | "GMT");
-        if abbreviation && tz.node.parse::<chrono_tz::Tz>().is_ok() {
-            self.report(
-                Diagnostic::new(
-                    Code::UnknownTimezone,
-                    format!("`{}` is an abbreviation, not a place's time zone", tz.node),
-                )
-                .primary(tz.span, "an abbreviation")
-                .note("an abbreviation hides where daylight saving time applies")
-                .help("name the zone by its place, such as `Europe/Amsterdam`, or use `UTC`"),
-            );
-            return false;
-        }
+        // Every name of the tz database is a zone, links included (`Japan`,
+        // `US/Eastern`). Abbreviations (`CET`, `EST`, `GMT`) and the
+        // sign-inverted `Etc/GMT+5` are zones too, but seldom the one meant:
+        // they pass with a warning that says which zone they are.
         if tz.node.parse::<chrono_tz::Tz>().is_ok() {
+            if let Some(c) = crate::time::zones::caution(&tz.node) {
+                self.report(
+                    Diagnostic::new(
+                        Code::ZoneAbbreviation,
+                        format!("time zone `{}` is {}", tz.node, c.meaning),
+                    )
+                    .primary(tz.span, "probably not the zone meant")
+                    .help(c.write),
+                );
+            }
             return true;
         }
         let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());

@@ -93,8 +93,10 @@ with a value, a priority taken from a field that is not a label field. (A
 value outside a label field's set, numbers included, is E0102.)";
 
     UnknownTimezone = "E0201", Error, "unknown time zone",
-"Time zones are IANA names such as `Europe/Amsterdam` or `UTC`. Abbreviations
-like `CET` are ambiguous about daylight saving time and are not accepted.";
+"Time zones are names of the IANA tz database, such as `Europe/Amsterdam`,
+`Asia/Tokyo` or `UTC`; its links (`Japan`, `US/Eastern`) are accepted too.
+Names are case-sensitive. (Abbreviations such as `CET` are in the database
+and are accepted with warning W0006.)";
 
     BadInterval = "E0202", Error, "opening interval runs backwards or is empty",
 "An opening interval must end after it starts: `09:00-17:00`. An interval that
@@ -197,4 +199,13 @@ field to have two different values at once, so it never applies.";
 
     Unused = "W0005", Warning, "defined but never used",
 "A calendar, metric or closure is defined but nothing refers to it.";
+
+    ZoneAbbreviation = "W0006", Warning, "time zone is an abbreviation or an inverted offset",
+"The time zone is a name of the tz database, but seldom the zone meant: an
+abbreviation (`CET` is central European time tied to no country; `EST` is
+UTC-05:00 all year, not New York's time; `GMT` is UTC, not London's time,
+which has summer time), or an `Etc/GMT` zone, whose sign is inverted
+(`Etc/GMT+5` is five hours *behind* UTC). Name the place whose time the
+agreement means (`Europe/Berlin`, `America/New_York`, `Europe/London`), or
+write `UTC`.";
 }

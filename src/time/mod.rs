@@ -16,6 +16,7 @@ pub mod holiday_sets;
 pub mod holidays;
 pub mod instant;
 pub mod spec;
+pub mod zones;
 
 pub use calendar::{
     add_calendar_span, Calendar, CalendarError, HORIZON_END_YEAR, HORIZON_FIRST_YEAR,
