@@ -188,3 +188,43 @@ fn dash_formats_stdin_to_stdout() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), TIDY);
 }
+
+/// A CRLF contract stays CRLF: `sla fmt` rewrites its layout with CRLF line
+/// ends, `--check` passes a CRLF file already in the canonical layout, and
+/// flags one whose layout is off (care.sla is kept formatted: see the
+/// first test of this file).
+#[test]
+fn crlf_files_keep_crlf_and_check_ignores_line_endings() {
+    let care = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/contracts/care.sla"))
+        .expect("care.sla");
+    let crlf = care.replace('\n', "\r\n");
+    assert_eq!(format_source(&crlf).expect("formats"), crlf);
+
+    let dir = temp_dir("crlf");
+    let tidy = dir.join("tidy.sla");
+    std::fs::write(&tidy, &crlf).expect("write");
+    let out = sla(&["fmt", "--check", tidy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+
+    let messy = dir.join("messy.sla");
+    std::fs::write(&messy, MESSY.replace('\n', "\r\n")).expect("write");
+    let out = sla(&["fmt", "--check", messy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let out = sla(&["fmt", messy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        TIDY.replace('\n', "\r\n")
+    );
+
+    // A file of LF lines with one stray CRLF: its layout is canonical, only
+    // a line ending differs, so --check passes it.
+    let mixed = dir.join("mixed.sla");
+    std::fs::write(
+        &mixed,
+        care.replacen('\n', "\r\n", 3).replacen("\r\n", "\n", 1),
+    )
+    .expect("write");
+    let out = sla(&["fmt", "--check", mixed.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}

@@ -62,7 +62,10 @@ fn full_conversation() {
     let mut c = Client::start();
     let init = initialize(&mut c);
     let caps = &init["capabilities"];
-    assert_eq!(caps["textDocumentSync"]["change"], 1, "full sync: {caps}");
+    assert_eq!(
+        caps["textDocumentSync"]["change"], 2,
+        "incremental sync: {caps}"
+    );
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);

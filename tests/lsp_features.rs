@@ -339,3 +339,53 @@ fn rename_refusals() {
         );
     }
 }
+
+// ---- sync and formatting ---------------------------------------------------
+
+/// Incremental sync: two ranged changes (a misspelling, then its undo) give
+/// a diagnostic on the misspelled name, then none; the server's copy of the
+/// text is right, as formatting it returns no edit.
+#[test]
+fn incremental_changes_are_applied() {
+    let text = contract("care.sla");
+    let mut c = open(&text);
+    let at = word_at(&text, "metric response", "office", 0);
+    let (start, end) = (pos(&text, at), pos(&text, at + "office".len()));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2},
+               "contentChanges": [{"range": {"start": start, "end": end}, "text": "ofice"}]}),
+    );
+    let d = c.notification("textDocument/publishDiagnostics");
+    assert_eq!(d["version"], 2);
+    assert_eq!(d["diagnostics"][0]["range"]["start"], start, "{d}");
+    let end5 = pos(&text, at + "ofice".len());
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3},
+               "contentChanges": [{"range": {"start": start, "end": end5}, "text": "office"}]}),
+    );
+    let d = c.notification("textDocument/publishDiagnostics");
+    assert_eq!(d["diagnostics"], json!([]), "{d}");
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, json!([]));
+}
+
+/// Formatting a CRLF document answers with CRLF text: care.sla with CRLF
+/// line ends and one line's indentation wrecked formats back to itself.
+#[test]
+fn formatting_keeps_crlf() {
+    let crlf = contract("care.sla").replace('\n', "\r\n");
+    let wrecked = crlf.replace("  open mon..fri", "open     mon..fri");
+    assert_ne!(wrecked, crlf);
+    let mut c = open(&wrecked);
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let edits = edits.as_array().cloned().unwrap();
+    assert_eq!(apply(&wrecked, &edits), crlf);
+}

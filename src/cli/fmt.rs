@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::render::{self, Source};
-use crate::fmt::format_source;
+use crate::fmt::{format_source, same_but_line_endings};
 
 /// Exit code: 0 when all is well (with `--check`: nothing would change),
 /// 1 when a file has syntax errors or (with `--check`) would change,
@@ -60,6 +60,12 @@ fn one(path: &Path, check: bool, changed: &mut usize) -> i32 {
     if out == src {
         return 0;
     }
+    // A file in the canonical layout whose only difference is its mix of
+    // line endings is not flagged: line endings are the editor's and git's
+    // business (`sla fmt` without --check does make them uniform).
+    if check && same_but_line_endings(&out, &src) {
+        return 0;
+    }
     *changed += 1;
     if check {
         // Named on stdout, one a line, so scripts can pick them up.
@@ -90,7 +96,7 @@ fn stdin(check: bool) -> i32 {
         return 2;
     }
     match format_source(&src) {
-        Ok(out) if check => i32::from(out != src),
+        Ok(out) if check => i32::from(!same_but_line_endings(&out, &src)),
         Ok(out) => {
             if std::io::stdout().write_all(out.as_bytes()).is_err() {
                 return 2;

@@ -14,8 +14,30 @@ use crate::syntax::ast::File;
 use crate::syntax::parse;
 
 /// Format a contract. A file with syntax errors is not formatted: the errors
-/// come back instead.
+/// come back instead. The output keeps the file's line ending: CRLF when
+/// its first line ends in CRLF (as rustfmt's `auto`), LF otherwise.
 pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
+    let out = format_lf(src)?;
+    Ok(if uses_crlf(src) {
+        out.replace('\n', "\r\n")
+    } else {
+        out
+    })
+}
+
+/// Whether a text's first line ends in CRLF.
+pub fn uses_crlf(src: &str) -> bool {
+    src.find('\n').is_some_and(|i| src[..i].ends_with('\r'))
+}
+
+/// Whether two texts differ only in their line endings (CRLF or LF).
+pub fn same_but_line_endings(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.replace("\r\n", "\n");
+    norm(a) == norm(b)
+}
+
+/// The canonical layout with LF line ends.
+fn format_lf(src: &str) -> Result<String, Vec<Diagnostic>> {
     let (file, diagnostics) = parse(src);
     if !diagnostics.is_empty() {
         return Err(diagnostics);

@@ -95,7 +95,7 @@ fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
                 ..TextDocumentSyncOptions::default()
             },
         )),
@@ -394,8 +394,8 @@ impl<'c> Server<'c> {
                 let mut text = std::mem::take(&mut doc.text);
                 for change in p.content_changes {
                     match change.range {
-                        // Full sync sends whole texts; a client that sends
-                        // ranges anyway still gets them applied.
+                        // Incremental sync: a keystroke sends a few bytes,
+                        // not the whole contract.
                         Some(range) => {
                             let lines = LineIndex::new(&text);
                             let start = lines.offset(&text, range.start);

@@ -168,9 +168,16 @@ async function main() {
   // (care.sla is kept in the canonical layout: `sla fmt --check` in tests/fmt.rs).
   const wrecked = care.replace('  open mon..fri 09:00-17:00', 'open    mon..fri 09:00-17:00');
   assert.notEqual(wrecked, care);
+  // VS Code reports every change with its range: here, the whole text.
+  const whole = new vscode.Range(new vscode.Position(0, 0), doc.positionAt(doc.getText().length));
+  const oldLength = doc.getText().length;
   doc._text = wrecked;
   doc.version = 4;
-  t.events.change.fire({ document: doc, reason: undefined, contentChanges: [{ text: wrecked }] });
+  t.events.change.fire({
+    document: doc,
+    reason: undefined,
+    contentChanges: [{ range: whole, rangeOffset: 0, rangeLength: oldLength, text: wrecked }],
+  });
   const edits = await provider('DocumentFormattingEdit').provideDocumentFormattingEdits(
     doc,
     { tabSize: 2, insertSpaces: true },
