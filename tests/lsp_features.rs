@@ -389,3 +389,114 @@ fn formatting_keeps_crlf() {
     let edits = edits.as_array().cloned().unwrap();
     assert_eq!(apply(&wrecked, &edits), crlf);
 }
+
+// ---- completion, one test per context --------------------------------------
+
+/// The labels of the completion items at byte offset `at`, sorted.
+fn completions(text: &str, at: usize) -> Vec<String> {
+    let mut c = open(text);
+    let result = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": pos(text, at)}),
+    );
+    let items = result.as_array().cloned().unwrap_or_default();
+    let mut labels: Vec<String> = items
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect();
+    labels.sort();
+    labels
+}
+
+/// After `in` in a metric: the calendars only, the declared `office` and
+/// the built-in `24x7`.
+#[test]
+fn completion_after_in_offers_calendars() {
+    let text = contract("care.sla");
+    let at = word_at(&text, "metric response", "office", 0);
+    assert_eq!(completions(&text, at), ["24x7", "office"]);
+}
+
+/// Inside `cause in [`: the labels of `cause` (care.sla line 22).
+#[test]
+fn completion_in_a_label_list_offers_the_fields_labels() {
+    let text = contract("care.sla");
+    let at = text.find("cause in [").unwrap() + "cause in [".len();
+    assert_eq!(
+        completions(&text, at),
+        ["customer", "internet", "third_party"]
+    );
+    // After a comma, too.
+    let at = text.find("cause in [third_party, ").unwrap() + "cause in [third_party, ".len();
+    assert_eq!(
+        completions(&text, at),
+        ["customer", "internet", "third_party"]
+    );
+}
+
+/// After `priority =`: the labels of the field `priority` (high, medium, low).
+#[test]
+fn completion_after_field_equals_offers_its_labels() {
+    let text = contract("care.sla").replace(
+        "exclude when cause in [third_party, customer]",
+        "exclude when priority = low",
+    );
+    let at = text.find("priority = ").unwrap() + "priority = ".len();
+    assert_eq!(completions(&text, at), ["high", "low", "medium"]);
+}
+
+/// After a number in a target: units, no names.
+#[test]
+fn completion_after_a_number_offers_units() {
+    let text = contract("care.sla");
+    let at = text.find("within 2 ").unwrap() + "within 2 ".len();
+    let got = completions(&text, at);
+    for unit in ["hours", "minutes", "days", "working days"] {
+        assert!(got.iter().any(|g| g == unit), "{unit} in {got:?}");
+    }
+    assert!(
+        !got.iter().any(|g| g == "office" || g == "response"),
+        "{got:?}"
+    );
+}
+
+/// Where a target row names its metric (after the priority, after
+/// `for N%`): the metrics only, no fields.
+#[test]
+fn completion_in_a_target_row_offers_metrics() {
+    let text = contract("care.sla");
+    let at = word_at(&text, "  high   response", "response", 0);
+    assert_eq!(completions(&text, at), ["resolution", "response"]);
+    let at = text.find("for 100%   ").unwrap() + "for 100%   ".len();
+    assert_eq!(completions(&text, at), ["resolution", "response"]);
+}
+
+/// After `from` in a metric: where a clock may start: timestamp fields and
+/// metrics (care.sla: opened_at, responded_at, resolved_at; response,
+/// resolution), not the label fields priority and cause.
+#[test]
+fn completion_after_from_offers_clock_ends() {
+    let text = contract("care.sla");
+    let at = word_at(&text, "metric response", "opened_at", 0);
+    assert_eq!(
+        completions(&text, at),
+        [
+            "opened_at",
+            "resolution",
+            "resolved_at",
+            "responded_at",
+            "response"
+        ]
+    );
+}
+
+/// Elsewhere (a new top-level line): names and keywords alike.
+#[test]
+fn completion_elsewhere_offers_everything() {
+    let text = contract("care.sla");
+    let at = text.find("\nfields {").unwrap();
+    let got = completions(&text, at);
+    for w in ["calendar", "metric", "targets", "office", "opened_at"] {
+        assert!(got.iter().any(|g| g == w), "{w} in {got:?}");
+    }
+}

@@ -39,32 +39,153 @@ pub fn keywords() -> &'static [String] {
     })
 }
 
-/// What the cursor most likely wants, from the word before it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The units of durations and periods, from the grammar's `*_unit` rules
+/// (`duration_unit = @{ ("working" ~ WHITESPACE+ ~ ("days" | "day") | "hours" ...`).
+pub fn units() -> &'static [String] {
+    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = Vec::new();
+        for line in GRAMMAR.lines() {
+            let Some((rule, body)) = line.split_once('=') else {
+                continue;
+            };
+            if !rule.trim().ends_with("_unit") {
+                continue;
+            }
+            // Every second piece between quotes is a literal.
+            let literals: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+            let working = literals.first() == Some(&"working");
+            for w in literals.iter().skip(usize::from(working)) {
+                words.push(w.to_string());
+            }
+            if working {
+                words.push("working days".into());
+                words.push("working day".into());
+            }
+        }
+        words.sort();
+        words.dedup();
+        words
+    })
+}
+
+/// What belongs at the cursor, from the text before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Want {
+    /// After `in`, `inside`, `outside`, `available`: a calendar.
     Calendar,
+    /// After `FIELD =`, `FIELD !=`, inside `FIELD in [`: a label of FIELD.
+    Labels(String),
+    /// After a number: a unit.
+    Unit,
+    /// Where a target row names its metric.
+    Metric,
+    /// After `from` or `to` in a metric: where a clock starts or stops.
+    ClockEnd,
     Anything,
 }
 
-fn want(text: &str, offset: usize) -> Want {
-    let before = text.get(..offset).unwrap_or("");
-    // Skip the word being typed, then take the word before it.
-    let trimmed = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
-    let prev = trimmed
-        .split_whitespace()
-        .next_back()
-        .unwrap_or("")
-        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
-    match prev {
-        "in" | "inside" | "outside" | "available" => Want::Calendar,
-        _ => Want::Anything,
+/// The tokens of the text before `offset`, last first, skipping the word
+/// being typed. Brackets, commas and operators are tokens of their own.
+fn tokens_before(text: &str, offset: usize) -> Vec<&str> {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
+    let before = &text[..end];
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.' || c == ':';
+    let typed = before.trim_end_matches(is_word);
+    let mut out = Vec::new();
+    let mut rest = typed;
+    // A few tokens are enough to decide; look back at most one line.
+    while out.len() < 40 {
+        rest = rest.trim_end_matches([' ', '\t']);
+        let Some(c) = rest.chars().next_back() else {
+            break;
+        };
+        if c == '\n' || c == '\r' {
+            out.push("\n");
+            rest = &rest[..rest.len() - 1];
+            continue;
+        }
+        let start = if is_word(c) {
+            rest.trim_end_matches(is_word).len()
+        } else if rest.ends_with("!=") {
+            rest.len() - 2
+        } else {
+            rest.len() - c.len_utf8()
+        };
+        out.push(&rest[start..]);
+        rest = &rest[..start];
+    }
+    out
 }
 
-/// Completion items at a byte offset. Names sort before keywords; after
-/// `in`, `inside`, `outside` and `available` calendars sort first.
+/// The top-level item the offset is in: the first word of the last line
+/// before it that starts at column 0 (items are not indented).
+fn item_keyword(text: &str, offset: usize) -> &str {
+    let before = text.get(..offset).unwrap_or("");
+    before
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or("")
+}
+
+fn want(text: &str, offset: usize, defs: &Defs) -> Want {
+    let toks = tokens_before(text, offset);
+    let prev = toks.first().copied().unwrap_or("");
+    let prev2 = toks.get(1).copied().unwrap_or("");
+    let is_field = |w: &str| defs.fields.contains_key(w);
+    // Inside `FIELD in [a, b, |`: walk back over `, label` pairs.
+    let mut i = 0;
+    while toks.get(i) == Some(&",") {
+        i += 2;
+    }
+    if let (Some(&"["), Some(&"in"), Some(field)) = (toks.get(i), toks.get(i + 1), toks.get(i + 2))
+    {
+        if is_field(field) {
+            return Want::Labels((*field).to_string());
+        }
+    }
+    match prev {
+        "=" | "!=" if is_field(prev2) => return Want::Labels(prev2.to_string()),
+        // `in` after a label field opens its list; after anything else
+        // (a metric's clock, `inside`'s field) a calendar follows.
+        "in" if !defs.labels(prev2).is_empty() => return Want::Labels(prev2.to_string()),
+        "in" | "inside" | "outside" | "available" => return Want::Calendar,
+        "from" | "to"
+            if toks.contains(&"metric")
+                && !toks[..toks.iter().position(|t| *t == "metric").unwrap_or(0)]
+                    .contains(&"\n") =>
+        {
+            return Want::ClockEnd
+        }
+        _ => {}
+    }
+    if prev.parse::<f64>().is_ok() && prev2 != "for" {
+        return Want::Unit;
+    }
+    if item_keyword(text, offset) == "targets" {
+        let names_priority = defs.priorities.contains_key(prev) || prev == "all";
+        // A row starts with its priorities; clauses follow each other
+        // after `for N%`.
+        if names_priority || prev == "%" {
+            return Want::Metric;
+        }
+    }
+    Want::Anything
+}
+
+/// Completion items at a byte offset. Where the context says what kind of
+/// name belongs (a calendar after `in`, a label of the field after
+/// `FIELD =`, a unit after a number, a metric in a target row, a clock's
+/// end after `from`/`to`), only those are offered; elsewhere every name
+/// and keyword, names first.
 pub fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<CompletionItem> {
-    let want = want(text, offset);
+    let want = want(text, offset, defs);
     let mut items = Vec::new();
     let mut add = |label: &str, kind: CompletionItemKind, detail: String, rank: u8| {
         items.push(CompletionItem {
@@ -79,36 +200,74 @@ pub fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<CompletionItem> {
             ..CompletionItem::default()
         });
     };
-    let cal_rank = if want == Want::Calendar { 0 } else { 1 };
-    for name in defs.calendars.keys() {
-        add(name, CompletionItemKind::EVENT, "calendar".into(), cal_rank);
-    }
-    add(
-        ALWAYS,
-        CompletionItemKind::EVENT,
-        "calendar (built in)".into(),
-        cal_rank,
-    );
-    for (name, decl) in &defs.fields {
-        let ty = super::hover::snippet(text, decl.span)
-            .split_once(':')
-            .map(|(_, t)| format!("field: {}", t.trim()))
-            .unwrap_or_else(|| "field".into());
-        add(name, CompletionItemKind::FIELD, ty, 1);
-    }
-    for (name, (level, _)) in &defs.priorities {
+    let field_detail = |name: &str| {
+        defs.fields
+            .get(name)
+            .map(|decl| {
+                super::hover::snippet(text, decl.span)
+                    .split_once(':')
+                    .map(|(_, t)| format!("field: {}", t.trim()))
+                    .unwrap_or_else(|| "field".into())
+            })
+            .unwrap_or_else(|| "field".into())
+    };
+    let any = want == Want::Anything;
+    if any || want == Want::Calendar {
+        for name in defs.calendars.keys() {
+            add(name, CompletionItemKind::EVENT, "calendar".into(), 1);
+        }
         add(
-            name,
-            CompletionItemKind::ENUM_MEMBER,
-            format!("priority: {}", level.description.node),
+            ALWAYS,
+            CompletionItemKind::EVENT,
+            "calendar (built in)".into(),
             1,
         );
     }
-    for name in defs.metrics.keys() {
-        add(name, CompletionItemKind::FUNCTION, "metric".into(), 1);
+    if let Want::Labels(field) = &want {
+        for v in defs.labels(field) {
+            add(
+                &v.text(),
+                CompletionItemKind::ENUM_MEMBER,
+                format!("label of {field}"),
+                0,
+            );
+        }
+        return items;
     }
-    for name in defs.closures.keys() {
-        add(name, CompletionItemKind::FUNCTION, "closure".into(), 1);
+    if want == Want::Unit {
+        for u in units() {
+            add(u, CompletionItemKind::UNIT, "unit".into(), 0);
+        }
+        return items;
+    }
+    if any || want == Want::ClockEnd {
+        for name in defs.fields.keys() {
+            let detail = field_detail(name);
+            if any || detail.contains("timestamp") {
+                add(name, CompletionItemKind::FIELD, detail, 1);
+            }
+        }
+    }
+    if any {
+        for (name, (level, _)) in &defs.priorities {
+            add(
+                name,
+                CompletionItemKind::ENUM_MEMBER,
+                format!("priority: {}", level.description.node),
+                1,
+            );
+        }
+    }
+    if any || want == Want::Metric || want == Want::ClockEnd {
+        for name in defs.metrics.keys() {
+            add(name, CompletionItemKind::FUNCTION, "metric".into(), 1);
+        }
+        for name in defs.closures.keys() {
+            add(name, CompletionItemKind::FUNCTION, "closure".into(), 1);
+        }
+    }
+    if !any {
+        return items;
     }
     // Labels: one item per label, naming every field that declares it.
     let mut labels: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -159,9 +318,32 @@ mod tests {
     }
 
     #[test]
-    fn calendars_first_after_in() {
-        assert!(want("metric a from b to c in of", 26) == Want::Calendar);
-        assert!(want("metric a from b to c in ", 24) == Want::Calendar);
-        assert!(want("metric a from ", 14) == Want::Anything);
+    fn units_come_from_the_grammar() {
+        let u = units();
+        for w in ["hours", "minutes", "days", "working days", "months"] {
+            assert!(u.iter().any(|k| k == w), "missing {w}: {u:?}");
+        }
+        assert!(!u.iter().any(|k| k == "working"));
+    }
+
+    #[test]
+    fn contexts_from_the_text_before() {
+        let file = crate::syntax::parse("fields {\n  cause: label [a, b]\n}\n").0;
+        let defs = Defs::new(&file);
+        assert_eq!(
+            want("metric a from b to c in of", 26, &defs),
+            Want::Calendar
+        );
+        assert_eq!(want("metric a from ", 14, &defs), Want::ClockEnd);
+        assert_eq!(
+            want("exclude when cause = ", 21, &defs),
+            Want::Labels("cause".into())
+        );
+        assert_eq!(
+            want("exclude when cause in [a, ", 26, &defs),
+            Want::Labels("cause".into())
+        );
+        assert_eq!(want("x within 4 ", 11, &defs), Want::Unit);
+        assert_eq!(want("x for 4", 7, &defs), Want::Anything);
     }
 }
