@@ -146,6 +146,7 @@ step "Neovim: tree-sitter highlighting and sla lsp (nvim/test.lua)" neovim_sessi
 cd "$EDITORS/vscode"
 step "npm ci" npm ci --no-audit --no-fund --loglevel=error
 step "VS Code manifest and configuration" check_vscode_files
+step "VS Code wordPattern keeps 24x7, 2nd, dates and times whole" node test/word-pattern.js
 step "VS Code extension: activate() with vscode-languageclient against sla lsp" \
   node test/client/run.js "$SLA_BIN"
 step "TextMate grammar: scope assertions and snapshots" npm test --silent

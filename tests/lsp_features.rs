@@ -500,3 +500,70 @@ fn completion_elsewhere_offers_everything() {
         assert!(got.iter().any(|g| g == w), "{w} in {got:?}");
     }
 }
+
+// ---- semantic tokens ---------------------------------------------------------
+
+/// Decoded semantic tokens of care.sla: (line, UTF-16 start, length, type
+/// name, modifier bits).
+#[test]
+fn semantic_tokens_colour_names_by_what_they_denote() {
+    let text = contract("care.sla");
+    let mut c = Client::start();
+    let init = initialize(&mut c);
+    let legend = &init["capabilities"]["semanticTokensProvider"]["legend"];
+    let types: Vec<String> = legend["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "sla", "version": 1, "text": text}}),
+    );
+    let result = c.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let data: Vec<u64> = result["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(data.len() % 5, 0);
+    let mut decoded = Vec::new();
+    let (mut line, mut start) = (0, 0);
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            start = t[1];
+        } else {
+            start += t[1];
+        }
+        decoded.push((line, start, t[2], types[t[3] as usize].clone(), t[4]));
+    }
+    let token_at = |anchor: &str, needle: &str| {
+        let p = pos(&text, word_at(&text, anchor, needle, 0));
+        let (l, s) = (
+            p["line"].as_u64().unwrap(),
+            p["character"].as_u64().unwrap(),
+        );
+        decoded
+            .iter()
+            .find(|d| d.0 == l && d.1 == s)
+            .map(|d| (d.2, d.3.as_str(), d.4))
+            .unwrap_or_else(|| panic!("no token at {needle} after {anchor}: {decoded:?}"))
+    };
+    // The calendar at its declaration (bit 1: declaration) and in a metric.
+    assert_eq!(token_at("calendar office", "office"), (6, "type", 1));
+    assert_eq!(token_at("metric response", "office"), (6, "type", 0));
+    // A field, a label in a condition, a priority and a metric in a row.
+    assert_eq!(token_at("metric response", "opened_at"), (9, "property", 0));
+    assert_eq!(token_at("exclude when", "customer"), (8, "enumMember", 0));
+    assert_eq!(token_at("  high   response", "high"), (4, "enumMember", 0));
+    assert_eq!(
+        token_at("  high   response", "response"),
+        (8, "function", 0)
+    );
+}

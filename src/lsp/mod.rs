@@ -21,6 +21,7 @@ mod index;
 mod position;
 mod rename;
 mod symbols;
+mod tokens;
 mod transport;
 
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as RequestTrait,
+    PrepareRenameRequest, References, Rename, Request as RequestTrait, SemanticTokensFullRequest,
 };
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, CompletionOptions,
@@ -43,9 +44,11 @@ use lsp_types::{
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
     HoverParams, HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind,
     OneOf, PositionEncodingKind, PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams,
-    RenameOptions, RenameParams, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri,
-    WorkDoneProgressOptions, WorkspaceEdit,
+    RenameOptions, RenameParams, SemanticTokensFullOptions, SemanticTokensOptions,
+    SemanticTokensParams, SemanticTokensResult, SemanticTokensServerCapabilities,
+    ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri, WorkDoneProgressOptions,
+    WorkspaceEdit,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -106,6 +109,14 @@ fn capabilities() -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         references_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: tokens::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+        )),
         rename_provider: Some(OneOf::Right(RenameOptions {
             prepare_provider: Some(true),
             work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -348,6 +359,10 @@ impl<'c> Server<'c> {
                 let p: CodeActionParams = params(req.params)?;
                 to_json(self.code_actions(p))
             }
+            SemanticTokensFullRequest::METHOD => {
+                let p: SemanticTokensParams = params(req.params)?;
+                to_json(self.semantic_tokens(p))
+            }
             References::METHOD => {
                 let p: ReferenceParams = params(req.params)?;
                 to_json(self.references(p))
@@ -550,6 +565,14 @@ impl<'c> Server<'c> {
                 .map(CodeActionOrCommand::CodeAction)
                 .collect(),
         )
+    }
+
+    fn semantic_tokens(&mut self, p: SemanticTokensParams) -> Option<SemanticTokensResult> {
+        let doc = self.doc(&p.text_document.uri)?;
+        let (text, lines, tree) = doc.parsed();
+        Some(SemanticTokensResult::Tokens(tokens::tokens(
+            text, lines, tree,
+        )))
     }
 
     fn references(&mut self, p: ReferenceParams) -> Option<Vec<Location>> {

@@ -155,6 +155,21 @@ async function main() {
   assert.match(shown, /office/);
   console.log(`hover: ${shown.split('\n')[0]}`);
 
+  // Semantic tokens: the client asks and decodes them; the reference
+  // `office` in `metric resolution ... in office` is a `type` token (a
+  // calendar), as tree-sitter colours it.
+  const st = await provider('DocumentSemanticTokens').provideDocumentSemanticTokens(doc, token());
+  const legend = t.providers.find((p) => p.kind === 'DocumentSemanticTokens').extra[0];
+  let line = 0;
+  let col = 0;
+  let found;
+  for (let i = 0; i < st.data.length; i += 5) {
+    line += st.data[i];
+    col = st.data[i] ? st.data[i + 1] : col + st.data[i + 1];
+    if (line === ref.line && col === ref.character) found = legend.tokenTypes[st.data[i + 3]];
+  }
+  assert.equal(found, 'type', 'the calendar reference is a type token');
+
   // Definition of that reference: the calendar's name on line 13.
   const def = await provider('Definition').provideDefinition(doc, ref, token());
   const loc = Array.isArray(def) ? def[0] : def;
