@@ -75,6 +75,18 @@ pub struct RuleSet {
     pub credits: Option<Credits>,
 }
 
+impl RuleSet {
+    /// Whether the contract says anything about service credits (a fee, a
+    /// credit per missed objective, or tiers under an availability window).
+    pub fn has_credits(&self) -> bool {
+        self.credits.is_some()
+            || self
+                .availability
+                .iter()
+                .any(|a| a.windows.iter().any(|w| !w.credit_tiers.is_empty()))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContractInfo {
     pub name: String,

@@ -25,7 +25,22 @@ pub fn run(args: &EvalArgs) -> i32 {
     }
 }
 
-fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
+/// Everything a run reads, opened and checked: the contract (with the
+/// export profile's and `--column`'s renames), the as-of instant, the side
+/// logs and the ticket log. `sla eval` and `sla report` share it.
+pub(super) struct Opened {
+    pub(super) plan: Plan,
+    pub(super) as_of: i64,
+    pub(super) log_tz: Tz,
+    pub(super) events: Option<EventLog>,
+    pub(super) outages: Option<OutageLog>,
+    pub(super) changes: Option<ChangeLog>,
+    /// `None` without a ticket log (a contract of availability clauses only).
+    pub(super) reader: Option<eval::input::log_reader::LogReader>,
+    pub(super) compare: Option<(usize, String)>,
+}
+
+pub(super) fn open(args: &EvalArgs) -> Result<Opened, EvalError> {
     let mut plan = eval::load_plan(&args.contract)?;
     let profile = export_profile(args, &plan)?;
     if let Some(p) = profile {
@@ -70,16 +85,35 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         Some(path) => Some(ChangeLog::load(path, &plan, log_tz)?),
         None => None,
     };
+    let Some(tickets) = &args.tickets else {
+        // Without a ticket log only availability (and changes) can be judged.
+        if !plan.rules.targets.is_empty() {
+            return Err(EvalError::new(format!(
+                "{}: the contract has targets, so it needs a ticket log: sla eval CONTRACT TICKETS",
+                args.contract.display()
+            )));
+        }
+        return Ok(Opened {
+            plan,
+            as_of,
+            log_tz,
+            events,
+            outages,
+            changes,
+            reader: None,
+            compare: None,
+        });
+    };
     let (reader, compare, event_shaped) = match profile {
         Some(p) => {
-            let x = eval::input::export_groups::open_export(&plan, &args.tickets, p)?;
+            let x = eval::input::export_groups::open_export(&plan, tickets, p)?;
             let compare = x
                 .verdict_column
                 .zip(eval::input::profiles::compared_metric(&plan))
                 .map(|(column, m)| (m, column.to_string()));
             (x.reader, compare, x.event_shaped)
         }
-        None => (eval::open_tickets(&plan, &args.tickets)?, None, false),
+        None => (eval::open_tickets(&plan, tickets)?, None, false),
     };
     match (&args.events, event_shaped) {
         (None, false) => warn_unpaused(&plan),
@@ -89,13 +123,93 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         ),
         _ => {}
     }
-    let ctx = Context {
-        plan: &plan,
-        events: events.as_ref(),
+    Ok(Opened {
+        plan,
         as_of,
+        log_tz,
+        events,
+        outages,
+        changes,
+        reader: Some(reader),
+        compare,
+    })
+}
+
+/// Streams the ticket log (if any) through `text` into `sink`, then adds
+/// availability, changes, credits and the run's warnings to the summary.
+pub(super) fn evaluate(
+    o: &Opened,
+    log: Option<(eval::input::log_reader::LogReader, &Path)>,
+    compare: Option<(usize, String)>,
+    text: &dyn eval::ChunkFormat,
+    sink: &mut dyn eval::RowSink,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<eval::Summary, EvalError> {
+    let ctx = Context {
+        plan: &o.plan,
+        events: o.events.as_ref(),
+        as_of: o.as_of,
     };
+    let mut summary = match log {
+        Some((reader, tickets)) => {
+            let opts = RunOptions {
+                tickets,
+                log_tz: o.log_tz,
+                progress,
+                compare,
+            };
+            eval::run(ctx, reader, &opts, text, sink)?
+        }
+        _ => eval::Summary::default(),
+    };
+    let plan = &o.plan;
+    if let Some(log) = &o.outages {
+        summary.availability = eval::verdict::availability::evaluate(plan, log, o.as_of);
+    }
+    if let Some(log) = &o.changes {
+        summary.changes = log.rows.clone();
+    }
+    summary.credits =
+        eval::verdict::credits::credits(&plan.rules, &summary.availability, &summary.objectives);
+    summary.warnings = term_warnings(plan, summary.opened);
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(summary)
+}
+
+/// Rows of the side logs (events, outages, changes) that could not be read;
+/// also warns of outage services the contract does not name.
+pub(super) fn side_problems(o: &Opened) -> Vec<String> {
+    let mut side: Vec<String> = o
+        .events
+        .as_ref()
+        .map(|e| e.problems.clone())
+        .unwrap_or_default();
+    if let Some(log) = &o.changes {
+        side.extend(log.problems.iter().cloned());
+    }
+    if let Some(log) = &o.outages {
+        side.extend(log.problems.iter().cloned());
+        for w in log.unknown_services(&o.plan) {
+            eprintln!("warning: {w}");
+        }
+    }
+    side
+}
+
+fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
+    let mut o = open(args)?;
     if let Some(id) = &args.explain {
-        return explain_one(ctx, reader, args, log_tz, id);
+        let (Some(reader), Some(tickets)) = (o.reader.take(), &args.tickets) else {
+            return Err(EvalError::new("--explain ID needs a ticket log"));
+        };
+        let ctx = Context {
+            plan: &o.plan,
+            events: o.events.as_ref(),
+            as_of: o.as_of,
+        };
+        return explain_one(ctx, reader, tickets, o.log_tz, id);
     }
     let format = match args.format.unwrap_or(if std::io::stdout().is_terminal() {
         ReportFormat::Human
@@ -106,59 +220,44 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
         ReportFormat::Json => report::ReportFormat::Json,
         ReportFormat::Csv => report::ReportFormat::Csv,
     };
-    let total = std::fs::metadata(&args.tickets)
-        .map(|m| m.len())
-        .unwrap_or(0);
+    let total = args
+        .tickets
+        .as_ref()
+        .and_then(|t| std::fs::metadata(t).ok())
+        .map_or(0, |m| m.len());
     let bar = Progress::new(total);
     let tick = |bytes: u64| bar.set(bytes);
-    let opts = RunOptions {
-        tickets: &args.tickets,
-        log_tz,
-        progress: Some(&tick),
-        compare,
-    };
+    let log = o.reader.take().zip(args.tickets.as_deref());
+    let compare = o.compare.take();
+    let o = o;
     let stdout = std::io::stdout();
     let out = Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
-    let mut writer = report::writer(format, Header { plan: &plan, as_of }, out);
+    let header = Header {
+        plan: &o.plan,
+        as_of: o.as_of,
+    };
+    let mut writer = report::writer(format, header, out);
     let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
     writer.begin().map_err(write_err)?;
-    let text = report::formatter(format, &plan);
-    let mut summary = eval::run(ctx, reader, &opts, text.as_ref(), writer.as_mut())?;
-    if let Some(log) = &outages {
-        summary.availability = eval::verdict::availability::evaluate(&plan, log, as_of);
-    }
-    if let Some(log) = &changes {
-        summary.changes = log.rows.clone();
-    }
-    summary.warnings = term_warnings(&plan, summary.opened);
-    for w in &summary.warnings {
-        eprintln!("warning: {w}");
-    }
+    let text = report::formatter(format, &o.plan);
+    let summary = evaluate(
+        &o,
+        log,
+        compare,
+        text.as_ref(),
+        writer.as_mut(),
+        Some(&tick),
+    )?;
     bar.finish();
     writer.finish(&summary).map_err(write_err)?;
     drop(writer);
-    // Rows of the side logs (events, outages) that could not be read.
-    let mut side_problems: Vec<String> = events
-        .as_ref()
-        .map(|e| e.problems.clone())
-        .unwrap_or_default();
-    if let Some(log) = &changes {
-        side_problems.extend(log.problems.iter().cloned());
-    }
-    if let Some(log) = &outages {
-        side_problems.extend(log.problems.iter().cloned());
-        for w in log.unknown_services(&plan) {
-            eprintln!("warning: {w}");
-        }
-    }
-    let event_problems = side_problems.as_slice();
-    report_problems(
-        &summary.problems,
-        event_problems,
-        &args.tickets,
-        args.strict,
-    );
-    let problems = !summary.problems.is_empty() || !event_problems.is_empty();
+    let side = side_problems(&o);
+    let tickets = args
+        .tickets
+        .as_deref()
+        .unwrap_or(Path::new("(no ticket log)"));
+    report_problems(&summary.problems, &side, tickets, args.strict);
+    let problems = !summary.problems.is_empty() || !side.is_empty();
     Ok(if args.strict && problems {
         2
     } else if summary.compliant() {
@@ -171,12 +270,12 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
 fn explain_one(
     ctx: Context,
     reader: eval::input::log_reader::LogReader,
-    args: &EvalArgs,
+    tickets: &Path,
     log_tz: Tz,
     id: &str,
 ) -> Result<i32, EvalError> {
     let opts = RunOptions {
-        tickets: &args.tickets,
+        tickets,
         log_tz,
         progress: None,
         compare: None,
@@ -184,7 +283,7 @@ fn explain_one(
     let Some((ticket, outcome)) = eval::explain(ctx, reader, &opts, id)? else {
         return Err(EvalError::new(format!(
             "{}: there is no ticket with id `{id}` (ids are matched exactly, case included)",
-            args.tickets.display()
+            tickets.display()
         )));
     };
     let stdout = std::io::stdout();
@@ -196,7 +295,7 @@ fn explain_one(
         &outcome,
         ctx.events,
         ctx.as_of,
-        &args.tickets.display().to_string(),
+        &tickets.display().to_string(),
     )
     .and_then(|_| out.flush())
     .map_err(|e| EvalError::new(format!("cannot write the ledger: {e}")))?;
@@ -294,7 +393,12 @@ fn term_warnings(plan: &Plan, opened: Option<(i64, i64)>) -> Vec<String> {
     out
 }
 
-fn report_problems(p: &Problems, event_problems: &[String], tickets: &Path, strict: bool) {
+pub(super) fn report_problems(
+    p: &Problems,
+    event_problems: &[String],
+    tickets: &Path,
+    strict: bool,
+) {
     let mut stderr = std::io::stderr().lock();
     let level = if strict { "error" } else { "warning" };
     if p.warnings > 0 {

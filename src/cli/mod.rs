@@ -11,6 +11,7 @@ pub mod check;
 pub mod eval;
 pub mod fmt;
 pub mod info;
+pub mod report;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +47,8 @@ pub enum Command {
     Explain { code: Option<String> },
     /// Evaluate a ticket log against a contract (`.sla`) or a compiled rule set (`.json`).
     Eval(EvalArgs),
+    /// Write the customer's service report for a month or months: one self-contained HTML file.
+    Report(ReportArgs),
     /// Rewrite contracts in the canonical layout (`-`: stdin to stdout); `--check` only lists those that would change.
     Fmt {
         #[arg(required = true)]
@@ -110,8 +113,9 @@ pub enum ReportFormat {
 pub struct EvalArgs {
     /// The contract: a `.sla` file or a compiled `.json` rule set.
     pub contract: PathBuf,
-    /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`).
-    pub tickets: PathBuf,
+    /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`);
+    /// may be left out for a contract of availability clauses only.
+    pub tickets: Option<PathBuf>,
     /// Event log (`id,at,status`): the status history that pause clauses read.
     #[arg(long)]
     pub events: Option<PathBuf>,
@@ -146,6 +150,48 @@ pub struct EvalArgs {
     pub strict: bool,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The contract: a `.sla` file or a compiled `.json` rule set.
+    pub contract: PathBuf,
+    /// The ticket log (as for `sla eval`); may be left out for a contract of
+    /// availability clauses only.
+    pub tickets: Option<PathBuf>,
+    /// Write the HTML report here.
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// The month to report on (YYYY-MM); default: the last month that ended by the as-of instant.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// The first month of a report over several months (with --to).
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// The last month of a report over several months (with --from).
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+    /// Event log (`id,at,status`): the status history that pause clauses read.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Outage log (`service,start,end`) for availability and its credits.
+    #[arg(long)]
+    pub outages: Option<PathBuf>,
+    /// Change log (`id,deployed_at`) checked against the contract's change windows.
+    #[arg(long)]
+    pub changes: Option<PathBuf>,
+    /// Report as of this instant (RFC 3339); default: now.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Time zone of log timestamps without an offset (default: the contract's).
+    #[arg(long)]
+    pub log_tz: Option<String>,
+    /// Read the log as this system's export (as for `sla eval`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Rename a column: `--column FIELD=COLUMN` (repeatable).
+    #[arg(long = "column", value_name = "FIELD=COLUMN")]
+    pub columns: Vec<String>,
+}
+
 /// Parse the command line and run the command; returns the exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
@@ -154,6 +200,7 @@ pub fn run() -> i32 {
         Command::Compile { file, out, format } => check::compile(&file, out.as_deref(), format),
         Command::Explain { code } => check::explain(code.as_deref()),
         Command::Eval(args) => eval::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Info {

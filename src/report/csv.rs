@@ -78,6 +78,22 @@ impl RowText for CsvRowText<'_> {
     }
 }
 
+/// The columns of the credits table written after the ticket rows.
+const CREDIT_COLUMNS: [&str; 12] = [
+    "period",
+    "service",
+    "window",
+    "objective",
+    "measured",
+    "required",
+    "tier",
+    "credit_percent",
+    "amount",
+    "currency",
+    "capped",
+    "partial",
+];
+
 impl RowSink for CsvReport<'_> {
     fn keeps_rows(&self) -> bool {
         false
@@ -93,7 +109,33 @@ impl Report for CsvReport<'_> {
         writeln!(self.out, "{}", COLUMNS.join(","))
     }
 
-    fn finish(&mut self, _summary: &Summary) -> std::io::Result<()> {
+    /// After the ticket rows, the credits owed (if any) as a second table:
+    /// a blank line, its own header, one row per credit.
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
+        if !summary.credits.is_empty() {
+            writeln!(self.out)?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record(CREDIT_COLUMNS);
+            for c in &summary.credits {
+                let num = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+                let _ = w.write_record([
+                    c.period.as_str(),
+                    c.service.as_deref().unwrap_or(""),
+                    c.window.as_deref().unwrap_or(""),
+                    c.objective.as_deref().unwrap_or(""),
+                    &c.measured.to_string(),
+                    &c.required.to_string(),
+                    &c.tier,
+                    &num(c.percent),
+                    &num(c.amount),
+                    c.currency.as_deref().unwrap_or(""),
+                    if c.capped { "true" } else { "false" },
+                    if c.partial { "true" } else { "false" },
+                ]);
+            }
+            let bytes = w.into_inner().unwrap_or_default();
+            self.out.write_all(&bytes)?;
+        }
         self.out.flush()
     }
 }

@@ -6,8 +6,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::Write;
 
-use super::format::{lateness, local, percent};
+use super::format::{duration, lateness, local, percent};
 use super::{metric_name, priority_name, Header, Report};
+use crate::eval::verdict::credits::CreditRow;
+use crate::eval::verdict::lateness::late_by;
 use crate::eval::{EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
 
 /// How many breached tickets the report lists.
@@ -23,7 +25,9 @@ pub(crate) struct HumanReport<'a> {
     latest: Vec<EscalationRow>,
 }
 
-/// Ordered by overshoot, then earlier line first (so ties are deterministic).
+/// Ordered by overshoot in the target's own time (office hours for an
+/// office-hours target: a night that passed is not lateness), then earlier
+/// line first (so ties are deterministic).
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Worst {
     overshoot: i64,
@@ -39,6 +43,7 @@ struct RowKey {
     deadline: Option<i64>,
     elapsed: Option<i64>,
     target: Option<i64>,
+    target_index: Option<usize>,
 }
 
 impl<'a> HumanReport<'a> {
@@ -78,7 +83,7 @@ impl RowSink for HumanReport<'_> {
 
 impl HumanReport<'_> {
     fn keep_if_worst(&mut self, row: &Row) {
-        let Some(overshoot) = row.overshoot(self.header.as_of) else {
+        let Some(overshoot) = late_by(self.header.plan, row, self.header.as_of) else {
             return;
         };
         let entry = Worst {
@@ -91,6 +96,7 @@ impl HumanReport<'_> {
                 deadline: row.deadline,
                 elapsed: row.elapsed,
                 target: row.target_seconds,
+                target_index: row.target,
             },
         };
         if self.worst.len() < TOP {
@@ -169,6 +175,10 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             availability(out, s)?;
         }
+        if plan.rules.has_credits() {
+            writeln!(out)?;
+            credits(out, s)?;
+        }
         if !s.changes.is_empty() {
             writeln!(out)?;
             changes(out, s, tz)?;
@@ -192,7 +202,7 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             writeln!(
                 out,
-                "Breached tickets furthest past their deadline ({} of {breached}):",
+                "Breached tickets furthest past their target, in the target's own time ({} of {breached}):",
                 worst.len()
             )?;
             let mut rows = vec![[
@@ -221,7 +231,7 @@ impl Report for HumanReport<'_> {
                     row.id.to_string(),
                     metric_name(plan, &row).unwrap_or("").to_string(),
                     priority_name(plan, &row).unwrap_or("–").to_string(),
-                    lateness(w.overshoot),
+                    late_text(plan, w.row.target_index, w.overshoot),
                     row.deadline.map(|d| local(d, tz)).unwrap_or_default(),
                     row.line.to_string(),
                 ]);
@@ -233,6 +243,76 @@ impl Report for HumanReport<'_> {
         }
         out.flush()
     }
+}
+
+/// Lateness in the target's own time: `1s office` for a target counted in
+/// the `office` calendar; wall-clock (with days) for `24x7`.
+pub(crate) fn late_text(plan: &Plan, target: Option<usize>, secs: i64) -> String {
+    match target.and_then(|t| plan.rules.targets.get(t)) {
+        Some(t) if t.calendar != crate::rules::ALWAYS => {
+            format!("{} {}", duration(secs), t.calendar)
+        }
+        _ => lateness(secs),
+    }
+}
+
+/// The service credits owed, and their total per currency.
+fn credits(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    if s.credits.is_empty() {
+        return writeln!(out, "Service credits: none owed.");
+    }
+    writeln!(out, "Service credits owed:")?;
+    let mut rows = vec![["period", "for", "measured", "tier", "credit", "amount"]
+        .map(String::from)
+        .to_vec()];
+    let mut totals: std::collections::BTreeMap<&str, f64> = Default::default();
+    for c in &s.credits {
+        rows.push(credit_cells(c));
+        if let (Some(a), Some(cur)) = (c.amount, &c.currency) {
+            *totals.entry(cur.as_str()).or_default() += a;
+        }
+    }
+    for line in table(&rows, &[2, 4, 5]) {
+        writeln!(out, "  {line}")?;
+    }
+    for (cur, a) in totals {
+        writeln!(out, "  total: {a:.2} {cur}")?;
+    }
+    Ok(())
+}
+
+fn credit_cells(c: &CreditRow) -> Vec<String> {
+    let what = match (&c.service, &c.window, &c.objective) {
+        (Some(s), Some(w), _) => format!("{s} ({w})"),
+        (_, _, Some(o)) => format!("objective {o} missed"),
+        _ => String::new(),
+    };
+    let measured = if c.service.is_some() {
+        format!("{:.3}%", c.measured)
+    } else {
+        percent(c.measured)
+    };
+    vec![
+        if c.partial {
+            format!("{} (so far)", c.period)
+        } else {
+            c.period.clone()
+        },
+        what,
+        measured,
+        if c.capped {
+            format!("{} (capped)", c.tier)
+        } else {
+            c.tier.clone()
+        },
+        c.percent.map_or("–".into(), |p| {
+            format!("{}%", (p * 100.0).round() / 100.0)
+        }),
+        match (c.amount, &c.currency) {
+            (Some(a), Some(cur)) => format!("{a:.2} {cur}"),
+            _ => "–".into(),
+        },
+    ]
 }
 
 /// How the verdicts compare with the export's own (`made_sla`).

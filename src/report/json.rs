@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Header, Report};
+use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{
     AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, RowText,
     Status, Summary,
@@ -351,6 +352,25 @@ pub(crate) fn availability_json(a: &AvailabilityRow) -> serde_json::Value {
     })
 }
 
+/// A credit owed (INTERFACES.md: period, service or objective, the measured
+/// value, the tier, the credit as a percentage and, with a fee, the amount).
+pub(crate) fn credit_json(c: &CreditRow) -> serde_json::Value {
+    json!({
+        "period": c.period,
+        "service": c.service,
+        "window": c.window,
+        "objective": c.objective,
+        "measured": c.measured,
+        "required": c.required,
+        "tier": c.tier,
+        "credit_percent": c.percent,
+        "amount": c.amount,
+        "currency": c.currency,
+        "capped": c.capped,
+        "partial": c.partial,
+    })
+}
+
 /// The ladder's contact channels, as `{"channel", "address"}` objects.
 fn escalation_contacts(plan: &Plan) -> serde_json::Value {
     plan.rules
@@ -435,6 +455,9 @@ impl Report for JsonReport<'_> {
                 "availability",
                 s.availability.iter().map(availability_json),
             )?;
+        }
+        if self.header.plan.rules.has_credits() {
+            array(&mut self.out, "credits", s.credits.iter().map(credit_json))?;
         }
         if !s.changes.is_empty() {
             let tz = self.header.plan.tz;

@@ -10,6 +10,7 @@ use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
 pub(crate) mod csv;
 pub(crate) mod explain;
 pub(crate) mod format;
+pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod progress;

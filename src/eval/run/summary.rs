@@ -4,6 +4,7 @@
 use crate::eval::input::profiles::Comparison;
 use crate::eval::verdict::availability::AvailabilityRow;
 use crate::eval::verdict::changes::ChangeRow;
+use crate::eval::verdict::credits::CreditRow;
 use crate::eval::verdict::objectives::ObjectiveResult;
 use crate::eval::verdict::row::Counts;
 
@@ -65,6 +66,8 @@ pub(crate) struct Summary {
     pub(crate) availability: Vec<AvailabilityRow>,
     /// Filled in by the caller when a change log was given.
     pub(crate) changes: Vec<ChangeRow>,
+    /// Service credits owed (filled in by the caller, from availability and objectives).
+    pub(crate) credits: Vec<CreditRow>,
     /// The earliest and latest `opened_at` of the log (for the term check).
     pub(crate) opened: Option<(i64, i64)>,
     /// Warnings about the run as a whole (filled in by the caller), e.g.

@@ -5,7 +5,9 @@
 
 pub(crate) mod availability;
 pub(crate) mod changes;
+pub(crate) mod credits;
 pub(crate) mod escalations;
+pub(crate) mod lateness;
 pub(crate) mod objectives;
 pub(crate) mod row;
 pub(crate) mod select;

@@ -33,22 +33,6 @@ pub(crate) struct Row {
     pub(crate) closed_at: Option<i64>,
 }
 
-impl Row {
-    /// How late a breached row is, in wall-clock seconds past its deadline
-    /// (the stop, or the as-of instant while running); for a row without a
-    /// deadline, its open time over the target. What the human report ranks by.
-    pub(crate) fn overshoot(&self, as_of: i64) -> Option<i64> {
-        if self.status != Status::Breached {
-            return None;
-        }
-        match (self.deadline, self.elapsed, self.target_seconds) {
-            (Some(d), _, _) => Some(self.stop.unwrap_or(as_of) - d),
-            (None, Some(e), Some(t)) => Some(e - t),
-            _ => None,
-        }
-    }
-}
-
 /// A period an objective is measured over: (year, month 1–12 | quarter 1–4 | 0 for a year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct PeriodKey {
