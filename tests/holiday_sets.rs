@@ -2,8 +2,10 @@
 //! run on the real binary, against the cases in `tests/holidays/`.
 //!
 //! Each case is a text file: comment lines (`#`) with the reasoning from the
-//! law, then `set S`, `year Y`, and one line `YYYY-MM-DD name` per closed day
-//! (all of them, in order), or `note TEXT` for the note the command prints.
+//! law, then `set S` (a built-in set) or `rules RULES` (what follows
+//! `closed on` in a calendar open mon..fri 09:00-17:00, run through a
+//! contract), `year Y`, and one line `YYYY-MM-DD name` per closed day (all
+//! of them, in order), or `note TEXT` for the note the command prints.
 //! The expectations are worked out by hand; CI also compares a wider
 //! selection with python-holidays itself (scripts/holidays/compare.py).
 
@@ -12,7 +14,7 @@ use std::process::Command;
 
 fn run_case(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let (mut set, mut year) = (None, None);
+    let (mut set, mut rules, mut year) = (None, None, None);
     let mut want_days = Vec::new();
     let mut want_note = None;
     for line in text
@@ -21,6 +23,8 @@ fn run_case(path: &Path) -> Result<(), String> {
     {
         if let Some(s) = line.strip_prefix("set ") {
             set = Some(s.trim().to_string());
+        } else if let Some(r) = line.strip_prefix("rules ") {
+            rules = Some(r.trim().to_string());
         } else if let Some(y) = line.strip_prefix("year ") {
             year = Some(y.trim().to_string());
         } else if let Some(n) = line.strip_prefix("note ") {
@@ -30,18 +34,35 @@ fn run_case(path: &Path) -> Result<(), String> {
             want_days.push((d.to_string(), n.to_string()));
         }
     }
-    let (set, year) = (set.ok_or("no `set`")?, year.ok_or("no `year`")?);
-    let out = Command::new(env!("CARGO_BIN_EXE_sla"))
-        .args([
-            "calendar", "--set", &set, "--year", &year, "--format", "json",
-        ])
+    let year = year.ok_or("no `year`")?;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sla"));
+    cmd.arg("calendar");
+    match (set, rules) {
+        (Some(set), None) => {
+            cmd.args(["--set", &set]);
+        }
+        (None, Some(rules)) => {
+            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("case");
+            let contract = std::env::temp_dir().join(format!("sla-holiday-case-{name}.sla"));
+            std::fs::write(&contract, case_contract(&rules)).map_err(|e| e.to_string())?;
+            cmd.arg(&contract).arg("office");
+        }
+        _ => return Err("a case has `set` or `rules`, not both".into()),
+    }
+    let out = cmd
+        .args(["--year", &year, "--format", "json"])
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-    let got: Vec<(String, String)> = v["closed"]
+    let closed = if v["closed"].is_array() {
+        &v["closed"]
+    } else {
+        &v["calendars"][0]["closed"]
+    };
+    let got: Vec<(String, String)> = closed
         .as_array()
         .ok_or("no `closed` list")?
         .iter()
@@ -57,13 +78,27 @@ fn run_case(path: &Path) -> Result<(), String> {
             "days differ:\n  want {want_days:?}\n  got  {got:?}"
         ));
     }
-    let note = v["note"].as_str().map(str::to_string);
+    let note = v["note"]
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| v["calendars"][0]["notes"][0].as_str().map(str::to_string));
     if note != want_note {
         return Err(format!(
             "note differs:\n  want {want_note:?}\n  got  {note:?}"
         ));
     }
     Ok(())
+}
+
+/// A contract whose calendar `office` is closed on `rules`.
+fn case_contract(rules: &str) -> String {
+    format!(
+        "contract \"Case\" {{ timezone \"UTC\" }}\n\
+         fields {{\n  opened_at: timestamp\n  resolved_at: timestamp\n}}\n\
+         calendar office {{\n  open mon..fri 09:00-17:00\n  closed on {rules}\n}}\n\
+         metric resolution from opened_at to resolved_at in office\n\
+         targets {{ all resolution within 4 hours }}\n"
+    )
 }
 
 #[test]

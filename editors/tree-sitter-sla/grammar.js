@@ -99,9 +99,18 @@ module.exports = grammar({
     holiday_set: ($) =>
       seq('holidays', alias(/[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9]+)?/, $.identifier)),
     easter: ($) => seq('easter', optional(seq($.sign, $.integer))),
-    nth_weekday: ($) => seq($.ordinal, $.weekday, 'of', $.month),
-    annual: ($) => seq($.month, $.integer, optional($.moved), optional($.every_years)),
-    moved: ($) => seq('if', $.weekday, 'then', $.month, $.integer),
+    nth_weekday: ($) =>
+      seq($.ordinal, $.weekday, 'of', $.month, optional(seq($.sign, $.integer))),
+    annual: ($) => seq($.month, $.integer, repeat($.moved), optional($.every_years)),
+    // `if sat then dec 31`, `if sat or sun then next working day`.
+    moved: ($) =>
+      seq(
+        'if',
+        $.weekday,
+        repeat(seq('or', $.weekday)),
+        'then',
+        choice(seq('next', 'working', 'day'), seq($.month, $.integer)),
+      ),
     every_years: ($) => seq('in', 'years', 'divisible', 'by', $.integer),
 
     // -------------------------------------------------------------- ticket fields

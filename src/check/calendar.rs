@@ -192,6 +192,7 @@ impl Checker<'_> {
                 ordinal,
                 weekday: wd,
                 month: m,
+                offset,
                 ..
             } => {
                 let n = if ordinal.node == "last" {
@@ -215,10 +216,26 @@ impl Checker<'_> {
                     );
                     return None;
                 };
+                let offset = match offset {
+                    Some(o) if o.node.abs() > 31 => {
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidLiteral,
+                                "a day relative to a weekday of a month must lie within a month of it",
+                            )
+                            .primary(o.span, "too far from the weekday")
+                            .help("write the day after the fourth Thursday of November as `4th thu of nov + 1`"),
+                        );
+                        return None;
+                    }
+                    Some(o) => o.node as i32,
+                    None => 0,
+                };
                 DayRule::NthWeekday {
                     month: month(&m.node)?,
                     weekday: weekday(&wd.node)?,
                     n,
+                    offset,
                 }
             }
             ast::DayRule::Annual {
@@ -230,33 +247,40 @@ impl Checker<'_> {
             } => {
                 let mo = month(&m.node)?;
                 self.day_of_month(mo, day)?;
-                let moved = match moved {
-                    Some(mv) => {
-                        let to_month = month(&mv.month.node)?;
-                        self.day_of_month(to_month, &mv.day)?;
-                        // Measured in a leap year so that 29 February is a day; the
-                        // shift is the same in every year for any pair of dates that
-                        // does not straddle the end of February.
-                        let from = NaiveDate::from_ymd_opt(2024, mo, day.node as u32)?;
-                        let to = NaiveDate::from_ymd_opt(2024, to_month, mv.day.node as u32)?;
-                        let shift = (to - from).num_days();
-                        if shift.abs() > 7 {
+                let mut moves: Vec<Move> = Vec::new();
+                for mv in moved {
+                    let (shift_days, next_working_day) = match &mv.to {
+                        ast::MoveTarget::NextWorkingDay(_) => (0, true),
+                        ast::MoveTarget::Date { month: tm, day: td } => {
+                            (self.move_shift(mo, day, tm, td, mv.span)?, false)
+                        }
+                    };
+                    for wd in &mv.weekdays {
+                        let weekday = weekday(&wd.node)?;
+                        if moves.iter().any(|m| m.weekday == weekday) {
                             self.report(
                                 Diagnostic::new(
                                     Code::InvalidLiteral,
-                                    "a moved holiday must stay within a week of its date",
+                                    format!(
+                                        "the day is already moved when it falls on a {}",
+                                        full_day_name(weekday)
+                                    ),
                                 )
-                                .primary(mv.span, format!("moved by {} days", shift.abs())),
+                                .primary(wd.span, "a second move for this weekday")
+                                .help("give each weekday one move"),
                             );
                             return None;
                         }
-                        Some(Move {
-                            weekday: weekday(&mv.weekday.node)?,
-                            shift_days: shift as i32,
-                        })
+                        moves.push(Move {
+                            weekday,
+                            shift_days,
+                            next_working_day,
+                        });
                     }
-                    None => None,
-                };
+                }
+                let mut moves = moves.into_iter();
+                let moved = moves.next();
+                let also_moved = moves.collect();
                 let every_years = match every_years {
                     Some(n) if n.node == 0 || n.node > 1000 => {
                         self.report(
@@ -276,9 +300,46 @@ impl Checker<'_> {
                     day: day.node as u32,
                     every_years,
                     moved,
+                    also_moved,
                 }
             }
         })
+    }
+
+    /// The shift of `month day` moved to `to_month to_day`: the nearest such
+    /// date, in the same year or across its end (`jan 1` to `dec 31` is one
+    /// day back), at most a week away.
+    fn move_shift(
+        &mut self,
+        month: u32,
+        day: &Spanned<u64>,
+        to_month: &Spanned<String>,
+        to_day: &Spanned<u64>,
+        span: Span,
+    ) -> Option<i32> {
+        let to_mo = self::month(&to_month.node)?;
+        self.day_of_month(to_mo, to_day)?;
+        // Measured from a leap year so that 29 February is a day; the shift
+        // is the same in every year for any pair of dates that does not
+        // straddle the end of February.
+        let from = NaiveDate::from_ymd_opt(2024, month, day.node as u32)?;
+        let shift = [2023, 2024, 2025]
+            .iter()
+            .filter_map(|&y| NaiveDate::from_ymd_opt(y, to_mo, to_day.node as u32))
+            .map(|to| (to - from).num_days())
+            .min_by_key(|d| d.abs())?;
+        if shift.abs() > 7 {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    "a moved holiday must stay within a week of its date",
+                )
+                .primary(span, format!("moved by {} days", shift.abs()))
+                .help("for a day off later than that, add it as a date of its own"),
+            );
+            return None;
+        }
+        Some(shift as i32)
     }
 
     fn day_of_month(&mut self, month: u32, day: &Spanned<u64>) -> Option<()> {
@@ -463,6 +524,18 @@ fn join_and(items: &[&str]) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn full_day_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
     }
 }
 

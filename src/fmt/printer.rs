@@ -1195,12 +1195,18 @@ impl<'s> Printer<'s> {
                 ordinal,
                 weekday,
                 month,
+                offset,
                 ..
             } => {
                 self.word(c, ordinal.span, ordinal.node.clone());
                 self.word(c, weekday.span, weekday.node.clone());
                 self.kw(c, "of");
                 self.word(c, month.span, month.node.clone());
+                if let Some(o) = offset {
+                    let sign = if o.node < 0 { "-" } else { "+" };
+                    let n = self.number(o.span, o.node.unsigned_abs());
+                    self.word(c, o.span, format!("{sign}{n}"));
+                }
             }
             DayRule::Annual {
                 month,
@@ -1211,12 +1217,26 @@ impl<'s> Printer<'s> {
             } => {
                 self.word(c, month.span, month.node.clone());
                 self.uint(c, day);
-                if let Some(m) = moved {
+                for m in moved {
                     self.kw(c, "if");
-                    self.word(c, m.weekday.span, m.weekday.node.clone());
+                    for (i, w) in m.weekdays.iter().enumerate() {
+                        if i > 0 {
+                            self.kw(c, "or");
+                        }
+                        self.word(c, w.span, w.node.clone());
+                    }
                     self.kw(c, "then");
-                    self.word(c, m.month.span, m.month.node.clone());
-                    self.uint(c, &m.day);
+                    match &m.to {
+                        MoveTarget::Date { month, day } => {
+                            self.word(c, month.span, month.node.clone());
+                            self.uint(c, day);
+                        }
+                        MoveTarget::NextWorkingDay(_) => {
+                            for k in ["next", "working", "day"] {
+                                self.kw(c, k);
+                            }
+                        }
+                    }
                 }
                 if let Some(n) = every_years {
                     for k in ["in", "years", "divisible", "by"] {

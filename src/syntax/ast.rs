@@ -174,29 +174,44 @@ pub enum DayRule {
     Date(Spanned<String>),
     /// `easter`, `easter + 1`, `easter - 2`
     Easter { offset: Spanned<i64>, span: Span },
-    /// `last mon of may`, `2nd tue of sep`
+    /// `last mon of may`, `2nd tue of sep`, `4th thu of nov + 1`
     NthWeekday {
         ordinal: Spanned<String>,
         weekday: Spanned<String>,
         month: Spanned<String>,
+        /// Days after (or, negative, before) the weekday.
+        offset: Option<Spanned<i64>>,
         span: Span,
     },
-    /// `apr 27 if sun then apr 26 in years divisible by 5`
+    /// `apr 27 if sun then apr 26 in years divisible by 5`,
+    /// `jan 1 if sat then dec 31 if sun then jan 2`
     Annual {
         month: Spanned<String>,
         day: Spanned<u64>,
-        moved: Option<MovedTo>,
+        moved: Vec<MovedTo>,
         every_years: Option<Spanned<u64>>,
         span: Span,
     },
 }
 
+/// `if sat or sun then dec 27`, `if sun then next working day`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MovedTo {
-    pub weekday: Spanned<String>,
-    pub month: Spanned<String>,
-    pub day: Spanned<u64>,
+    pub weekdays: Vec<Spanned<String>>,
+    pub to: MoveTarget,
     pub span: Span,
+}
+
+/// Where a moved day goes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum MoveTarget {
+    /// Another date of the year (or of the year before or after).
+    Date {
+        month: Spanned<String>,
+        day: Spanned<u64>,
+    },
+    /// The next day with opening hours that is not already closed.
+    NextWorkingDay(Span),
 }
 
 /// A reference to a calendar by name, or the built-in `24x7`.

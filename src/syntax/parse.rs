@@ -606,43 +606,56 @@ impl Builder {
             .collect()
     }
 
+    /// The `sign int` inside `p` (`+ 1`, `-2`), if it has one.
+    fn signed(&self, p: &P) -> Option<Spanned<i64>> {
+        let n = self.first(p, Rule::int).map(|x| self.uint(&x))?;
+        let negative = self.first(p, Rule::sign).is_some_and(|s| s.as_str() == "-");
+        let v = i64::try_from(n.node).unwrap_or(i64::MAX);
+        Some(Spanned {
+            node: if negative { -v } else { v },
+            span: n.span,
+        })
+    }
+
     fn day_rule(&self, p: P) -> Option<DayRule> {
         let span = self.span(&p);
         Some(match p.as_rule() {
             Rule::holiday_set => DayRule::Set(self.ident(&self.first(&p, Rule::set_name)?)),
             Rule::date => DayRule::Date(self.text(&p)),
             Rule::easter => {
-                let n = self.first(&p, Rule::int).map(|x| self.uint(&x));
-                let negative = self
-                    .first(&p, Rule::sign)
-                    .is_some_and(|s| s.as_str() == "-");
-                let offset = match n {
-                    Some(n) => {
-                        let v = i64::try_from(n.node).unwrap_or(i64::MAX);
-                        Spanned {
-                            node: if negative { -v } else { v },
-                            span: n.span,
-                        }
-                    }
-                    None => Spanned { node: 0, span },
-                };
+                let offset = self.signed(&p).unwrap_or(Spanned { node: 0, span });
                 DayRule::Easter { offset, span }
             }
             Rule::nth_weekday => DayRule::NthWeekday {
                 ordinal: self.text(&self.first(&p, Rule::ordinal)?),
                 weekday: self.text(&self.first(&p, Rule::weekday)?),
                 month: self.text(&self.first(&p, Rule::month)?),
+                offset: self.signed(&p),
                 span,
             },
             Rule::annual => {
-                let moved = self.first(&p, Rule::moved).and_then(|m| {
-                    Some(MovedTo {
-                        weekday: self.text(&self.first(&m, Rule::weekday)?),
-                        month: self.text(&self.first(&m, Rule::month)?),
-                        day: self.uint(&self.first(&m, Rule::int)?),
-                        span: self.span(&m),
+                let moved = self
+                    .all(&p, Rule::moved)
+                    .into_iter()
+                    .filter_map(|m| {
+                        let to = match self.first(&m, Rule::next_working) {
+                            Some(n) => MoveTarget::NextWorkingDay(self.span(&n)),
+                            None => MoveTarget::Date {
+                                month: self.text(&self.first(&m, Rule::month)?),
+                                day: self.uint(&self.first(&m, Rule::int)?),
+                            },
+                        };
+                        Some(MovedTo {
+                            weekdays: self
+                                .all(&m, Rule::weekday)
+                                .iter()
+                                .map(|w| self.text(w))
+                                .collect(),
+                            to,
+                            span: self.span(&m),
+                        })
                     })
-                });
+                    .collect();
                 let every_years = self
                     .first(&p, Rule::every_years)
                     .and_then(|e| self.first(&e, Rule::int))

@@ -480,7 +480,8 @@ fn weekly(w: &WeeklySpec) -> Result<Weekly, CalendarError> {
             }
         }
     }
-    let holidays = Holidays::new(&w.closed)?;
+    let open_days: [bool; 7] = std::array::from_fn(|i| !days[i].is_empty());
+    let holidays = Holidays::with_open_days(&w.closed, open_days)?;
     let mut reopened = w.reopened.clone();
     reopened.sort_unstable();
     reopened.dedup();

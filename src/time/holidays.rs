@@ -40,11 +40,24 @@ pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
 /// years Y-2..=Y+2 only, so evaluating a year never scans far.
 pub const MAX_SHIFT_DAYS: i32 = 366;
 
-/// One closed-day rule in checked form, with the name explanations use.
+/// One closed-day rule in checked form, with the name explanations use
+/// (and the name of its substitute days, for a rule that has them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Holiday {
     rule: Rule,
     name: String,
+    substitute_name: String,
+}
+
+impl Holiday {
+    fn new(rule: Rule, name: String) -> Holiday {
+        let substitute_name = format!("{name} (substitute day)");
+        Holiday {
+            rule,
+            name,
+            substitute_name,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,43 +67,72 @@ enum Rule {
         month: u32,
         day: u32,
         every_years: Option<u32>,
-        moved: Option<Move>,
+        moves: Vec<Move>,
     },
     NthWeekday {
         month: u32,
         weekday: Weekday,
         n: i32,
+        offset: i32,
     },
     Easter(i32),
+}
+
+/// Where a rule puts its day of one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Occurrence {
+    /// Closed on this date.
+    Fixed(NaiveDate),
+    /// Closed on this date, and on a substitute day: the next day with
+    /// opening hours that no other rule closes.
+    WithSubstitute(NaiveDate),
+}
+
+impl Occurrence {
+    fn date(self) -> NaiveDate {
+        match self {
+            Occurrence::Fixed(d) | Occurrence::WithSubstitute(d) => d,
+        }
+    }
 }
 
 impl Rule {
     /// The occurrence of this rule that belongs to `year` (before any move is
     /// applied, the date lies in `year`; a move may push it into a neighbour).
-    fn occurrence(&self, year: i32) -> Option<NaiveDate> {
-        match *self {
-            Rule::Date(d) => (d.year() == year).then_some(d),
+    fn occurrence(&self, year: i32) -> Option<Occurrence> {
+        match self {
+            Rule::Date(d) => (d.year() == year).then_some(Occurrence::Fixed(*d)),
             Rule::Annual {
                 month,
                 day,
                 every_years,
-                moved,
+                moves,
             } => {
                 if let Some(n) = every_years {
-                    if n == 0 || i64::from(year).rem_euclid(i64::from(n)) != 0 {
+                    if *n == 0 || i64::from(year).rem_euclid(i64::from(*n)) != 0 {
                         return None;
                     }
                 }
                 // 29 February in a common year: no occurrence that year.
-                let date = NaiveDate::from_ymd_opt(year, month, day)?;
-                match moved {
-                    Some(m) if date.weekday() == m.weekday => shift(date, m.shift_days),
-                    _ => Some(date),
+                let date = NaiveDate::from_ymd_opt(year, *month, *day)?;
+                match moves.iter().find(|m| m.weekday == date.weekday()) {
+                    Some(m) if m.next_working_day => Some(Occurrence::WithSubstitute(date)),
+                    Some(m) => shift(date, m.shift_days).map(Occurrence::Fixed),
+                    None => Some(Occurrence::Fixed(date)),
                 }
             }
-            Rule::NthWeekday { month, weekday, n } => nth_weekday(year, month, weekday, n),
-            Rule::Easter(offset) => shift(easter_sunday(year)?, offset),
+            Rule::NthWeekday {
+                month,
+                weekday,
+                n,
+                offset,
+            } => shift(nth_weekday(year, *month, *weekday, *n)?, *offset).map(Occurrence::Fixed),
+            Rule::Easter(offset) => shift(easter_sunday(year)?, *offset).map(Occurrence::Fixed),
         }
+    }
+
+    fn has_substitutes(&self) -> bool {
+        matches!(self, Rule::Annual { moves, .. } if moves.iter().any(|m| m.next_working_day))
     }
 }
 
@@ -201,51 +243,36 @@ fn easter_name(offset: i32) -> String {
 /// python-holidays' (a test compares them). Every other set is generated
 /// from python-holidays ([`holiday_sets`]).
 fn own_set(set: &str) -> Option<Vec<Holiday>> {
-    let annual = |month, day, name: &str| Holiday {
-        rule: Rule::Annual {
-            month,
-            day,
-            every_years: None,
-            moved: None,
-        },
-        name: name.to_string(),
+    let annual = |month, day, every_years, moves: Vec<Move>, name: &str| {
+        Holiday::new(
+            Rule::Annual {
+                month,
+                day,
+                every_years,
+                moves,
+            },
+            name.to_string(),
+        )
     };
-    let easter = |offset| Holiday {
-        rule: Rule::Easter(offset),
-        name: easter_name(offset),
-    };
+    let easter = |offset| Holiday::new(Rule::Easter(offset), easter_name(offset));
+    let kings_day_moves = vec![Move {
+        weekday: Weekday::Sun,
+        shift_days: -1,
+        next_working_day: false,
+    }];
     match set {
         "NL" => Some(vec![
-            annual(1, 1, "New Year's Day"),
+            annual(1, 1, None, vec![], "New Year's Day"),
             easter(-2),
             easter(0),
             easter(1),
-            Holiday {
-                rule: Rule::Annual {
-                    month: 4,
-                    day: 27,
-                    every_years: None,
-                    moved: Some(Move {
-                        weekday: Weekday::Sun,
-                        shift_days: -1,
-                    }),
-                },
-                name: "King's Day".to_string(),
-            },
-            Holiday {
-                rule: Rule::Annual {
-                    month: 5,
-                    day: 5,
-                    every_years: Some(5),
-                    moved: None,
-                },
-                name: "Liberation Day".to_string(),
-            },
+            annual(4, 27, None, kings_day_moves, "King's Day"),
+            annual(5, 5, Some(5), vec![], "Liberation Day"),
             easter(39),
             easter(49),
             easter(50),
-            annual(12, 25, "Christmas Day"),
-            annual(12, 26, "Boxing Day"),
+            annual(12, 25, None, vec![], "Christmas Day"),
+            annual(12, 26, None, vec![], "Boxing Day"),
         ]),
         _ => None,
     }
@@ -276,12 +303,13 @@ enum Entry {
 }
 
 impl Entry {
+    /// The name of `date` if this entry closes it, substitute days aside.
     fn on(&self, date: NaiveDate) -> Option<&str> {
         match self {
             Entry::Rule(h) => {
                 let year = date.year();
                 (year.saturating_sub(2)..=year.saturating_add(2))
-                    .any(|y| h.rule.occurrence(y) == Some(date))
+                    .any(|y| h.rule.occurrence(y).map(Occurrence::date) == Some(date))
                     .then_some(h.name.as_str())
             }
             Entry::Table(t) => holiday_sets::on(t, date),
@@ -291,9 +319,23 @@ impl Entry {
 
 /// A checked list of closed-day rules, in the order the contract gave them
 /// (the first rule that names a date gives it its name).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holidays {
     list: Vec<Entry>,
+    /// The weekdays (Monday first) with opening hours: a substitute day is
+    /// the next of these that no rule closes.
+    open_days: [bool; 7],
+    substitutes: bool,
+}
+
+impl Default for Holidays {
+    fn default() -> Holidays {
+        Holidays {
+            list: Vec::new(),
+            open_days: [true; 7],
+            substitutes: false,
+        }
+    }
 }
 
 impl Holidays {
@@ -303,6 +345,16 @@ impl Holidays {
     /// (30 February), `every_years: 0`, `n: 0` or beyond ±5 for an n-th
     /// weekday, and shifts beyond ±[`MAX_SHIFT_DAYS`].
     pub fn new(rules: &[DayRule]) -> Result<Holidays, CalendarError> {
+        Holidays::with_open_days(rules, [true; 7])
+    }
+
+    /// [`Holidays::new`] for a calendar open on `open_days` (Monday first):
+    /// a substitute day (`if sun then next working day`) is the next of
+    /// these days that no rule closes.
+    pub fn with_open_days(
+        rules: &[DayRule],
+        open_days: [bool; 7],
+    ) -> Result<Holidays, CalendarError> {
         let mut list = Vec::new();
         for rule in rules {
             match rule {
@@ -315,15 +367,16 @@ impl Holidays {
                         return Err(CalendarError::UnknownHolidaySet(set.clone()));
                     }
                 }
-                DayRule::Date { date } => list.push(Entry::Rule(Holiday {
-                    rule: Rule::Date(*date),
-                    name: "closed date".to_string(),
-                })),
+                DayRule::Date { date } => list.push(Entry::Rule(Holiday::new(
+                    Rule::Date(*date),
+                    "closed date".to_string(),
+                ))),
                 DayRule::Annual {
                     month,
                     day,
                     every_years,
                     moved,
+                    also_moved,
                 } => {
                     // 2000 is a leap year, so 29 February passes.
                     if NaiveDate::from_ymd_opt(2000, *month, *day).is_none() {
@@ -336,7 +389,8 @@ impl Holidays {
                             "`every 0 years` names no year".to_string(),
                         ));
                     }
-                    if let Some(m) = moved {
+                    let moves: Vec<Move> = moved.iter().chain(also_moved).copied().collect();
+                    for m in &moves {
                         check_shift(m.shift_days)?;
                     }
                     let mut name = format!("annual closed day ({} {}", day, month_name(*month));
@@ -344,17 +398,22 @@ impl Holidays {
                         name.push_str(&format!(", every {n} years"));
                     }
                     name.push(')');
-                    list.push(Entry::Rule(Holiday {
-                        rule: Rule::Annual {
+                    list.push(Entry::Rule(Holiday::new(
+                        Rule::Annual {
                             month: *month,
                             day: *day,
                             every_years: *every_years,
-                            moved: *moved,
+                            moves,
                         },
                         name,
-                    }));
+                    )));
                 }
-                DayRule::NthWeekday { month, weekday, n } => {
+                DayRule::NthWeekday {
+                    month,
+                    weekday,
+                    n,
+                    offset,
+                } => {
                     if !(1..=12).contains(month) {
                         return Err(CalendarError::InvalidHolidayRule(format!(
                             "month {month} does not exist"
@@ -366,30 +425,47 @@ impl Holidays {
                             weekday_name(*weekday)
                         )));
                     }
-                    list.push(Entry::Rule(Holiday {
-                        rule: Rule::NthWeekday {
+                    check_shift(*offset)?;
+                    let mut name = format!(
+                        "closed day ({} {} of {}",
+                        ordinal(*n),
+                        weekday_name(*weekday),
+                        month_name(*month)
+                    );
+                    match *offset {
+                        0 => name.push(')'),
+                        1 => name.push_str(", the day after)"),
+                        -1 => name.push_str(", the day before)"),
+                        d if d > 0 => name.push_str(&format!(", {d} days after)")),
+                        d => name.push_str(&format!(", {} days before)", -d)),
+                    }
+                    list.push(Entry::Rule(Holiday::new(
+                        Rule::NthWeekday {
                             month: *month,
                             weekday: *weekday,
                             n: *n,
+                            offset: *offset,
                         },
-                        name: format!(
-                            "closed day ({} {} of {})",
-                            ordinal(*n),
-                            weekday_name(*weekday),
-                            month_name(*month)
-                        ),
-                    }));
+                        name,
+                    )));
                 }
                 DayRule::Easter { offset } => {
                     check_shift(*offset)?;
-                    list.push(Entry::Rule(Holiday {
-                        rule: Rule::Easter(*offset),
-                        name: easter_name(*offset),
-                    }));
+                    list.push(Entry::Rule(Holiday::new(
+                        Rule::Easter(*offset),
+                        easter_name(*offset),
+                    )));
                 }
             }
         }
-        Ok(Holidays { list })
+        let substitutes = list
+            .iter()
+            .any(|e| matches!(e, Entry::Rule(h) if h.rule.has_substitutes()));
+        Ok(Holidays {
+            list,
+            open_days,
+            substitutes,
+        })
     }
 
     /// True when no rule names any day.
@@ -399,25 +475,79 @@ impl Holidays {
 
     /// The name of the closed day on `date`, if a rule names it.
     pub fn on(&self, date: NaiveDate) -> Option<&str> {
+        if self.substitutes {
+            let days = self.in_year(date.year());
+            let i = days.binary_search_by_key(&date, |(d, _)| *d).ok()?;
+            return days.get(i).map(|(_, n)| *n);
+        }
         self.list.iter().find_map(|e| e.on(date))
     }
 
     /// Every closed day in `year` with its name, sorted by date, each date once
     /// (named by the first rule that gives it).
     pub fn in_year(&self, year: i32) -> Vec<(NaiveDate, &str)> {
+        if !self.substitutes {
+            return self.fixed_in(year, year);
+        }
+        // Substitute days are found after every other closed day is known,
+        // in the order of the rules, each skipping the days already closed
+        // (substitutes before it included). A day late in one year can have
+        // its substitute early in the next, so the years around are seen.
+        let mut closed = self.fixed_in(year.saturating_sub(1), year.saturating_add(1));
+        let mut added: Vec<(NaiveDate, &str)> = Vec::new();
+        for e in &self.list {
+            let Entry::Rule(h) = e else { continue };
+            if !h.rule.has_substitutes() {
+                continue;
+            }
+            for y in year.saturating_sub(1)..=year {
+                let Some(Occurrence::WithSubstitute(from)) = h.rule.occurrence(y) else {
+                    continue;
+                };
+                let is_closed = |d: NaiveDate, added: &[(NaiveDate, &str)]| {
+                    closed.binary_search_by_key(&d, |(c, _)| *c).is_ok()
+                        || added.iter().any(|(a, _)| *a == d)
+                };
+                // At most a fortnight ahead: a week has an open day, and a
+                // run of closed days that long is not a substitute's business.
+                let mut d = from;
+                for _ in 0..14 {
+                    let Some(next) = d.succ_opt() else { break };
+                    d = next;
+                    let open_day = self.open_days[d.weekday().num_days_from_monday() as usize];
+                    if open_day && !is_closed(d, &added) {
+                        added.push((d, h.substitute_name.as_str()));
+                        break;
+                    }
+                }
+            }
+        }
+        closed.retain(|(d, _)| d.year() == year);
+        closed.extend(added.into_iter().filter(|(d, _)| d.year() == year));
+        closed.sort_by_key(|(d, _)| *d);
+        closed.dedup_by_key(|(d, _)| *d);
+        closed
+    }
+
+    /// The closed days of the years `from..=to`, substitute days aside.
+    fn fixed_in(&self, from: i32, to: i32) -> Vec<(NaiveDate, &str)> {
         let mut out: Vec<(NaiveDate, &str)> = Vec::new();
         for e in &self.list {
             match e {
                 Entry::Rule(h) => {
-                    for y in year.saturating_sub(2)..=year.saturating_add(2) {
-                        if let Some(d) = h.rule.occurrence(y) {
-                            if d.year() == year {
+                    for y in from.saturating_sub(2)..=to.saturating_add(2) {
+                        if let Some(d) = h.rule.occurrence(y).map(Occurrence::date) {
+                            if (from..=to).contains(&d.year()) {
                                 out.push((d, h.name.as_str()));
                             }
                         }
                     }
                 }
-                Entry::Table(t) => out.extend_from_slice(holiday_sets::in_year(t, year)),
+                Entry::Table(t) => {
+                    for y in from..=to {
+                        out.extend_from_slice(holiday_sets::in_year(t, y));
+                    }
+                }
             }
         }
         // A stable sort keeps the list's order among equal dates: the
@@ -545,7 +675,9 @@ mod tests {
             moved: Some(Move {
                 weekday: Weekday::Sat,
                 shift_days: 2,
+                next_working_day: false,
             }),
+            also_moved: vec![],
         }])
         .unwrap();
         assert_eq!(h.on(d(2023, 1, 2)), Some("annual closed day (31 December)"));
@@ -561,6 +693,7 @@ mod tests {
             day: 29,
             every_years: None,
             moved: None,
+            also_moved: vec![],
         }])
         .unwrap();
         assert_eq!(h.in_year(2024).len(), 1);
@@ -578,28 +711,33 @@ mod tests {
                 day: 30,
                 every_years: None,
                 moved: None,
+                also_moved: vec![],
             },
             DayRule::Annual {
                 month: 13,
                 day: 1,
                 every_years: None,
                 moved: None,
+                also_moved: vec![],
             },
             DayRule::Annual {
                 month: 1,
                 day: 1,
                 every_years: Some(0),
                 moved: None,
+                also_moved: vec![],
             },
             DayRule::NthWeekday {
                 month: 1,
                 weekday: Weekday::Mon,
                 n: 0,
+                offset: 0,
             },
             DayRule::NthWeekday {
                 month: 0,
                 weekday: Weekday::Mon,
                 n: 1,
+                offset: 0,
             },
             DayRule::Easter { offset: 400 },
         ];

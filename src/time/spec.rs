@@ -49,7 +49,8 @@ pub enum DayRule {
     /// One explicit date.
     Date { date: NaiveDate },
     /// The same day every year, optionally only in years divisible by
-    /// `every_years`, optionally moved to another day when it falls on `moved_if`.
+    /// `every_years`, optionally moved to another day when it falls on a
+    /// given weekday (`moved`, then `also_moved` for other weekdays).
     Annual {
         month: u32,
         day: u32,
@@ -57,14 +58,20 @@ pub enum DayRule {
         every_years: Option<u32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         moved: Option<Move>,
+        /// Moves for further weekdays (`jan 1 if sat then dec 31 if sun then jan 2`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_moved: Vec<Move>,
     },
-    /// The n-th (1-based; negative counts from the end, -1 = last) weekday of a month.
+    /// The n-th (1-based; negative counts from the end, -1 = last) weekday of
+    /// a month, plus `offset` days (`4th thu of nov +1`: the day after Thanksgiving).
     NthWeekday {
         month: u32,
         #[serde(with = "weekday_serde")]
         #[schemars(schema_with = "weekday_serde::schema")]
         weekday: Weekday,
         n: i32,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        offset: i32,
     },
     /// Easter Sunday plus `offset` days (Good Friday = -2, Easter Monday = 1,
     /// Ascension = 39, Whit Sunday = 49, Whit Monday = 50).
@@ -74,13 +81,27 @@ pub enum DayRule {
     Builtin { set: String },
 }
 
-/// "When the day falls on `weekday`, it is `shift_days` later (or earlier) instead."
+/// "When the day falls on `weekday`, it is `shift_days` later (or earlier)
+/// instead" (the move may cross the year: `jan 1 if sat then dec 31`); or,
+/// with `next_working_day`, "the day stays closed and the next day after it
+/// that has opening hours and is not already closed is closed too" (a
+/// substitute holiday; `shift_days` is then 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Move {
     #[serde(with = "weekday_serde")]
     #[schemars(schema_with = "weekday_serde::schema")]
     pub weekday: Weekday,
     pub shift_days: i32,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub next_working_day: bool,
+}
+
+fn is_zero(n: &i32) -> bool {
+    *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 mod weekday_serde {
