@@ -156,6 +156,7 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
         objectives,
         availability,
         interruptions: interruptions(&inp),
+        has_credits: plan.rules.has_credits(),
         credits: credits.iter().map(|c| credit_view(c)).collect(),
         credit_totals,
         has_targets: !plan.rules.targets.is_empty(),

@@ -78,6 +78,8 @@ pub(crate) struct Page {
     pub(crate) objectives: Vec<ObjectiveView>,
     pub(crate) availability: Vec<AvailabilityView>,
     pub(crate) interruptions: Vec<InterruptionView>,
+    /// The contract has service credits (else there is no credits section).
+    pub(crate) has_credits: bool,
     pub(crate) credits: Vec<CreditView>,
     pub(crate) credit_totals: Vec<String>,
     /// The contract has ticket targets (else there is no breach section).
