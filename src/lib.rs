@@ -9,6 +9,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub(crate) mod diff;
 pub(crate) mod eval;
 pub mod fmt;
 pub mod lower;

@@ -17,6 +17,7 @@ const CRATE_LAYERS: &[&[&str]] = &[
     &["lower", "lsp"],
     &["eval"],
     &["report"],
+    &["diff"],
     &["cli"],
     &["lib", "main"],
 ];

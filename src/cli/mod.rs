@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod calendar;
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod info;
@@ -57,6 +58,8 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// What changed between two contracts (files, compiled rule sets or git revisions such as `HEAD~1:care.sla`), and with a ticket log which verdicts change; exit 0 same meaning, 1 different.
+    Diff(DiffArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp {
         /// Talk over standard input and output: the only transport, and the
@@ -192,6 +195,17 @@ pub struct ReportArgs {
     pub columns: Vec<String>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The old contract: a `.sla` file, a compiled `.json` rule set, or `REVISION:PATH` read with `git show`.
+    pub old: String,
+    /// The new contract, read the same way.
+    pub new: String,
+    /// Output format (default: human on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<DiagnosticFormat>,
+}
+
 /// Parse the command line and run the command; returns the exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
@@ -201,6 +215,7 @@ pub fn run() -> i32 {
         Command::Explain { code } => check::explain(code.as_deref()),
         Command::Eval(args) => eval::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Info {

@@ -1,0 +1,155 @@
+//! `sla diff` on real files: the cases of `tests/diff/` (pairs of contracts
+//! with their difference written by hand), a contract against its compiled
+//! JSON, a git revision, and inputs that cannot be used.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn sla(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sla"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run sla");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/diff")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("old.sla").exists())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 3, "the cases of tests/diff are missing");
+    dirs
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn each_case_reads_as_written_by_hand() {
+    for dir in cases() {
+        let name = dir.display();
+        let expected: Value = serde_json::from_str(&read(&dir.join("expected.json")))
+            .unwrap_or_else(|e| panic!("{name}/expected.json: {e}"));
+        let code = if expected["same"] == Value::Bool(true) {
+            0
+        } else {
+            1
+        };
+        let (got, human, err) = sla(&dir, &["diff", "old.sla", "new.sla", "--format", "human"]);
+        assert_eq!(got, code, "{name}: exit code; stderr: {err}");
+        assert_eq!(human, read(&dir.join("expected.txt")), "{name}: human form");
+        let (got, json, err) = sla(&dir, &["diff", "old.sla", "new.sla", "--format", "json"]);
+        assert_eq!(
+            got, code,
+            "{name}: exit code of --format json; stderr: {err}"
+        );
+        let json: Value = serde_json::from_str(&json).expect("JSON output");
+        assert_eq!(json, expected, "{name}: JSON form");
+    }
+}
+
+#[test]
+fn a_contract_and_its_compiled_rules_mean_the_same() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff/care-new-target");
+    let tmp = std::env::temp_dir().join(format!("sla-diff-json-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let json = tmp.join("old.json");
+    let (code, _, err) = sla(
+        &dir,
+        &[
+            "compile",
+            "old.sla",
+            "-o",
+            json.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let j = json.to_str().expect("utf-8 path");
+    let (code, out, _) = sla(&dir, &["diff", "old.sla", j, "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    // The compiled old contract against the new source: the same changes.
+    let (code, out, _) = sla(&dir, &["diff", j, "new.sla", "--format", "human"]);
+    assert_eq!(code, 1);
+    let expected = read(&dir.join("expected.txt")).replacen("old.sla", j, 1);
+    assert_eq!(out, expected);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn a_git_revision_is_read_with_git_show() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff/care-new-target");
+    let tmp = std::env::temp_dir().join(format!("sla-diff-git-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(tmp.join("contracts")).expect("temp dir");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&tmp)
+            .output()
+            .expect("git")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::copy(case.join("old.sla"), tmp.join("contracts/care.sla")).expect("copy");
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "old"]);
+    std::fs::copy(case.join("new.sla"), tmp.join("contracts/care.sla")).expect("copy");
+    let (code, out, err) = sla(
+        &tmp,
+        &[
+            "diff",
+            "HEAD:contracts/care.sla",
+            "contracts/care.sla",
+            "--format",
+            "human",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let expected = read(&case.join("expected.txt"))
+        .replacen("old.sla", "HEAD:contracts/care.sla", 1)
+        .replacen("new.sla", "contracts/care.sla", 1);
+    assert_eq!(out, expected);
+    // A revision that does not exist: exit 2, and the message says what git said.
+    let (code, _, err) = sla(
+        &tmp,
+        &["diff", "HEAD~5:contracts/care.sla", "contracts/care.sla"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("HEAD~5:contracts/care.sla"), "{err}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn unusable_contracts_exit_2_and_say_why() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff/care-new-target");
+    let (code, _, err) = sla(&dir, &["diff", "old.sla", "missing.sla"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.sla: no such file"), "{err}");
+    let tmp = std::env::temp_dir().join(format!("sla-diff-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    std::fs::write(
+        tmp.join("bad.sla"),
+        read(&dir.join("old.sla")).replace("in office", "in offfice"),
+    )
+    .expect("write");
+    let bad = tmp.join("bad.sla");
+    let (code, _, err) = sla(&dir, &["diff", "old.sla", bad.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.sla") && err.contains("error"), "{err}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
