@@ -6,6 +6,11 @@
 //!   `check/gen.rs`); the target is under 1 s.
 //! - `parse/generated`: the parser alone on the same contract, to tell
 //!   parsing from checking.
+//! - `hostile/*`: the shapes that once went quadratic: 1,600 and 5,000
+//!   identical target rows (one error with a count, not n(n-1)/2), 100,000
+//!   `and` conditions in one row (the "can never apply" check), 20,000 rows
+//!   told apart by a text field (the overlap check's pairing). Each should
+//!   take well under a second.
 //!
 //! Run with `cargo bench --bench check` (`-- contracts` for the first only).
 
@@ -85,5 +90,56 @@ fn bench_generated(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_contracts, bench_generated);
+/// The header of the hostile shapes: two priorities, a label and a text field.
+const HOSTILE_HEAD: &str = "contract \"Hostile\" { timezone \"UTC\" }
+fields {
+  opened_at:   timestamp
+  priority:    label [high, low]
+  team:        label [a, b, c]
+  customer:    text
+  resolved_at: timestamp
+}
+priority from priority {
+  high \"h\"
+  low  \"l\"
+}
+metric resolution from opened_at to resolved_at
+";
+
+fn hostile(rows: &str) -> String {
+    format!("{HOSTILE_HEAD}targets {{\n{rows}}}\n")
+}
+
+fn bench_hostile(c: &mut Criterion) {
+    let same = |n: usize| hostile(&"  high resolution within 4 hours\n".repeat(n));
+    let and = hostile(&format!(
+        "  high when {} resolution within 4 hours\n  low resolution within 8 hours\n",
+        vec!["team = a"; 100_000].join(" and ")
+    ));
+    let customers = hostile(
+        &(0..20_000)
+            .map(|i| format!("  when customer = \"c{i}\" resolution within 4 hours\n"))
+            .collect::<String>(),
+    );
+    let cases = [
+        ("1600 identical rows", same(1_600), 1),
+        ("5000 identical rows", same(5_000), 1),
+        ("100000 and conditions", and, 0),
+        ("20000 customer rows", customers, 0),
+    ];
+    let mut group = c.benchmark_group("hostile");
+    group.sample_size(10);
+    for (name, src, errors) in &cases {
+        let checked = sla::check::check_source(src);
+        let found = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+        assert_eq!(found, *errors, "{name}: {found} errors");
+        group.throughput(Throughput::Bytes(src.len() as u64));
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(sla::check::check_source(black_box(src))))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_contracts, bench_generated, bench_hostile);
 criterion_main!(benches);

@@ -61,6 +61,16 @@ fn check_everything(src: &str) {
     );
     if !checked.has_errors() {
         serde_json::to_string(&checked.rules).expect("a rule set serialises");
+        // `check` clean means `eval` accepts: whatever compiling or building
+        // the evaluation plan would refuse, the checker must reject first,
+        // with a span and a code.
+        let compiled = sla::lower::compile_source(src);
+        let rules = compiled
+            .rules
+            .unwrap_or_else(|| panic!("checks clean but does not compile: {src}"));
+        if let Err(e) = sla::eval::build(rules) {
+            panic!("checks clean but eval refuses it: {e}\n--- contract:\n{src}");
+        }
     }
 }
 

@@ -2,8 +2,9 @@
 //! change windows; then the checks across items (overlapping targets) and the
 //! warnings about what is legal but suspicious.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
+use super::overlap::never_holds;
 use super::{kind_word, Checker, Kind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{self, Condition, FieldKind, Selector, TargetDuration, Value, ALWAYS};
@@ -163,13 +164,16 @@ impl Checker<'_> {
                     }
                 }
                 (FieldKind::Integer, ast::Value::Int(n)) => out.push(Value::Integer(n.node)),
-                (FieldKind::Text | FieldKind::Status, _) => out.push(Value::Label(v.text())),
+                (FieldKind::Text, _) => out.push(Value::Label(v.text())),
                 (kind, _) => {
                     ok = false;
-                    let what = if matches!(kind, FieldKind::Integer) {
-                        "a whole number"
-                    } else {
-                        "`is empty` or `inside CALENDAR`"
+                    // A status field is the ticket's status history, read by
+                    // pauses and reopenings; the evaluator has no one value
+                    // of it to compare.
+                    let help = match kind {
+                        FieldKind::Integer => "compare it with a whole number",
+                        FieldKind::Status => "a status field holds the ticket's status history, which pauses read; compare a label or text field instead, or test it with `is empty`",
+                        _ => "compare it with `is empty` or `inside CALENDAR`",
                     };
                     self.report(
                         Diagnostic::new(
@@ -183,7 +187,7 @@ impl Checker<'_> {
                         )
                         .primary(v.span(), "wrong kind of value")
                         .secondary(f.span, "declared here")
-                        .help(format!("compare it with {what}")),
+                        .help(help),
                     );
                 }
             }
@@ -765,59 +769,6 @@ impl Checker<'_> {
         }
     }
 
-    /// Two target rows of one metric that can both apply to the same ticket.
-    pub(super) fn overlapping_targets(&mut self) {
-        // Only targets of one metric that share a priority (or name none)
-        // can overlap, so pairs are drawn from those buckets, not from all
-        // targets: a contract with thousands of rows stays fast.
-        let mut by_metric: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, t) in self.targets.iter().enumerate() {
-            by_metric.entry(t.metric.as_str()).or_default().push(i);
-        }
-        let mut found = Vec::new();
-        for indices in by_metric.values() {
-            let mut by_priority: HashMap<&str, Vec<usize>> = HashMap::new();
-            let mut unselective = Vec::new();
-            for &i in indices {
-                match &self.targets[i].selector.priorities {
-                    Some(ps) => ps
-                        .iter()
-                        .for_each(|p| by_priority.entry(p).or_default().push(i)),
-                    None => unselective.push(i),
-                }
-            }
-            for &j in indices {
-                let candidates: BTreeSet<usize> = match &self.targets[j].selector.priorities {
-                    None => indices.iter().copied().filter(|&i| i < j).collect(),
-                    Some(ps) => ps
-                        .iter()
-                        .flat_map(|p| by_priority.get(p.as_str()).into_iter().flatten())
-                        .chain(&unselective)
-                        .copied()
-                        .filter(|&i| i < j)
-                        .collect(),
-                };
-                for i in candidates {
-                    let (a, b) = (&self.targets[i], &self.targets[j]);
-                    if may_overlap(&a.selector, &b.selector, &self.calendars) {
-                        found.push((i, j));
-                    }
-                }
-            }
-        }
-        found.sort_unstable();
-        for (i, j) in found {
-            let metric = self.targets[i].metric.clone();
-            let (sa, sb) = (self.target_spans[i].1, self.target_spans[j].1);
-            self.report(
-                Diagnostic::new(Code::OverlappingTargets, format!("two targets for `{metric}` cover the same tickets"))
-                    .primary(sb, "this target")
-                    .secondary(sa, "covers tickets this one covers too")
-                    .help("make the rows disjoint: different priorities, or conditions that exclude each other"),
-            );
-        }
-    }
-
     pub(super) fn warnings(&mut self) {
         // After an error, "unused" and "no target" are mostly its echoes
         // (a reference that failed to resolve); they would only distract.
@@ -867,27 +818,35 @@ impl Checker<'_> {
                 groups.entry(key).or_default().push((m, i));
             }
         }
+        // Per group, in metric order, each later target is held against the
+        // longest target of an earlier metric: one warning per late target,
+        // in n log n however many rows repeat.
         let mut shorter = Vec::new();
-        for members in groups.values() {
-            for (x, &(ma, i)) in members.iter().enumerate() {
-                for &(mb, j) in &members[x + 1..] {
-                    if ma == mb {
-                        continue;
-                    }
-                    let ((_, early), (_, late)) = if ma < mb {
-                        ((ma, i), (mb, j))
-                    } else {
-                        ((mb, j), (ma, i))
-                    };
-                    if let (
-                        TargetDuration::Seconds { seconds: e },
-                        TargetDuration::Seconds { seconds: l },
-                    ) = (&self.targets[early].duration, &self.targets[late].duration)
-                    {
-                        if l < e {
-                            shorter.push((late, early, *l, *e));
+        for members in groups.values_mut() {
+            members.sort_unstable();
+            let mut longest: Option<(usize, usize, i64)> = None; // (metric, target, seconds)
+            let mut pending: Option<(usize, usize, i64)> = None;
+            for &(m, i) in members.iter() {
+                let TargetDuration::Seconds { seconds } = self.targets[i].duration else {
+                    continue;
+                };
+                // Targets of the metric before this one become "earlier" once
+                // the metric changes.
+                if let Some(p) = pending {
+                    if p.0 < m {
+                        if longest.is_none_or(|l| p.2 > l.2) {
+                            longest = Some(p);
                         }
+                        pending = None;
                     }
+                }
+                if let Some((_, early, e)) = longest {
+                    if seconds < e {
+                        shorter.push((i, early, seconds, e));
+                    }
+                }
+                if pending.is_none_or(|p| seconds > p.2) {
+                    pending = Some((m, i, seconds));
                 }
             }
         }
@@ -1026,110 +985,6 @@ pub(crate) fn condition_text(c: &Condition) -> String {
                 if *inside { "inside" } else { "outside" }
             )
         }
-    }
-}
-
-type Calendars = std::collections::BTreeMap<String, CalendarSpec>;
-
-fn is_complement(x: &CalendarSpec, y: &CalendarSpec) -> bool {
-    matches!(x, CalendarSpec::Complement { of } if of.as_ref() == y)
-}
-
-/// Whether two selectors can cover one ticket. Conservative: only selectors
-/// that provably exclude each other (different priorities, different values
-/// of one field, inside versus outside one calendar) count as disjoint.
-fn may_overlap(a: &Selector, b: &Selector, cals: &Calendars) -> bool {
-    if let (Some(pa), Some(pb)) = (&a.priorities, &b.priorities) {
-        if !pa.iter().any(|p| pb.contains(p)) {
-            return false;
-        }
-    }
-    let (ca, cb) = (conjuncts(a.when.as_ref()), conjuncts(b.when.as_ref()));
-    for x in &ca {
-        for y in &cb {
-            if excludes(x, y, cals) {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-fn conjuncts(c: Option<&Condition>) -> Vec<&Condition> {
-    match c {
-        None => Vec::new(),
-        Some(Condition::All { of }) => of.iter().flat_map(|x| conjuncts(Some(x))).collect(),
-        Some(c) => vec![c],
-    }
-}
-
-/// `x` and `y` cannot both hold.
-fn excludes(x: &Condition, y: &Condition, cals: &Calendars) -> bool {
-    match (x, y) {
-        (
-            Condition::In {
-                field: f,
-                values: a,
-            },
-            Condition::In {
-                field: g,
-                values: b,
-            },
-        ) => f == g && !a.iter().any(|v| b.contains(v)),
-        (
-            Condition::Opened {
-                field: f,
-                calendar: c,
-                inside: i,
-            },
-            Condition::Opened {
-                field: g,
-                calendar: d,
-                inside: j,
-            },
-        ) if f == g => {
-            // Inside a calendar and inside its complement exclude each other
-            // just as inside and outside one calendar do.
-            let (sc, sd) = (cals.get(c), cals.get(d));
-            let same = c == d || (sc.is_some() && sc == sd);
-            let complementary = matches!((sc, sd), (Some(x), Some(y)) if is_complement(x, y) || is_complement(y, x));
-            (same && i != j) || (complementary && i == j)
-        }
-        (
-            Condition::In {
-                field: f,
-                values: a,
-            },
-            Condition::Not { of },
-        )
-        | (
-            Condition::Not { of },
-            Condition::In {
-                field: f,
-                values: a,
-            },
-        ) => {
-            matches!(of.as_ref(), Condition::In { field: g, values: b } if f == g && a.iter().all(|v| b.contains(v)))
-        }
-        (Condition::Empty { field: f }, Condition::In { field: g, .. })
-        | (Condition::In { field: g, .. }, Condition::Empty { field: f }) => f == g,
-        _ => false,
-    }
-}
-
-/// A condition no ticket can meet: an empty list, or one field equal to two different values.
-fn never_holds(c: &Condition, cals: &Calendars) -> bool {
-    match c {
-        Condition::In { values, .. } => values.is_empty(),
-        Condition::Any { of } => of.iter().all(|x| never_holds(x, cals)),
-        Condition::All { of } => {
-            of.iter().any(|x| never_holds(x, cals))
-                || of
-                    .iter()
-                    .enumerate()
-                    .any(|(i, x)| of.iter().skip(i + 1).any(|y| excludes(x, y, cals)))
-        }
-        _ => false,
     }
 }
 

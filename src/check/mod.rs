@@ -6,6 +6,7 @@
 mod calendar;
 mod credits;
 mod items;
+mod overlap;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -33,8 +34,42 @@ pub fn check_source(src: &str) -> Checked {
     let mut checked = check(&file);
     diagnostics.append(&mut checked.diagnostics);
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
-    checked.diagnostics = diagnostics;
+    checked.diagnostics = cap_per_block(diagnostics, &file);
     checked
+}
+
+/// Diagnostics shown per top-level block: a generated contract with
+/// thousands of bad rows gets the first of them and a count, not a report
+/// (and an editor's problem list) that grows with every row.
+const MAX_PER_BLOCK: usize = 100;
+
+/// Keep the first [`MAX_PER_BLOCK`] diagnostics of each block (by position);
+/// the last kept one says how many more of that block were left out.
+fn cap_per_block(diagnostics: Vec<Diagnostic>, file: &ast::File) -> Vec<Diagnostic> {
+    let mut starts: Vec<usize> = file.items.iter().map(|i| i.span().start).collect();
+    starts.extend(file.broken.iter().map(|b| b.span.start));
+    starts.sort_unstable();
+    // The block of a position: the last one starting at or before it.
+    let block = |at: usize| starts.partition_point(|&s| s <= at);
+    let mut count: HashMap<usize, (usize, usize)> = HashMap::new(); // block -> (seen, last kept index)
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len().min(1024));
+    for d in diagnostics {
+        let entry = count.entry(block(d.span().start)).or_insert((0, 0));
+        entry.0 += 1;
+        if entry.0 <= MAX_PER_BLOCK {
+            entry.1 = kept.len();
+            kept.push(d);
+        }
+    }
+    for (seen, last) in count.into_values() {
+        if seen > MAX_PER_BLOCK {
+            let more = seen - MAX_PER_BLOCK;
+            kept[last].notes.push(format!(
+                "{more} more problem(s) in this block are not shown; fix these and check again"
+            ));
+        }
+    }
+    kept
 }
 
 /// Check a parsed contract.
@@ -758,6 +793,7 @@ impl<'a> Checker<'a> {
                             );
                         }
                     }
+                    self.unprioritised_labels(p, field, &labels);
                 }
                 Some(rules::PrioritySource::Field {
                     field: field.node.clone(),
@@ -778,6 +814,39 @@ impl<'a> Checker<'a> {
         if let Some(source) = source {
             self.priority = Some(rules::Priority { source, levels });
         }
+    }
+
+    /// Every label of the priority field must name a priority: the
+    /// evaluator gives each ticket the priority its label names, and a label
+    /// without one would leave tickets with none.
+    fn unprioritised_labels(&mut self, p: &ast::Priority, field: &ast::Ident, labels: &[String]) {
+        let missing: Vec<&str> = labels
+            .iter()
+            .filter(|l| !p.levels.iter().any(|level| level.name.node == **l))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let message = if p.levels.is_empty() {
+            "the priority block declares no priorities".to_string()
+        } else {
+            let list = missing
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("label(s) {list} of field `{}` name no priority", field.node)
+        };
+        let mut d = Diagnostic::new(Code::PriorityLevel, message)
+            .primary(field.span, "every label of this field must be a priority");
+        if let Some(f) = self.fields.get(&field.node) {
+            d = d.secondary(f.span, "labels declared here");
+        }
+        self.report(d.help(format!(
+            "add a line for each to the priority block, e.g. `{} \"what it means\"`",
+            missing[0]
+        )));
     }
 
     fn matrix(
