@@ -10,10 +10,14 @@ use super::{Diagnostic, Severity};
 use crate::syntax::ast::Span;
 
 /// A source file with a line index, for turning byte offsets into positions.
+/// A line ends at `\n`, `\r\n` or a lone `\r` (old Mac exports).
 pub struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
     line_starts: Vec<usize>,
+    /// The text with each lone `\r` made a `\n` (same length, same offsets),
+    /// for codespan-reporting, which knows only `\n`; `None` when there is none.
+    lf_text: Option<String>,
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -25,13 +29,30 @@ pub struct Position {
 
 impl<'a> Source<'a> {
     pub fn new(name: &'a str, text: &'a str) -> Source<'a> {
+        let bytes = text.as_bytes();
+        let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(
+                memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&i| bytes[i] == b'\n' || lone_cr(i))
+                    .map(|i| i + 1),
+            )
             .collect();
+        let lf_text = memchr::memchr_iter(b'\r', bytes).any(lone_cr).then(|| {
+            let mut b = bytes.to_vec();
+            for i in 0..b.len() {
+                if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                    b[i] = b'\n';
+                }
+            }
+            // Only an ASCII byte changed for another: still UTF-8.
+            String::from_utf8(b).unwrap_or_else(|_| text.to_string())
+        });
         Source {
             name,
             text,
             line_starts,
+            lf_text,
         }
     }
 
@@ -56,7 +77,10 @@ impl<'a> Source<'a> {
 
 /// Render for a terminal (`color`: with ANSI colours).
 pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
-    let file = SimpleFile::new(source.name, source.text);
+    let file = SimpleFile::new(
+        source.name,
+        source.lf_text.as_deref().unwrap_or(source.text),
+    );
     let mut buf = if color {
         termcolor::Buffer::ansi()
     } else {

@@ -191,7 +191,7 @@ fn chunks(src: &str) -> Vec<(usize, usize)> {
             Kind::Punct if text == "}" => depth = depth.saturating_sub(1),
             Kind::Word if TOP_LEVEL.contains(&text) && t.start > 0 => {
                 let before = src[..t.start].trim_end_matches([' ', '\t']);
-                let at_line_start = before.ends_with('\n');
+                let at_line_start = before.ends_with(['\n', '\r']);
                 let after_block = before.ends_with('}');
                 // `priority: label [..]` in a fields block is a field, not an item.
                 let next = src[t.end..].trim_start().chars().next();
@@ -1357,7 +1357,7 @@ impl Builder {
 fn trimmed_len(text: &str) -> usize {
     let mut t = text.trim_end();
     loop {
-        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = t.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         match comment_start(&t[line_start..]) {
             Some(i) => t = t[..line_start + i].trim_end(),
             None => return t.len(),

@@ -36,14 +36,14 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
         let start = i;
         let kind = match *bytes.get(i)? {
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
                     i += 1;
                 }
                 Kind::Comment
             }
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 if i < bytes.len() && bytes[i] == b'"' {
