@@ -30,9 +30,11 @@
 //! weekly hours counts as closed: `open_seconds` ignores time outside it,
 //! a deadline beyond it is `None`, and a date outside it is no working day.
 //! The always-open calendar (`24x7`) is exact everywhere (saturating at the
-//! ends of `i64`). Time zone data itself comes from `chrono-tz`, whose rules
-//! stop at the end of its tables (daylight saving time in Europe/Amsterdam
-//! runs to 2099 there; later years keep standard time).
+//! ends of `i64`). Time zone data itself comes from `chrono-tz`, whose
+//! tables of transitions end in 2099; later years follow the rules in force
+//! then (see `instant::days_beyond_tables`), as the zone database says they
+//! do. The horizon runs to the end of 2200 so that every instant of 2199, in
+//! UTC or in any zone's local time, lies inside it.
 //!
 //! # Local time
 //!
@@ -55,7 +57,7 @@ use super::spec::{CalendarSpan, CalendarSpec, WeeklySpec};
 /// The first local year with tables.
 pub const HORIZON_FIRST_YEAR: i32 = 1900;
 /// The first local year without tables.
-pub const HORIZON_END_YEAR: i32 = 2200;
+pub const HORIZON_END_YEAR: i32 = 2201;
 const YEARS: usize = (HORIZON_END_YEAR - HORIZON_FIRST_YEAR) as usize;
 const DAY: u32 = 86_400;
 

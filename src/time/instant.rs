@@ -14,8 +14,8 @@
 use std::fmt;
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat,
-    TimeZone, Timelike,
+    DateTime, Datelike, Days, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
+    Offset, SecondsFormat, TimeZone, Timelike,
 };
 use chrono_tz::Tz;
 
@@ -170,12 +170,61 @@ pub fn utc_offset(tz: Tz, t: i64) -> i32 {
 /// [`utc_offset`] as the zone database gives it, without the cache.
 fn exact_offset(tz: Tz, t: i64) -> i32 {
     match DateTime::from_timestamp(t, 0) {
-        Some(dt) => tz
-            .offset_from_utc_datetime(&dt.naive_utc())
-            .fix()
-            .local_minus_utc(),
+        Some(dt) => {
+            let shift = days_beyond_tables(dt.year());
+            let dt = dt.checked_sub_days(Days::new(shift)).unwrap_or(dt);
+            tz.offset_from_utc_datetime(&dt.naive_utc())
+                .fix()
+                .local_minus_utc()
+        }
         None => 0,
     }
+}
+
+/// The last year chrono-tz tabulates transitions for; after it its zones
+/// would stay in whatever offset they last changed to (no summer time).
+const LAST_TABULATED_YEAR: i32 = 2099;
+
+/// For a year after [`LAST_TABULATED_YEAR`], the days back to a tabulated
+/// year with the same calendar (weekday of 1 January, leap or not): the zone
+/// database's rules in force (the "max" rules, such as "last Sunday of
+/// March") fall on the same dates there, so that year's offsets are this
+/// year's. 0 for the years the tables cover.
+fn days_beyond_tables(year: i32) -> u64 {
+    if year <= LAST_TABULATED_YEAR {
+        return 0;
+    }
+    let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
+    let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
+    let Some(this) = jan1(year) else {
+        return 0;
+    };
+    // 28 years without a skipped leap day hold every (weekday, leap) pair;
+    // the year after each is tabulated too, for instants near New Year.
+    (LAST_TABULATED_YEAR - 28..LAST_TABULATED_YEAR)
+        .rev()
+        .filter_map(|r| Some((r, jan1(r)?)))
+        .find(|(r, d)| d.weekday() == this.weekday() && leap(*r) == leap(year))
+        .and_then(|(_, d)| u64::try_from((this - d).num_days()).ok())
+        .unwrap_or(0)
+}
+
+/// `tz.from_local_datetime`, with local times after the tables read in an
+/// equivalent tabulated year (see [`days_beyond_tables`]).
+fn from_local(tz: Tz, local: &NaiveDateTime) -> LocalResult<DateTime<FixedOffset>> {
+    let shift = days_beyond_tables(local.year());
+    let fixed = |d: DateTime<Tz>| d.fixed_offset();
+    if shift == 0 {
+        return tz.from_local_datetime(local).map(fixed);
+    }
+    let Some(earlier) = local.checked_sub_days(Days::new(shift)) else {
+        return tz.from_local_datetime(local).map(fixed);
+    };
+    let back = |d: DateTime<Tz>| {
+        let d = d.fixed_offset();
+        d.checked_add_days(Days::new(shift)).unwrap_or(d)
+    };
+    tz.from_local_datetime(&earlier).map(back)
 }
 
 /// One slot of the offset cache: a zone, a UTC day, and the zone's offset
@@ -248,7 +297,7 @@ pub fn local_to_instant(tz: Tz, local: NaiveDateTime) -> Option<i64> {
     if !(MIN_INSTANT..=MAX_INSTANT).contains(&secs) {
         return None;
     }
-    match tz.from_local_datetime(&local) {
+    match from_local(tz, &local) {
         LocalResult::Single(d) => Some(d.timestamp()),
         LocalResult::Ambiguous(a, b) => Some(a.timestamp().min(b.timestamp())),
         LocalResult::None => gap_end(tz, local),
@@ -312,7 +361,7 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Result<Parsed, TimestampError> {
             let at = naive_seconds(local) - i64::from(off.local_minus_utc());
             Ok(Parsed { at, warning: None })
         }
-        None => match tz.from_local_datetime(&local) {
+        None => match from_local(tz, &local) {
             LocalResult::Single(d) => Ok(Parsed {
                 at: d.timestamp(),
                 warning: None,
@@ -704,9 +753,56 @@ pub fn month_of(tz: Tz, t: i64) -> (i32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Datelike;
 
     const AMS: Tz = chrono_tz::Europe::Amsterdam;
+
+    /// chrono-tz's tables end in 2099; the rules in force carry on. Summer
+    /// time in the EU: last Sunday of March 01:00Z to last Sunday of October
+    /// 01:00Z. 2100: 28 March (4 109 878 800) to 31 October; 2150: 29 March
+    /// (5 687 802 000) to 25 October; 2199: 31 March (7 234 275 600) to 27 October.
+    #[test]
+    fn summer_time_after_the_tables() {
+        let at = |y, m, d, h| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+        };
+        for (y, spring, autumn) in [(2100, 28, 31), (2150, 29, 25), (2199, 31, 27)] {
+            assert_eq!(utc_offset(AMS, at(y, 6, 15, 12)), 7200, "June {y}");
+            assert_eq!(utc_offset(AMS, at(y, 12, 15, 12)), 3600, "December {y}");
+            assert_eq!(
+                utc_offset(AMS, at(y, 3, spring, 1) - 1),
+                3600,
+                "before spring {y}"
+            );
+            assert_eq!(utc_offset(AMS, at(y, 3, spring, 1)), 7200, "spring {y}");
+            assert_eq!(
+                utc_offset(AMS, at(y, 10, autumn, 1) - 1),
+                7200,
+                "before autumn {y}"
+            );
+            assert_eq!(utc_offset(AMS, at(y, 10, autumn, 1)), 3600, "autumn {y}");
+            // 02:30 local on the spring night is in the gap: the jump itself.
+            let gap = NaiveDate::from_ymd_opt(y, 3, spring)
+                .unwrap()
+                .and_hms_opt(2, 30, 0)
+                .unwrap();
+            assert_eq!(local_to_instant(AMS, gap), Some(at(y, 3, spring, 1)));
+        }
+        assert_eq!(at(2100, 3, 28, 1), 4_109_878_800);
+        assert_eq!(at(2150, 3, 29, 1), 5_687_802_000);
+        assert_eq!(at(2199, 3, 31, 1), 7_234_275_600);
+        // Sydney, summer time across New Year (first Sunday of October to
+        // first Sunday of April, +11:00 in January).
+        let syd = chrono_tz::Australia::Sydney;
+        assert_eq!(utc_offset(syd, at(2150, 1, 1, 0)), 39_600);
+        assert_eq!(utc_offset(syd, at(2150, 7, 1, 0)), 36_000);
+        let text = format_rfc3339(at(2100, 6, 15, 12), AMS);
+        assert_eq!(text, "2100-06-15T14:00:00+02:00");
+    }
 
     #[test]
     fn gap_end_is_the_jump() {
