@@ -14,6 +14,8 @@
 //! `PROPTEST_CASES=100000 cargo test --release --test fuzz_check`.
 
 use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -65,13 +67,37 @@ fn check_everything(src: &str) {
         // the evaluation plan would refuse, the checker must reject first,
         // with a span and a code.
         let compiled = sla::lower::compile_source(src);
-        let rules = compiled
-            .rules
-            .unwrap_or_else(|| panic!("checks clean but does not compile: {src}"));
-        if let Err(e) = sla::eval::build(rules) {
-            panic!("checks clean but eval refuses it: {e}\n--- contract:\n{src}");
-        }
+        assert!(
+            compiled.rules.is_some(),
+            "checks clean but does not compile: {src}"
+        );
+        eval_accepts(src);
     }
+}
+
+/// `sla eval` (the real binary) builds its plan from the contract and gets
+/// as far as opening the log, which does not exist: the message must be
+/// about the log, never about the contract.
+fn eval_accepts(src: &str) {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("sla-fuzz-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let contract = dir.join(format!("c{}.sla", N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&contract, src).expect("a temporary contract");
+    let log = dir.join("no-such-log.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_sla"))
+        .arg("eval")
+        .arg(&contract)
+        .arg(&log)
+        .args(["--as-of", "2025-06-01T00:00:00Z", "--format", "json"])
+        .output()
+        .expect("sla runs");
+    let _ = std::fs::remove_file(&contract);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no-such-log.csv") && !stderr.contains(&*contract.to_string_lossy()),
+        "checks clean but eval refuses it:\n{stderr}\n--- contract:\n{src}"
+    );
 }
 
 /// The contracts that check, as seeds for damage.
