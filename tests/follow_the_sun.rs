@@ -96,3 +96,34 @@ fn each_office_counts_in_its_own_zone_and_holidays() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `--explain` shows an office's open stretches in the office's own zone,
+/// the contract's (UTC) beside, and its closed days by name.
+#[test]
+fn explain_shows_the_offices_own_zone() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let explain = |id: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sla"))
+            .arg("eval")
+            .arg(root.join("contracts/examples/follow-the-sun.sla"))
+            .arg(root.join("examples/follow-the-sun-tickets.csv"))
+            .args(["--as-of", "2026-12-01T00:00:00Z", "--explain", id])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // FTS-4: Friday 1 May 15:00-17:00 and Thursday 7 May 09:00-10:00 in Tokyo.
+    let tokyo = explain("FTS-4");
+    for want in [
+        "open time of tokyo between start and stop, in Asia/Tokyo (UTC beside):",
+        "2026-05-01 15:00:00 +09:00 → 2026-05-01 17:00:00 +09:00  2h  (2026-05-01 06:00:00 Z → 2026-05-01 08:00:00 Z)",
+        "2026-05-07 09:00:00 +09:00 → 2026-05-07 10:00:00 +09:00  1h",
+        "2026-05-06 (Substitute Holiday)",
+    ] {
+        assert!(tokyo.contains(want), "missing `{want}` in:\n{tokyo}");
+    }
+    // FTS-1: New York on daylight saving time already (UTC-4), 09:00-13:30.
+    let new_york = explain("FTS-1");
+    let want = "2026-03-09 09:00:00 -04:00 → 2026-03-09 13:30:00 -04:00  4h 30m";
+    assert!(new_york.contains(want), "missing `{want}` in:\n{new_york}");
+}

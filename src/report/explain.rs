@@ -235,19 +235,44 @@ fn stretches(
     end: i64,
 ) -> std::io::Result<()> {
     let tz = plan.tz;
+    // A calendar in another zone than the contract's is shown in its own
+    // zone (its hours and holidays are local there), the contract's beside.
+    let cal_tz = cal.timezone();
+    let own_zone = cal_tz != tz;
     let intervals = cal.open_intervals(start, end);
-    writeln!(out, "  open time of {cal_name} between start and stop:")?;
+    if own_zone {
+        writeln!(
+            out,
+            "  open time of {cal_name} between start and stop, in {} ({} beside):",
+            cal_tz.name(),
+            tz.name()
+        )?;
+    } else {
+        writeln!(out, "  open time of {cal_name} between start and stop:")?;
+    }
     if intervals.is_empty() {
         writeln!(out, "    none: {cal_name} is closed all the way")?;
     }
     for (a, b) in intervals.iter().take(MAX_STRETCHES) {
-        writeln!(
-            out,
-            "    {} → {}  {}",
-            local(*a, tz),
-            local(*b, tz),
-            duration(b - a)
-        )?;
+        if own_zone {
+            writeln!(
+                out,
+                "    {} → {}  {}  ({} → {})",
+                local(*a, cal_tz),
+                local(*b, cal_tz),
+                duration(b - a),
+                local(*a, tz),
+                local(*b, tz)
+            )?;
+        } else {
+            writeln!(
+                out,
+                "    {} → {}  {}",
+                local(*a, tz),
+                local(*b, tz),
+                duration(b - a)
+            )?;
+        }
     }
     if intervals.len() > MAX_STRETCHES {
         let rest: i64 = intervals[MAX_STRETCHES..].iter().map(|(a, b)| b - a).sum();
@@ -258,8 +283,8 @@ fn stretches(
             duration(rest)
         )?;
     }
-    // The closed days in between, holidays by name.
-    let (first, last) = (local_date(tz, start), local_date(tz, end));
+    // The closed days in between, holidays by name: days of the calendar's zone.
+    let (first, last) = (local_date(cal_tz, start), local_date(cal_tz, end));
     let mut closed = Vec::new();
     let mut day = first;
     while day <= last && closed.len() <= MAX_CLOSED_DAYS {
