@@ -78,7 +78,7 @@ fn report_command(args: &ReportArgs) -> Result<i32, EvalError> {
         rules_version: o.plan.rules.schema.clone(),
         rules_digest: rules_digest(&o.plan),
         inputs,
-        command: command_line(args, from, to, o.as_of, &o.plan),
+        command: command_line(args, from, to, o.as_of),
     };
     let page = html::page(
         Inputs {
@@ -209,7 +209,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The command that makes this report again, with the months and the as-of
 /// instant spelled out.
-fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: i64, plan: &Plan) -> String {
+fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: i64) -> String {
     let mut parts = vec![
         "sla report".to_string(),
         args.contract.display().to_string(),
@@ -245,7 +245,6 @@ fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: i64, plan: &Pl
         "--as-of {}",
         crate::time::format_rfc3339(as_of, chrono_tz::UTC)
     ));
-    let _ = plan;
     parts.push(format!("-o {}", args.out.display()));
     parts.join(" ")
 }

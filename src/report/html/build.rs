@@ -365,7 +365,6 @@ fn short_month((y, m): Month) -> String {
 }
 
 fn availability(inp: &Inputs) -> Vec<AvailabilityView> {
-    let now = month_of(inp.plan.tz, inp.as_of);
     let mut out = Vec::new();
     for a in &inp.plan.rules.availability {
         for w in &a.windows {
@@ -421,7 +420,6 @@ fn availability(inp: &Inputs) -> Vec<AvailabilityView> {
                 w.required,
             );
             let drawn = bars.iter().filter(|b| b.value.is_some()).count();
-            let _ = now;
             let chart = charts::bars(
                 &bars,
                 w.required,
