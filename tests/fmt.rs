@@ -228,3 +228,39 @@ fn crlf_files_keep_crlf_and_check_ignores_line_endings() {
     let out = sla(&["fmt", "--check", mixed.to_str().unwrap_or_default()]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+/// A list written one item per line stays so, and a comment stays beside
+/// the item it follows (issue 16: the items were joined onto the commented
+/// line, which grew past 200 columns). Continuation lines are indented 4
+/// past the row, as everywhere in `sla fmt`.
+#[test]
+fn lists_keep_one_item_per_line_and_comments_stay_with_their_item() {
+    let src = "calendar office {\n  open mon..fri 09:00-17:00\n  closed on 2025-01-01,\n            2025-07-21, # Marine Day\n            2025-08-11,\n            2025-10-13\n}\n";
+    let want = "calendar office {\n  open mon..fri 09:00-17:00\n  closed on 2025-01-01,\n      2025-07-21,   # Marine Day\n      2025-08-11,\n      2025-10-13\n}\n";
+    assert_eq!(format_source(src).expect("formats"), want);
+    assert_eq!(format_source(want).expect("formats"), want, "idempotent");
+}
+
+/// A list written on one line breaks after the last comma that fits in 100
+/// columns: 14 dates of 12 columns each do not fit after `  closed on `.
+#[test]
+fn long_lists_break_before_width_100() {
+    let dates: Vec<String> = (1..=14).map(|d| format!("2025-01-{d:02}")).collect();
+    let src = format!(
+        "calendar office {{\n  open mon..fri 09:00-17:00\n  closed on {}\n}}\n",
+        dates.join(", ")
+    );
+    let out = format_source(&src).expect("formats");
+    for line in out.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.len()
+        );
+    }
+    // `  closed on ` is 12 columns, each `2025-01-DD, ` 12 more: 7 dates fit
+    // (12 + 7 * 12 - 1 = 95), the 8th would end at 107.
+    let first = out.lines().nth(2).expect("the closed line");
+    assert_eq!(first, format!("  closed on {},", dates[..7].join(", ")));
+    assert_eq!(format_source(&out).expect("formats"), out, "idempotent");
+}

@@ -146,6 +146,9 @@ pub(super) struct Printer<'s> {
     force_blank: bool,
     /// The row being emitted was broken by a comment inside it.
     broken: bool,
+    /// The source offset of the last token emitted, when it was a comma:
+    /// a list may break after it.
+    after_comma: Option<usize>,
 }
 
 pub(super) fn print(src: &str, file: &File, comments: &[Comment]) -> String {
@@ -164,6 +167,7 @@ pub(super) fn print(src: &str, file: &File, comments: &[Comment]) -> String {
         at_block_start: true,
         force_blank: false,
         broken: false,
+        after_comma: None,
     };
     p.file(file);
     p.finish()
@@ -619,6 +623,23 @@ impl<'s> Printer<'s> {
             self.broken = true;
             self.line_indent = self.indent + CONTINUE;
         }
+        // A list breaks after a comma where the author broke it (one item
+        // per line stays so), and where the next item would pass the width.
+        if let Some(comma) = self.after_comma.take() {
+            let authored = self
+                .src
+                .get(comma..t.at)
+                .is_some_and(|between| between.contains('\n'));
+            let width = self.line_indent + self.line.chars().count() + 1 + t.text.chars().count();
+            if !self.line.trim().is_empty() && (authored || width > MAX_WIDTH) {
+                self.end_line();
+                self.broken = true;
+                self.line_indent = self.indent + CONTINUE;
+            }
+        }
+        if t.text == "," {
+            self.after_comma = Some(t.at);
+        }
         if !self.line.is_empty() && t.space {
             self.line.push(' ');
         }
@@ -628,6 +649,7 @@ impl<'s> Printer<'s> {
     /// Emit one row, padding cell `i` to `w[i]` while the row is unbroken.
     fn row(&mut self, r: &Row, w: Option<&[usize]>) {
         self.end_line();
+        self.after_comma = None;
         self.flush_comments(r.start, false);
         self.gap_before(r.start);
         self.broken = false;
