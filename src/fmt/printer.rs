@@ -260,9 +260,13 @@ impl<'s> Printer<'s> {
             if i == 0 {
                 return None;
             }
-            match self.comments.iter().find(|c| c.start < i && i <= c.end) {
-                Some(c) => i = c.start,
-                None => return Some(i),
+            // Comments are sorted by start: the one ending at `i`, if any,
+            // is the last to start before it (a binary search, not a scan,
+            // so a contract with many comments stays linear).
+            let last = self.comments.partition_point(|c| c.start < i);
+            match last.checked_sub(1).map(|k| &self.comments[k]) {
+                Some(c) if i <= c.end => i = c.start,
+                _ => return Some(i),
             }
         }
     }
@@ -295,7 +299,8 @@ impl<'s> Printer<'s> {
     }
 
     fn has_comment_in(&self, from: usize, to: usize) -> bool {
-        self.comments.iter().any(|c| c.start > from && c.start < to)
+        let first = self.comments.partition_point(|c| c.start <= from);
+        self.comments.get(first).is_some_and(|c| c.start < to)
     }
 
     /// The source text of a number, if it reads as one; otherwise the value.

@@ -238,15 +238,26 @@ fn syntax_error(src: &str, base: usize, chunk: &str, e: &pest::error::Error<Rule
         .map(|(i, c)| i + c.len_utf8())
         .last()
         .unwrap_or_else(|| rest.chars().next().map(char::len_utf8).unwrap_or(0));
-    let found = if rest.is_empty() || pos >= chunk.trim_end().len() {
-        "the end of this block".to_string()
-    } else {
-        format!("`{}`", &rest[..word_len])
+    let at_end = rest.is_empty() || pos >= chunk.trim_end().len();
+    // The block was cut short by a top-level keyword at the start of a line
+    // (`priority label [a]` in `fields`, missing its colon): name the word,
+    // not "the end of this block", and say how it was read.
+    let cut_by = at_end
+        .then(|| {
+            src[(base + chunk.len()).min(src.len())..]
+                .split_whitespace()
+                .next()
+        })
+        .flatten()
+        .filter(|w| TOP_LEVEL.contains(w) && chunk.contains('{') && block_end(chunk).is_none());
+    let found = match cut_by {
+        Some(w) => format!("`{w}`, which starts a new `{w}` block on its line"),
+        None if at_end => "the end of this block".to_string(),
+        None => format!("`{}`", &rest[..word_len]),
     };
     // pest lists the rules it expected, never the literal `}`; an unclosed
     // block shows as braces that do not balance.
-    let unclosed =
-        found == "the end of this block" && chunk.contains('{') && block_end(chunk).is_none();
+    let unclosed = at_end && chunk.contains('{') && block_end(chunk).is_none();
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<String> = positives.iter().map(|r| describe(*r)).collect();
@@ -278,8 +289,16 @@ fn syntax_error(src: &str, base: usize, chunk: &str, e: &pest::error::Error<Rule
             );
         }
     }
-    if unclosed {
-        d = d.help("a block opened with `{` must be closed with `}`");
+    match (cut_by, chunk.split_whitespace().next()) {
+        (Some(w), Some(block)) => {
+            d = d.help(format!(
+                "if `{w}` belongs to this `{block}` block, finish its line as the block expects (in `fields`: `{w}: TYPE`); otherwise close the `{block}` block with `}}` before it"
+            ));
+        }
+        _ if unclosed => {
+            d = d.help("a block opened with `{` must be closed with `}`");
+        }
+        _ => {}
     }
     d
 }
@@ -338,6 +357,18 @@ fn describe(rule: Rule) -> String {
         Rule::fee | Rule::missed_credit => {
             "`fee 2500 EUR per month` or `5% for each missed objective`".into()
         }
+        // Rules that name a part of the grammar, said as the author writes it.
+        Rule::calendar_body => {
+            "`{` and the calendar's hours, like `calendar office { open mon..fri 09:00-17:00 }`"
+                .into()
+        }
+        Rule::complement => "`not` and a calendar, like `= not office`".into(),
+        Rule::field_decl => "a field like `opened_at: timestamp`".into(),
+        Rule::header_item => "a header line (`provider`, `timezone`, `term`, `link`, ...)".into(),
+        Rule::priority_level | Rule::priority_item => {
+            "a priority like `high \"what it means\"`, or `matrix { ... }`".into()
+        }
+        Rule::matrix_cell => "a matrix cell like `high x low = medium`".into(),
         _ => {
             if name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 format!("`{}`", name.replace('_', " "))
