@@ -153,3 +153,70 @@ fn unusable_contracts_exit_2_and_say_why() {
     assert!(err.contains("bad.sla") && err.contains("error"), "{err}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// Shares rounded to one decimal, as `tests/diff-whatif/expected.json` writes them.
+fn rounded(mut v: Value) -> Value {
+    for o in v.as_array_mut().into_iter().flatten() {
+        for side in ["old", "new"] {
+            if let Some(s) = o[side]["share"].as_f64() {
+                o[side]["share"] = Value::from((s * 10.0).round() / 10.0);
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn the_what_if_over_a_log_is_worked_out_by_hand() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let dir = root.join("diff-whatif");
+    let expected: Value =
+        serde_json::from_str(&read(&dir.join("expected.json"))).expect("expected.json");
+    let args = [
+        "diff",
+        "../diff/care-new-target/old.sla",
+        "../diff/care-new-target/new.sla",
+        "tickets.csv",
+        "--as-of",
+        "2026-01-10T12:00:00Z",
+    ];
+    let (code, out, err) = sla(&dir, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 1, "{err}");
+    let got: Value = serde_json::from_str(&out).expect("JSON output");
+    assert_eq!(got["tickets"], expected["tickets"]);
+    assert_eq!(got["summary"], expected["summary"]);
+    assert_eq!(rounded(got["objectives"].clone()), expected["objectives"]);
+    assert_eq!(got["same"], Value::Bool(false));
+    assert_eq!(got["changes"].as_array().map(Vec::len), Some(10));
+    // The human form: the table, then the tickets.
+    let (code, out, _) = sla(&dir, &[&args[..], &["--format", "human"]].concat());
+    assert_eq!(code, 1);
+    for line in [
+        "5 ticket(s), 2 with a changed verdict",
+        "  breached → met                       1",
+        "  excluded → met                       2",
+        "  unchanged                            7",
+        "  resolution high 2025-11: 1 met of 3: 33.3% of 85%, not compliant → 2 met of 3: 66.7% of 85%, not compliant",
+        "  W-1 resolution high: breached → met",
+        "  W-4 response medium: excluded → met",
+    ] {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    assert!(out.find("verdicts") < out.find("W-1 resolution"), "{out}");
+    // The same contract on both sides: nothing changes, exit 0.
+    let same = [
+        "diff",
+        "../diff/care-new-target/old.sla",
+        "../diff/care-new-target/old.sla",
+        "tickets.csv",
+        "--as-of",
+        "2026-01-10T12:00:00Z",
+        "--format",
+        "json",
+    ];
+    let (code, out, _) = sla(&dir, &same);
+    assert_eq!(code, 0);
+    let got: Value = serde_json::from_str(&out).expect("JSON output");
+    assert_eq!(got["tickets"], Value::Array(Vec::new()));
+    assert_eq!(got["summary"]["tickets_changed"], 0);
+}

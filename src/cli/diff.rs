@@ -8,9 +8,13 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::Command;
 
-use super::{DiagnosticFormat, DiffArgs};
+use super::eval;
+use super::{DiagnosticFormat, DiffArgs, EvalArgs};
 use crate::diff::changes::{compare, Change};
+use crate::diff::output::{self, Header};
+use crate::diff::whatif::{self, Names, TicketChange};
 use crate::eval::contract::load::{rules_from_json, rules_from_source};
+use crate::eval::contract::plan::build;
 use crate::eval::EvalError;
 use crate::rules::RuleSet;
 
@@ -32,22 +36,116 @@ fn diff_command(args: &DiffArgs) -> Result<i32, EvalError> {
         Some(f) => f == DiagnosticFormat::Json,
         None => !std::io::stdout().is_terminal(),
     };
-    let text = if json {
-        let v = serde_json::json!({
-            "old": args.old,
-            "new": args.new,
-            "same": changes.is_empty(),
-            "changes": changes,
-        });
-        format!("{v:#}\n")
-    } else {
-        human(args, &changes)
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| EvalError::new(format!("cannot write the difference: {e}")))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the difference: {e}"));
+    match &args.tickets {
+        None if json => {
+            let v = serde_json::json!({
+                "old": args.old,
+                "new": args.new,
+                "same": changes.is_empty(),
+                "changes": changes,
+            });
+            writeln!(out, "{v:#}").map_err(write_err)?;
+        }
+        None => out
+            .write_all(human(args, &changes).as_bytes())
+            .map_err(write_err)?,
+        Some(tickets) => what_if(args, tickets, old, new, &changes, json, &mut out)?,
+    }
+    out.flush().map_err(write_err)?;
     Ok(if changes.is_empty() { 0 } else { 1 })
+}
+
+/// The what-if: the log judged under both contracts, streamed side by side.
+fn what_if(
+    args: &DiffArgs,
+    tickets: &Path,
+    old: RuleSet,
+    new: RuleSet,
+    changes: &[Change],
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), EvalError> {
+    let plan = |rules: RuleSet, name: &str| {
+        build(rules).map_err(|m| EvalError::new(format!("{name}: {m}")))
+    };
+    // One as-of instant for both sides, even when it is "now".
+    let as_of = args
+        .as_of
+        .clone()
+        .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let eval_args = |contract: &str| EvalArgs {
+        contract: contract.into(),
+        tickets: Some(tickets.to_path_buf()),
+        events: args.events.clone(),
+        outages: args.outages.clone(),
+        changes: None,
+        as_of: Some(as_of.clone()),
+        log_tz: args.log_tz.clone(),
+        profile: args.profile.clone(),
+        columns: args.columns.clone(),
+        format: None,
+        explain: None,
+        strict: false,
+    };
+    let (old_args, new_args) = (eval_args(&args.old), eval_args(&args.new));
+    let mut a = eval::open_with(&old_args, plan(old, &args.old)?)?;
+    let mut b = eval::open_with(&new_args, plan(new, &args.new)?)?;
+    let (Some(reader_a), Some(reader_b)) = (a.reader.take(), b.reader.take()) else {
+        return Err(EvalError::new(format!(
+            "{}: no ticket log was opened",
+            tickets.display()
+        )));
+    };
+    let (compare_a, compare_b) = (a.compare.take(), b.compare.take());
+    let tz = b.plan.tz;
+    let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the difference: {e}"));
+    let header = Header {
+        old: &args.old,
+        new: &args.new,
+        tickets,
+        as_of: b.as_of,
+        tz,
+    };
+    let mut listed = Vec::new();
+    let mut more = 0u64;
+    if json {
+        output::json_open(out, &header, changes).map_err(write_err)?;
+    }
+    let mut first = true;
+    let mut each = |c: &TicketChange| -> std::io::Result<()> {
+        if json {
+            output::json_ticket(out, c, tz, first)?;
+            first = false;
+        } else if listed.len() < output::LISTED {
+            listed.push(c.clone());
+        } else {
+            more += 1;
+        }
+        Ok(())
+    };
+    let (names_a, names_b) = (Names::of(&a.plan), Names::of(&b.plan));
+    let outcome = whatif::what_if(
+        &names_a,
+        &names_b,
+        move |sink, text| {
+            eval::evaluate(&a, Some((reader_a, tickets)), compare_a, text, sink, None)
+        },
+        move |sink, text| {
+            eval::evaluate(&b, Some((reader_b, tickets)), compare_b, text, sink, None)
+        },
+        &mut each,
+    )?;
+    if json {
+        output::json_close(out, &outcome).map_err(write_err)?;
+    } else {
+        out.write_all(human(args, changes).as_bytes())
+            .map_err(write_err)?;
+        output::human(out, &header, &outcome, &listed, more).map_err(write_err)?;
+    }
+    Ok(())
 }
 
 fn human(args: &DiffArgs, changes: &[Change]) -> String {

@@ -41,7 +41,11 @@ pub(super) struct Opened {
 }
 
 pub(super) fn open(args: &EvalArgs) -> Result<Opened, EvalError> {
-    let mut plan = eval::load_plan(&args.contract)?;
+    open_with(args, eval::load_plan(&args.contract)?)
+}
+
+/// [`open`] for a contract already loaded (`sla diff` reads git revisions).
+pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalError> {
     let profile = export_profile(args, &plan)?;
     if let Some(p) = profile {
         p.rename_columns(&mut plan);

@@ -201,6 +201,27 @@ pub struct DiffArgs {
     pub old: String,
     /// The new contract, read the same way.
     pub new: String,
+    /// A ticket log to judge under both contracts (the what-if): which
+    /// verdicts, objectives and credits change.
+    pub tickets: Option<PathBuf>,
+    /// Event log (`id,at,status`), as for `sla eval`.
+    #[arg(long, requires = "tickets")]
+    pub events: Option<PathBuf>,
+    /// Outage log (`service,start,end`), as for `sla eval`.
+    #[arg(long, requires = "tickets")]
+    pub outages: Option<PathBuf>,
+    /// Judge as of this instant (RFC 3339); default: now.
+    #[arg(long, requires = "tickets")]
+    pub as_of: Option<String>,
+    /// Time zone of log timestamps without an offset (default: the new contract's).
+    #[arg(long, requires = "tickets")]
+    pub log_tz: Option<String>,
+    /// Read the log as this system's export (as for `sla eval`).
+    #[arg(long, value_name = "NAME", requires = "tickets")]
+    pub profile: Option<String>,
+    /// Rename a column: `--column FIELD=COLUMN` (repeatable).
+    #[arg(long = "column", value_name = "FIELD=COLUMN", requires = "tickets")]
+    pub columns: Vec<String>,
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
     pub format: Option<DiagnosticFormat>,

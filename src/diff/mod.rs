@@ -7,4 +7,6 @@
 
 pub(crate) mod changes;
 pub(crate) mod facts;
+pub(crate) mod output;
 pub(crate) mod terms;
+pub(crate) mod whatif;

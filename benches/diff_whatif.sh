@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The what-if of `sla diff OLD NEW TICKETS` against one `sla eval` on the
+# large CARE-shaped log of benches/eval_throughput.sh.
+#
+#   benches/diff_whatif.sh [TICKETS]      (default 1000000)
+#
+# Times `sla eval contracts/care.sla LOG --format json` and `sla diff
+# contracts/care.sla NEW LOG --format json` (NEW: high resolution 6 hours
+# instead of 4, one more holiday), taking turns for 5 rounds
+# (SLA_BENCH_ROUNDS), and prints the best and median of each and their ratio
+# (the goal: at most 2.5x). Then the peak RSS of the what-if on the log and
+# on one a quarter as long (the goal: the same on both: memory flat).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+ROUNDS=${SLA_BENCH_ROUNDS:-5}
+QUARTER=$((N / 4))
+DIR=${SLA_BENCH_DIR:-target/bench-eval}
+mkdir -p "$DIR"
+AS_OF=2026-01-10T12:00:00Z
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time (for the peak RSS)" >&2
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+
+log() { # N -> path of a generated log with N tickets (shared with eval_throughput.sh)
+    local f="$DIR/care-$1.csv"
+    if [ ! -s "$f" ]; then
+        echo "generating $f ($1 tickets)" >&2
+        python3 benches/eval/gen_care_log.py "$1" > "$f.tmp"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+BIG=$(log "$N")
+SMALL=$(log "$QUARTER")
+NEW="$DIR/care-new.sla"
+sed -e 's/resolution within 4 hours /resolution within 6 hours /' \
+    -e 's/^  closed on holidays NL$/  closed on holidays NL\n  closed on 2025-12-24/' \
+    contracts/care.sla > "$NEW"
+
+cargo build --release --quiet --bin sla
+SLA=target/release/sla
+
+wall() {
+    local s
+    s=$(date +%s%N)
+    "$@" > /dev/null 2>&1 || true # both exit 1 on a difference or a miss
+    echo $(( $(date +%s%N) - s ))
+}
+stats() {
+    sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[1] / 1e9, t[int((NR + 1) / 2)] / 1e9 }'
+}
+peak_mb() {
+    /usr/bin/time -f '%M' -o "$DIR/rss" "$@" > /dev/null 2>&1 || true
+    echo $(( $(tail -1 "$DIR/rss") / 1024 ))
+}
+
+EVAL=("$SLA" eval contracts/care.sla "$BIG" --format json --as-of "$AS_OF")
+DIFF=("$SLA" diff contracts/care.sla "$NEW" "$BIG" --format json --as-of "$AS_OF")
+eval_ns=() diff_ns=()
+for _ in $(seq "$ROUNDS"); do
+    eval_ns+=("$(wall "${EVAL[@]}")")
+    diff_ns+=("$(wall "${DIFF[@]}")")
+done
+read -r eval_best eval_median < <(printf '%s\n' "${eval_ns[@]}" | stats)
+read -r diff_best diff_median < <(printf '%s\n' "${diff_ns[@]}" | stats)
+echo "sla eval:   best ${eval_best}s, median ${eval_median}s"
+echo "sla diff:   best ${diff_best}s, median ${diff_median}s (the what-if)"
+awk -v d="$diff_best" -v e="$eval_best" -v dm="$diff_median" -v em="$eval_median" \
+    'BEGIN { printf "ratio:      best %.2fx, median %.2fx (goal: at most 2.5x)\n", d / e, dm / em }'
+echo "peak RSS of the what-if: $(peak_mb "${DIFF[@]}") MB on $N tickets, $(peak_mb "$SLA" diff contracts/care.sla "$NEW" "$SMALL" --format json --as-of "$AS_OF") MB on $QUARTER"
