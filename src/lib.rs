@@ -12,6 +12,8 @@ pub mod diagnostic;
 pub(crate) mod diff;
 pub(crate) mod eval;
 pub mod fmt;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lower;
 pub mod lsp;
 pub(crate) mod report;

@@ -229,7 +229,23 @@ pub struct DiffArgs {
 
 /// Parse the command line and run the command; returns the exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
+    dispatch(Cli::parse())
+}
+
+/// Run the command that `args` (the program name first) give, as `run`
+/// does for the process's own arguments; exit code 2 for arguments clap
+/// refuses (after printing why). For running `sla` in process (fuzzing).
+pub fn run_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => dispatch(cli),
+        Err(e) => {
+            let _ = e.print();
+            2
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Check { files, format } => check::check(&files, format),
         Command::Compile { file, out, format } => check::compile(&file, out.as_deref(), format),

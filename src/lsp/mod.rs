@@ -22,7 +22,7 @@ mod position;
 mod rename;
 mod symbols;
 mod tokens;
-mod transport;
+pub(crate) mod transport;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
