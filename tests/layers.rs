@@ -19,6 +19,8 @@ const CRATE_LAYERS: &[&[&str]] = &[
     &["report"],
     &["diff"],
     &["cli"],
+    // Entry points for the cargo fuzz targets: they drive the commands.
+    &["fuzzing"],
     &["lib", "main"],
 ];
 
