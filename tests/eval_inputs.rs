@@ -156,7 +156,7 @@ fn unreadable_rows_become_invalid_rows_and_the_rest_still_gets_verdicts() {
     assert_eq!(report["problems"]["unreadable_rows"], 3);
     assert_eq!(report["problems"]["invalid_verdicts"], 1);
     assert!(
-        err.contains("3 row(s)") && err.contains("care-bad.csv:3"),
+        err.contains("3 unreadable rows") && err.contains("care-bad.csv:3"),
         "{err}"
     );
     assert!(err.contains("--strict"), "{err}");

@@ -25,8 +25,14 @@ const CRATE_LAYERS: &[&[&str]] = &[
 ];
 
 /// The evaluator's layers, bottom first (src/eval/mod.rs describes them).
-const EVAL_LAYERS: &[&str] = &[
-    "error", "contract", "input", "timeline", "clock", "verdict", "run",
+const EVAL_LAYERS: &[&[&str]] = &[
+    &["error", "problems"],
+    &["contract"],
+    &["input"],
+    &["timeline"],
+    &["clock"],
+    &["verdict"],
+    &["run"],
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -81,7 +87,7 @@ fn crate_rank(module: &str) -> Option<usize> {
 }
 
 fn eval_rank(layer: &str) -> Option<usize> {
-    EVAL_LAYERS.iter().position(|l| *l == layer)
+    EVAL_LAYERS.iter().position(|l| l.contains(&layer))
 }
 
 /// The top-level module and (inside `src/eval/`) the evaluator layer and
@@ -97,7 +103,7 @@ fn place(rel: &Path) -> (String, Option<String>, Vec<String>) {
         .filter(|p| p.as_str() != "mod")
         .cloned()
         .collect();
-    let layer = (top == "eval" && parts.len() > 2).then(|| parts[1].clone());
+    let layer = (top == "eval" && parts.len() > 1 && parts[1] != "mod").then(|| parts[1].clone());
     (top, layer, module)
 }
 

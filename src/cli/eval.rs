@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono_tz::Tz;
 
 use super::{EvalArgs, ReportFormat};
+use crate::eval::problems::ProblemKind;
 use crate::eval::{
     self, ChangeLog, Context, EvalError, EventLog, OutageLog, Plan, Problems, RunOptions,
 };
@@ -179,27 +180,23 @@ pub(super) fn evaluate(
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }
+    side_problems(o, &mut summary);
     Ok(summary)
 }
 
-/// Rows of the side logs (events, outages, changes) that could not be read;
+/// Counts the rows of the side logs (outages, changes) that could not be
+/// read among the run's problems (the event log's are counted by the run);
 /// also warns of outage services the contract does not name.
-pub(super) fn side_problems(o: &Opened) -> Vec<String> {
-    let mut side: Vec<String> = o
-        .events
-        .as_ref()
-        .map(|e| e.problems.clone())
-        .unwrap_or_default();
+fn side_problems(o: &Opened, summary: &mut eval::Summary) {
     if let Some(log) = &o.changes {
-        side.extend(log.problems.iter().cloned());
+        summary.problems.counts.merge(log.problems.clone());
     }
     if let Some(log) = &o.outages {
-        side.extend(log.problems.iter().cloned());
+        summary.problems.counts.merge(log.problems.clone());
         for w in log.unknown_services(&o.plan) {
             eprintln!("warning: {w}");
         }
     }
-    side
 }
 
 fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
@@ -255,14 +252,8 @@ fn eval_command(args: &EvalArgs) -> Result<i32, EvalError> {
     bar.finish();
     writer.finish(&summary).map_err(write_err)?;
     drop(writer);
-    let side = side_problems(&o);
-    let tickets = args
-        .tickets
-        .as_deref()
-        .unwrap_or(Path::new("(no ticket log)"));
-    report_problems(&summary.problems, &side, tickets, args.strict);
-    let problems = !summary.problems.is_empty() || !side.is_empty();
-    Ok(if args.strict && problems {
+    report_problems(&summary.problems, args.strict);
+    Ok(if args.strict && summary.problems.any_error() {
         2
     } else if summary.compliant() {
         0
@@ -284,7 +275,7 @@ fn explain_one(
         progress: None,
         compare: None,
     };
-    let Some((ticket, outcome)) = eval::explain(ctx, reader, &opts, id)? else {
+    let Some((ticket, timeline, outcome)) = eval::explain(ctx, reader, &opts, id)? else {
         return Err(EvalError::new(format!(
             "{}: there is no ticket with id `{id}` (ids are matched exactly, case included)",
             tickets.display()
@@ -296,8 +287,8 @@ fn explain_one(
         &mut out,
         ctx.plan,
         &ticket,
+        &timeline,
         &outcome,
-        ctx.events,
         ctx.as_of,
         &tickets.display().to_string(),
     )
@@ -397,14 +388,8 @@ fn term_warnings(plan: &Plan, opened: Option<(i64, i64)>) -> Vec<String> {
     out
 }
 
-pub(super) fn report_problems(
-    p: &Problems,
-    event_problems: &[String],
-    tickets: &Path,
-    strict: bool,
-) {
+pub(super) fn report_problems(p: &Problems, strict: bool) {
     let mut stderr = std::io::stderr().lock();
-    let level = if strict { "error" } else { "warning" };
     if p.warnings > 0 {
         let _ = writeln!(
             stderr,
@@ -415,54 +400,30 @@ pub(super) fn report_problems(
             let _ = writeln!(stderr, "  {w}");
         }
     }
-    if !p.is_empty() {
-        let mut parts = Vec::new();
-        if p.unreadable > 0 {
-            parts.push(format!(
-                "{} row(s) of {} could not be read",
-                p.unreadable,
-                tickets.display()
-            ));
+    for kind in ProblemKind::ALL {
+        let n = p.counts.count(kind);
+        if n == 0 {
+            continue;
         }
-        if p.contradictions > 0 {
-            parts.push(format!(
-                "{} verdict(s) are invalid because a ticket contradicts itself",
-                p.contradictions
-            ));
+        let level = if strict && kind.is_error() {
+            "error"
+        } else {
+            "warning"
+        };
+        let _ = writeln!(stderr, "{level}: {n} {}:", kind.words());
+        let mut shown = 0;
+        for problem in p.counts.first(kind) {
+            let _ = writeln!(stderr, "  {}", problem.text());
+            shown += 1;
         }
-        let _ = writeln!(
-            stderr,
-            "{level}: {}; each is in the report as an `invalid` row with its reason:",
-            parts.join("; ")
-        );
-        for s in &p.samples {
-            let _ = writeln!(stderr, "  {s}");
-        }
-        if p.unreadable + p.contradictions > p.samples.len() as u64 {
-            let _ = writeln!(stderr, "  … and more (the report lists every one)");
+        if n > shown {
+            let _ = writeln!(stderr, "  … and {} more", n - shown);
         }
     }
-    if !event_problems.is_empty() {
+    if !strict && p.any_error() {
         let _ = writeln!(
             stderr,
-            "{level}: {} row(s) of the event, outage or change log could not be read and were left out:",
-            event_problems.len()
-        );
-        for s in event_problems.iter().take(Problems::KEEP) {
-            let _ = writeln!(stderr, "  {s}");
-        }
-        if event_problems.len() > Problems::KEEP {
-            let _ = writeln!(
-                stderr,
-                "  … and {} more",
-                event_problems.len() - Problems::KEEP
-            );
-        }
-    }
-    if !strict && (!p.is_empty() || !event_problems.is_empty()) {
-        let _ = writeln!(
-            stderr,
-            "  (with --strict these make sla eval fail with exit code 2)"
+            "  (rows with problems are in the report as `invalid` rows with their reason; with --strict these make sla eval fail with exit code 2)"
         );
     }
 }

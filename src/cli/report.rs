@@ -5,11 +5,11 @@
 //! deadline first) and what is written.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use super::eval::{evaluate, open, report_problems, side_problems};
+use super::eval::{evaluate, open, report_problems};
 use super::{EvalArgs, ReportArgs};
 use crate::eval::{EvalError, Plan};
 use crate::report::html::{self, page::Footer, Collect, Inputs};
@@ -64,12 +64,7 @@ fn report_command(args: &ReportArgs) -> Result<i32, EvalError> {
     let o = o;
     let mut collect = Collect::new(&o.plan, o.as_of, from, to);
     let summary = evaluate(&o, log, compare, &NoText, &mut collect, None)?;
-    let side = side_problems(&o);
-    let tickets = args
-        .tickets
-        .as_deref()
-        .unwrap_or(Path::new("(no ticket log)"));
-    report_problems(&summary.problems, &side, tickets, false);
+    report_problems(&summary.problems, false);
     let inputs = digests
         .join()
         .map_err(|_| EvalError::new("the digests of the inputs could not be made"))??;

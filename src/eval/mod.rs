@@ -3,7 +3,8 @@
 //! Its layers, bottom to top, each importing only from the ones below it
 //! (`tests/layers.rs` checks this):
 //!
-//! - [`error`]: the errors that stop a run;
+//! - [`error`] and [`problems`]: the errors that stop a run, and the input
+//!   problems it counts and goes on;
 //! - [`contract`]: the contract loaded and turned into a [`Plan`];
 //! - [`input`]: bytes to rows and events (CSV, JSON Lines, XLSX, export
 //!   profiles, grouped exports, side logs), each cell typed;
@@ -18,6 +19,7 @@ pub(crate) mod clock;
 pub(crate) mod contract;
 pub(crate) mod error;
 pub(crate) mod input;
+pub(crate) mod problems;
 pub(crate) mod run;
 pub(crate) mod timeline;
 pub(crate) mod verdict;

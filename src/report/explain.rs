@@ -11,10 +11,11 @@ use chrono::Duration;
 use super::format::{duration, local};
 use crate::eval::clock::status::Status;
 use crate::eval::input::cells::Ticket;
+use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
 use crate::eval::verdict::ticket::Outcome;
 use crate::eval::verdict::ticket::{span_text, MetricTrace};
-use crate::eval::{EventLog, Plan};
+use crate::eval::Plan;
 use crate::rules::TargetDuration;
 use crate::time::{local_date, Calendar};
 
@@ -27,8 +28,8 @@ pub(crate) fn write_ledger(
     out: &mut dyn Write,
     plan: &Plan,
     ticket: &Ticket,
+    timeline: &Timeline,
     outcome: &Outcome,
-    events: Option<&EventLog>,
     as_of: i64,
     file: &str,
 ) -> std::io::Result<()> {
@@ -49,15 +50,7 @@ pub(crate) fn write_ledger(
     for w in &ticket.warnings {
         writeln!(out, "  warning: {w}")?;
     }
-    if let Some(ev) = events {
-        let history = ev.history(&ticket.id);
-        if !history.is_empty() {
-            writeln!(out, "Status history (event log)")?;
-            for (at, status) in history {
-                writeln!(out, "  {}  {status}", local(at, tz))?;
-            }
-        }
-    }
+    timeline_ledger(out, plan, timeline, as_of, file)?;
     let Some(trace) = &outcome.trace else {
         return Ok(());
     };
@@ -101,6 +94,56 @@ pub(crate) fn write_ledger(
                 status.as_str()
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The ticket's timeline: every event in time order with where it came
+/// from, those after the as-of instant marked as not seen.
+fn timeline_ledger(
+    out: &mut dyn Write,
+    plan: &Plan,
+    timeline: &Timeline,
+    as_of: i64,
+    file: &str,
+) -> std::io::Result<()> {
+    if timeline.events.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "Timeline")?;
+    let mut said_as_of = false;
+    for e in &timeline.events {
+        if e.at > as_of && !said_as_of {
+            writeln!(
+                out,
+                "  {}  ── as of: nothing after this is seen",
+                local(as_of, plan.tz)
+            )?;
+            said_as_of = true;
+        }
+        let what = match (&e.status, &e.origin) {
+            (Some(status), _) => format!("status {status}"),
+            (None, Origin::Column(i)) => plan.fields[*i].name.clone(),
+            (None, _) => String::new(),
+        };
+        let whence = match &e.origin {
+            Origin::Column(i) => format!("column `{}`", plan.fields[*i].column),
+            Origin::EventLog(line) => format!("event log, line {line}"),
+            Origin::Export(line) => format!("{file}, line {line}"),
+        };
+        let cut = if e.cut {
+            "  (cut: after the as-of instant)"
+        } else {
+            ""
+        };
+        writeln!(out, "  {}  {what:<28} {whence}{cut}", local(e.at, plan.tz))?;
+    }
+    if timeline.opened_after_as_of {
+        writeln!(
+            out,
+            "  the ticket was opened after the as-of instant: no clock has started, it is in no period"
+        )?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 
 use super::format::{duration, lateness, local, percent};
 use super::{metric_name, priority_name, Header, Report};
+use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::verdict::lateness::late_by;
 use crate::eval::{EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
@@ -162,6 +163,7 @@ impl Report for HumanReport<'_> {
             s.rows,
             counts.join(", ")
         )?;
+        problems_line(out, s)?;
         writeln!(out)?;
         if s.objectives.is_empty() {
             writeln!(
@@ -316,6 +318,24 @@ fn credit_cells(c: &CreditRow) -> Vec<String> {
 }
 
 /// How the verdicts compare with the export's own (`made_sla`).
+/// The input problems in a line (the terminal's warnings list them).
+fn problems_line(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    let c = &s.problems.counts;
+    if c.total() == 0 {
+        return Ok(());
+    }
+    let parts: Vec<String> = ProblemKind::ALL
+        .iter()
+        .filter(|k| c.count(**k) > 0)
+        .map(|k| format!("{} {}", c.count(*k), k.words()))
+        .collect();
+    writeln!(
+        out,
+        "input problems: {} (the warnings on stderr and the JSON report name the first of each)",
+        parts.join(", ")
+    )
+}
+
 fn comparison(out: &mut dyn Write, c: &crate::eval::Comparison) -> std::io::Result<()> {
     match c.agreement() {
         None => writeln!(

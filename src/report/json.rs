@@ -7,10 +7,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Header, Report};
+use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{
-    AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Row, RowSink, RowText,
-    Status, Summary,
+    AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Problems, Row, RowSink,
+    RowText, Status, Summary,
 };
 use crate::time::{format_rfc3339, Rfc3339Writer};
 
@@ -321,6 +322,34 @@ fn array(
 }
 
 /// The contract's verdicts against the export's own (`made_sla`), for information.
+/// The `problems` summary: every kind of input problem counted, each with
+/// the file, line and reason of its first few (INTERFACES.md).
+fn problems_json(p: &Problems) -> serde_json::Value {
+    let c = &p.counts;
+    let mut kinds = serde_json::Map::new();
+    let mut first = Vec::new();
+    for kind in ProblemKind::ALL {
+        let kept: Vec<serde_json::Value> = c
+            .first(kind)
+            .map(|q| json!({"file": q.file, "line": q.line, "reason": q.reason}))
+            .collect();
+        first.extend(c.first(kind).map(|q| q.text()));
+        kinds.insert(
+            kind.key().into(),
+            json!({"count": c.count(kind), "first": kept}),
+        );
+    }
+    json!({
+        "total": c.total(),
+        "unreadable_rows": c.count(ProblemKind::UnreadableRow),
+        "invalid_verdicts": c.count(ProblemKind::InvalidVerdict),
+        "kinds": kinds,
+        "first": first,
+        "warnings": p.warnings,
+        "first_warnings": p.warning_samples,
+    })
+}
+
 pub(crate) fn comparison_json(c: &crate::eval::Comparison) -> serde_json::Value {
     json!({
         "metric": c.metric,
@@ -510,13 +539,7 @@ impl Report for JsonReport<'_> {
             "statuses": by_status,
             "compliant": s.compliant(),
         });
-        let problems = json!({
-            "unreadable_rows": s.problems.unreadable,
-            "invalid_verdicts": s.problems.contradictions,
-            "warnings": s.problems.warnings,
-            "first": s.problems.samples,
-            "first_warnings": s.problems.warning_samples,
-        });
+        let problems = problems_json(&s.problems);
         writeln!(
             self.out,
             "  \"summary\": {summary},\n  \"problems\": {problems}\n}}"

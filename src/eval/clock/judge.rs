@@ -2,6 +2,8 @@
 //! as SEMANTICS.md ("Durations of a target", "Clocks") defines them.
 
 use crate::eval::clock::status::Status;
+use std::borrow::Cow;
+
 use crate::eval::contract::plan::{MetricPlan, Plan, TargetPlan};
 use crate::rules::TargetDuration;
 use crate::time::{add_calendar_span, Calendar};
@@ -12,6 +14,9 @@ use crate::time::{add_calendar_span, Calendar};
 pub(crate) struct Span<'a> {
     pub(crate) start: Option<i64>,
     pub(crate) stop: Option<i64>,
+    /// The fractions of a second past `start` and `stop`, in nanoseconds.
+    pub(crate) start_nanos: u32,
+    pub(crate) stop_nanos: u32,
     pub(crate) start_name: &'a str,
     pub(crate) stop_name: &'a str,
     /// `[from, to)` intervals during which the clock does not run, merged and ordered.
@@ -75,15 +80,37 @@ pub(crate) fn judge(
         }
     }
     let end = span.stop.unwrap_or(as_of).max(start);
+    let pauses = &*effective_pauses(span.pauses, span.stop);
     let cal = plan.calendar(target.calendar);
     // A timed target without pauses: its open time and deadline in one go.
     let (elapsed, timed_deadline) = match target.duration {
-        TargetDuration::Seconds { seconds } if span.pauses.is_empty() => {
+        TargetDuration::Seconds { seconds } if pauses.is_empty() => {
             let (elapsed, deadline) = cal.open_and_deadline(start, end, seconds);
             (elapsed, Some(deadline))
         }
-        _ => (open_time(elapsed_cal, start, end, span.pauses), None),
+        _ => (open_time(elapsed_cal, start, end, pauses), None),
     };
+    // Fractions of a second decide too (60.9 s is more than 60 s): the
+    // exact count, in nanoseconds, where the start or stop has one.
+    let stop_nanos = if span.stop.is_some() {
+        span.stop_nanos
+    } else {
+        0
+    };
+    let exact = if span.start_nanos == 0 && stop_nanos == 0 {
+        i128::from(elapsed) * NANOS
+    } else {
+        exact_nanos(
+            elapsed_cal,
+            elapsed,
+            (start, span.start_nanos),
+            (end, stop_nanos),
+            pauses,
+        )
+    };
+    // Printed in whole seconds, rounded up: over the target exactly when it is.
+    let elapsed = exact.div_euclid(NANOS) + i128::from(exact.rem_euclid(NANOS) > 0);
+    let elapsed = i64::try_from(elapsed).unwrap_or(i64::MAX);
     j.elapsed = Some(elapsed);
     let deadline = match &target.duration {
         TargetDuration::Untimed { note } => {
@@ -98,9 +125,9 @@ pub(crate) fn judge(
         TargetDuration::Seconds { seconds } => {
             j.deadline = match timed_deadline {
                 Some(deadline) => deadline,
-                None => cal.deadline_paused(start, *seconds, span.pauses),
+                None => cal.deadline_paused(start, *seconds, pauses),
             };
-            j.status = if elapsed > *seconds {
+            j.status = if exact > i128::from(*seconds) * NANOS {
                 Status::Breached
             } else if span.stop.is_some() {
                 Status::Met
@@ -113,7 +140,7 @@ pub(crate) fn judge(
         TargetDuration::NextWorkingDay => cal.next_working_day_close(start),
         TargetDuration::Calendar { span: cs } => add_calendar_span(plan.tz, start, *cs),
     };
-    let Some(deadline) = deadline.map(|d| extend_by_pauses(cal, start, d, span.pauses)) else {
+    let Some(deadline) = deadline else {
         j.status = Status::Invalid;
         j.reason = Some(format!(
             "no deadline can be computed: calendar `{}` has no working day after the start; check the contract's calendar",
@@ -121,14 +148,50 @@ pub(crate) fn judge(
         ));
         return j;
     };
+    // Moved out by the open time paused before it; within a pause still
+    // open at the as-of instant it is not known yet, and not passed.
+    let Some(deadline) = extend_by_pauses(cal, start, deadline, pauses) else {
+        return j;
+    };
     j.deadline = Some(deadline);
+    // A deadline at the start's time of day carries its fraction; a closing
+    // time does not.
+    let deadline_nanos = match target.duration {
+        TargetDuration::NextWorkingDay => 0,
+        _ => span.start_nanos,
+    };
     j.status = match span.stop {
-        Some(stop) if stop <= deadline => Status::Met,
+        Some(stop) if (stop, span.stop_nanos) <= (deadline, deadline_nanos) => Status::Met,
         Some(_) => Status::Breached,
         None if as_of > deadline => Status::Breached,
         None => Status::Pending,
     };
     j
+}
+
+const NANOS: i128 = 1_000_000_000;
+
+/// The open time between `(start, fraction)` and `(end, fraction)` in
+/// nanoseconds, from the whole seconds' count `whole`: a second in which the
+/// clock runs counts the part of it past the start's fraction and up to the
+/// end's. (Calendars open and close on whole seconds, so a second runs
+/// wholly or not at all.)
+fn exact_nanos(
+    cal: &Calendar,
+    whole: i64,
+    (start, start_nanos): (i64, u32),
+    (end, end_nanos): (i64, u32),
+    pauses: &[(i64, i64)],
+) -> i128 {
+    let mut exact = i128::from(whole) * NANOS;
+    let runs = |t: i64| open_time(cal, t, t.saturating_add(1), pauses) > 0;
+    if start_nanos > 0 && runs(start) {
+        exact -= i128::from(start_nanos);
+    }
+    if end_nanos > 0 && runs(end) {
+        exact += i128::from(end_nanos);
+    }
+    exact.max(0)
 }
 
 /// Open time of `cal` in `[a, b)`, paused time left out.
@@ -141,16 +204,37 @@ pub(crate) fn open_time(cal: &Calendar, a: i64, b: i64, pauses: &[(i64, i64)]) -
 }
 
 /// A deadline found without pauses, moved out by the open time paused before
-/// it: that much unpaused open time after it is needed to make up.
-fn extend_by_pauses(cal: &Calendar, start: i64, deadline: i64, pauses: &[(i64, i64)]) -> i64 {
+/// it: that much unpaused open time after it is needed to make up. `None`
+/// when a pause that lasts for ever (open at the as-of instant) comes first.
+fn extend_by_pauses(
+    cal: &Calendar,
+    start: i64,
+    deadline: i64,
+    pauses: &[(i64, i64)],
+) -> Option<i64> {
     if pauses.is_empty() {
-        return deadline;
+        return Some(deadline);
     }
     let paused =
         cal.open_seconds(start, deadline) - cal.open_seconds_paused(start, deadline, pauses);
     if paused <= 0 {
-        return deadline;
+        return Some(deadline);
     }
     cal.deadline_paused(deadline, paused, pauses)
-        .unwrap_or(deadline)
+}
+
+/// The pauses that count for a clock: none after its stop (SEMANTICS.md:
+/// once a clock has stopped, its deadline is fixed), a pause running at the
+/// stop ended there.
+pub(crate) fn effective_pauses(pauses: &[(i64, i64)], stop: Option<i64>) -> Cow<'_, [(i64, i64)]> {
+    match stop {
+        Some(stop) if pauses.last().is_some_and(|p| p.1 > stop) => Cow::Owned(
+            pauses
+                .iter()
+                .filter(|p| p.0 < stop)
+                .map(|&(a, b)| (a, b.min(stop)))
+                .collect(),
+        ),
+        _ => Cow::Borrowed(pauses),
+    }
 }

@@ -4,3 +4,4 @@
 
 pub(crate) mod load;
 pub(crate) mod plan;
+pub(crate) mod statuses;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
 
+use crate::eval::contract::statuses::status_key;
 use crate::rules::{
     CalendarSpan, Condition, FieldKind, InstantSource, Period, PrioritySource, RuleSet, Selector,
     TargetDuration, Trigger, Value, ALWAYS, SCHEMA,
@@ -106,6 +107,8 @@ pub(crate) struct MetricPlan {
     pub(crate) start: Source,
     pub(crate) stop: Source,
     pub(crate) pause: Vec<String>,
+    /// `pause` as statuses are compared ([`status_key`]), in the same order.
+    pub(crate) pause_keys: Vec<String>,
     pub(crate) calendar: usize,
     /// Indices into `Plan::targets`, in source order: the first match applies.
     pub(crate) targets: Vec<usize>,
@@ -493,6 +496,7 @@ fn build_metrics(
             start: source(&m.start, &what)?,
             stop: source(&m.stop, &what)?,
             pause: m.pause.clone(),
+            pause_keys: m.pause.iter().map(|s| status_key(s)).collect(),
             calendar: names.calendar(&m.calendar, &what)?,
             targets: Vec::new(),
             objectives: Vec::new(),

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use compact_str::CompactString;
 
 use crate::eval::contract::plan::{FieldType, Plan};
+use crate::eval::contract::statuses::status_key;
 use crate::eval::input::log_reader::{RawRow, RowRef};
 use crate::time::{parse_timestamp, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
@@ -35,8 +36,15 @@ pub(crate) struct Ticket {
     /// Readable but worth saying (an ambiguous local time read as the earlier instant).
     pub(crate) warnings: Vec<String>,
     /// The ticket's own status history (an event-shaped export), sorted by
-    /// time, statuses lowercased; `None`: look in the `--events` log.
-    pub(crate) history: Option<Vec<(i64, Box<str>)>>,
+    /// time: (instant, status as compared, line); `None`: look in the
+    /// `--events` log.
+    pub(crate) history: Option<Vec<(i64, Box<str>, u64)>>,
+    /// The fractions of a second of the timestamps that have one: (field,
+    /// nanoseconds). Few logs have any, so the list is mostly empty.
+    pub(crate) fractions: Vec<(usize, u32)>,
+    /// The latest of its timestamps (`i64::MIN` without one): the timeline
+    /// cuts at the as-of instant only tickets that reach past it.
+    pub(crate) latest: i64,
     /// The export's own verdict (`made_sla`), when it has one.
     pub(crate) verdict: Option<bool>,
 }
@@ -47,6 +55,14 @@ impl Ticket {
             Some(Cell::Time(t)) => Some(*t),
             _ => None,
         }
+    }
+
+    /// The fraction of a second of timestamp `field`, in nanoseconds.
+    pub(crate) fn fraction(&self, field: usize) -> u32 {
+        self.fractions
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -63,7 +79,11 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
     t.problems.clear();
     t.warnings.clear();
     t.cells.clear();
+    t.fractions.clear();
+    t.latest = i64::MIN;
     let (problems, warnings, cells) = (&mut t.problems, &mut t.warnings, &mut t.cells);
+    let fractions = &mut t.fractions;
+    let latest = &mut t.latest;
     let extra = raw.extra;
     // The line a cell came from (an event-shaped export's tickets span many).
     let line_of = |i: usize| {
@@ -130,6 +150,10 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
                     if let Some(w) = parsed.warning {
                         warnings.push(format!("{}: {w}", at(&f.column)));
                     }
+                    if parsed.nanos > 0 {
+                        fractions.push((i, parsed.nanos));
+                    }
+                    *latest = (*latest).max(parsed.at);
                     Cell::Time(parsed.at)
                 }
                 Err(e) => {
@@ -156,7 +180,7 @@ fn type_history(
     file: &str,
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
-) -> Vec<(i64, Box<str>)> {
+) -> Vec<(i64, Box<str>, u64)> {
     let mut out = Vec::with_capacity(x.history.len());
     for (line, at, status) in &x.history {
         match parse_timestamp(at, log_tz) {
@@ -164,7 +188,7 @@ fn type_history(
                 if let Some(w) = parsed.warning {
                     warnings.push(format!("{file}:{line}: update time: {w}"));
                 }
-                out.push((parsed.at, status.to_lowercase().into()));
+                out.push((parsed.at, status_key(status).into(), *line));
             }
             Err(e) => problems.push(format!(
                 "{file}:{line}: update time of status `{status}`: {}",

@@ -11,13 +11,14 @@ use crate::eval::contract::plan::Plan;
 use crate::eval::error::EvalError;
 use crate::eval::input::log_reader::WantedColumn;
 use crate::eval::input::side_log;
+use crate::eval::problems::ProblemCounts;
 
 /// Outages per service, merged where they overlap (an overlap counts once).
 #[derive(Debug, Default)]
 pub(crate) struct OutageLog {
     pub(crate) by_service: BTreeMap<String, Vec<(i64, i64)>>,
     /// Rows that could not be read, with file:line and the reason.
-    pub(crate) problems: Vec<String>,
+    pub(crate) problems: ProblemCounts,
     /// Per service: the file:line of its first row and its number of rows,
     /// so that a service the contract does not name can be pointed at.
     pub(crate) seen: BTreeMap<String, (String, usize)>,
@@ -59,7 +60,7 @@ impl OutageLog {
             }
             Ok(())
         })?;
-        log.problems.extend(problems);
+        log.problems = problems;
         for (service, mut spans) in raw {
             spans.sort_unstable();
             let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use crate::eval::error::EvalError;
 use crate::eval::input::cells::timestamp_message;
 use crate::eval::input::log_reader::{LogReader, WantedColumn};
+use crate::eval::problems::{Problem, ProblemCounts, ProblemKind};
 use crate::time::parse_timestamp;
 
 /// One readable row of a side log.
@@ -40,10 +41,10 @@ pub(crate) fn read(
     key: &str,
     wanted: &[WantedColumn],
     mut each: impl FnMut(SideRow) -> Result<(), String>,
-) -> Result<Vec<String>, EvalError> {
+) -> Result<ProblemCounts, EvalError> {
     let mut reader = LogReader::open(path, key, wanted)?;
     let file = path.display().to_string();
-    let mut problems = Vec::new();
+    let mut problems = ProblemCounts::default();
     while let Some(row) = reader.next_row() {
         let row = row?;
         let place = format!("{file}:{}", row.line);
@@ -56,8 +57,13 @@ pub(crate) fn read(
                 cells: row.cells,
             }),
         };
-        if let Err(e) = outcome {
-            problems.push(format!("{place}: {e}"));
+        if let Err(reason) = outcome {
+            problems.add(Problem {
+                kind: ProblemKind::UnreadableSideRow,
+                file: file.clone(),
+                line: Some(row.line),
+                reason,
+            });
         }
     }
     Ok(problems)

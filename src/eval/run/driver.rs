@@ -10,13 +10,16 @@ use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
+use rustc_hash::FxHashSet;
 
 use crate::eval::error::EvalError;
 use crate::eval::input::cells::{type_row_into, Ticket};
 use crate::eval::input::log_reader::{Chunk, LogReader, RowRef};
 use crate::eval::input::profiles::Comparison;
+use crate::eval::problems::ProblemKind;
 use crate::eval::run::sink::{ChunkFormat, RowSink, RowText};
 use crate::eval::run::summary::{Problems, Summary};
+use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::escalations::{escalations, EscalationRow};
 use crate::eval::verdict::objectives::Tally;
 use crate::eval::verdict::row::{Counts, PeriodKey, Row, Status};
@@ -59,6 +62,8 @@ struct Done {
     tickets: u64,
     problems: Problems,
     comparison: Comparison,
+    /// The statuses of the export's own histories (as compared).
+    statuses: FxHashSet<Box<str>>,
 }
 
 type Work = (u64, Chunk);
@@ -99,7 +104,11 @@ pub(crate) fn run(
     let in_flight = workers * 4;
     let keep_rows = sink.keeps_rows();
     let mut summary = Summary::default();
+    if let Some(log) = ctx.events {
+        summary.problems.counts.merge(log.problems.clone());
+    }
     let mut tally = Tally::default();
+    let mut statuses: FxHashSet<Box<str>> = FxHashSet::default();
     std::thread::scope(|scope| -> Result<(), EvalError> {
         let (work_tx, work_rx) = sync_channel::<Work>(in_flight);
         let (done_tx, done_rx) = sync_channel::<Result_>(in_flight);
@@ -147,16 +156,7 @@ pub(crate) fn run(
             let used_tx = used_tx.clone();
             let file = file.as_str();
             scope.spawn(move || {
-                let mut worker = Worker {
-                    ctx,
-                    log_tz,
-                    file,
-                    compare,
-                    keep_rows,
-                    text: format.writer(),
-                    ticket: Ticket::default(),
-                    tallies: Vec::new(),
-                };
+                let mut worker = Worker::new(ctx, log_tz, file, compare, keep_rows, format);
                 loop {
                     let job = match work_rx.lock() {
                         Ok(rx) => rx.recv(),
@@ -185,6 +185,7 @@ pub(crate) fn run(
         for (seq, done) in done_rx.iter() {
             waiting.insert(seq, done?);
             while let Some(mut done) = waiting.remove(&next) {
+                statuses.extend(done.statuses.drain());
                 let write_err =
                     |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
                 sink.rows(&done.rows, &done.text).map_err(write_err)?;
@@ -211,11 +212,15 @@ pub(crate) fn run(
     })?;
     summary.objectives = tally.results(ctx.plan);
     summary.comparison = comparison;
+    if let Some(log) = ctx.events {
+        summary.problems.counts.merge(log.without_ticket());
+    }
+    unknown_statuses(ctx, &file, &statuses, &mut summary.problems);
     Ok(summary)
 }
 
 /// What a worker thread keeps between chunks: its settings, its text
-/// writer, and the ticket every row is typed into.
+/// writer, and the ticket and timeline every row is built into.
 struct Worker<'a> {
     ctx: Context<'a>,
     log_tz: Tz,
@@ -225,11 +230,33 @@ struct Worker<'a> {
     keep_rows: bool,
     text: Box<dyn RowText + 'a>,
     ticket: Ticket,
+    timeline: Timeline,
     /// The periods a ticket counts in.
     tallies: Vec<(usize, PeriodKey, Status)>,
 }
 
-impl Worker<'_> {
+impl<'a> Worker<'a> {
+    fn new(
+        ctx: Context<'a>,
+        log_tz: Tz,
+        file: &'a str,
+        compare: Option<usize>,
+        keep_rows: bool,
+        format: &'a dyn ChunkFormat,
+    ) -> Self {
+        Worker {
+            ctx,
+            log_tz,
+            file,
+            compare,
+            keep_rows,
+            text: format.writer(),
+            ticket: Ticket::default(),
+            timeline: Timeline::default(),
+            tallies: Vec::new(),
+        }
+    }
+
     fn evaluate(&mut self, chunk: &Chunk, (rows, text): Spare) -> Done {
         let mut done = Done {
             rows,
@@ -241,6 +268,7 @@ impl Worker<'_> {
             tickets: 0,
             problems: Problems::default(),
             comparison: Comparison::default(),
+            statuses: FxHashSet::default(),
         };
         chunk.for_each_row(|raw| self.one(raw, &mut done));
         done
@@ -249,31 +277,75 @@ impl Worker<'_> {
     fn one(&mut self, raw: RowRef, done: &mut Done) {
         let (ctx, file) = (self.ctx, self.file);
         type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
+        let ticket = &mut self.ticket;
+        if !ticket.problems.is_empty() {
+            // One problem per row, naming all that is wrong with it.
+            let reasons: Vec<&str> = ticket
+                .problems
+                .iter()
+                .map(|p| {
+                    p.strip_prefix(file)
+                        .and_then(|r| r.strip_prefix(':'))
+                        .and_then(|r| r.split_once(": "))
+                        .map_or(p.as_str(), |(_, r)| r)
+                })
+                .collect();
+            done.problems.add(
+                ProblemKind::UnreadableRow,
+                file,
+                Some(ticket.line),
+                reasons.join("; "),
+            );
+        }
+        ctx.histories().build(ticket, &mut self.timeline, false);
+        let ticket = &self.ticket;
+        if self.timeline.opened_after_as_of {
+            done.problems.add(
+                ProblemKind::OpenedAfterAsOf,
+                file,
+                Some(ticket.line),
+                format!(
+                    "ticket {} was opened after the as-of instant: its clocks have not started, and it is in no period",
+                    ticket.id
+                ),
+            );
+        }
+        if let Some(h) = &ticket.history {
+            for (_, status, _) in h {
+                if !done.statuses.contains(status) {
+                    done.statuses.insert(status.clone());
+                }
+            }
+        }
         let first = done.rows.len();
-        evaluate_into(ctx, &self.ticket, false, &mut done.rows, &mut self.tallies);
-        let (ticket, rows) = (&self.ticket, &done.rows[first..]);
+        evaluate_into(
+            ctx,
+            ticket,
+            &self.timeline,
+            false,
+            &mut done.rows,
+            &mut self.tallies,
+        );
+        let rows = &done.rows[first..];
         done.tickets += 1;
         let opened = ctx.plan.opened_field.and_then(|f| ticket.time(f));
         done.opened = span_with(done.opened, opened);
-        if !ticket.problems.is_empty() {
-            done.problems.unreadable += 1;
-            for p in &ticket.problems {
-                done.problems.note(p.clone());
-            }
-        }
         for w in &ticket.warnings {
             done.problems.warn(w.clone());
         }
         for row in rows {
             done.by_status.add(row.status);
             if row.status == Status::Invalid && ticket.problems.is_empty() {
-                done.problems.contradictions += 1;
-                done.problems.note(format!(
-                    "{file}:{}: ticket {}: {}",
-                    row.line,
-                    row.id,
-                    row.reason.as_deref().unwrap_or("invalid")
-                ));
+                done.problems.add(
+                    ProblemKind::InvalidVerdict,
+                    file,
+                    Some(row.line),
+                    format!(
+                        "ticket {}: {}",
+                        row.id,
+                        row.reason.as_deref().unwrap_or("invalid")
+                    ),
+                );
             }
         }
         if let Some(m) = self.compare {
@@ -283,11 +355,50 @@ impl Worker<'_> {
             done.tally.add(oi, period, status);
         }
         if !ctx.plan.escalation.is_empty() {
-            done.escalations.extend(escalations(ctx, ticket, rows));
+            done.escalations
+                .extend(escalations(ctx, ticket, &self.timeline, rows));
         }
         self.text.write(rows, &mut done.text);
         if !self.keep_rows {
             done.rows.truncate(first);
+        }
+    }
+}
+
+/// A warning for each pause status of the contract that no event of the
+/// run has (statuses are compared as SEMANTICS.md says), listing those that
+/// occur: a status spelt otherwise than the ticket system writes it would
+/// silently pause nothing.
+fn unknown_statuses(
+    ctx: Context,
+    tickets: &str,
+    export: &FxHashSet<Box<str>>,
+    problems: &mut Problems,
+) {
+    let (file, mut occur): (&str, Vec<&str>) = match ctx.events {
+        Some(log) => (
+            log.file(),
+            log.statuses().iter().map(String::as_str).collect(),
+        ),
+        None if !export.is_empty() => (tickets, export.iter().map(|s| &**s).collect()),
+        None => return,
+    };
+    occur.sort_unstable();
+    for m in &ctx.plan.metrics {
+        for (key, status) in m.pause_keys.iter().zip(&m.pause) {
+            if occur.contains(&key.as_str()) {
+                continue;
+            }
+            problems.add(
+                ProblemKind::UnknownStatus,
+                file,
+                None,
+                format!(
+                    "metric `{}` pauses while the status is `{status}`, but no event has that status, so it pauses nothing; the statuses that occur: {}",
+                    m.name,
+                    if occur.is_empty() { "none".to_string() } else { occur.join(", ") }
+                ),
+            );
         }
     }
 }

@@ -4,23 +4,29 @@ use crate::eval::error::EvalError;
 use crate::eval::input::cells::{type_row, Ticket};
 use crate::eval::input::log_reader::LogReader;
 use crate::eval::run::driver::RunOptions;
+use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::ticket::{evaluate, Context, Outcome};
 
-/// Finds ticket `id` and evaluates it with a trace (for `--explain`); reads
-/// no further than that ticket.
+/// Finds ticket `id` and evaluates it with a trace (for `--explain`): the
+/// ticket as read, its timeline (every event, those after the as-of instant
+/// marked cut) and the outcome. Reads no further than that ticket.
 pub(crate) fn explain(
     ctx: Context,
     mut reader: LogReader,
     opts: &RunOptions,
     id: &str,
-) -> Result<Option<(Ticket, Outcome)>, EvalError> {
+) -> Result<Option<(Ticket, Timeline, Outcome)>, EvalError> {
     let file = opts.tickets.display().to_string();
     while let Some(raw) = reader.next_row() {
         let raw = raw?;
         if raw.id == id {
-            let ticket = type_row(ctx.plan, &raw, opts.log_tz, &file);
-            let outcome = evaluate(ctx, &ticket, true);
-            return Ok(Some((ticket, outcome)));
+            let mut ticket = type_row(ctx.plan, &raw, opts.log_tz, &file);
+            // The cells as read, before the as-of instant blanks any.
+            let as_read = ticket.clone();
+            let mut timeline = Timeline::default();
+            ctx.histories().build(&mut ticket, &mut timeline, true);
+            let outcome = evaluate(ctx, &ticket, &timeline, true);
+            return Ok(Some((as_read, timeline, outcome)));
         }
     }
     Ok(None)

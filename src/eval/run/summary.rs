@@ -2,31 +2,34 @@
 //! the input problems, counted in full with the first few kept.
 
 use crate::eval::input::profiles::Comparison;
+use crate::eval::problems::{Problem, ProblemCounts, ProblemKind};
 use crate::eval::verdict::availability::AvailabilityRow;
 use crate::eval::verdict::changes::ChangeRow;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::verdict::objectives::ObjectiveResult;
 use crate::eval::verdict::row::Counts;
 
-/// Input problems: counted in full, the first few kept with their text.
+/// Input problems of every kind, and the warnings (readable input that
+/// needed a choice, such as an autumn-overlap local time).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Problems {
-    /// Rows that could not be read.
-    pub(crate) unreadable: u64,
-    /// Verdicts that are `invalid` because the ticket contradicts itself.
-    pub(crate) contradictions: u64,
+    pub(crate) counts: ProblemCounts,
     pub(crate) warnings: u64,
-    pub(crate) samples: Vec<String>,
     pub(crate) warning_samples: Vec<String>,
 }
 
 impl Problems {
+    /// Warnings kept with their text.
     pub(crate) const KEEP: usize = 20;
 
-    pub(crate) fn note(&mut self, text: String) {
-        if self.samples.len() < Self::KEEP {
-            self.samples.push(text);
-        }
+    /// Counts a problem (the first few of its kind kept).
+    pub(crate) fn add(&mut self, kind: ProblemKind, file: &str, line: Option<u64>, reason: String) {
+        self.counts.add(Problem {
+            kind,
+            file: file.to_string(),
+            line,
+            reason,
+        });
     }
 
     pub(crate) fn warn(&mut self, text: String) {
@@ -36,18 +39,17 @@ impl Problems {
         }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.unreadable == 0 && self.contradictions == 0
+    /// Whether there is a problem that makes `--strict` fail the run.
+    pub(crate) fn any_error(&self) -> bool {
+        ProblemKind::ALL
+            .iter()
+            .any(|k| k.is_error() && self.counts.count(*k) > 0)
     }
 
     /// Adds a later chunk's problems (samples stay in log order).
     pub(crate) fn merge(&mut self, other: Problems) {
-        self.unreadable += other.unreadable;
-        self.contradictions += other.contradictions;
+        self.counts.merge(other.counts);
         self.warnings += other.warnings;
-        for s in other.samples {
-            self.note(s);
-        }
         for w in other.warning_samples {
             if self.warning_samples.len() < Self::KEEP {
                 self.warning_samples.push(w);

@@ -1,4 +1,6 @@
-//! A ticket's history as the clocks read it: its pauses, from the `--events`
-//! log or from the ticket's own status history.
+//! A ticket's history as the clocks read it: one ordered timeline per
+//! ticket, cut at the as-of instant, built once from every source
+//! ([`history`]), and its status events as intervals of pause ([`pauses`]).
 
+pub(crate) mod history;
 pub(crate) mod pauses;

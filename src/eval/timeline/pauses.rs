@@ -1,41 +1,13 @@
-//! A ticket's pauses: the intervals during which its status history puts it
-//! in one of a metric's pause statuses, read from the `--events` log or from
-//! the ticket's own history (an event-shaped export).
-
-use crate::eval::input::event_log::EventLog;
-
-/// The intervals `[from, to)` during which ticket `id` was in one of
-/// `statuses` according to the event log, merged, in order. The last event
-/// lasts for ever.
-pub(crate) fn logged_pauses(log: &EventLog, id: &str, statuses: &[String]) -> Vec<(i64, i64)> {
-    let events = log.events_of(id);
-    if events.is_empty() {
-        return Vec::new();
-    }
-    let wanted: Vec<u32> = statuses
-        .iter()
-        .filter_map(|s| log.status_number(s))
-        .collect();
-    merge_pauses(events.iter().map(|(at, s)| (*at, wanted.contains(s))))
-}
-
-/// The pauses in a ticket's own status history (an event-shaped export):
-/// as [`logged_pauses`], statuses matched case-insensitively (the history's
-/// are lowercase already).
-pub(crate) fn pauses_in(history: &[(i64, Box<str>)], statuses: &[String]) -> Vec<(i64, i64)> {
-    let wanted: Vec<String> = statuses.iter().map(|s| s.to_lowercase()).collect();
-    merge_pauses(
-        history
-            .iter()
-            .map(|(at, s)| (*at, wanted.iter().any(|w| **w == **s))),
-    )
-}
+//! Status events as intervals of pause: each event puts its ticket in its
+//! status until the next event, the last one for ever (the clock layer cuts
+//! it at the stop; SEMANTICS.md "Clocks").
 
 /// Events in time order, each (instant, paused?) lasting until the next (the
-/// last for ever), as merged intervals `[from, to)` of pause.
-fn merge_pauses(events: impl Iterator<Item = (i64, bool)>) -> Vec<(i64, i64)> {
+/// last for ever), as merged intervals `[from, to)` of pause, written into
+/// `out` (emptied first). Two events at one instant: the later one holds.
+pub(crate) fn merge_pauses(events: impl Iterator<Item = (i64, bool)>, out: &mut Vec<(i64, i64)>) {
+    out.clear();
     let mut events = events.peekable();
-    let mut out: Vec<(i64, i64)> = Vec::new();
     while let Some((at, paused)) = events.next() {
         if !paused {
             continue;
@@ -49,5 +21,25 @@ fn merge_pauses(events: impl Iterator<Item = (i64, bool)>) -> Vec<(i64, i64)> {
             _ => out.push((at, to)),
         }
     }
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merged(events: &[(i64, bool)]) -> Vec<(i64, i64)> {
+        let mut out = vec![(0, 0)];
+        merge_pauses(events.iter().copied(), &mut out);
+        out
+    }
+
+    #[test]
+    fn a_pause_lasts_until_the_next_event_and_the_last_for_ever() {
+        assert_eq!(merged(&[(10, true), (20, false)]), [(10, 20)]);
+        assert_eq!(merged(&[(10, true), (20, true), (30, false)]), [(10, 30)]);
+        assert_eq!(merged(&[(10, false), (20, true)]), [(20, i64::MAX)]);
+        // At one instant the later event holds.
+        assert_eq!(merged(&[(10, true), (10, false)]), []);
+        assert_eq!(merged(&[(10, false), (10, true), (15, false)]), [(10, 15)]);
+    }
 }

@@ -10,6 +10,7 @@ use crate::eval::contract::plan::Plan;
 use crate::eval::error::EvalError;
 use crate::eval::input::log_reader::WantedColumn;
 use crate::eval::input::side_log;
+use crate::eval::problems::ProblemCounts;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ChangeRow {
@@ -25,7 +26,7 @@ pub(crate) struct ChangeRow {
 #[derive(Debug, Default)]
 pub(crate) struct ChangeLog {
     pub(crate) rows: Vec<ChangeRow>,
-    pub(crate) problems: Vec<String>,
+    pub(crate) problems: ProblemCounts,
 }
 
 impl ChangeLog {

@@ -10,8 +10,10 @@
 //! office`), a trigger that fires outside those hours is due at the next
 //! opening. A level without triggers is never due automatically.
 
+use crate::eval::clock::judge::effective_pauses;
 use crate::eval::contract::plan::{Cond, Plan, TriggerPlan};
 use crate::eval::input::cells::Ticket;
+use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::row::{Row, Status};
 use crate::eval::verdict::select::{describe, holds};
 use crate::eval::verdict::ticket::Context;
@@ -31,7 +33,12 @@ pub(crate) struct EscalationRow {
 
 /// The escalations of one ticket that are due by the as-of instant, given
 /// the rows its evaluation produced.
-pub(crate) fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<EscalationRow> {
+pub(crate) fn escalations(
+    ctx: Context,
+    t: &Ticket,
+    tl: &Timeline,
+    rows: &[Row],
+) -> Vec<EscalationRow> {
     let plan = ctx.plan;
     let available = plan
         .rules
@@ -47,7 +54,7 @@ pub(crate) fn escalations(ctx: Context, t: &Ticket, rows: &[Row]) -> Vec<Escalat
             let fired = match trigger {
                 TriggerPlan::Breached(m) => row_of(rows, *m).and_then(|r| breached(plan, r)),
                 TriggerPlan::Used(m, percent) => {
-                    row_of(rows, *m).and_then(|r| used(ctx, t, r, *percent))
+                    row_of(rows, *m).and_then(|r| used(ctx, tl, r, *percent))
                 }
                 TriggerPlan::When(cond) => when(ctx, t, cond),
             };
@@ -103,7 +110,7 @@ fn breached(plan: &Plan, r: &Row) -> Option<Fired> {
 
 /// `percent` of a target used escalates when the clock reaches that share,
 /// if it was still running then.
-fn used(ctx: Context, t: &Ticket, r: &Row, percent: f64) -> Option<Fired> {
+fn used(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<Fired> {
     if !matches!(r.status, Status::Met | Status::Breached | Status::Pending) {
         return None;
     }
@@ -114,12 +121,8 @@ fn used(ctx: Context, t: &Ticket, r: &Row, percent: f64) -> Option<Fired> {
         TargetDuration::Seconds { seconds } => {
             let share = (seconds as f64 * percent / 100.0).round() as i64;
             let cal = plan.calendar(target.calendar);
-            let pauses = match ctx.events {
-                Some(ev) if !plan.metrics[mi].pause.is_empty() => {
-                    crate::eval::timeline::pauses::logged_pauses(ev, &t.id, &plan.metrics[mi].pause)
-                }
-                _ => Vec::new(),
-            };
+            // The pauses the verdict counted: the timeline's, none after the stop.
+            let pauses = effective_pauses(tl.pauses.get(mi).map_or(&[][..], Vec::as_slice), r.stop);
             // The first instant at which that much open time is used.
             if pauses.is_empty() {
                 cal.deadline(start, share)

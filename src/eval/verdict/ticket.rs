@@ -4,10 +4,11 @@
 
 use compact_str::CompactString;
 
-use crate::eval::clock::judge::{judge, Span};
+use crate::eval::clock::judge::{effective_pauses, judge, Span};
 use crate::eval::contract::plan::{Plan, Source};
 use crate::eval::input::cells::Ticket;
 use crate::eval::input::event_log::EventLog;
+use crate::eval::timeline::history::{Histories, Timeline};
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
     derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
@@ -21,6 +22,17 @@ pub(crate) struct Context<'a> {
     pub(crate) plan: &'a Plan,
     pub(crate) events: Option<&'a EventLog>,
     pub(crate) as_of: i64,
+}
+
+impl<'a> Context<'a> {
+    /// Where the tickets' timelines come from.
+    pub(crate) fn histories(&self) -> Histories<'a> {
+        Histories {
+            plan: self.plan,
+            events: self.events,
+            as_of: self.as_of,
+        }
+    }
 }
 
 /// The rows of one ticket and the objective periods they count in.
@@ -57,9 +69,9 @@ pub(crate) struct MetricTrace {
     pub(crate) row: Option<usize>,
 }
 
-pub(crate) fn evaluate(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
+pub(crate) fn evaluate(ctx: Context, t: &Ticket, tl: &Timeline, trace: bool) -> Outcome {
     let mut out = Outcome::default();
-    out.trace = evaluate_into(ctx, t, trace, &mut out.rows, &mut out.tallies);
+    out.trace = evaluate_into(ctx, t, tl, trace, &mut out.rows, &mut out.tallies);
     out
 }
 
@@ -80,6 +92,7 @@ struct Out<'a> {
 pub(crate) fn evaluate_into(
     ctx: Context,
     t: &Ticket,
+    tl: &Timeline,
     trace: bool,
     rows: &mut Vec<Row>,
     tallies: &mut Vec<(usize, PeriodKey, Status)>,
@@ -199,20 +212,15 @@ pub(crate) fn evaluate_into(
             row.status = Status::Excluded;
             row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
         } else {
-            let pauses = match (&t.history, ctx.events) {
-                _ if metric.pause.is_empty() => Vec::new(),
-                (Some(h), _) => crate::eval::timeline::pauses::pauses_in(h, &metric.pause),
-                (None, Some(ev)) => {
-                    crate::eval::timeline::pauses::logged_pauses(ev, &t.id, &metric.pause)
-                }
-                (None, None) => Vec::new(),
-            };
+            let pauses = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
             let span = Span {
                 start,
                 stop,
+                start_nanos: nanos(ctx, t, metric.start, start),
+                stop_nanos: nanos(ctx, t, metric.stop, stop),
                 start_name: &mt.start_how,
                 stop_name: &mt.stop_how,
-                pauses: &pauses,
+                pauses,
             };
             let j = judge(plan, metric, target, &span, ctx.as_of);
             row.status = j.status;
@@ -221,7 +229,9 @@ pub(crate) fn evaluate_into(
             row.deadline = j.deadline;
             row.reason = j.reason.map(CompactString::from);
             row.note = j.note;
-            mt.pauses = pauses;
+            if trace {
+                mt.pauses = effective_pauses(pauses, stop).into_owned();
+            }
         }
         push_row(ctx, t, out, &mut mt, row);
         if let Some(tr) = tr.as_mut() {
@@ -344,6 +354,26 @@ fn instant(ctx: Context, t: &Ticket, s: Source, named: bool) -> (Option<i64>, St
     }
 }
 
+/// The fraction of a second of the instant `at` that source `s` gave (0
+/// for an automatic closure, which is whole seconds after its base).
+fn nanos(ctx: Context, t: &Ticket, s: Source, at: Option<i64>) -> u32 {
+    if at.is_none() || t.fractions.is_empty() {
+        return 0;
+    }
+    match s {
+        Source::Field(f) => t.fraction(f),
+        Source::MetricStop(m) => nanos(ctx, t, ctx.plan.metrics[m].stop, at),
+        Source::Closure(c) => {
+            let f = ctx.plan.closures[c].confirmed;
+            if t.time(f) == at {
+                t.fraction(f)
+            } else {
+                0
+            }
+        }
+    }
+}
+
 pub(crate) fn span_text(s: crate::rules::CalendarSpan) -> String {
     use crate::rules::CalendarSpan;
     match s {
@@ -368,6 +398,14 @@ mod tests {
         edit(&mut v);
         let rules: RuleSet = serde_json::from_value(v).expect("rule set");
         build(rules).expect("plan")
+    }
+
+    /// The ticket evaluated as the driver does: its timeline built first.
+    fn judged(ctx: Context, t: &Ticket, trace: bool) -> Outcome {
+        let mut t = t.clone();
+        let mut tl = Timeline::default();
+        ctx.histories().build(&mut t, &mut tl, trace);
+        evaluate(ctx, &t, &tl, trace)
     }
 
     fn at(s: &str) -> i64 {
@@ -416,10 +454,10 @@ mod tests {
             events: None,
             as_of,
         };
-        let before = evaluate(ctx(at("2025-03-03T12:00:00Z")), &t, false);
+        let before = judged(ctx(at("2025-03-03T12:00:00Z")), &t, false);
         assert_eq!(before.rows[0].status, Status::Pending);
         assert_eq!(before.rows[0].stop, None);
-        let after = evaluate(ctx(at("2025-03-10T00:00:00Z")), &t, false);
+        let after = judged(ctx(at("2025-03-10T00:00:00Z")), &t, false);
         assert_eq!(after.rows[0].stop, Some(at("2025-03-04T10:00:00Z")));
         assert_eq!(after.rows[0].status, Status::Met);
         // A confirmation before the automatic close wins.
@@ -434,7 +472,7 @@ mod tests {
                 "2025-03-03T11:00:00Z",
             ],
         );
-        let r = evaluate(ctx(at("2025-03-10T00:00:00Z")), &t, false);
+        let r = judged(ctx(at("2025-03-10T00:00:00Z")), &t, false);
         assert_eq!(r.rows[0].stop, Some(at("2025-03-03T11:00:00Z")));
     }
 
@@ -460,7 +498,7 @@ mod tests {
                 "",
             ],
         );
-        let out = evaluate(ctx, &change, true);
+        let out = judged(ctx, &change, true);
         let metrics: Vec<_> = out
             .rows
             .iter()
@@ -487,7 +525,7 @@ mod tests {
                 "2025-03-03T11:00:00Z",
             ],
         );
-        let out = evaluate(ctx, &q, false);
+        let out = judged(ctx, &q, false);
         let res = out
             .rows
             .iter()
@@ -510,7 +548,7 @@ mod tests {
             &p,
             &["Q", "2025-03-31T23:30:00Z", "question", "", "", "", "", ""],
         );
-        let out = evaluate(ctx, &t, false);
+        let out = judged(ctx, &t, false);
         let (_, period, _) = out.tallies[0];
         assert_eq!((period.year, period.part), (2025, 4));
     }

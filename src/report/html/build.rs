@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use super::charts::{self, Bar};
 use super::collect::{Collect, Late, Month};
 use super::page::*;
+use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{AvailabilityRow, ObjectiveResult, OutageLog, Plan, Status, Summary};
 use crate::report::format::{duration, local, percent};
@@ -133,10 +134,14 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
         });
     }
     let mut notes = Vec::new();
-    if inp.summary.problems.unreadable + inp.summary.problems.contradictions > 0 {
+    let problems = &inp.summary.problems.counts;
+    let (unreadable, invalid) = (
+        problems.count(ProblemKind::UnreadableRow),
+        problems.count(ProblemKind::InvalidVerdict),
+    );
+    if unreadable + invalid > 0 {
         notes.push(format!(
-            "The log had {} unreadable row(s) and {} invalid verdict(s); they are not in the shares above.",
-            inp.summary.problems.unreadable, inp.summary.problems.contradictions
+            "The log had {unreadable} unreadable row(s) and {invalid} invalid verdict(s); they are not in the shares above."
         ));
     }
     if month_of(tz, inp.as_of) <= inp.to {

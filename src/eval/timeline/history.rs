@@ -1,0 +1,147 @@
+//! One ticket's timeline, as the log stood at the as-of instant
+//! (SEMANTICS.md "Clocks", "Histories"): its timestamp columns and its status
+//! events, from the `--events` log or from the export's own status history,
+//! merged into one ordered history. It is built once per ticket, and every
+//! part of the evaluation that reads pauses (verdicts, escalations,
+//! `--explain`) reads it.
+//!
+//! The as-of rule is applied here, once: a timestamp after the as-of instant
+//! has not happened yet, so it is blanked in the ticket; an event after it is
+//! not seen; a ticket opened after it has none of its timestamps yet (no clock
+//! starts, it is in no period) and is counted.
+
+use crate::eval::contract::plan::Plan;
+use crate::eval::input::cells::{Cell, Ticket};
+use crate::eval::input::event_log::EventLog;
+use crate::eval::timeline::pauses::merge_pauses;
+
+/// Where an event of the timeline comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A timestamp column of the ticket log (the field's index).
+    Column(usize),
+    /// A line of the `--events` log.
+    EventLog(u64),
+    /// A line of the export (its own status history).
+    Export(u64),
+}
+
+/// One event of the timeline, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Event {
+    pub(crate) at: i64,
+    /// The status it puts the ticket in (status events only), as compared.
+    pub(crate) status: Option<String>,
+    pub(crate) origin: Origin,
+    /// After the as-of instant: not seen.
+    pub(crate) cut: bool,
+}
+
+/// What the evaluation reads of a ticket's history.
+#[derive(Debug, Default)]
+pub(crate) struct Timeline {
+    /// Per metric of the plan, the intervals `[from, to)` in which the ticket
+    /// was in one of the metric's pause statuses, merged and in order; a
+    /// pause with no later event lasts for ever (the clock cuts it).
+    pub(crate) pauses: Vec<Vec<(i64, i64)>>,
+    /// The ticket was opened after the as-of instant.
+    pub(crate) opened_after_as_of: bool,
+    /// Every event, in time order, when a trace was asked for.
+    pub(crate) events: Vec<Event>,
+}
+
+/// The sources of every ticket's history in a run.
+#[derive(Clone, Copy)]
+pub(crate) struct Histories<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) events: Option<&'a EventLog>,
+    pub(crate) as_of: i64,
+}
+
+impl Histories<'_> {
+    /// Builds `t`'s timeline into `tl` (its buffers reused), blanking the
+    /// timestamps of `t` that lie after the as-of instant. With `trace`,
+    /// every event is listed in `tl.events`.
+    pub(crate) fn build(&self, t: &mut Ticket, tl: &mut Timeline, trace: bool) {
+        let (plan, as_of) = (self.plan, self.as_of);
+        tl.events.clear();
+        tl.opened_after_as_of = plan
+            .opened_field
+            .and_then(|f| t.time(f))
+            .is_some_and(|at| at > as_of);
+        // Most tickets lie wholly before the as-of instant: nothing to cut.
+        let cutting = t.latest > as_of || trace;
+        for (i, cell) in t.cells.iter_mut().enumerate() {
+            if !cutting {
+                break;
+            }
+            if let Cell::Time(at) = *cell {
+                let cut = at > as_of || tl.opened_after_as_of;
+                if trace {
+                    tl.events.push(Event {
+                        at,
+                        status: None,
+                        origin: Origin::Column(i),
+                        cut,
+                    });
+                }
+                if cut {
+                    *cell = Cell::Empty;
+                }
+            }
+        }
+        tl.pauses.resize_with(plan.metrics.len(), Vec::new);
+        if self.events.is_none() && t.history.is_none() {
+            // No history: nothing pauses (the common flat log).
+            tl.pauses.iter_mut().for_each(Vec::clear);
+            tl.events.sort_by_key(|e| e.at);
+            return;
+        }
+        let logged = match (&t.history, self.events) {
+            (Some(_), _) | (None, None) => &[][..],
+            (None, Some(log)) => log.events_of(&t.id),
+        };
+        for (mi, m) in plan.metrics.iter().enumerate() {
+            let out = &mut tl.pauses[mi];
+            if m.pause_keys.is_empty() {
+                out.clear();
+                continue;
+            }
+            match (&t.history, self.events) {
+                (Some(h), _) => merge_pauses(
+                    h.iter()
+                        .filter(|e| e.0 <= as_of)
+                        .map(|e| (e.0, m.pause_keys.iter().any(|k| **k == *e.1))),
+                    out,
+                ),
+                (None, Some(log)) => merge_pauses(
+                    logged
+                        .iter()
+                        .filter(|e| e.at <= as_of)
+                        .map(|e| (e.at, log.pauses(mi, e.status))),
+                    out,
+                ),
+                (None, None) => out.clear(),
+            }
+        }
+        if trace {
+            if let Some(h) = &t.history {
+                tl.events.extend(h.iter().map(|(at, status, line)| Event {
+                    at: *at,
+                    status: Some(status.to_string()),
+                    origin: Origin::Export(*line),
+                    cut: *at > as_of,
+                }));
+            } else if let Some(log) = self.events {
+                tl.events.extend(logged.iter().map(|e| Event {
+                    at: e.at,
+                    status: Some(log.status(e.status).to_string()),
+                    origin: Origin::EventLog(e.line),
+                    cut: e.at > as_of,
+                }));
+            }
+            // Stable: at one instant, columns first, then events in log order.
+            tl.events.sort_by_key(|e| e.at);
+        }
+    }
+}

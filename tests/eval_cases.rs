@@ -1,0 +1,221 @@
+//! Tests as data: each folder under `tests/eval/cases/` is one case of
+//! `sla eval`, run as a user runs it (the real binary on real files):
+//!
+//! - `contract.sla` and `tickets.csv` (and whatever else `args` names, such
+//!   as `events.csv`);
+//! - `args`: the rest of the command line (`--as-of …`, `--events events.csv`);
+//!   a word that names a file of the folder is given as that file's path;
+//! - `expected.json`: what SEMANTICS.md prescribes, worked out by hand, with
+//!   the reasoning beside each expectation (`why`). It lists ticket `rows`
+//!   (only the fields given are compared; `deadline` as an instant),
+//!   `objectives` (by name and period), `problems` (count per kind, and the
+//!   lines of the first ones), `summary` fields, `exit` code and text the
+//!   terminal must show (`stderr_contains`); `explain`: lines that
+//!   `--explain ID` must show.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/cases");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/eval/cases")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn instant(v: &Value) -> Option<i64> {
+    v.as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.timestamp())
+}
+
+/// The same value, timestamps compared as instants.
+fn same(key: &str, want: &Value, got: &Value) -> bool {
+    if matches!(key, "deadline" | "start" | "stop" | "closed_at") && want.is_string() {
+        return instant(want).is_some() && instant(want) == instant(got);
+    }
+    want == got
+}
+
+struct Run {
+    json: Value,
+    code: i32,
+    stderr: String,
+}
+
+fn command(dir: &Path) -> Command {
+    let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sla"));
+    cmd.arg("eval")
+        .arg(dir.join("contract.sla"))
+        .arg(dir.join("tickets.csv"));
+    for word in args.split_whitespace() {
+        let file = dir.join(word);
+        if file.is_file() {
+            cmd.arg(file);
+        } else {
+            cmd.arg(word);
+        }
+    }
+    cmd
+}
+
+fn run(dir: &Path) -> Run {
+    let out = command(dir)
+        .args(["--format", "json"])
+        .output()
+        .expect("run sla");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: not JSON ({e}):\n{}\n{stderr}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    Run {
+        json,
+        code: out.status.code().unwrap_or(-1),
+        stderr,
+    }
+}
+
+fn check(dir: &Path) -> Vec<String> {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
+    )
+    .unwrap_or_else(|e| panic!("{name}/expected.json: {e}"));
+    let r = run(dir);
+    let mut wrong = Vec::new();
+    let rows = r.json["tickets"].as_array().cloned().unwrap_or_default();
+    for want in expected["rows"].as_array().into_iter().flatten() {
+        let hits: Vec<&Value> = rows
+            .iter()
+            .filter(|row| row["id"] == want["id"] && row["metric"] == want["metric"])
+            .collect();
+        let which = format!("{name}: ticket {} {}", want["id"], want["metric"]);
+        let [got] = hits.as_slice() else {
+            wrong.push(format!("{which}: {} rows, expected one", hits.len()));
+            continue;
+        };
+        for (key, value) in want.as_object().into_iter().flatten() {
+            if key == "why" {
+                continue;
+            }
+            if key == "reason_contains" {
+                let reason = got["reason"].as_str().unwrap_or_default();
+                if !value.as_str().is_some_and(|v| reason.contains(v)) {
+                    wrong.push(format!("{which}: reason {reason:?} lacks {value}"));
+                }
+                continue;
+            }
+            if !same(key, value, &got[key]) {
+                wrong.push(format!(
+                    "{which}: {key} is {}, expected {value} ({})",
+                    got[key], want["why"]
+                ));
+            }
+        }
+    }
+    let objectives = r.json["objectives"].as_array().cloned().unwrap_or_default();
+    for want in expected["objectives"].as_array().into_iter().flatten() {
+        let got = objectives
+            .iter()
+            .find(|o| o["name"] == want["name"] && o["period"] == want["period"]);
+        let which = format!("{name}: objective {} {}", want["name"], want["period"]);
+        let Some(got) = got else {
+            wrong.push(format!("{which}: not in the report"));
+            continue;
+        };
+        for key in ["met", "breached", "pending"] {
+            if !want[key].is_null() && want[key] != got[key] {
+                wrong.push(format!(
+                    "{which}: {key} is {}, expected {} ({})",
+                    got[key], want[key], want["why"]
+                ));
+            }
+        }
+    }
+    for (kind, want) in expected["problems"].as_object().into_iter().flatten() {
+        let got = &r.json["problems"]["kinds"][kind];
+        if got["count"] != want["count"] {
+            wrong.push(format!(
+                "{name}: problems.{kind}: {} , expected {} ({})",
+                got["count"], want["count"], want["why"]
+            ));
+        }
+        let lines: Vec<&Value> = got["first"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| &p["line"])
+            .collect();
+        for line in want["lines"].as_array().into_iter().flatten() {
+            if !lines.contains(&line) {
+                wrong.push(format!("{name}: problems.{kind} lacks line {line}: {got}"));
+            }
+        }
+        for text in want["reason_contains"].as_array().into_iter().flatten() {
+            let found = got["first"].as_array().into_iter().flatten().any(|p| {
+                text.as_str()
+                    .is_some_and(|t| p["reason"].as_str().unwrap_or_default().contains(t))
+            });
+            if !found {
+                wrong.push(format!(
+                    "{name}: problems.{kind}: no reason with {text}: {got}"
+                ));
+            }
+        }
+    }
+    for (key, want) in expected["summary"].as_object().into_iter().flatten() {
+        if &r.json["summary"][key] != want {
+            wrong.push(format!(
+                "{name}: summary.{key} is {}, expected {want}",
+                r.json["summary"][key]
+            ));
+        }
+    }
+    if let Some(code) = expected["exit"].as_i64() {
+        if i64::from(r.code) != code {
+            wrong.push(format!("{name}: exit {} , expected {code}", r.code));
+        }
+    }
+    for text in expected["stderr_contains"].as_array().into_iter().flatten() {
+        if !text.as_str().is_some_and(|t| r.stderr.contains(t)) {
+            wrong.push(format!("{name}: stderr lacks {text}:\n{}", r.stderr));
+        }
+    }
+    if let Some(id) = expected["explain"]["id"].as_str() {
+        let out = command(dir)
+            .args(["--explain", id])
+            .output()
+            .expect("run sla");
+        let ledger = String::from_utf8_lossy(&out.stdout);
+        for text in expected["explain"]["contains"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if !text.as_str().is_some_and(|t| ledger.contains(t)) {
+                wrong.push(format!("{name}: --explain {id} lacks {text}:\n{ledger}"));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_case_gives_the_verdicts_worked_out_by_hand() {
+    let dirs = cases();
+    assert!(!dirs.is_empty(), "no cases under tests/eval/cases");
+    let wrong: Vec<String> = dirs.iter().flat_map(|d| check(d)).collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
