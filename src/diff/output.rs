@@ -85,7 +85,7 @@ pub(crate) fn json_close(out: &mut dyn Write, o: &Outcome) -> std::io::Result<()
             "tickets": o.tickets,
             "tickets_changed": o.tickets_changed,
             "transitions": transitions,
-            "unreadable_rows": o.new.problems.unreadable,
+            "unreadable_rows": o.new.problems.unreadable(),
         },
         "objectives": o.objectives,
         "availability": o.availability,
@@ -134,11 +134,11 @@ pub(crate) fn human(
         o.tickets,
         o.tickets_changed
     )?;
-    if o.new.problems.unreadable > 0 {
+    if o.new.problems.unreadable() > 0 {
         writeln!(
             out,
             "  {} row(s) of the log could not be read (`sla eval` lists them); they are `invalid` under both",
-            o.new.problems.unreadable
+            o.new.problems.unreadable()
         )?;
     }
     let unchanged: u64 = o

@@ -39,6 +39,11 @@ impl Problems {
         }
     }
 
+    /// Ticket rows that could not be read.
+    pub(crate) fn unreadable(&self) -> u64 {
+        self.counts.count(ProblemKind::UnreadableRow)
+    }
+
     /// Whether there is a problem that makes `--strict` fail the run.
     pub(crate) fn any_error(&self) -> bool {
         ProblemKind::ALL
