@@ -279,21 +279,24 @@ impl<'a> Worker<'a> {
         type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
         let ticket = &mut self.ticket;
         if !ticket.problems.is_empty() {
-            // One problem per row, naming all that is wrong with it.
+            // One problem per row, naming all that is wrong with it, at the
+            // line of its first problem: an event-shaped export's ticket spans
+            // many lines, and the bad cell may lie on a later one.
             let reasons: Vec<&str> = ticket
                 .problems
                 .iter()
-                .map(|p| {
-                    p.strip_prefix(file)
-                        .and_then(|r| r.strip_prefix(':'))
-                        .and_then(|r| r.split_once(": "))
-                        .map_or(p.as_str(), |(_, r)| r)
-                })
+                .map(|p| split_problem(p, file).map_or(p.as_str(), |(_, r)| r))
                 .collect();
+            let line = ticket
+                .problems
+                .first()
+                .and_then(|p| split_problem(p, file))
+                .and_then(|(line, _)| line)
+                .unwrap_or(ticket.line);
             done.problems.add(
                 ProblemKind::UnreadableRow,
                 file,
-                Some(ticket.line),
+                Some(line),
                 reasons.join("; "),
             );
         }
@@ -416,4 +419,12 @@ fn compare_verdict(c: &mut Comparison, ticket: &Ticket, rows: &[Row], metric: us
         (Some(Status::Breached), Some(true)) => c.breached_but_made += 1,
         _ => c.not_compared += 1,
     }
+}
+
+/// A problem `file:line: reason` as its line and its reason.
+fn split_problem<'p>(p: &'p str, file: &str) -> Option<(Option<u64>, &'p str)> {
+    p.strip_prefix(file)
+        .and_then(|r| r.strip_prefix(':'))
+        .and_then(|r| r.split_once(": "))
+        .map(|(line, r)| (line.parse::<u64>().ok(), r))
 }
