@@ -263,7 +263,7 @@ impl Checker<'_> {
                                     Code::InvalidLiteral,
                                     format!(
                                         "the day is already moved when it falls on a {}",
-                                        full_day_name(weekday)
+                                        crate::time::holidays::weekday_name(weekday)
                                     ),
                                 )
                                 .primary(wd.span, "a second move for this weekday")
@@ -524,18 +524,6 @@ fn join_and(items: &[&str]) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn full_day_name(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
     }
 }
 

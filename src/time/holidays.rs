@@ -192,7 +192,8 @@ pub fn month_name(month: u32) -> &'static str {
         .unwrap_or("?")
 }
 
-fn weekday_name(d: Weekday) -> &'static str {
+/// A weekday's full English name (`Monday`).
+pub(crate) fn weekday_name(d: Weekday) -> &'static str {
     match d {
         Weekday::Mon => "Monday",
         Weekday::Tue => "Tuesday",
