@@ -305,6 +305,78 @@ fn rename_closure() {
     );
 }
 
+/// The objective "response others" of infravision.sla: its name is a
+/// string, written once (nothing in the language refers to an objective
+/// by name): 1 edit, and the new name stays quoted.
+#[test]
+fn rename_objective() {
+    let (text, renamed) = rename_case(
+        "infravision.sla",
+        "objective \"response others\"",
+        "\"response others\"",
+        "first response others",
+        1,
+    );
+    assert_eq!(
+        renamed,
+        text.replace(
+            "objective \"response others\"",
+            "objective \"first response others\""
+        )
+    );
+}
+
+/// References and definition are the checker's: a target row whose
+/// priority is misspelled (`lowe`) is not checked further, yet its `in
+/// office` still names the calendar. `office` is then written 4 times: its
+/// declaration, the two metrics, and that row. A second `calendar office`
+/// is a duplicate the checker reports; definition goes to the first, the
+/// one it keeps.
+#[test]
+fn references_and_definition_follow_the_checker() {
+    let text = contract("care.sla")
+        .replace(
+            "  low    response within 16 hours for 100%",
+            "  lowe   response within 2 working days in office for 100%",
+        )
+        .replace(
+            "fields {",
+            "calendar office { open mon..fri 08:00-12:00 }\n\nfields {",
+        );
+    let mut c = open(&text);
+    let row_use = word_at(&text, "  lowe ", "office", 0);
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, row_use),
+               "context": {"includeDeclaration": false}}),
+    );
+    let starts: Vec<Value> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["range"]["start"].clone())
+        .collect();
+    let expected: Vec<Value> = [
+        word_at(&text, "metric response", "office", 0),
+        word_at(&text, "metric resolution", "office", 0),
+        row_use,
+        // The duplicate declaration is a declaration too, not the definition.
+        word_at(&text, "calendar office { open", "office", 0),
+    ]
+    .iter()
+    .map(|&at| pos(&text, at))
+    .collect();
+    let mut sorted = expected.clone();
+    sorted.sort_by_key(|p| (p["line"].as_u64(), p["character"].as_u64()));
+    assert_eq!(starts, sorted, "{refs}");
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, row_use)}),
+    );
+    let first = word_at(&text, "calendar office {\n", "office", 0);
+    assert_eq!(def["range"]["start"], pos(&text, first), "{def}");
+}
+
 /// Refusals: the built-in calendar, a name already taken, a non-name.
 #[test]
 fn rename_refusals() {

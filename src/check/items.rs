@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::overlap::never_holds;
-use super::{kind_word, Checker, Kind};
+use super::{kind_word, Checker, Kind, Sym};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{self, Condition, FieldKind, Selector, TargetDuration, Value, ALWAYS};
 use crate::syntax::ast::{self, Span};
@@ -35,6 +35,7 @@ impl Checker<'_> {
     }
 
     fn metric_ref(&mut self, m: &ast::Ident) -> Option<rules::Metric> {
+        self.names.used(Sym::Metric(m.node.clone()), m.span);
         if let Some(x) = self.metrics.iter().find(|x| x.name == m.node) {
             self.used.insert(m.node.clone());
             return Some(x.clone());
@@ -66,6 +67,7 @@ impl Checker<'_> {
         } else {
             let mut names = Vec::new();
             for p in &s.priorities {
+                self.names.used(Sym::Priority(p.node.clone()), p.span);
                 if self.priority_spans.iter().any(|(n, _)| *n == p.node) {
                     names.push(p.node.clone());
                 } else {
@@ -155,6 +157,7 @@ impl Checker<'_> {
         for v in values {
             match (&f.kind, v) {
                 (FieldKind::Label { labels }, _) => {
+                    self.label_used(&field.node, v);
                     if labels.contains(&v.text()) {
                         out.push(Value::Label(v.text()));
                     } else {
@@ -218,6 +221,7 @@ impl Checker<'_> {
                 let metric = self.metric_ref(&clause.metric);
                 let share = clause.share.as_ref().and_then(|s| self.percent(s));
                 let (Some(selector), Some(metric)) = (selector.clone(), metric) else {
+                    self.spec_calendar_used(&clause.spec);
                     continue;
                 };
                 let Some((duration, calendar)) = self.target_spec(&clause.spec, &metric) else {
@@ -255,6 +259,21 @@ impl Checker<'_> {
                 });
                 self.target_spans.push((row.span, clause.span));
             }
+        }
+    }
+
+    /// The calendar a target clause names, recorded for editors when the
+    /// clause is not checked further (its row or metric had errors).
+    fn spec_calendar_used(&mut self, spec: &ast::TargetSpec) {
+        if let ast::TargetSpec::Within {
+            calendar: Some(r), ..
+        }
+        | ast::TargetSpec::NextWorkingDay {
+            calendar: Some(r), ..
+        } = spec
+        {
+            self.names
+                .used(Sym::Calendar(r.name.node.clone()), r.name.span);
         }
     }
 
@@ -432,6 +451,8 @@ impl Checker<'_> {
     }
 
     pub(super) fn objective(&mut self, o: &ast::Objective) {
+        self.names
+            .declare(Sym::Objective(o.name.node.clone()), o.name.span);
         let metric = self.metric_ref(&o.metric);
         let selector = self.selector(&o.selector);
         self.selector_applies(&o.selector, selector.as_ref());

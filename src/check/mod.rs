@@ -6,7 +6,10 @@
 mod calendar;
 mod credits;
 mod items;
+mod names;
 mod overlap;
+
+pub use names::{NameRef, Names, Sym};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -20,6 +23,8 @@ use crate::time::spec::CalendarSpec;
 pub struct Checked {
     pub rules: RuleSet,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every name's declaration and uses, as the checker resolved them.
+    pub names: Names,
 }
 
 impl Checked {
@@ -30,11 +35,17 @@ impl Checked {
 
 /// Parse and check a contract's source in one go.
 pub fn check_source(src: &str) -> Checked {
-    let (file, mut diagnostics) = crate::syntax::parse(src);
-    let mut checked = check(&file);
+    let (file, diagnostics) = crate::syntax::parse(src);
+    check_parsed(&file, diagnostics)
+}
+
+/// Check a parsed contract, its parse errors among the diagnostics: for a
+/// caller that keeps the tree (an editor answering from it).
+pub fn check_parsed(file: &ast::File, mut diagnostics: Vec<Diagnostic>) -> Checked {
+    let mut checked = check(file);
     diagnostics.append(&mut checked.diagnostics);
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
-    checked.diagnostics = cap_per_block(diagnostics, &file);
+    checked.diagnostics = cap_per_block(diagnostics, file);
     checked
 }
 
@@ -81,6 +92,7 @@ pub fn check(file: &ast::File) -> Checked {
     Checked {
         rules: c.finish(),
         diagnostics,
+        names: std::mem::take(&mut c.names),
     }
 }
 
@@ -133,6 +145,8 @@ pub(crate) struct Checker<'a> {
     credits: Option<rules::Credits>,
     /// Calendars and metrics referred to, for the unused-definition warning.
     used: HashSet<String>,
+    /// Every declaration and resolved use, for editors.
+    names: Names,
     _src: std::marker::PhantomData<&'a ()>,
 }
 
@@ -438,6 +452,14 @@ impl<'a> Checker<'a> {
                 .find(|(n, _)| *n == name.node)
                 .map(|(_, s)| *s),
         };
+        let sym = match kind {
+            Kind::Calendar => Sym::Calendar(name.node.clone()),
+            Kind::Metric if what == "closure" => Sym::Closure(name.node.clone()),
+            Kind::Metric => Sym::Metric(name.node.clone()),
+            Kind::Field => Sym::Field(name.node.clone()),
+            Kind::Priority => Sym::Priority(name.node.clone()),
+        };
+        self.names.declare(sym, name.span);
         if let Some(prev) = prev {
             let prev_what = match kind {
                 Kind::Metric if self.closure_spans.contains_key(&name.node) => "closure",
@@ -513,6 +535,8 @@ impl<'a> Checker<'a> {
 
     fn fields(&mut self, block: &ast::Fields) {
         for f in &block.fields {
+            self.names
+                .declare(Sym::Field(f.name.node.clone()), f.name.span);
             if let Some(prev) = self.fields.get(&f.name.node) {
                 let prev = prev.span;
                 self.report(
@@ -546,6 +570,13 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
+                        self.names.declare(
+                            Sym::Label {
+                                field: f.name.node.clone(),
+                                label: text.clone(),
+                            },
+                            v.span(),
+                        );
                         labels.push(text);
                         spans.push(v.span());
                     }
@@ -611,6 +642,10 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect();
+        for (_, r) in &complements {
+            self.names
+                .used(Sym::Calendar(r.name.node.clone()), r.name.span);
+        }
         // Resolve complements in rounds; what is left after no progress is a cycle.
         let mut pending = complements;
         loop {
@@ -676,6 +711,7 @@ impl<'a> Checker<'a> {
     /// Look up a calendar reference; marks it used.
     pub(super) fn calendar_ref(&mut self, r: &ast::CalendarRef) -> Option<String> {
         let name = &r.name.node;
+        self.names.used(Sym::Calendar(name.clone()), r.name.span);
         if self.calendars.contains_key(name) {
             self.used.insert(name.clone());
             return Some(name.clone());
@@ -687,6 +723,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn field(&mut self, name: &ast::Ident) -> Option<FieldInfo> {
+        self.names.used(Sym::Field(name.node.clone()), name.span);
         match self.fields.get(&name.node) {
             Some(f) => Some(f.clone()),
             None => {
@@ -869,6 +906,10 @@ impl<'a> Checker<'a> {
         for cell in all_cells {
             let row = cell.row.text();
             let col = cell.column.text();
+            self.names.used(
+                Sym::Priority(cell.priority.node.clone()),
+                cell.priority.span,
+            );
             let mut ok = true;
             let mut priority_ok = true;
             for (labels, v, field) in [
@@ -876,6 +917,7 @@ impl<'a> Checker<'a> {
                 (&col_labels, &cell.column, cols),
             ] {
                 if let Some(labels) = labels {
+                    self.label_used(&field.node, v);
                     if !labels.contains(&v.text()) {
                         ok = false;
                         self.unknown_label(v, &field.node, labels);
@@ -969,6 +1011,18 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
+    /// Record a label written where field `field`'s labels belong.
+    pub(super) fn label_used(&mut self, field: &str, v: &ast::Value) {
+        // Numbers are never labels.
+        if let ast::Value::Ident(x) | ast::Value::Str(x) = v {
+            let sym = Sym::Label {
+                field: field.to_string(),
+                label: x.node.clone(),
+            };
+            self.names.used(sym, x.span);
+        }
+    }
+
     pub(super) fn unknown_label(&mut self, v: &ast::Value, field: &str, labels: &[String]) {
         let text = v.text();
         let mut d = Diagnostic::new(
@@ -1015,10 +1069,12 @@ impl<'a> Checker<'a> {
     /// Where a clock starts or stops: a metric's stop (start only), a closure, or a timestamp field.
     fn instant_source(&mut self, name: &ast::Ident, start: bool) -> Option<rules::InstantSource> {
         if start && self.metric_spans.contains_key(&name.node) {
+            self.names.used(Sym::Metric(name.node.clone()), name.span);
             self.used.insert(name.node.clone());
             return Some(rules::InstantSource::MetricStop(name.node.clone()));
         }
         if self.closure_spans.contains_key(&name.node) {
+            self.names.used(Sym::Closure(name.node.clone()), name.span);
             self.used.insert(name.node.clone());
             return Some(rules::InstantSource::Closure(name.node.clone()));
         }
@@ -1026,6 +1082,7 @@ impl<'a> Checker<'a> {
             && !start
             && self.metric_spans.contains_key(&name.node)
         {
+            self.names.used(Sym::Metric(name.node.clone()), name.span);
             self.report(
                 Diagnostic::new(
                     Code::TypeMismatch,

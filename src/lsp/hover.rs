@@ -4,30 +4,38 @@
 
 use std::fmt::Write;
 
-use super::index::{Defs, Occurrence, Sym};
+use super::index::Defs;
+use crate::check::{NameRef, Names, Sym};
 use crate::syntax::ast::{self, Span};
 
-/// The hover text for an occurrence, or `None` when the name is not declared.
-pub fn hover(text: &str, defs: &Defs, occ: &Occurrence) -> Option<String> {
+/// The hover text for a name, or `None` when the name is not declared.
+pub fn hover(
+    text: &str,
+    tree: &ast::File,
+    defs: &Defs,
+    names: &Names,
+    name: &NameRef,
+) -> Option<String> {
     let mut out = String::new();
-    match &occ.sym {
-        Sym::Always => {
+    // What the name refers to is the checker's answer; an undeclared name
+    // has nothing to show, apart from the built-ins.
+    let declared = names.definition(&name.sym).is_some();
+    match &name.sym {
+        sym if sym.is_builtin() => {
             out.push_str("**calendar** `24x7` (built in)\n\nOpen every hour of every day.");
         }
-        Sym::Calendar(name) => {
-            let cal = defs.calendars.get(name.as_str())?;
+        // The checker declares `id` when the contract does not.
+        Sym::Field(n) if n == "id" && !declared => {
+            out.push_str("**field** `id` (built in)\n\nThe ticket's identifier: text.");
+        }
+        _ if !declared => return None,
+        Sym::Calendar(n) => {
+            let cal = defs.calendars.get(n.as_str())?;
             calendar(&mut out, text, defs, cal);
         }
-        Sym::Field(name) => match defs.fields.get(name.as_str()) {
-            Some(f) => field(&mut out, text, f),
-            // The checker declares `id` when the contract does not.
-            None if name == "id" => {
-                out.push_str("**field** `id` (built in)\n\nThe ticket's identifier: text.");
-            }
-            None => return None,
-        },
-        Sym::Priority(name) => {
-            let (level, block) = defs.priorities.get(name.as_str())?;
+        Sym::Field(n) => field(&mut out, text, defs.fields.get(n.as_str())?),
+        Sym::Priority(n) => {
+            let (level, block) = defs.priorities.get(n.as_str())?;
             let _ = write!(
                 out,
                 "**priority** `{}`\n\n{}",
@@ -38,12 +46,12 @@ pub fn hover(text: &str, defs: &Defs, occ: &Occurrence) -> Option<String> {
                 let _ = write!(out, "\n\nFrom field {}.", from.join(" × "));
             }
         }
-        Sym::Metric(name) => {
-            let m = defs.metrics.get(name.as_str())?;
-            metric(&mut out, text, defs, m, occ.clause);
+        Sym::Metric(n) => {
+            let m = defs.metrics.get(n.as_str())?;
+            metric(&mut out, text, defs, m, clause_at(tree, name.span));
         }
-        Sym::Closure(name) => {
-            let c = defs.closures.get(name.as_str())?;
+        Sym::Closure(n) => {
+            let c = defs.closures.get(n.as_str())?;
             let _ = write!(
                 out,
                 "**closure** `{}`\n\n```sla\n{}\n```\n\nClosed when `{}` is set, or automatically {} {} after `{}`.",
@@ -57,7 +65,6 @@ pub fn hover(text: &str, defs: &Defs, occ: &Occurrence) -> Option<String> {
         }
         Sym::Label { field, label } => {
             let values = defs.labels(field);
-            values.iter().find(|v| v.text() == *label)?;
             let all: Vec<String> = values.iter().map(|v| format!("`{}`", v.text())).collect();
             let _ = write!(
                 out,
@@ -72,8 +79,30 @@ pub fn hover(text: &str, defs: &Defs, occ: &Occurrence) -> Option<String> {
                 );
             }
         }
+        Sym::Objective(n) => {
+            let o = defs.objectives.get(n.as_str())?;
+            let _ = write!(
+                out,
+                "**objective** \"{n}\"\n\n```sla\n{}\n```",
+                snippet(text, o.span)
+            );
+        }
     }
     Some(out)
+}
+
+/// The target clause whose metric is written at `span`, so the hover of a
+/// metric in a target row shows that row's target.
+fn clause_at(tree: &ast::File, span: Span) -> Option<(&ast::TargetRow, &ast::TargetClause)> {
+    tree.items.iter().find_map(|i| match i {
+        ast::Item::Targets(t) => t.rows.iter().find_map(|row| {
+            row.clauses
+                .iter()
+                .find(|c| c.metric.span == span)
+                .map(|c| (row, c))
+        }),
+        _ => None,
+    })
 }
 
 fn calendar(out: &mut String, text: &str, defs: &Defs, cal: &ast::Calendar) {

@@ -6,10 +6,12 @@
 //! server answers whatever else is already waiting, then checks each
 //! changed document once, so a burst of keystrokes costs one check.
 //!
-//! Diagnostics are `sla check`'s ([`crate::check::check_source`]) and
-//! formatting is `sla fmt`'s ([`crate::fmt::format_source`]); hover,
-//! definition, outline and completion read the syntax tree, parsed again
-//! only when a request needs it. Positions are UTF-16 code units, LSP's
+//! Diagnostics are `sla check`'s ([`crate::check::check_parsed`]) and
+//! formatting is `sla fmt`'s ([`crate::fmt::format_source`]). Definition,
+//! references, rename, hover and semantic tokens answer from the checker's
+//! name table ([`crate::check::Names`]); outline and completion read the
+//! syntax tree. A document is parsed and checked once per version, when
+//! first needed. Positions are UTF-16 code units, LSP's
 //! default ([`position`]). Logs go to standard error: standard output is
 //! the protocol's.
 
@@ -53,6 +55,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::check::Checked;
 use crate::syntax::ast;
 use position::LineIndex;
 use transport::{Incoming, Outgoing};
@@ -134,14 +137,14 @@ enum State {
     ShutDown,
 }
 
-/// An open document: its text as the editor has it, and its tree, parsed
-/// when first asked for after a change.
+/// An open document: its text as the editor has it, and its tree and the
+/// checker's answer for it, made when first asked for after a change.
 struct Doc {
     uri: Uri,
     version: i32,
     text: String,
     lines: LineIndex,
-    tree: Option<ast::File>,
+    analysis: Option<(ast::File, Checked)>,
 }
 
 impl Doc {
@@ -152,23 +155,26 @@ impl Doc {
             version,
             text,
             lines,
-            tree: None,
+            analysis: None,
         }
     }
 
     fn set_text(&mut self, text: String) {
         self.lines = LineIndex::new(&text);
         self.text = text;
-        self.tree = None;
+        self.analysis = None;
     }
 
-    /// The text, its line index and its tree (parse errors are dropped:
-    /// diagnostics report them; the recovered tree is still useful).
-    fn parsed(&mut self) -> (&str, &LineIndex, &ast::File) {
-        let tree = self
-            .tree
-            .get_or_insert_with(|| crate::syntax::parse(&self.text).0);
-        (&self.text, &self.lines, tree)
+    /// The text, its line index, its tree (recovered past syntax errors)
+    /// and the checker's result for that tree: its diagnostics (the parse
+    /// errors among them) and its name table.
+    fn parsed(&mut self) -> (&str, &LineIndex, &ast::File, &Checked) {
+        let (tree, checked) = self.analysis.get_or_insert_with(|| {
+            let (tree, parse_errors) = crate::syntax::parse(&self.text);
+            let checked = crate::check::check_parsed(&tree, parse_errors);
+            (tree, checked)
+        });
+        (&self.text, &self.lines, tree, checked)
     }
 }
 
@@ -449,22 +455,25 @@ impl<'c> Server<'c> {
 
     fn publish_dirty(&mut self) {
         for key in std::mem::take(&mut self.dirty) {
-            let Some(doc) = self.docs.get(&key) else {
+            let Some(doc) = self.docs.get_mut(&key) else {
                 continue;
             };
-            let text = doc.text.as_str();
-            let diags = match catch_unwind(|| crate::check::check_source(text)) {
-                Ok(checked) => checked
+            let checked = catch_unwind(AssertUnwindSafe(|| {
+                doc.parsed();
+            }));
+            let (uri, version) = (doc.uri.clone(), doc.version);
+            let diags = match (checked, &doc.analysis) {
+                (Ok(()), Some((_, checked))) => checked
                     .diagnostics
                     .iter()
                     .map(|d| diagnostics::to_lsp(&doc.uri, &doc.text, &doc.lines, d))
                     .collect(),
-                Err(_) => {
+                _ => {
                     eprintln!("sla lsp: internal error checking {key}");
                     continue;
                 }
             };
-            self.publish(doc.uri.clone(), diags, Some(doc.version));
+            self.publish(uri, diags, Some(version));
         }
     }
 
@@ -490,18 +499,17 @@ impl<'c> Server<'c> {
     fn hover(&mut self, p: HoverParams) -> Option<Hover> {
         let at = p.text_document_position_params;
         let doc = self.doc(&at.text_document.uri)?;
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, tree, checked) = doc.parsed();
         let offset = lines.offset(text, at.position);
+        let name = checked.names.at(offset)?;
         let defs = index::Defs::new(tree);
-        let occs = index::occurrences(tree, &defs);
-        let occ = index::at(&occs, offset)?;
-        let value = hover::hover(text, &defs, occ)?;
+        let value = hover::hover(text, tree, &defs, &checked.names, name)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
                 value,
             }),
-            range: Some(lines.range(text, occ.span)),
+            range: Some(lines.range(text, name.span)),
         })
     }
 
@@ -509,12 +517,10 @@ impl<'c> Server<'c> {
         let at = p.text_document_position_params;
         let doc = self.doc(&at.text_document.uri)?;
         let uri = doc.uri.clone();
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, _, checked) = doc.parsed();
         let offset = lines.offset(text, at.position);
-        let defs = index::Defs::new(tree);
-        let occs = index::occurrences(tree, &defs);
-        let occ = index::at(&occs, offset)?;
-        let span = defs.definition(&occ.sym)?;
+        let name = checked.names.at(offset)?;
+        let span = checked.names.definition(&name.sym)?;
         Some(GotoDefinitionResponse::Scalar(Location::new(
             uri,
             lines.range(text, span),
@@ -523,7 +529,7 @@ impl<'c> Server<'c> {
 
     fn symbols(&mut self, p: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
         let doc = self.doc(&p.text_document.uri)?;
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, tree, _) = doc.parsed();
         Some(DocumentSymbolResponse::Nested(symbols::outline(
             text, lines, tree,
         )))
@@ -532,7 +538,7 @@ impl<'c> Server<'c> {
     fn completion(&mut self, p: CompletionParams) -> Option<CompletionResponse> {
         let at = p.text_document_position;
         let doc = self.doc(&at.text_document.uri)?;
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, tree, _) = doc.parsed();
         let offset = lines.offset(text, at.position);
         let defs = index::Defs::new(tree);
         Some(CompletionResponse::Array(complete::complete(
@@ -543,8 +549,7 @@ impl<'c> Server<'c> {
     fn code_actions(&mut self, p: CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
         let doc = self.doc(&p.text_document.uri)?;
         let uri = doc.uri.clone();
-        let checked = crate::check::check_source(&doc.text);
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, tree, checked) = doc.parsed();
         let range = ast::Span::new(
             lines.offset(text, p.range.start),
             lines.offset(text, p.range.end),
@@ -569,9 +574,11 @@ impl<'c> Server<'c> {
 
     fn semantic_tokens(&mut self, p: SemanticTokensParams) -> Option<SemanticTokensResult> {
         let doc = self.doc(&p.text_document.uri)?;
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, _, checked) = doc.parsed();
         Some(SemanticTokensResult::Tokens(tokens::tokens(
-            text, lines, tree,
+            text,
+            lines,
+            &checked.names,
         )))
     }
 
@@ -579,9 +586,9 @@ impl<'c> Server<'c> {
         let at = p.text_document_position;
         let doc = self.doc(&at.text_document.uri)?;
         let uri = doc.uri.clone();
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, _, checked) = doc.parsed();
         let offset = lines.offset(text, at.position);
-        let spans = rename::references(tree, offset, p.context.include_declaration)?;
+        let spans = rename::references(&checked.names, offset, p.context.include_declaration)?;
         Some(
             spans
                 .into_iter()
@@ -597,9 +604,9 @@ impl<'c> Server<'c> {
         let Some(doc) = self.doc(&p.text_document.uri) else {
             return Ok(None);
         };
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, _, checked) = doc.parsed();
         let offset = lines.offset(text, p.position);
-        match rename::prepare(text, tree, offset) {
+        match rename::prepare(text, &checked.names, offset) {
             Ok(span) => Ok(Some(PrepareRenameResponse::Range(lines.range(text, span)))),
             Err(why) => Err((ErrorCode::RequestFailed, why)),
         }
@@ -611,9 +618,9 @@ impl<'c> Server<'c> {
             return Ok(None);
         };
         let uri = doc.uri.clone();
-        let (text, lines, tree) = doc.parsed();
+        let (text, lines, _, checked) = doc.parsed();
         let offset = lines.offset(text, at.position);
-        let edits = rename::rename(text, tree, offset, &p.new_name)
+        let edits = rename::rename(text, &checked.names, offset, &p.new_name)
             .map_err(|why| (ErrorCode::RequestFailed, why))?;
         let edits = edits
             .into_iter()

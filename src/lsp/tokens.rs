@@ -8,9 +8,8 @@ use lsp_types::{
     SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
 };
 
-use super::index::{self, Defs, Sym};
 use super::position::LineIndex;
-use crate::syntax::ast;
+use crate::check::{Names, Sym};
 
 /// Token types, indexed by [`kind`].
 const TYPES: [SemanticTokenType; 4] = [
@@ -36,17 +35,22 @@ pub fn legend() -> SemanticTokensLegend {
 
 fn kind(sym: &Sym) -> u32 {
     match sym {
-        Sym::Calendar(_) | Sym::Always => 0,
+        Sym::Calendar(_) => 0,
         Sym::Field(_) => 1,
         Sym::Priority(_) | Sym::Label { .. } => 2,
         Sym::Metric(_) | Sym::Closure(_) => 3,
+        // An objective's name is a string; strings keep their own colour.
+        Sym::Objective(_) => 4,
     }
 }
 
 /// Every name of the document as LSP's relative token list.
-pub fn tokens(text: &str, lines: &LineIndex, tree: &ast::File) -> SemanticTokens {
-    let defs = Defs::new(tree);
-    let mut occs = index::occurrences(tree, &defs);
+pub fn tokens(text: &str, lines: &LineIndex, names: &Names) -> SemanticTokens {
+    let mut occs: Vec<_> = names
+        .all()
+        .iter()
+        .filter(|o| kind(&o.sym) < TYPES.len() as u32)
+        .collect();
     occs.sort_by_key(|o| (o.span.start, o.span.end));
     occs.dedup_by_key(|o| o.span);
     let mut data = Vec::with_capacity(occs.len());
@@ -62,10 +66,10 @@ pub fn tokens(text: &str, lines: &LineIndex, tree: &ast::File) -> SemanticTokens
             continue;
         }
         let mut modifiers = 0;
-        if defs.definition(&o.sym) == Some(o.span) {
+        if o.declaration {
             modifiers |= 1;
         }
-        if o.sym == Sym::Always {
+        if o.sym.is_builtin() {
             modifiers |= 2;
         }
         let line = range.start.line;
