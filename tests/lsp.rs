@@ -295,10 +295,18 @@ fn related_information_and_requests_on_nothing() {
         0
     );
 
+    // A keyword explains itself: the file starts with `calendar`.
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+    );
+    let text = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.starts_with("**keyword** `calendar`"), "{h}");
+    assert_eq!(h["range"]["end"]["character"], 8, "{h}");
+
     // Positions nowhere near a name, and documents never opened: no answer,
     // no error, no crash.
     for pos in [
-        json!({"line": 0, "character": 0}),
         json!({"line": 99, "character": 99}),
         json!({"line": 0, "character": 4000000000u64}),
     ] {

@@ -639,3 +639,170 @@ fn semantic_tokens_colour_names_by_what_they_denote() {
         (8, "function", 0)
     );
 }
+
+// ---- time explained: hover and inlay hints -------------------------------
+
+fn hover_text(c: &mut Client, text: &str, at: usize) -> String {
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": pos(text, at)}),
+    );
+    h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `Fri 11 Dec`: how the server writes a date in its examples.
+fn day_text(d: chrono::NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+/// The first Friday from today (today itself if it is one): where the
+/// server's examples start, an hour before office hours end.
+fn first_friday() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let ahead = (4 + 7 - today.weekday().num_days_from_monday()) % 7;
+    today + chrono::Days::new(u64::from(ahead))
+}
+
+/// Hovering a target's duration explains it in real terms, from the
+/// compiled target, with an example counted by the time engine. care.sla
+/// without its holiday line, so the example does not depend on the date:
+/// - `within 4 hours` (resolution, high) counts `office` time, Mon–Fri
+///   09:00–17:00: opened Friday 16:00, one hour runs on Friday and three
+///   on Monday from 09:00: due Monday 12:00.
+/// - `within 5 working days` (resolution, low): the same time on the
+///   fifth working day after: Mon, Tue, Wed, Thu, Fri: the next Friday
+///   16:00.
+#[test]
+fn hover_explains_a_target() {
+    let text = contract("care.sla").replace("  closed on holidays NL\n", "");
+    let mut c = open(&text);
+    let friday = first_friday();
+    let monday = friday + chrono::Days::new(3);
+    let next_friday = friday + chrono::Days::new(7);
+
+    let at = word_at(&text, "  high   response", "hours", 1);
+    let h = hover_text(&mut c, &text, at);
+    assert!(
+        h.starts_with("**target** for `high`: `resolution` `within 4 hours`"),
+        "{h}"
+    );
+    assert!(
+        h.contains("4 hours of `office` time (Mon–Fri 09:00–17:00 Europe/Amsterdam): the clock runs only while `office` is open."),
+        "{h}"
+    );
+    let example = format!(
+        "E.g. opened {} 16:00 → due {} 12:00.",
+        day_text(friday),
+        day_text(monday)
+    );
+    assert!(h.ends_with(&example), "{h}\nwanted: {example}");
+
+    let at = word_at(&text, "  low    response", "working", 0);
+    let h = hover_text(&mut c, &text, at);
+    assert!(h.contains("5 working days of `office`"), "{h}");
+    let example = format!(
+        "E.g. opened {} 16:00 → due {} 16:00.",
+        day_text(friday),
+        day_text(next_friday)
+    );
+    assert!(h.ends_with(&example), "{h}\nwanted: {example}");
+
+    // On the metric of a target row, the same explanation follows the
+    // metric's own hover.
+    let at = word_at(&text, "  high   response", "resolution", 0);
+    let h = hover_text(&mut c, &text, at);
+    assert!(h.starts_with("**metric** `resolution`"), "{h}");
+    assert!(h.contains("4 hours of `office` time"), "{h}");
+}
+
+/// "next working day" explained: voicetronics.sla's p2 repair outside
+/// office hours. The words say when it is due; the example is the
+/// engine's (its dates depend on the year's holidays, so only its shape
+/// is held here: an opening and a due time at a close).
+#[test]
+fn hover_explains_next_working_day() {
+    let text = contract("voicetronics.sla");
+    let mut c = open(&text);
+    let at = word_at(&text, "  p2 when opened_at outside office", "next", 0);
+    let h = hover_text(&mut c, &text, at);
+    assert!(
+        h.contains("by the close of the next working day of `office`"),
+        "{h}"
+    );
+    assert!(
+        h.contains(
+            "the first working day whose opening comes after the start; due when it closes."
+        ),
+        "{h}"
+    );
+    assert!(h.contains("E.g. opened "), "{h}");
+}
+
+/// Hovering a calendar: its hours in words, hours a week (5 × 8 = 40),
+/// and the days it is closed this year, Christmas among NL's.
+#[test]
+fn hover_on_a_calendar_lists_hours_and_closed_days() {
+    use chrono::Datelike;
+    let text = contract("care.sla");
+    let mut c = open(&text);
+    let at = word_at(&text, "calendar office", "office", 0);
+    let h = hover_text(&mut c, &text, at);
+    assert!(
+        h.contains("Mon–Fri 09:00–17:00 Europe/Amsterdam, closed on NL holidays"),
+        "{h}"
+    );
+    assert!(h.contains(": 40 hours a week."), "{h}");
+    let year = chrono::Utc::now().date_naive().year();
+    assert!(h.contains(&format!("Closed in {year}:")), "{h}");
+    let christmas = chrono::NaiveDate::from_ymd_opt(year, 12, 25).unwrap();
+    assert!(h.contains(&format!("- {}: ", day_text(christmas))), "{h}");
+}
+
+/// Inlay hints in care.sla: after each `in office` of the two metrics, the
+/// calendar's hours and zone; after each of the six target durations
+/// (none names a calendar), the calendar it counts in, the metric's.
+#[test]
+fn inlay_hints_show_the_resolved_calendar() {
+    let text = contract("care.sla");
+    let mut c = open(&text);
+    let end = pos(&text, text.len());
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": URI},
+               "range": {"start": {"line": 0, "character": 0}, "end": end}}),
+    );
+    let got: Vec<(Value, String)> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["position"].clone(),
+                h["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let brief = "Mon–Fri 09:00–17:00 Europe/Amsterdam, NL holidays".to_string();
+    let after = |anchor: &str, needle: &str, nth: usize| {
+        pos(&text, word_at(&text, anchor, needle, nth) + needle.len())
+    };
+    let inherited = "in office (the metric's)".to_string();
+    let expected = vec![
+        (after("metric response", "office", 0), brief.clone()),
+        (after("metric resolution", "office", 0), brief.clone()),
+        (after("  high   response", "2 hours", 0), inherited.clone()),
+        (after("  high   response", "4 hours", 0), inherited.clone()),
+        (after("  medium response", "8 hours", 0), inherited.clone()),
+        (after("  medium response", "16 hours", 0), inherited.clone()),
+        (after("  low    response", "16 hours", 0), inherited.clone()),
+        (
+            after("  low    response", "5 working days", 0),
+            inherited.clone(),
+        ),
+    ];
+    assert_eq!(got, expected, "{hints}");
+}

@@ -25,6 +25,9 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// Every name's declaration and uses, as the checker resolved them.
     pub names: Names,
+    /// The span of the target clause each of `rules.targets` was made from,
+    /// in the same order: what an editor explains under the cursor.
+    pub target_clauses: Vec<Span>,
 }
 
 impl Checked {
@@ -89,10 +92,12 @@ pub fn check(file: &ast::File) -> Checked {
     c.run(file);
     let mut diagnostics = std::mem::take(&mut c.diags);
     diagnostics.sort_by_key(|d| (d.span().start, d.span().end));
+    let target_clauses = c.target_spans.iter().map(|(_, clause)| *clause).collect();
     Checked {
         rules: c.finish(),
         diagnostics,
         names: std::mem::take(&mut c.names),
+        target_clauses,
     }
 }
 

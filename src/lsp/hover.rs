@@ -4,18 +4,24 @@
 
 use std::fmt::Write;
 
+use chrono::{Datelike, NaiveDate};
+
 use super::index::Defs;
-use crate::check::{NameRef, Names, Sym};
+use super::{explain, keywords};
+use crate::check::{Checked, NameRef, Sym};
 use crate::syntax::ast::{self, Span};
+use crate::time::spec::CalendarSpec;
 
 /// The hover text for a name, or `None` when the name is not declared.
 pub fn hover(
     text: &str,
     tree: &ast::File,
-    defs: &Defs,
-    names: &Names,
+    checked: &Checked,
     name: &NameRef,
+    today: NaiveDate,
 ) -> Option<String> {
+    let defs = &Defs::new(tree);
+    let names = &checked.names;
     let mut out = String::new();
     // What the name refers to is the checker's answer; an undeclared name
     // has nothing to show, apart from the built-ins.
@@ -31,7 +37,7 @@ pub fn hover(
         _ if !declared => return None,
         Sym::Calendar(n) => {
             let cal = defs.calendars.get(n.as_str())?;
-            calendar(&mut out, text, defs, cal);
+            calendar(&mut out, text, cal, checked.rules.calendars.get(n), today);
         }
         Sym::Field(n) => field(&mut out, text, defs.fields.get(n.as_str())?),
         Sym::Priority(n) => {
@@ -48,7 +54,8 @@ pub fn hover(
         }
         Sym::Metric(n) => {
             let m = defs.metrics.get(n.as_str())?;
-            metric(&mut out, text, defs, m, clause_at(tree, name.span));
+            let here = clause_at(tree, name.span);
+            metric(&mut out, text, defs, checked, m, here, today);
         }
         Sym::Closure(n) => {
             let c = defs.closures.get(n.as_str())?;
@@ -105,52 +112,56 @@ fn clause_at(tree: &ast::File, span: Span) -> Option<(&ast::TargetRow, &ast::Tar
     })
 }
 
-fn calendar(out: &mut String, text: &str, defs: &Defs, cal: &ast::Calendar) {
+/// A calendar as the checker compiled it: its hours in words, hours a
+/// week, the lines that define it, and the days it is closed this year.
+fn calendar(
+    out: &mut String,
+    text: &str,
+    cal: &ast::Calendar,
+    spec: Option<&CalendarSpec>,
+    today: NaiveDate,
+) {
     let _ = writeln!(out, "**calendar** `{}`\n", cal.name.node);
-    match &cal.body {
-        ast::CalendarBody::Complement(r) => {
-            let _ = write!(
-                out,
-                "Open whenever `{}` is closed (`outside {}`).",
-                r.name.node, r.name.node
-            );
+    if let Some(spec) = spec {
+        let _ = write!(out, "{}", capitalised(&explain::calendar_line(spec)));
+        if let Some(h) = explain::hours_per_week(spec) {
+            let _ = write!(out, ": {} a week", explain::hours_text(h));
         }
-        ast::CalendarBody::Weekly(items) => {
-            let own_tz = items.iter().find_map(|i| match i {
-                ast::CalendarItem::Timezone(tz) => Some(tz.node.as_str()),
-                _ => None,
-            });
-            match (own_tz, defs.contract_tz) {
-                (Some(tz), _) => {
-                    let _ = writeln!(out, "Time zone: {tz}");
+        out.push_str(".\n");
+    }
+    let lines: Vec<String> = match &cal.body {
+        ast::CalendarBody::Complement(r) => vec![format!("outside {}", r.name.node)],
+        ast::CalendarBody::Weekly(items) => items
+            .iter()
+            .map(|i| match i {
+                ast::CalendarItem::Timezone(tz) => snippet(text, tz.span),
+                ast::CalendarItem::Open(o) => snippet(text, o.span),
+                ast::CalendarItem::Closed(_, s) | ast::CalendarItem::Reopened(_, s) => {
+                    snippet(text, *s)
                 }
-                (None, Some(tz)) => {
-                    let _ = writeln!(out, "Time zone: {tz} (the contract's)");
-                }
-                (None, None) => out.push_str("Time zone: none given\n"),
-            }
-            let lines: Vec<String> = items
-                .iter()
-                .filter_map(|i| match i {
-                    ast::CalendarItem::Timezone(_) => None,
-                    ast::CalendarItem::Open(o) => Some(snippet(text, o.span)),
-                    ast::CalendarItem::Closed(_, s) | ast::CalendarItem::Reopened(_, s) => {
-                        Some(snippet(text, *s))
-                    }
-                })
-                .collect();
-            if lines
-                .iter()
-                .any(|l| l.starts_with("open ") && !l.starts_with("open on"))
-            {
-                let _ = write!(out, "\n```sla\n{}\n```", lines.join("\n"));
-            } else {
-                out.push_str("\nNo opening hours: never open.");
-                if !lines.is_empty() {
-                    let _ = write!(out, "\n```sla\n{}\n```", lines.join("\n"));
-                }
-            }
-        }
+            })
+            .collect(),
+    };
+    if !lines.is_empty() {
+        let _ = write!(out, "\n```sla\n{}\n```", lines.join("\n"));
+    }
+    let Some(spec) = spec else { return };
+    let year = today.year();
+    let closed = explain::closed_days(spec, year);
+    if !closed.is_empty() {
+        let days: Vec<String> = closed
+            .iter()
+            .map(|(d, why)| format!("- {}: {why}", d.format("%a %-d %b")))
+            .collect();
+        let _ = write!(out, "\n\nClosed in {year}:\n{}", days.join("\n"));
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -185,27 +196,30 @@ fn metric(
     out: &mut String,
     text: &str,
     defs: &Defs,
+    checked: &Checked,
     m: &ast::Metric,
     here: Option<(&ast::TargetRow, &ast::TargetClause)>,
+    today: NaiveDate,
 ) {
     let _ = write!(
         out,
-        "**metric** `{}`\n\n```sla\n{}\n```\n\nStarts at `{}`, stops at `{}`, counted in ",
+        "**metric** `{}`\n\n```sla\n{}\n```\n\nStarts at `{}`, stops at `{}`",
         m.name.node,
         snippet(text, m.span),
         m.from.node,
         m.to.node
     );
-    match &m.calendar {
-        None => out.push_str("`24x7` (every hour)."),
-        Some(r) => match defs.calendars.get(r.name.node.as_str()) {
-            Some(cal) => {
-                let _ = write!(out, "`{}`: {}.", r.name.node, hours(text, cal));
-            }
-            None => {
-                let _ = write!(out, "`{}`.", r.name.node);
-            }
-        },
+    let rules = &checked.rules;
+    let compiled = rules.metrics.iter().find(|x| x.name == m.name.node);
+    match compiled.and_then(|x| Some((&x.calendar, rules.calendars.get(&x.calendar)?))) {
+        Some((name, spec)) => {
+            let _ = write!(
+                out,
+                ", counted in `{name}`: {}.",
+                explain::calendar_line(spec)
+            );
+        }
+        None => out.push('.'),
     }
     if let Some((row, clause)) = here {
         let _ = write!(
@@ -214,6 +228,9 @@ fn metric(
             snippet(text, row.selector.span),
             target(text, clause)
         );
+        if let Some(words) = target_words(checked, clause.span, today) {
+            let _ = write!(out, "\n\n{words}");
+        }
         return;
     }
     let targets: Vec<String> = defs
@@ -233,26 +250,67 @@ fn metric(
     }
 }
 
-/// A calendar's opening hours on one line, for a metric's hover.
-fn hours(text: &str, cal: &ast::Calendar) -> String {
-    match &cal.body {
-        ast::CalendarBody::Complement(r) => format!("outside `{}`", r.name.node),
-        ast::CalendarBody::Weekly(items) => {
-            let parts: Vec<String> = items
-                .iter()
-                .filter_map(|i| match i {
-                    ast::CalendarItem::Open(o) => Some(snippet(text, o.span)),
-                    ast::CalendarItem::Closed(_, s) => Some(snippet(text, *s)),
-                    _ => None,
-                })
-                .collect();
-            if parts.is_empty() {
-                "never open".to_string()
-            } else {
-                parts.join("; ")
-            }
-        }
+/// What the target made from the clause at `clause` means, from the
+/// checker's compiled target; `None` when the clause did not compile.
+fn target_words(checked: &Checked, clause: Span, today: NaiveDate) -> Option<String> {
+    let i = checked.target_clauses.iter().position(|s| *s == clause)?;
+    let t = checked.rules.targets.get(i)?;
+    let spec = checked.rules.calendars.get(&t.calendar)?;
+    Some(explain::target(&t.duration, &t.calendar, spec, today))
+}
+
+/// Hover where no name is: inside a target clause, what the target means;
+/// on a keyword, what it does. The text and the span it is about.
+pub fn hover_at(
+    text: &str,
+    tree: &ast::File,
+    checked: &Checked,
+    offset: usize,
+    today: NaiveDate,
+) -> Option<(String, Span)> {
+    let clause = tree.items.iter().find_map(|i| match i {
+        ast::Item::Targets(t) => t
+            .rows
+            .iter()
+            .flat_map(|r| r.clauses.iter().map(move |c| (r, c)))
+            .find(|(_, c)| c.span.start <= offset && offset < c.span.end),
+        _ => None,
+    });
+    if let Some((row, c)) = clause {
+        let words = target_words(checked, c.span, today)?;
+        let value = format!(
+            "**target** for `{}`: `{}` {}\n\n{words}",
+            snippet(text, row.selector.span),
+            c.metric.node,
+            target(text, c)
+        );
+        return Some((value, c.span));
     }
+    let (word, span) = word_at(text, offset)?;
+    let doc = keywords::doc(word)?;
+    Some((format!("**keyword** `{word}`\n\n{doc}"), span))
+}
+
+/// The word (letters, digits, `_`) under or just before the cursor,
+/// outside strings and comments.
+fn word_at(text: &str, offset: usize) -> Option<(&str, Span)> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let after = text.get(offset..)?;
+    let end = offset + after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+    // The line up to the word holds no `#` and an even number of quotes.
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let lead = text.get(line_start..start)?;
+    if lead.contains('#') || lead.matches('"').count() % 2 == 1 {
+        return None;
+    }
+    (start < end).then(|| (&text[start..end], Span::new(start, end)))
 }
 
 /// A target clause's duration and share, e.g. `within 2 hours, for 100%`.

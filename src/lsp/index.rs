@@ -13,7 +13,6 @@ use crate::syntax::ast;
 /// The declarations of a file.
 #[derive(Default)]
 pub struct Defs<'a> {
-    pub contract_tz: Option<&'a str>,
     pub calendars: BTreeMap<&'a str, &'a ast::Calendar>,
     pub fields: BTreeMap<&'a str, &'a ast::FieldDecl>,
     pub priorities: BTreeMap<&'a str, (&'a ast::PriorityLevel, &'a ast::Priority)>,
@@ -29,13 +28,6 @@ impl<'a> Defs<'a> {
         let mut d = Defs::default();
         for item in &file.items {
             match item {
-                ast::Item::Contract(c) => {
-                    for h in &c.items {
-                        if let ast::HeaderItem::Timezone(tz) = h {
-                            d.contract_tz.get_or_insert(tz.node.as_str());
-                        }
-                    }
-                }
                 ast::Item::Calendar(c) => {
                     d.calendars.entry(c.name.node.as_str()).or_insert(c);
                 }

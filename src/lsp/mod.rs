@@ -18,8 +18,11 @@
 mod actions;
 mod complete;
 mod diagnostics;
+mod explain;
+mod hints;
 mod hover;
 mod index;
+mod keywords;
 mod position;
 mod rename;
 mod symbols;
@@ -37,20 +40,21 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as RequestTrait, SemanticTokensFullRequest,
+    InlayHintRequest, PrepareRenameRequest, References, Rename, Request as RequestTrait,
+    SemanticTokensFullRequest,
 };
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, CompletionOptions,
     CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind,
-    OneOf, PositionEncodingKind, PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams,
-    RenameOptions, RenameParams, SemanticTokensFullOptions, SemanticTokensOptions,
-    SemanticTokensParams, SemanticTokensResult, SemanticTokensServerCapabilities,
-    ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri, WorkDoneProgressOptions,
-    WorkspaceEdit,
+    HoverParams, HoverProviderCapability, InitializeResult, InlayHint, InlayHintParams, Location,
+    MarkupContent, MarkupKind, OneOf, PositionEncodingKind, PrepareRenameResponse,
+    PublishDiagnosticsParams, ReferenceParams, RenameOptions, RenameParams,
+    SemanticTokensFullOptions, SemanticTokensOptions, SemanticTokensParams, SemanticTokensResult,
+    SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri,
+    WorkDoneProgressOptions, WorkspaceEdit,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -112,6 +116,7 @@ fn capabilities() -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         references_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: tokens::legend(),
@@ -369,6 +374,10 @@ impl<'c> Server<'c> {
                 let p: SemanticTokensParams = params(req.params)?;
                 to_json(self.semantic_tokens(p))
             }
+            InlayHintRequest::METHOD => {
+                let p: InlayHintParams = params(req.params)?;
+                to_json(self.inlay_hints(p))
+            }
             References::METHOD => {
                 let p: ReferenceParams = params(req.params)?;
                 to_json(self.references(p))
@@ -501,15 +510,17 @@ impl<'c> Server<'c> {
         let doc = self.doc(&at.text_document.uri)?;
         let (text, lines, tree, checked) = doc.parsed();
         let offset = lines.offset(text, at.position);
-        let name = checked.names.at(offset)?;
-        let defs = index::Defs::new(tree);
-        let value = hover::hover(text, tree, &defs, &checked.names, name)?;
+        let today = chrono::Utc::now().date_naive();
+        let (value, span) = match checked.names.at(offset) {
+            Some(name) => (hover::hover(text, tree, checked, name, today)?, name.span),
+            None => hover::hover_at(text, tree, checked, offset, today)?,
+        };
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
                 value,
             }),
-            range: Some(lines.range(text, name.span)),
+            range: Some(lines.range(text, span)),
         })
     }
 
@@ -580,6 +591,16 @@ impl<'c> Server<'c> {
             lines,
             &checked.names,
         )))
+    }
+
+    fn inlay_hints(&mut self, p: InlayHintParams) -> Option<Vec<InlayHint>> {
+        let doc = self.doc(&p.text_document.uri)?;
+        let (text, lines, tree, checked) = doc.parsed();
+        let range = ast::Span::new(
+            lines.offset(text, p.range.start),
+            lines.offset(text, p.range.end),
+        );
+        Some(hints::hints(text, lines, tree, checked, range))
     }
 
     fn references(&mut self, p: ReferenceParams) -> Option<Vec<Location>> {
