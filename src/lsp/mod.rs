@@ -28,15 +28,17 @@ mod rename;
 mod symbols;
 mod tokens;
 pub(crate) mod transport;
+mod workspace;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::mpsc;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, Response, ResponseError};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
-    Notification as NotificationTrait, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Initialized, Notification as NotificationTrait, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
@@ -45,16 +47,17 @@ use lsp_types::request::{
 };
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, CompletionOptions,
-    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, HoverProviderCapability, InitializeResult, InlayHint, InlayHintParams, Location,
-    MarkupContent, MarkupKind, OneOf, PositionEncodingKind, PrepareRenameResponse,
-    PublishDiagnosticsParams, ReferenceParams, RenameOptions, RenameParams,
-    SemanticTokensFullOptions, SemanticTokensOptions, SemanticTokensParams, SemanticTokensResult,
-    SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri,
-    WorkDoneProgressOptions, WorkspaceEdit,
+    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentFormattingParams,
+    DocumentSymbolParams, DocumentSymbolResponse, FileChangeType, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    InitializeParams, InitializeResult, InlayHint, InlayHintParams, Location, MarkupContent,
+    MarkupKind, OneOf, PositionEncodingKind, PrepareRenameResponse, PublishDiagnosticsParams,
+    ReferenceParams, RenameOptions, RenameParams, SemanticTokensFullOptions, SemanticTokensOptions,
+    SemanticTokensParams, SemanticTokensResult, SemanticTokensServerCapabilities,
+    ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri, WorkDoneProgressOptions,
+    WorkspaceEdit,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -193,6 +196,9 @@ struct Server<'c> {
     docs: HashMap<String, Doc>,
     /// Documents changed since their diagnostics were last sent.
     dirty: Vec<String>,
+    /// The workspace folders: their contracts are checked from disk when
+    /// not open in the editor.
+    roots: Vec<PathBuf>,
 }
 
 impl<'c> Server<'c> {
@@ -202,6 +208,7 @@ impl<'c> Server<'c> {
             state: State::Starting,
             docs: HashMap::new(),
             dirty: Vec::new(),
+            roots: Vec::new(),
         }
     }
 
@@ -288,6 +295,12 @@ impl<'c> Server<'c> {
         let result = match (self.state, method.as_str()) {
             (State::Starting, "initialize") => {
                 self.state = State::Running;
+                // Parameters the server cannot read only cost it the
+                // workspace's folders; the editor still gets its server.
+                match serde_json::from_value::<InitializeParams>(req.params.clone()) {
+                    Ok(p) => self.roots = workspace::roots(&p),
+                    Err(e) => eprintln!("sla lsp: `initialize` parameters not understood: {e}"),
+                }
                 to_json(InitializeResult {
                     capabilities: capabilities(),
                     server_info: Some(ServerInfo {
@@ -445,15 +458,94 @@ impl<'c> Server<'c> {
                 };
                 let key = p.text_document.uri.as_str().to_string();
                 if self.docs.remove(&key).is_some() {
-                    // Clear the editor's list for the closed file.
-                    self.publish(p.text_document.uri, Vec::new(), None);
+                    // A contract of the workspace keeps the problems of its
+                    // saved text; any other file's list is cleared.
+                    let uri = p.text_document.uri;
+                    match workspace::path_of(&uri).filter(|p| self.in_workspace(p)) {
+                        Some(path) => self.publish_from_disk(uri, &path),
+                        None => self.publish(uri, Vec::new(), None),
+                    }
                 }
                 self.dirty.retain(|k| *k != key);
             }
-            // `initialized`, `$/cancelRequest` (requests are answered at
+            Initialized::METHOD => self.check_workspace(),
+            DidChangeWatchedFiles::METHOD => {
+                let Some(p) = note_params::<DidChangeWatchedFilesParams>(&n) else {
+                    return;
+                };
+                for change in p.changes {
+                    // An open document's problems are those of the editor's text.
+                    if self.docs.contains_key(change.uri.as_str()) {
+                        continue;
+                    }
+                    let Some(path) = workspace::path_of(&change.uri) else {
+                        continue;
+                    };
+                    if change.typ == FileChangeType::DELETED {
+                        self.publish(change.uri, Vec::new(), None);
+                    } else if workspace::is_contract(&path) {
+                        self.publish_from_disk(change.uri, &path);
+                    }
+                }
+            }
+            // `$/cancelRequest` (requests are answered at
             // once, so there is nothing to cancel), settings and the like.
             _ => {}
         }
+    }
+
+    fn in_workspace(&self, path: &std::path::Path) -> bool {
+        workspace::is_contract(path) && workspace::within(&self.roots, path) && path.is_file()
+    }
+
+    /// Diagnostics for every contract of the workspace folders that is not
+    /// open, from its text on disk: the editor's problem list covers the
+    /// folder, not only the open tabs.
+    fn check_workspace(&mut self) {
+        let files = workspace::contracts(&self.roots);
+        if files.len() >= workspace::MAX_FILES {
+            eprintln!(
+                "sla lsp: the workspace holds more than {} contracts; only the first are checked until opened",
+                workspace::MAX_FILES
+            );
+        }
+        let open: Vec<PathBuf> = self
+            .docs
+            .values()
+            .filter_map(|d| workspace::path_of(&d.uri))
+            .collect();
+        for path in files {
+            if open.contains(&path) {
+                continue;
+            }
+            if let Some(uri) = workspace::uri_of(&path) {
+                self.publish_from_disk(uri, &path);
+            }
+        }
+    }
+
+    /// Check a contract as saved on disk and publish its diagnostics.
+    fn publish_from_disk(&self, uri: Uri, path: &std::path::Path) {
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                eprintln!("sla lsp: cannot read {}: {e}", path.display());
+                return;
+            }
+        };
+        let lines = LineIndex::new(&text);
+        let diags = match catch_unwind(|| crate::check::check_source(&text)) {
+            Ok(checked) => checked
+                .diagnostics
+                .iter()
+                .map(|d| diagnostics::to_lsp(&uri, &text, &lines, d))
+                .collect(),
+            Err(_) => {
+                eprintln!("sla lsp: internal error checking {}", path.display());
+                return;
+            }
+        };
+        self.publish(uri, diags, None);
     }
 
     fn mark_dirty(&mut self, key: String) {
