@@ -52,6 +52,11 @@ pub struct RuleSet {
     pub timezone: String,
     /// Every calendar by name, `24x7` included.
     pub calendars: BTreeMap<String, CalendarSpec>,
+    /// Calendars chosen per ticket by a field (`calendar office by region
+    /// { ... }`), by name; a metric or target may name one where it names a
+    /// calendar. Absent from rule sets without any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calendar_choices: BTreeMap<String, CalendarChoice>,
     pub fields: Vec<Field>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
@@ -111,6 +116,17 @@ pub struct ContractInfo {
     /// `sla eval --profile` overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<String>,
+}
+
+/// A calendar chosen per ticket: the value of `field` names the calendar
+/// (`region`: `us` → `new_york`). A ticket whose value has no calendar is
+/// `invalid` on the clocks that count in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CalendarChoice {
+    /// A label or text field of the ticket.
+    pub field: String,
+    /// Value (as the log spells it) → the name of a calendar of `calendars`.
+    pub calendars: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -210,7 +226,8 @@ pub struct Metric {
     /// Event-log statuses during which the clock does not run.
     #[serde(default)]
     pub pause: Vec<String>,
-    /// The calendar whose open time the clock counts.
+    /// The calendar whose open time the clock counts (a name of
+    /// `calendars` or of `calendar_choices`).
     pub calendar: String,
 }
 
@@ -280,7 +297,8 @@ pub struct Target {
     pub metric: String,
     pub selector: Selector,
     pub duration: TargetDuration,
-    /// The calendar the duration is counted in (the metric's unless the target names one).
+    /// The calendar the duration is counted in (the metric's unless the
+    /// target names one): a name of `calendars` or of `calendar_choices`.
     pub calendar: String,
 }
 

@@ -2,7 +2,8 @@
 //! examples/follow-the-sun-tickets.csv) through the real `sla eval`: each
 //! office counts in its own zone, on its own working days. Every verdict below
 //! is worked out by hand; the offices are open mon..fri 09:00-17:00 local time
-//! and every target is 4 office hours (14 400 s).
+//! and every target is 4 office hours (14 400 s), counted in the office that
+//! the ticket's `region` chooses (`calendar office by region`).
 
 use std::path::Path;
 use std::process::Command;

@@ -86,8 +86,11 @@ module.exports = grammar({
     month_unit: (_) => choice('months', 'month', 'years', 'year'),
 
     // -------------------------------------------------------------- calendars
-    calendar: ($) => seq('calendar', field('name', $.identifier), choice($.calendar_body, seq('=', $.complement))),
+    calendar: ($) => seq('calendar', field('name', $.identifier), choice($.calendar_body, seq('=', $.complement), $.chosen_by)),
     complement: ($) => seq('outside', $.calendar_ref),
+    // A calendar chosen per ticket by a field: `by region { us = new_york }`.
+    chosen_by: ($) => seq('by', field('field', $.identifier), '{', repeat($.choice_row), '}'),
+    choice_row: ($) => seq(choice($.value_list, $._value), '=', $.calendar_ref),
     calendar_body: ($) => seq('{', repeat(choice($.timezone, $.opening, $.closed, $.reopened)), '}'),
     opening: ($) => seq('open', $.day_set, commaSep1($.time_range)),
     day_set: ($) => commaSep1($.day_range),

@@ -316,7 +316,7 @@ impl Checker<'_> {
         metric: &rules::Metric,
     ) -> Option<(TargetDuration, String)> {
         let cal_of = |c: &mut Self, r: &Option<ast::CalendarRef>| match r {
-            Some(r) => c.calendar_ref(r),
+            Some(r) => c.clock_calendar(r),
             None => Some(metric.calendar.clone()),
         };
         Some(match spec {

@@ -4,6 +4,7 @@
 //! problem: each block is checked as far as it can be.
 
 mod calendar;
+mod choice;
 mod credits;
 mod items;
 mod names;
@@ -118,6 +119,10 @@ pub(crate) struct Checker<'a> {
     field_order: Vec<rules::Field>,
     calendars: BTreeMap<String, CalendarSpec>,
     calendar_spans: HashMap<String, Span>,
+    /// Calendars chosen per ticket by a field, checked ...
+    calendar_choices: BTreeMap<String, rules::CalendarChoice>,
+    /// ... and the names of all declared, sound or not.
+    choice_names: HashSet<String>,
     priority: Option<rules::Priority>,
     /// Declared priorities with the span of their declaration.
     priority_spans: Vec<(String, Span)>,
@@ -626,7 +631,13 @@ impl<'a> Checker<'a> {
                 declared.push(*c);
             }
         }
-        // Weekly calendars first, then complements (which may refer to each other).
+        for c in &declared {
+            if let ast::CalendarBody::ByField { .. } = &c.body {
+                self.choice_names.insert(c.name.node.clone());
+            }
+        }
+        // Weekly calendars first, then complements (which may refer to each
+        // other), then choices (which name either).
         for c in &declared {
             if let ast::CalendarBody::Weekly(items) = &c.body {
                 if let Some(spec) = self.weekly(&c.name, items) {
@@ -671,6 +682,9 @@ impl<'a> Checker<'a> {
             }
         }
         for (c, r) in pending {
+            if self.choice_out_of_place(r) {
+                continue;
+            }
             if self.calendar_spans.contains_key(&r.name.node) {
                 if self.calendars.contains_key(&r.name.node)
                     || !self.is_complement_cycle(cals, &c.name.node)
@@ -691,6 +705,16 @@ impl<'a> Checker<'a> {
                 self.unknown(Kind::Calendar, &r.name);
             }
         }
+        let choices: Vec<_> = declared
+            .iter()
+            .filter_map(|c| match &c.body {
+                ast::CalendarBody::ByField { field, rows } => {
+                    Some((&c.name, field, rows.as_slice()))
+                }
+                _ => None,
+            })
+            .collect();
+        self.choices(&choices);
     }
 
     fn is_complement_cycle(&self, cals: &[&ast::Calendar], start: &str) -> bool {
@@ -715,6 +739,9 @@ impl<'a> Checker<'a> {
 
     /// Look up a calendar reference; marks it used.
     pub(super) fn calendar_ref(&mut self, r: &ast::CalendarRef) -> Option<String> {
+        if self.choice_out_of_place(r) {
+            return None;
+        }
         let name = &r.name.node;
         self.names.used(Sym::Calendar(name.clone()), r.name.span);
         if self.calendars.contains_key(name) {
@@ -1114,7 +1141,7 @@ impl<'a> Checker<'a> {
         let start = self.instant_source(&m.from, true);
         let stop = self.instant_source(&m.to, false);
         let calendar = match &m.calendar {
-            Some(r) => self.calendar_ref(r),
+            Some(r) => self.clock_calendar(r),
             None => Some(ALWAYS.to_string()),
         };
         let pause = m
@@ -1180,6 +1207,7 @@ impl<'a> Checker<'a> {
             contract: std::mem::take(&mut self.info),
             timezone: self.timezone.clone().unwrap_or_else(|| "UTC".into()),
             calendars: std::mem::take(&mut self.calendars),
+            calendar_choices: std::mem::take(&mut self.calendar_choices),
             fields: std::mem::take(&mut self.field_order),
             priority: self.priority.take(),
             closures: std::mem::take(&mut self.closures),

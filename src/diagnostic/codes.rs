@@ -111,6 +111,29 @@ them would be counted twice. Merge them into one interval or fix the times.";
 "`closed on holidays NAME` names a built-in set of public holidays. The known
 sets are listed in the diagnostic (`NL`: the Dutch public holidays).";
 
+    ChoiceMissing = "E0205", Error, "a label has no calendar",
+"A calendar chosen by a label field must name a calendar for every label of
+the field: a ticket with a label that has none could not be judged.
+
+    fields { region: label [us, de, jp] }
+    calendar office by region {
+      us = new_york
+      de = berlin
+      jp = tokyo        # without this row, `jp` tickets have no calendar
+    }
+
+Add a row for the label, or give several labels one calendar:
+`[de, at] = berlin`. (For a text field the values are not known in advance;
+a ticket whose value has no row is `invalid`, with the value in its reason.)";
+
+    ChoiceOutOfPlace = "E0206", Error, "a calendar chosen by a field where no ticket chooses it",
+"A calendar chosen by a ticket's field (`calendar office by region { ... }`)
+can be counted in by a metric or a target, where there is a ticket whose field
+decides. An availability window, a change window, an escalation's hours, an
+arrival window or another calendar's complement have no such ticket: name one
+of the calendars the choice is made between instead. A choice cannot choose
+another choice either.";
+
     BadPercentage = "E0301", Error, "percentage outside 0-100",
 "Required shares and availabilities are percentages from 0% to 100%.";
 
@@ -208,4 +231,5 @@ which has summer time), or an `Etc/GMT` zone, whose sign is inverted
 (`Etc/GMT+5` is five hours *behind* UTC). Name the place whose time the
 agreement means (`Europe/Berlin`, `America/New_York`, `Europe/London`), or
 write `UTC`.";
+
 }

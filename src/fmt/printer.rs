@@ -955,6 +955,17 @@ impl<'s> Printer<'s> {
                     let r = self.line_item(item);
                     self.row(&r, None);
                 }
+                CalendarBody::ByField { field, rows } => {
+                    let mut h = Cell::default();
+                    self.kw(&mut h, "calendar");
+                    self.ident(&mut h, &cal.name);
+                    self.kw(&mut h, "by");
+                    self.ident(&mut h, field);
+                    self.block(h, cal.span, rows.is_empty(), |p| {
+                        let rows: Vec<Row> = rows.iter().map(|r| p.choice_row(r)).collect();
+                        p.rows(&rows, true);
+                    });
+                }
             },
             Item::Fields(f) => {
                 let mut h = Cell::default();
@@ -1352,6 +1363,23 @@ impl<'s> Printer<'s> {
                 }
             }
         }
+    }
+
+    /// `us = new_york`, `[de, at] = berlin`: values, then the calendar, in columns.
+    fn choice_row(&mut self, r: &ChoiceRow) -> Row {
+        self.cursor = r.span.start;
+        let mut row = Row::new(r.span.start);
+        let mut a = Cell::default();
+        match r.values.as_slice() {
+            [one] => self.value(&mut a, one),
+            many => self.values(&mut a, many),
+        }
+        row.add(a, 1);
+        let mut b = Cell::default();
+        self.kw(&mut b, "=");
+        self.calendar_ref(&mut b, &r.calendar);
+        row.add(b, 1);
+        row
     }
 
     fn level(&mut self, l: &PriorityLevel) -> Row {

@@ -129,8 +129,18 @@ fn calendar(
         }
         out.push_str(".\n");
     }
+    if let ast::CalendarBody::ByField { field, .. } = &cal.body {
+        let _ = writeln!(
+            out,
+            "Chosen per ticket by field `{}`; a value with no calendar makes the ticket `invalid`.",
+            field.node
+        );
+    }
     let lines: Vec<String> = match &cal.body {
         ast::CalendarBody::Complement(r) => vec![format!("outside {}", r.name.node)],
+        ast::CalendarBody::ByField { field, rows } => std::iter::once(format!("by {}", field.node))
+            .chain(rows.iter().map(|r| snippet(text, r.span)))
+            .collect(),
         ast::CalendarBody::Weekly(items) => items
             .iter()
             .map(|i| match i {

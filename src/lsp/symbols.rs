@@ -87,6 +87,17 @@ impl Builder<'_> {
             Item::Calendar(c) => {
                 let detail = match &c.body {
                     ast::CalendarBody::Complement(r) => format!("outside {}", r.name.node),
+                    ast::CalendarBody::ByField { field, rows } => {
+                        let each: Vec<String> = rows
+                            .iter()
+                            .map(|r| {
+                                let vs: Vec<String> =
+                                    r.values.iter().map(ast::Value::text).collect();
+                                format!("{} = {}", vs.join(", "), r.calendar.name.node)
+                            })
+                            .collect();
+                        format!("by {}: {}", field.node, each.join("; "))
+                    }
                     ast::CalendarBody::Weekly(items) => items
                         .iter()
                         .filter_map(|i| match i {

@@ -15,6 +15,7 @@ use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
 use crate::eval::verdict::ticket::Outcome;
 use crate::eval::verdict::ticket::{span_text, MetricTrace};
+use crate::eval::contract::plan::Chosen;
 use crate::eval::Plan;
 use crate::rules::TargetDuration;
 use crate::time::{local_date, Calendar};
@@ -163,7 +164,7 @@ fn metric_ledger(
         m.name,
         plan.source_name(m.start),
         plan.source_name(m.stop),
-        plan.calendars[m.calendar].name
+        plan.slot_name(m.calendar)
     )?;
     for (ti, hit) in &mt.tried {
         let t = &plan.targets[*ti];
@@ -172,7 +173,7 @@ fn metric_ledger(
             "  target #{:<3} {} → {}: {}",
             ti + 1,
             describe_selector(plan, &t.selector),
-            target_text(plan, &t.duration, t.calendar),
+            target_text(plan, &t.duration, t.calendar, t.chosen.as_ref()),
             if *hit { "applies" } else { "no" }
         )?;
     }
@@ -213,6 +214,9 @@ fn metric_ledger(
         )?;
     }
     let at = |t: Option<i64>| t.map(|t| local(t, tz)).unwrap_or_else(|| "—".into());
+    if let Some(how) = &mt.calendar_how {
+        writeln!(out, "  calendar {how}")?;
+    }
     writeln!(out, "  start    {}  ({})", at(mt.start), mt.start_how)?;
     writeln!(out, "  stop     {}  ({})", at(mt.stop), mt.stop_how)?;
     let Some(row) = mt.row.and_then(|i| outcome.rows.get(i)) else {
@@ -221,9 +225,11 @@ fn metric_ledger(
     if row.status != Status::Excluded && row.status != Status::Invalid {
         if let Some(start) = mt.start {
             let end = mt.stop.unwrap_or(as_of).max(start);
+            // The variant the ticket's calendars chose, where they are chosen.
+            let target = row.target.map_or(target, |v| &plan.targets[v]);
             let cal_index = match target.duration {
                 TargetDuration::Seconds { .. } => target.calendar,
-                _ => m.calendar,
+                _ => target.metric_calendar,
             };
             let cal = plan.calendar(cal_index);
             if mt.stop.is_none() {
@@ -355,8 +361,11 @@ fn stretches(
     Ok(())
 }
 
-fn target_text(plan: &Plan, d: &TargetDuration, calendar: usize) -> String {
-    let cal = &plan.calendars[calendar].name;
+fn target_text(plan: &Plan, d: &TargetDuration, calendar: usize, chosen: Option<&Chosen>) -> String {
+    let cal = match chosen {
+        Some(c) => plan.slot_name(c.target),
+        None => &plan.calendars[calendar].name,
+    };
     match d {
         TargetDuration::Seconds { seconds } => format!("within {} of {cal}", duration(*seconds)),
         TargetDuration::WorkingDays { n } => format!("within {n} working day(s) of {cal}"),

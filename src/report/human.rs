@@ -250,9 +250,11 @@ impl Report for HumanReport<'_> {
 /// Lateness in the target's own time: `1s office` for a target counted in
 /// the `office` calendar; wall-clock (with days) for `24x7`.
 pub(crate) fn late_text(plan: &Plan, target: Option<usize>, secs: i64) -> String {
-    match target.and_then(|t| plan.rules.targets.get(t)) {
-        Some(t) if t.calendar != crate::rules::ALWAYS => {
-            format!("{} {}", duration(secs), t.calendar)
+    // The calendar the ticket was judged in (a calendar chosen by a field
+    // is the one its value chose).
+    match target.and_then(|t| plan.targets.get(t)) {
+        Some(t) if plan.calendars[t.calendar].name != crate::rules::ALWAYS => {
+            format!("{} {}", duration(secs), plan.calendars[t.calendar].name)
         }
         _ => lateness(secs),
     }

@@ -159,6 +159,17 @@ pub enum CalendarBody {
     Weekly(Vec<CalendarItem>),
     /// `= outside office`
     Complement(CalendarRef),
+    /// `by region { us = new_york  [de, at] = berlin }`: per ticket, the
+    /// calendar its field's value names.
+    ByField { field: Ident, rows: Vec<ChoiceRow> },
+}
+
+/// `us = new_york` or `[de, at] = berlin` in a calendar chosen by a field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChoiceRow {
+    pub values: Vec<Value>,
+    pub calendar: CalendarRef,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

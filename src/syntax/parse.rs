@@ -560,6 +560,32 @@ impl Builder {
                 .first(&c, Rule::calendar_ref)
                 .map(|x| self.calendar_ref(&x));
             CalendarBody::Complement(r.unwrap_or(CalendarRef { name: blank(span) }))
+        } else if let Some(c) = self.first(&p, Rule::chosen_by) {
+            let field = self
+                .first(&c, Rule::ident)
+                .map(|x| self.ident(&x))
+                .unwrap_or(blank(span));
+            let rows = self
+                .all(&c, Rule::choice_row)
+                .iter()
+                .map(|r| {
+                    // `[de, at] = berlin`, or one value: the row's own
+                    // `value` (the list's are nested deeper).
+                    let values = match self.first(r, Rule::value_list) {
+                        Some(list) => self.values(Some(list)),
+                        None => self.values(Some(r.clone())),
+                    };
+                    ChoiceRow {
+                        values,
+                        calendar: self
+                            .first(r, Rule::calendar_ref)
+                            .map(|x| self.calendar_ref(&x))
+                            .unwrap_or(CalendarRef { name: blank(span) }),
+                        span: self.span(r),
+                    }
+                })
+                .collect();
+            CalendarBody::ByField { field, rows }
         } else {
             let mut items = Vec::new();
             if let Some(b) = self.first(&p, Rule::calendar_body) {

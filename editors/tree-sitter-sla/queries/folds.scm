@@ -2,6 +2,7 @@
 [
   (contract)
   (calendar_body)
+  (chosen_by)
   (fields)
   (priority)
   (matrix)

@@ -25,6 +25,8 @@
 (calendar name: (identifier) @type.definition)
 (calendar_ref (identifier) @type)
 (holiday_set (identifier) @type)
+(chosen_by field: (identifier) @property)
+(choice_row (identifier) @constant)
 (metric name: (identifier) @function)
 (availability name: (identifier) @function)
 (closure name: (identifier) @function)

@@ -7,6 +7,7 @@
 (field_decl name: (identifier) @local.definition.field)
 
 (calendar_ref (identifier) @local.reference)
+(chosen_by field: (identifier) @local.reference)
 (target_clause metric: (identifier) @local.reference)
 (objective metric: (identifier) @local.reference)
 (breached metric: (identifier) @local.reference)

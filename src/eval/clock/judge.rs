@@ -4,7 +4,7 @@
 use crate::eval::clock::status::Status;
 use std::borrow::Cow;
 
-use crate::eval::contract::plan::{MetricPlan, Plan, TargetPlan};
+use crate::eval::contract::plan::{Plan, TargetPlan};
 use crate::rules::TargetDuration;
 use crate::time::{add_calendar_span, Calendar};
 
@@ -35,7 +35,6 @@ pub(crate) struct Judgement {
 
 pub(crate) fn judge(
     plan: &Plan,
-    metric: &MetricPlan,
     target: &TargetPlan,
     span: &Span,
     as_of: i64,
@@ -56,7 +55,7 @@ pub(crate) fn judge(
     // metric's open time (wall-clock time for a 24x7 metric).
     let elapsed_cal = match target.duration {
         TargetDuration::Seconds { .. } => plan.calendar(target.calendar),
-        _ => plan.calendar(metric.calendar),
+        _ => plan.calendar(target.metric_calendar),
     };
     let Some(start) = span.start else {
         // The clock has not started: pending, no deadline yet.

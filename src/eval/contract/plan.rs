@@ -25,6 +25,8 @@ pub(crate) struct Plan {
     /// The contract's zone: periods and calendar days are counted in it.
     pub(crate) tz: Tz,
     pub(crate) calendars: Vec<NamedCalendar>,
+    /// Calendars chosen per ticket by a field.
+    pub(crate) choices: Vec<ChoicePlan>,
     pub(crate) fields: Vec<FieldPlan>,
     /// The column holding the ticket id (the `id` field's column, or `id`).
     pub(crate) id_column: String,
@@ -57,6 +59,35 @@ pub(crate) enum TriggerPlan {
 pub(crate) struct NamedCalendar {
     pub(crate) name: String,
     pub(crate) calendar: Calendar,
+}
+
+/// A calendar chosen per ticket by a field's value.
+pub(crate) struct ChoicePlan {
+    pub(crate) name: String,
+    pub(crate) field: usize,
+    /// For a label field: per label, the calendar it chooses.
+    pub(crate) by_label: Vec<Option<usize>>,
+    /// For a text field: per value as the log spells it.
+    pub(crate) by_text: HashMap<String, usize>,
+}
+
+/// Where a clock's or target's calendar comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CalSlot {
+    /// Index into `Plan::calendars`.
+    Fixed(usize),
+    /// Index into `Plan::choices`: decided per ticket.
+    Chosen(usize),
+}
+
+/// A target whose calendars depend on the ticket: one variant of the
+/// target per pair of calendars (the target's, the metric's) the ticket
+/// may choose, appended to `Plan::targets`.
+pub(crate) struct Chosen {
+    pub(crate) target: CalSlot,
+    pub(crate) metric: CalSlot,
+    /// ((target calendar, metric calendar), index of the variant in `Plan::targets`).
+    pub(crate) variants: Vec<((usize, usize), usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,7 +140,7 @@ pub(crate) struct MetricPlan {
     pub(crate) pause: Vec<String>,
     /// `pause` as statuses are compared ([`status_key`]), in the same order.
     pub(crate) pause_keys: Vec<String>,
-    pub(crate) calendar: usize,
+    pub(crate) calendar: CalSlot,
     /// Indices into `Plan::targets`, in source order: the first match applies.
     pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
@@ -119,7 +150,15 @@ pub(crate) struct MetricPlan {
 pub(crate) struct TargetPlan {
     pub(crate) selector: SelectorPlan,
     pub(crate) duration: TargetDuration,
+    /// The calendar the duration counts in.
     pub(crate) calendar: usize,
+    /// The metric's calendar (elapsed time of a target not in hours).
+    pub(crate) metric_calendar: usize,
+    /// Index into `RuleSet::targets` of the rule this target comes from.
+    pub(crate) rule: usize,
+    /// Set on a target whose calendars a ticket chooses: the ticket is
+    /// judged by one of its variants (whose `chosen` is `None`).
+    pub(crate) chosen: Option<Chosen>,
 }
 
 #[derive(Default)]
@@ -189,9 +228,16 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
         .map(|(i, c)| (c.name.as_str(), i))
         .collect();
     let fields = build_fields(&rules)?;
+    let choices = build_choices(&rules, &fields, &cal_index)?;
+    let choice_index: HashMap<&str, usize> = choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
     let names = Names {
         fields: &fields,
         calendars: &cal_index,
+        choices: &choice_index,
         metrics: rules.metrics.iter().map(|m| m.name.as_str()).collect(),
         priorities: rules
             .priority
@@ -212,7 +258,7 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
     for (i, t) in rules.targets.iter().enumerate() {
         let what = format!("target {} (for metric `{}`)", i + 1, t.metric);
         let metric = names.metric_index(&t.metric, &what)?;
-        let calendar = names.calendar(&t.calendar, &what)?;
+        let calendar = names.slot(&t.calendar, &what)?;
         let selector = names.selector(&t.selector, &what)?;
         if let TargetDuration::Seconds { seconds } = t.duration {
             if seconds < 0 {
@@ -220,11 +266,54 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
             }
         }
         metrics[metric].targets.push(targets.len());
+        let metric_calendar = metrics[metric].calendar;
+        let (fixed, chosen) = match (calendar, metric_calendar) {
+            (CalSlot::Fixed(c), CalSlot::Fixed(m)) => ((c, m), None),
+            (tc, mc) => {
+                let pairs = slot_calendars(&choices, tc).into_iter().flat_map(|c| {
+                    slot_calendars(&choices, mc)
+                        .into_iter()
+                        .map(move |m| (c, m))
+                });
+                let chosen = Chosen {
+                    target: tc,
+                    metric: mc,
+                    variants: pairs.map(|p| (p, usize::MAX)).collect(),
+                };
+                // The base is never judged itself; its calendars are those of
+                // its first variant so that every index stays valid.
+                let first = chosen.variants.first().map_or((0, 0), |v| v.0);
+                (first, Some(chosen))
+            }
+        };
         targets.push(TargetPlan {
             selector,
             duration: t.duration.clone(),
-            calendar,
+            calendar: fixed.0,
+            metric_calendar: fixed.1,
+            rule: i,
+            chosen,
         });
+    }
+    // The variants of chosen targets, after every rule's own target, so that
+    // a rule's target keeps the rule's index.
+    for base in 0..targets.len() {
+        let Some(mut chosen) = targets[base].chosen.take() else {
+            continue;
+        };
+        for v in &mut chosen.variants {
+            v.1 = targets.len();
+            let b = &targets[base];
+            targets.push(TargetPlan {
+                selector: SelectorPlan::default(),
+                duration: b.duration.clone(),
+                calendar: v.0 .0,
+                metric_calendar: v.0 .1,
+                rule: b.rule,
+                chosen: None,
+            });
+        }
+        targets[base].chosen = Some(chosen);
     }
     let mut objectives = Vec::with_capacity(rules.objectives.len());
     for o in &rules.objectives {
@@ -291,6 +380,7 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
     Ok(Plan {
         tz,
         calendars,
+        choices,
         fields,
         id_column,
         id_field,
@@ -334,6 +424,14 @@ impl Plan {
         &self.calendars[i].calendar
     }
 
+    /// The name of a calendar slot: a calendar's, or a choice's.
+    pub(crate) fn slot_name(&self, s: CalSlot) -> &str {
+        match s {
+            CalSlot::Fixed(c) => &self.calendars[c].name,
+            CalSlot::Chosen(c) => &self.choices[c].name,
+        }
+    }
+
     pub(crate) fn source_name(&self, s: Source) -> String {
         match s {
             Source::Field(f) => self.fields[f].name.clone(),
@@ -367,6 +465,88 @@ fn build_calendars(rules: &RuleSet) -> Result<Vec<NamedCalendar>, String> {
             Err(e) => Err(format!("calendar `{name}`: {e}")),
         })
         .collect()
+}
+
+fn build_choices(
+    rules: &RuleSet,
+    fields: &[FieldPlan],
+    calendars: &HashMap<&str, usize>,
+) -> Result<Vec<ChoicePlan>, String> {
+    let mut out = Vec::with_capacity(rules.calendar_choices.len());
+    for (name, c) in &rules.calendar_choices {
+        let what = format!("calendar `{name}` (chosen by `{}`)", c.field);
+        if calendars.contains_key(name.as_str()) {
+            return Err(format!(
+                "{what}: `{name}` names both a calendar and a calendar chosen by a field"
+            ));
+        }
+        let field = fields.iter().position(|f| f.name == c.field).ok_or_else(|| {
+            format!(
+                "{what}: there is no field `{}`{}",
+                c.field,
+                did_you_mean(&c.field, fields.iter().map(|f| f.name.as_str()))
+            )
+        })?;
+        let mut by_label = Vec::new();
+        let mut by_text = HashMap::new();
+        for (value, cal) in &c.calendars {
+            let ci = calendars.get(cal.as_str()).copied().ok_or_else(|| {
+                format!(
+                    "{what}: `{value}` names no calendar `{cal}`{}",
+                    did_you_mean(cal, calendars.keys().copied())
+                )
+            })?;
+            match &fields[field].kind {
+                FieldType::Label(labels) => {
+                    let li = labels.iter().position(|l| l == value).ok_or_else(|| {
+                        format!(
+                            "{what}: `{value}` is not a label of field `{}`{}",
+                            c.field,
+                            did_you_mean(value, labels.iter().map(String::as_str))
+                        )
+                    })?;
+                    by_label.resize(labels.len(), None);
+                    by_label[li] = Some(ci);
+                }
+                FieldType::Text => {
+                    by_text.insert(value.clone(), ci);
+                }
+                _ => {
+                    return Err(format!(
+                        "{what}: a calendar is chosen by a label or text field, and `{}` is neither",
+                        c.field
+                    ))
+                }
+            }
+        }
+        out.push(ChoicePlan {
+            name: name.clone(),
+            field,
+            by_label,
+            by_text,
+        });
+    }
+    Ok(out)
+}
+
+/// The calendars a slot may stand for, each once, in order.
+fn slot_calendars(choices: &[ChoicePlan], s: CalSlot) -> Vec<usize> {
+    match s {
+        CalSlot::Fixed(c) => vec![c],
+        CalSlot::Chosen(i) => {
+            let c = &choices[i];
+            let mut all: Vec<usize> = c
+                .by_label
+                .iter()
+                .flatten()
+                .chain(c.by_text.values())
+                .copied()
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        }
+    }
 }
 
 fn build_fields(rules: &RuleSet) -> Result<Vec<FieldPlan>, String> {
@@ -497,7 +677,7 @@ fn build_metrics(
             stop: source(&m.stop, &what)?,
             pause: m.pause.clone(),
             pause_keys: m.pause.iter().map(|s| status_key(s)).collect(),
-            calendar: names.calendar(&m.calendar, &what)?,
+            calendar: names.slot(&m.calendar, &what)?,
             targets: Vec::new(),
             objectives: Vec::new(),
         });
@@ -527,6 +707,7 @@ fn build_metrics(
 struct Names<'a> {
     fields: &'a [FieldPlan],
     calendars: &'a HashMap<&'a str, usize>,
+    choices: &'a HashMap<&'a str, usize>,
     metrics: Vec<&'a str>,
     priorities: Vec<&'a str>,
 }
@@ -596,6 +777,14 @@ impl Names<'_> {
                 did_you_mean(name, self.calendars.keys().copied())
             )
         })
+    }
+
+    /// A calendar or a calendar chosen by a field, where a clock counts.
+    fn slot(&self, name: &str, what: &str) -> Result<CalSlot, String> {
+        match self.choices.get(name) {
+            Some(&c) => Ok(CalSlot::Chosen(c)),
+            None => self.calendar(name, what).map(CalSlot::Fixed),
+        }
     }
 
     fn selector(&self, s: &Selector, what: &str) -> Result<SelectorPlan, String> {

@@ -5,13 +5,13 @@
 use compact_str::CompactString;
 
 use crate::eval::clock::judge::{effective_pauses, judge, Span};
-use crate::eval::contract::plan::{Plan, Source};
-use crate::eval::input::cells::Ticket;
+use crate::eval::contract::plan::{CalSlot, Chosen, Plan, Source};
+use crate::eval::input::cells::{Cell, Ticket};
 use crate::eval::input::event_log::EventLog;
 use crate::eval::timeline::history::{Histories, Timeline};
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
-    derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
+    cell_text, derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
 };
 use crate::rules::{Period, TargetDuration};
 use crate::time::{add_calendar_span, month_of};
@@ -65,6 +65,8 @@ pub(crate) struct MetricTrace {
     pub(crate) start_how: String,
     pub(crate) stop_how: String,
     pub(crate) pauses: Vec<(i64, i64)>,
+    /// Which calendar the ticket's field chose, and why (calendars chosen by a field).
+    pub(crate) calendar_how: Option<String>,
     /// Index into `Outcome::rows`.
     pub(crate) row: Option<usize>,
 }
@@ -192,6 +194,28 @@ pub(crate) fn evaluate_into(
             }
             continue;
         };
+        // A target whose calendars the ticket chooses is judged by the
+        // variant in the chosen calendars; a value with none is invalid.
+        let ti = match &plan.targets[ti].chosen {
+            None => ti,
+            Some(chosen) => match choose(plan, chosen, t) {
+                Ok((variant, how)) => {
+                    if trace {
+                        mt.calendar_how = Some(how);
+                    }
+                    variant
+                }
+                Err(reason) => {
+                    row.target = Some(ti);
+                    row.reason = Some(CompactString::from(reason));
+                    push_row(ctx, t, out, &mut mt, row);
+                    if let Some(tr) = tr.as_mut() {
+                        tr.metrics.push(mt);
+                    }
+                    continue;
+                }
+            },
+        };
         let target = &plan.targets[ti];
         row.target = Some(ti);
         let mut excluded_by = None;
@@ -222,7 +246,7 @@ pub(crate) fn evaluate_into(
                 stop_name: &mt.stop_how,
                 pauses,
             };
-            let j = judge(plan, metric, target, &span, ctx.as_of);
+            let j = judge(plan, target, &span, ctx.as_of);
             row.status = j.status;
             row.elapsed = j.elapsed;
             row.target_seconds = j.target_seconds;
@@ -262,6 +286,63 @@ pub(crate) fn evaluate_into(
         });
     }
     tr
+}
+
+/// The variant of a chosen target for this ticket, and how its calendars
+/// were chosen; or why the ticket's value chooses none.
+fn choose(plan: &Plan, chosen: &Chosen, t: &Ticket) -> Result<(usize, String), String> {
+    let mut how = Vec::new();
+    let mut pick = |slot: CalSlot| -> Result<usize, String> {
+        let ci = match slot {
+            CalSlot::Fixed(c) => return Ok(c),
+            CalSlot::Chosen(ci) => ci,
+        };
+        let c = &plan.choices[ci];
+        let field = &plan.fields[c.field].name;
+        let (value, cal) = match &t.cells[c.field] {
+            Cell::Label(l) => (
+                cell_text(plan, c.field, &t.cells[c.field]),
+                c.by_label.get(*l as usize).copied().flatten(),
+            ),
+            Cell::Text(s) => (s.to_string(), c.by_text.get(&**s).copied()),
+            Cell::Empty => {
+                return Err(format!(
+                    "`{field}` is empty, so calendar `{}` (chosen by `{field}`) chooses none; fill in `{field}`",
+                    c.name
+                ))
+            }
+            other => (cell_text(plan, c.field, other), None),
+        };
+        let Some(cal) = cal else {
+            // As the contract writes it: a text value in quotes.
+            let written = match &t.cells[c.field] {
+                Cell::Text(_) => format!("\"{value}\""),
+                _ => value.clone(),
+            };
+            let mut known: Vec<&str> = c.by_text.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            return Err(format!(
+                "`{field}` is `{value}`, which has no calendar in `{}`{}; add `{written} = CALENDAR` to calendar {} or correct the log",
+                c.name,
+                crate::eval::contract::plan::did_you_mean(&value, known.iter().copied()),
+                c.name
+            ));
+        };
+        how.push(format!(
+            "{} (calendar {} chooses it for {field} = {value})",
+            plan.calendars[cal].name, c.name
+        ));
+        Ok(cal)
+    };
+    let key = (pick(chosen.target)?, pick(chosen.metric)?);
+    let variant = chosen
+        .variants
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| "no calendar applies (the rule set's choices do not fit)".to_string())?;
+    how.dedup();
+    Ok((variant, how.join("; ")))
 }
 
 fn push_row(ctx: Context, t: &Ticket, out: &mut Out, mt: &mut MetricTrace, row: Row) {

@@ -558,8 +558,11 @@ fn totals(credits: &[&CreditRow]) -> Vec<String> {
 fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
     let tz: Tz = plan.tz;
     let row = &l.row;
-    let target = row.target.and_then(|t| plan.rules.targets.get(t));
-    let cal = target.map_or("24x7", |t| t.calendar.as_str());
+    // The rule, and the calendar the ticket was judged in (a calendar
+    // chosen by a field is the one its value chose).
+    let judged = row.target.and_then(|t| plan.targets.get(t));
+    let target = judged.and_then(|t| plan.rules.targets.get(t.rule));
+    let cal = judged.map_or("24x7", |t| plan.calendars[t.calendar].name.as_str());
     let time_of = if cal == crate::rules::ALWAYS {
         "wall-clock time".to_string()
     } else {
@@ -573,7 +576,7 @@ fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
         ledger.push(format!(
             "target {} in {}",
             target_text(&t.duration),
-            t.calendar
+            cal
         ));
     }
     if let Some(d) = row.deadline {
