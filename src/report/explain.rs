@@ -10,12 +10,12 @@ use chrono::Duration;
 
 use super::format::{duration, local};
 use crate::eval::clock::status::Status;
+use crate::eval::contract::plan::Chosen;
 use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
 use crate::eval::verdict::ticket::Outcome;
 use crate::eval::verdict::ticket::{span_text, MetricTrace};
-use crate::eval::contract::plan::Chosen;
 use crate::eval::Plan;
 use crate::rules::TargetDuration;
 use crate::time::{local_date, Calendar};
@@ -361,7 +361,12 @@ fn stretches(
     Ok(())
 }
 
-fn target_text(plan: &Plan, d: &TargetDuration, calendar: usize, chosen: Option<&Chosen>) -> String {
+fn target_text(
+    plan: &Plan,
+    d: &TargetDuration,
+    calendar: usize,
+    chosen: Option<&Chosen>,
+) -> String {
     let cal = match chosen {
         Some(c) => plan.slot_name(c.target),
         None => &plan.calendars[calendar].name,

@@ -161,7 +161,10 @@ pub enum CalendarBody {
     Complement(CalendarRef),
     /// `by region { us = new_york  [de, at] = berlin }`: per ticket, the
     /// calendar its field's value names.
-    ByField { field: Ident, rows: Vec<ChoiceRow> },
+    ByField {
+        field: Ident,
+        rows: Vec<ChoiceRow>,
+    },
 }
 
 /// `us = new_york` or `[de, at] = berlin` in a calendar chosen by a field.

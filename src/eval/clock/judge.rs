@@ -33,12 +33,7 @@ pub(crate) struct Judgement {
     pub(crate) note: Option<String>,
 }
 
-pub(crate) fn judge(
-    plan: &Plan,
-    target: &TargetPlan,
-    span: &Span,
-    as_of: i64,
-) -> Judgement {
+pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -> Judgement {
     let target_seconds = match target.duration {
         TargetDuration::Seconds { seconds } => Some(seconds),
         _ => None,

@@ -480,13 +480,16 @@ fn build_choices(
                 "{what}: `{name}` names both a calendar and a calendar chosen by a field"
             ));
         }
-        let field = fields.iter().position(|f| f.name == c.field).ok_or_else(|| {
-            format!(
-                "{what}: there is no field `{}`{}",
-                c.field,
-                did_you_mean(&c.field, fields.iter().map(|f| f.name.as_str()))
-            )
-        })?;
+        let field = fields
+            .iter()
+            .position(|f| f.name == c.field)
+            .ok_or_else(|| {
+                format!(
+                    "{what}: there is no field `{}`{}",
+                    c.field,
+                    did_you_mean(&c.field, fields.iter().map(|f| f.name.as_str()))
+                )
+            })?;
         let mut by_label = Vec::new();
         let mut by_text = HashMap::new();
         for (value, cal) in &c.calendars {
@@ -511,12 +514,10 @@ fn build_choices(
                 FieldType::Text => {
                     by_text.insert(value.clone(), ci);
                 }
-                _ => {
-                    return Err(format!(
-                        "{what}: a calendar is chosen by a label or text field, and `{}` is neither",
-                        c.field
-                    ))
-                }
+                _ => return Err(format!(
+                    "{what}: a calendar is chosen by a label or text field, and `{}` is neither",
+                    c.field
+                )),
             }
         }
         out.push(ChoicePlan {

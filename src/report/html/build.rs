@@ -573,11 +573,7 @@ fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
         ledger.push(format!("clock started {}", local(s, tz)));
     }
     if let Some(t) = target {
-        ledger.push(format!(
-            "target {} in {}",
-            target_text(&t.duration),
-            cal
-        ));
+        ledger.push(format!("target {} in {}", target_text(&t.duration), cal));
     }
     if let Some(d) = row.deadline {
         ledger.push(format!("deadline {}", local(d, tz)));
