@@ -806,3 +806,43 @@ fn inlay_hints_show_the_resolved_calendar() {
     ];
     assert_eq!(got, expected, "{hints}");
 }
+
+/// A calendar chosen by a field (follow-the-sun.sla): `tokyo` is declared
+/// and named by the choice's `jp` row: 2; the field `region` is declared and
+/// chooses: 2; the label `jp` is declared and mapped: 2.
+#[test]
+fn rename_through_a_calendar_chosen_by_a_field() {
+    let file = "examples/follow-the-sun.sla";
+    let (text, renamed) = rename_case(file, "calendar office by", "tokyo", "osaka", 2);
+    assert_eq!(
+        renamed,
+        text.replace("calendar tokyo", "calendar osaka")
+            .replace("jp = tokyo", "jp = osaka")
+    );
+    let (text, renamed) = rename_case(file, "calendar office by", "region", "area", 2);
+    assert_eq!(
+        renamed,
+        text.replace("region:", "area:").replace("by region", "by area")
+    );
+    let (text, renamed) = rename_case(file, "calendar office by", "jp", "japan", 2);
+    assert_eq!(
+        renamed,
+        text.replace("[us, de, jp]", "[us, de, japan]")
+            .replace("jp = tokyo", "japan = tokyo")
+    );
+}
+
+/// Hovering the chosen calendar where a metric counts in it says how it is chosen.
+#[test]
+fn hover_on_a_calendar_chosen_by_a_field() {
+    let text = contract("examples/follow-the-sun.sla");
+    let mut c = open(&text);
+    let at = word_at(&text, "metric response", "office", 0);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": pos(&text, at)}),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("Chosen per ticket by field `region`"), "{value}");
+    assert!(value.contains("jp = tokyo"), "{value}");
+}

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Checker;
+use super::{Checker, Sym};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::rules::{CalendarChoice, FieldKind};
 use crate::syntax::ast::{self, Span};
@@ -58,6 +58,9 @@ impl Checker<'_> {
             let target = self.chosen_calendar(&row.calendar);
             ok &= target.is_some();
             for v in &row.values {
+                if labels.is_some() {
+                    self.label_used(&field.node, v);
+                }
                 let text = v.text();
                 if let Some(labels) = &labels {
                     if !labels.contains(&text) {
@@ -132,6 +135,8 @@ impl Checker<'_> {
     /// A calendar a choice names: a calendar of the contract, not a choice.
     fn chosen_calendar(&mut self, r: &ast::CalendarRef) -> Option<String> {
         if self.choice_names.contains(&r.name.node) {
+            self.names
+                .used(Sym::Calendar(r.name.node.clone()), r.name.span);
             self.report(
                 Diagnostic::new(
                     Code::ChoiceOutOfPlace,
@@ -153,6 +158,7 @@ impl Checker<'_> {
         let name = &r.name.node;
         if self.choice_names.contains(name) {
             self.used.insert(name.clone());
+            self.names.used(Sym::Calendar(name.clone()), r.name.span);
             // A choice with errors has been reported; uses stay quiet.
             return self
                 .calendar_choices

@@ -739,11 +739,11 @@ impl<'a> Checker<'a> {
 
     /// Look up a calendar reference; marks it used.
     pub(super) fn calendar_ref(&mut self, r: &ast::CalendarRef) -> Option<String> {
+        let name = &r.name.node;
+        self.names.used(Sym::Calendar(name.clone()), r.name.span);
         if self.choice_out_of_place(r) {
             return None;
         }
-        let name = &r.name.node;
-        self.names.used(Sym::Calendar(name.clone()), r.name.span);
         if self.calendars.contains_key(name) {
             self.used.insert(name.clone());
             return Some(name.clone());

@@ -134,9 +134,35 @@ fn item_keyword(text: &str, offset: usize) -> &str {
         .unwrap_or("")
 }
 
+/// In the body of `calendar NAME by FIELD { ... }`: FIELD.
+fn choice_field(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset)?;
+    // The last line that starts an item; a closing `}` on the way means
+    // the block has ended.
+    let header = before
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| l.starts_with(|c: char| c.is_ascii_alphabetic() || c == '}'))?;
+    match header.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["calendar", _, "by", field, ..] => Some(field.trim_end_matches('{')),
+        _ => None,
+    }
+}
+
 fn want(text: &str, offset: usize, defs: &Defs) -> Want {
     let toks = tokens_before(text, offset);
     let prev = toks.first().copied().unwrap_or("");
+    // A row of a calendar chosen by a field: values of the field, `=`, a calendar.
+    if let Some(field) = choice_field(text, offset) {
+        match prev {
+            "=" => return Want::Calendar,
+            "\n" | "{" | "[" | "," if !defs.labels(field).is_empty() => {
+                return Want::Labels(field.to_string())
+            }
+            _ => {}
+        }
+    }
     let prev2 = toks.get(1).copied().unwrap_or("");
     let is_field = |w: &str| defs.fields.contains_key(w);
     // Inside `FIELD in [a, b, |`: walk back over `, label` pairs.
@@ -344,6 +370,13 @@ mod tests {
             Want::Labels("cause".into())
         );
         assert_eq!(want("x within 4 ", 11, &defs), Want::Unit);
+        let choice = "calendar c by cause {\n  a = ";
+        assert_eq!(want(choice, choice.len(), &defs), Want::Calendar);
+        let choice = "calendar c by cause {\n  a = x\n  ";
+        assert_eq!(
+            want(choice, choice.len(), &defs),
+            Want::Labels("cause".into())
+        );
         assert_eq!(want("x for 4", 7, &defs), Want::Anything);
     }
 }
