@@ -822,7 +822,8 @@ fn rename_through_a_calendar_chosen_by_a_field() {
     let (text, renamed) = rename_case(file, "calendar office by", "region", "area", 2);
     assert_eq!(
         renamed,
-        text.replace("region:", "area:").replace("by region", "by area")
+        text.replace("region:", "area:")
+            .replace("by region", "by area")
     );
     let (text, renamed) = rename_case(file, "calendar office by", "jp", "japan", 2);
     assert_eq!(
@@ -843,6 +844,9 @@ fn hover_on_a_calendar_chosen_by_a_field() {
         json!({"textDocument": {"uri": URI}, "position": pos(&text, at)}),
     );
     let value = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(value.contains("Chosen per ticket by field `region`"), "{value}");
+    assert!(
+        value.contains("Chosen per ticket by field `region`"),
+        "{value}"
+    );
     assert!(value.contains("jp = tokyo"), "{value}");
 }

@@ -514,10 +514,12 @@ fn build_choices(
                 FieldType::Text => {
                     by_text.insert(value.clone(), ci);
                 }
-                _ => return Err(format!(
+                _ => {
+                    return Err(format!(
                     "{what}: a calendar is chosen by a label or text field, and `{}` is neither",
                     c.field
-                )),
+                ))
+                }
             }
         }
         out.push(ChoicePlan {
