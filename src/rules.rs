@@ -18,6 +18,12 @@ use crate::time::spec::CalendarSpec;
 /// The version tag of the JSON form. Bump it on any incompatible change.
 pub const SCHEMA: &str = "sla-rules/1";
 
+/// The tag of a rule set with [`RuleSet::versions`]: an `sla` that reads
+/// only [`SCHEMA`] would ignore the versions and judge every ticket by the
+/// first, so such a rule set says it needs a newer reader. A contract
+/// without versions keeps [`SCHEMA`] and compiles as before.
+pub const SCHEMA_VERSIONED: &str = "sla-rules/2";
+
 /// The export profiles a contract may name with `export NAME`, each with its
 /// aliases. The names are part of the rule set's vocabulary, which the
 /// checker needs; what each profile reads is the evaluator's business
@@ -44,8 +50,9 @@ pub const ALWAYS: &str = "24x7";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleSet {
-    /// Always `sla-rules/1` ([`SCHEMA`]).
-    #[schemars(extend("const" = "sla-rules/1"))]
+    /// `sla-rules/1` ([`SCHEMA`]), or `sla-rules/2` ([`SCHEMA_VERSIONED`])
+    /// exactly when the rule set has `versions`.
+    #[schemars(extend("enum" = ["sla-rules/1", "sla-rules/2"]))]
     pub schema: String,
     pub contract: ContractInfo,
     /// The contract's time zone: periods (months) and calendar days are counted in it.
@@ -78,6 +85,26 @@ pub struct RuleSet {
     /// availability tiers are on their windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<Credits>,
+    /// The versions that amend this one, each in force from a date, earliest
+    /// first. The rules above are version `1` (the contract as first
+    /// written, in force until the first of these); each entry holds the
+    /// complete rules of its version, without versions of its own. Empty for
+    /// a contract without `version` blocks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<Version>,
+}
+
+/// The name of the contract as first written, before any `version` block.
+pub const FIRST_VERSION: &str = "1";
+
+/// A version of the contract and the date from which it is in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Version {
+    pub name: String,
+    /// In force from the start of this day in the contract's time zone.
+    pub from: NaiveDate,
+    /// The whole contract as this version has it (not only what changed).
+    pub rules: RuleSet,
 }
 
 impl RuleSet {

@@ -7,6 +7,9 @@
 //! - Every contract in `contracts/`, compiled, and every hand-written rule
 //!   set in `tests/eval/rules/` validates against it (with `boon`, a real
 //!   2020-12 validator), and broken rule sets do not.
+//! - One schema describes both tags: `sla-rules/1`, and `sla-rules/2` for a
+//!   rule set with `versions` (each holding a whole rule set), which an
+//!   `sla` that reads only `/1` must refuse rather than judge by version 1.
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +31,7 @@ fn generated() -> String {
     schema.insert("$id".into(), json!(SCHEMA_ID));
     schema.insert(
         "description".into(),
-        json!("The compiled rule set of an sla contract (`sla compile`), version sla-rules/1."),
+        json!("The compiled rule set of an sla contract (`sla compile`): sla-rules/1, or sla-rules/2 with versions."),
     );
     serde_json::to_string_pretty(&schema).expect("a schema serialises") + "\n"
 }
@@ -145,7 +148,42 @@ fn rejects(what: &str, f: impl FnOnce(&mut Value)) {
 
 #[test]
 fn rejects_a_wrong_schema_tag() {
-    rejects("a wrong schema tag", |v| v["schema"] = json!("sla-rules/2"));
+    rejects("a wrong schema tag", |v| v["schema"] = json!("sla-rules/3"));
+}
+
+#[test]
+fn a_versioned_contract_compiles_to_sla_rules_2_with_every_version_whole() {
+    let v = Validator::new();
+    let value = compiled(&root().join("contracts/examples/care-versions.sla"));
+    v.check(&value).expect("the versioned rule set is valid");
+    assert_eq!(value["schema"], "sla-rules/2");
+    let versions = value["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0]["name"], "2");
+    assert_eq!(versions[0]["from"], "2026-12-14");
+    // Version 2 is a whole rule set: its own calendars, fields and targets,
+    // and no versions of its own.
+    let rules = &versions[0]["rules"];
+    assert!(rules["versions"].is_null());
+    assert_eq!(rules["fields"], value["fields"]);
+    let high_resolution = |r: &Value| {
+        r["targets"]
+            .as_array()
+            .and_then(|ts| {
+                ts.iter().find(|t| {
+                    t["metric"] == "resolution" && t["selector"]["priorities"] == json!(["high"])
+                })
+            })
+            .map(|t| t["duration"]["seconds"].clone())
+    };
+    assert_eq!(high_resolution(&value), Some(json!(4 * 3600)));
+    assert_eq!(high_resolution(rules), Some(json!(6 * 3600)));
+    serde_json::from_value::<RuleSet>(value).expect("serde reads it");
+    // The same contract without versions compiles as before, under `/1`.
+    assert_eq!(
+        compiled(&root().join("contracts/care.sla"))["schema"],
+        "sla-rules/1"
+    );
 }
 
 #[test]

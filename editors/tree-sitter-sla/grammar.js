@@ -35,10 +35,18 @@ module.exports = grammar({
   rules: {
     source_file: ($) => repeat($._item),
 
-    _item: ($) => choice(
+    _item: ($) => choice($._block, $.version),
+
+    _block: ($) => choice(
       $.contract, $.calendar, $.fields, $.priority, $.metric, $.targets,
       $.objective, $.exclusion, $.closure, $.escalation, $.availability, $.changes,
       $.credits,
+    ),
+
+    // `version "2" from 2027-01-01 { ... }`: the blocks that change from that date.
+    version: ($) => seq(
+      'version', field('name', $.string), 'from', field('from', $.date),
+      '{', repeat($._block), '}',
     ),
 
     // -------------------------------------------------------------- lexemes

@@ -9,6 +9,7 @@ mod credits;
 mod items;
 mod names;
 mod overlap;
+mod versions;
 
 pub use names::{NameRef, Names, Sym};
 
@@ -87,8 +88,21 @@ fn cap_per_block(diagnostics: Vec<Diagnostic>, file: &ast::File) -> Vec<Diagnost
     kept
 }
 
-/// Check a parsed contract.
+/// Check a parsed contract: with `version` blocks, each version and their
+/// sequence ([`versions`]).
 pub fn check(file: &ast::File) -> Checked {
+    if file
+        .items
+        .iter()
+        .any(|i| matches!(i, ast::Item::Version(_)))
+    {
+        return versions::check_versioned(file);
+    }
+    check_one(file)
+}
+
+/// Check one version of a contract: a file without `version` blocks.
+fn check_one(file: &ast::File) -> Checked {
     let mut c = Checker::default();
     c.run(file);
     let mut diagnostics = std::mem::take(&mut c.diags);
@@ -1219,6 +1233,7 @@ impl<'a> Checker<'a> {
             availability: std::mem::take(&mut self.availability),
             changes: self.changes.take(),
             credits: self.credits.take(),
+            versions: Vec::new(),
         }
     }
 }

@@ -82,6 +82,17 @@ impl Names {
         }
     }
 
+    /// Adds the names of another check of the same text (a later version of
+    /// the contract), each place once: a version's block of a name declares
+    /// it again, after the first declaration.
+    pub(super) fn merge(&mut self, other: Names) {
+        for r in other.refs {
+            if !self.refs.contains(&r) {
+                self.refs.push(r);
+            }
+        }
+    }
+
     /// Every declaration and use.
     pub fn all(&self) -> &[NameRef] {
         &self.refs

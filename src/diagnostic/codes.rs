@@ -202,6 +202,29 @@ and a credit per missed objective at most once.
       5% for each missed objective, at most 20% per month
     }";
 
+    VersionOrder = "E0601", Error, "versions out of order, on one date, or before the contract",
+"Each `version` block is in force from its date until the next version's, so
+the versions are written in the order of their dates, no two from the same
+day, each after the `effective` date of the header (the contract as first
+written is version 1, in force from that date). Names are unique, and `1`
+is the first version's.
+
+    effective 2026-01-01
+    version \"2\" from 2027-01-01 { ... }
+    version \"3\" from 2027-07-01 { ... }";
+
+    VersionItem = "E0602", Error, "a version cannot change this",
+"A version amends the contract's rules: calendars, priorities, metrics,
+closures, targets, objectives, exclusions, escalation, availability, change
+windows and credits. The header (`contract`) and the fields of the ticket log
+belong to all versions alike, so they are written once, before the first
+version; a label a later version uses is declared in the one `fields` block.
+
+    fields { priority: label [critical, high, medium, low] }
+    version \"2\" from 2027-01-01 {
+      priority from priority { critical \"...\" high \"...\" ... }
+    }";
+
     PriorityWithoutTarget = "W0001", Warning, "priority has no target",
 "A priority is declared but no target row names it, so its tickets are only
 reported as `not_applicable`. If that is intended, say so in a comment;
@@ -232,4 +255,14 @@ which has summer time), or an `Etc/GMT` zone, whose sign is inverted
 agreement means (`Europe/Berlin`, `America/New_York`, `Europe/London`), or
 write `UTC`.";
 
+    VersionUnchanged = "W0601", Warning, "version changes nothing",
+"The rules of the version are the same as those of the version before it:
+every block it holds says what the earlier version already said. Remove the
+version, or write in it what changes from its date.";
+
+    VersionAddsLookalike = "W0602", Warning, "version adds a name close to an existing one",
+"A block in a version replaces the block of the version before that has the
+same name; a block with a new name is added beside it. A new name that is
+one typo away from an existing one (`calendar ofice` beside `office`) most
+likely meant to replace it: the old block would stay in force unchanged.";
 }

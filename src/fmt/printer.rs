@@ -789,7 +789,16 @@ impl<'s> Printer<'s> {
     // ------------------------------------------------------------ items
 
     fn file(&mut self, file: &File) {
-        let items = &file.items;
+        self.items(&file.items);
+        // A comment after the last item keeps the author's spacing.
+        self.force_blank = false;
+        self.end_line();
+        self.flush_comments(usize::MAX, false);
+    }
+
+    /// Top-level items (or those of a version), a blank line between blocks;
+    /// runs of one-line items of one kind stay together.
+    fn items(&mut self, items: &[Item]) {
         let mut i = 0;
         while i < items.len() {
             let kind = compact(&items[i]);
@@ -820,10 +829,6 @@ impl<'s> Printer<'s> {
             }
             i = j;
         }
-        // A comment after the last item keeps the author's spacing.
-        self.force_blank = false;
-        self.end_line();
-        self.flush_comments(usize::MAX, false);
     }
 
     /// A one-line item as a row (cells for the columns of a run).
@@ -1070,6 +1075,17 @@ impl<'s> Printer<'s> {
             Item::Metric(_) | Item::Objective(_) | Item::Exclusion(_) => {
                 let r = self.line_item(item);
                 self.row(&r, None);
+            }
+            Item::Version(v) => {
+                let mut h = Cell::default();
+                self.kw(&mut h, "version");
+                self.string(&mut h, &v.name);
+                self.kw(&mut h, "from");
+                self.word(&mut h, v.from.span, v.from.node.clone());
+                self.block(h, v.span, v.items.is_empty(), |p| {
+                    p.items(&v.items);
+                    p.force_blank = false;
+                });
             }
         }
     }

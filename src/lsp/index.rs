@@ -26,8 +26,18 @@ pub struct Defs<'a> {
 impl<'a> Defs<'a> {
     pub fn new(file: &'a ast::File) -> Defs<'a> {
         let mut d = Defs::default();
-        for item in &file.items {
+        d.add(&file.items);
+        d
+    }
+
+    /// Declarations of `items`, those inside `version` blocks included (a
+    /// version's block of an existing name is a later version of the same
+    /// declaration: the first stays the definition).
+    fn add(&mut self, items: &'a [ast::Item]) {
+        let d = self;
+        for item in items {
             match item {
+                ast::Item::Version(v) => d.add(&v.items),
                 ast::Item::Calendar(c) => {
                     d.calendars.entry(c.name.node.as_str()).or_insert(c);
                 }
@@ -60,7 +70,6 @@ impl<'a> Defs<'a> {
                 _ => {}
             }
         }
-        d
     }
 
     /// The labels a field declares (empty for other types).

@@ -295,6 +295,14 @@ impl Builder<'_> {
                 self.keyword(c.span),
                 vec![],
             ),
+            Item::Version(v) => self.sym(
+                format!("version {}", v.name.node),
+                Some(format!("from {}", v.from.node)),
+                SymbolKind::NAMESPACE,
+                v.span,
+                v.name.span,
+                v.items.iter().map(|i| self.item(i)).collect(),
+            ),
         }
     }
 }

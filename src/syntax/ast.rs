@@ -86,6 +86,8 @@ pub enum Item {
     Availability(Availability),
     Changes(Changes),
     Credits(Credits),
+    /// `version "2" from 2027-01-01 { ... }`: what changes from that date.
+    Version(Version),
 }
 
 impl Item {
@@ -104,6 +106,7 @@ impl Item {
             Item::Availability(x) => x.span,
             Item::Changes(x) => x.span,
             Item::Credits(x) => x.span,
+            Item::Version(x) => x.span,
         }
     }
 }
@@ -142,6 +145,18 @@ pub enum HeaderItem {
 pub struct Months {
     pub count: Spanned<u64>,
     pub unit: Spanned<String>,
+    pub span: Span,
+}
+
+/// `version "2" from 2027-01-01 { ... }`: the contract as amended from a
+/// date. Its items replace those of the version before with the same
+/// identity; the rest is inherited (the checker merges and checks them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Version {
+    pub name: Spanned<String>,
+    /// The date as written (checked later): local midnight of the contract's zone.
+    pub from: Spanned<String>,
+    pub items: Vec<Item>,
     pub span: Span,
 }
 

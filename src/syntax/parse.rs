@@ -177,6 +177,7 @@ const TOP_LEVEL: &[&str] = &[
     "availability",
     "changes",
     "credits",
+    "version",
 ];
 
 /// Byte ranges of the top-level items: cut before each top-level keyword at
@@ -369,6 +370,9 @@ fn describe(rule: Rule) -> String {
             "a priority like `high \"what it means\"`, or `matrix { ... }`".into()
         }
         Rule::matrix_cell => "a matrix cell like `high x low = medium`".into(),
+        Rule::version_item => {
+            "a block the version changes (`targets`, `calendar`, `metric`, ...)".into()
+        }
         _ => {
             if name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 format!("`{}`", name.replace('_', " "))
@@ -470,8 +474,28 @@ impl Builder {
             Rule::availability => Item::Availability(self.availability(p)),
             Rule::changes => Item::Changes(self.changes(p)),
             Rule::credits => Item::Credits(self.credits(p)),
+            Rule::version => Item::Version(self.version(p)),
             _ => return None,
         })
+    }
+
+    fn version(&self, p: P) -> Version {
+        let span = self.span(&p);
+        let name = self
+            .first(&p, Rule::string)
+            .map(|s| self.string(&s))
+            .unwrap_or_else(|| blank(span));
+        let from = self
+            .first(&p, Rule::date)
+            .map(|d| self.text(&d))
+            .unwrap_or_else(|| blank(span));
+        let items = p.into_inner().filter_map(|c| self.item(c)).collect();
+        Version {
+            name,
+            from,
+            items,
+            span,
+        }
     }
 
     fn contract(&self, p: P) -> Contract {

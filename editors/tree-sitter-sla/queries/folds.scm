@@ -11,4 +11,5 @@
   (escalation)
   (availability)
   (changes)
+  (version)
 ] @fold

@@ -49,7 +49,7 @@
 [
   "availability" "calendar" "changes" "closure" "contract" "credits"
   "escalation" "exclude" "fields" "metric" "objective" "priority"
-  "targets"
+  "targets" "version"
 ] @keyword.declaration
 
 ; field types
