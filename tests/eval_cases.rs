@@ -11,7 +11,8 @@
 //!   `objectives` (by name and period), `problems` (count per kind, and the
 //!   lines of the first ones), `summary` fields, `exit` code and text the
 //!   terminal must show (`stderr_contains`); `explain`: lines that
-//!   `--explain ID` must show.
+//!   `--explain ID` must show. Under a contract with versions an objective
+//!   is found by its `version` too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -127,9 +128,12 @@ fn check(dir: &Path) -> Vec<String> {
     }
     let objectives = r.json["objectives"].as_array().cloned().unwrap_or_default();
     for want in expected["objectives"].as_array().into_iter().flatten() {
-        let got = objectives
-            .iter()
-            .find(|o| o["name"] == want["name"] && o["period"] == want["period"]);
+        let got = objectives.iter().find(|o| {
+            o["name"] == want["name"]
+                    && o["period"] == want["period"]
+                    // Under a contract with versions, also by version.
+                    && want.get("version").is_none_or(|v| o["version"] == *v)
+        });
         let which = format!("{name}: objective {} {}", want["name"], want["period"]);
         let Some(got) = got else {
             wrong.push(format!("{which}: not in the report"));

@@ -175,7 +175,7 @@ pub(super) fn evaluate(
         summary.changes = log.rows.clone();
     }
     summary.credits =
-        eval::verdict::credits::credits(&plan.rules, &summary.availability, &summary.objectives);
+        eval::verdict::credits::credits(plan, &summary.availability, &summary.objectives);
     summary.warnings = term_warnings(plan, summary.opened);
     for w in &summary.warnings {
         eprintln!("warning: {w}");
@@ -275,7 +275,7 @@ fn explain_one(
         progress: None,
         compare: None,
     };
-    let Some((ticket, timeline, outcome)) = eval::explain(ctx, reader, &opts, id)? else {
+    let Some((ticket, timeline, outcome, version)) = eval::explain(ctx, reader, &opts, id)? else {
         return Err(EvalError::new(format!(
             "{}: there is no ticket with id `{id}` (ids are matched exactly, case included)",
             tickets.display()
@@ -286,6 +286,7 @@ fn explain_one(
     explain::write_ledger(
         &mut out,
         ctx.plan,
+        version,
         &ticket,
         &timeline,
         &outcome,

@@ -112,16 +112,36 @@ pub(crate) struct Outcome {
 
 /// What the comparison needs of a contract: the names rows point to.
 pub(crate) struct Names {
-    metrics: Vec<String>,
-    priorities: Vec<String>,
+    /// Per version of the contract (one for a contract without versions).
+    metrics: Vec<Vec<String>>,
+    priorities: Vec<Vec<String>>,
 }
 
 impl Names {
-    pub(crate) fn of(plan: &Plan) -> Names {
+    pub(crate) fn of(first: &Plan) -> Names {
+        let plans = std::iter::once(first).chain(first.versions.iter().map(|v| &v.plan));
+        let (metrics, priorities) = plans
+            .map(|plan| {
+                (
+                    plan.metrics.iter().map(|m| m.name.clone()).collect(),
+                    plan.priority_names.clone(),
+                )
+            })
+            .unzip();
         Names {
-            metrics: plan.metrics.iter().map(|m| m.name.clone()).collect(),
-            priorities: plan.priority_names.clone(),
+            metrics,
+            priorities,
         }
+    }
+
+    fn metric(&self, r: &Row) -> Option<&str> {
+        let names = self.metrics.get(usize::from(r.version))?;
+        r.metric.and_then(|m| names.get(m)).map(String::as_str)
+    }
+
+    fn priority(&self, r: &Row) -> Option<String> {
+        let names = self.priorities.get(usize::from(r.version))?;
+        r.priority.and_then(|p| names.get(p)).cloned()
     }
 }
 
@@ -276,7 +296,7 @@ fn pairs<'a>(
     b: &'a [Row],
 ) -> Vec<Pair<'a>> {
     let key = |plan: &'a Names, rows: &'a [Row], i: usize| {
-        let name = |r: &Row| r.metric.map(|m| plan.metrics[m].as_str());
+        let name = |r: &Row| plan.metric(r);
         let n = rows[..i]
             .iter()
             .filter(|r| name(r) == name(&rows[i]))
@@ -301,10 +321,7 @@ fn pairs<'a>(
 }
 
 fn ticket_changes(old_plan: &Names, new_plan: &Names, pairs: &[Pair]) -> Vec<TicketChange> {
-    let priority = |plan: &Names, r: Option<&Row>| {
-        r.and_then(|r| r.priority)
-            .and_then(|p| plan.priorities.get(p).cloned())
-    };
+    let priority = |plan: &Names, r: Option<&Row>| r.and_then(|r| plan.priority(r));
     pairs
         .iter()
         .filter(|(_, x, y)| x.map(|r| r.status) != y.map(|r| r.status))

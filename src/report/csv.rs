@@ -9,11 +9,13 @@ use crate::time::format_rfc3339;
 
 pub(crate) struct CsvReport<'a> {
     out: Box<dyn Write + 'a>,
+    /// The contract has versions: each row ends with the one that judged it.
+    versioned: bool,
 }
 
 impl<'a> CsvReport<'a> {
-    pub(crate) fn new(out: Box<dyn Write + 'a>) -> Self {
-        CsvReport { out }
+    pub(crate) fn new(out: Box<dyn Write + 'a>, versioned: bool) -> Self {
+        CsvReport { out, versioned }
     }
 }
 
@@ -56,9 +58,9 @@ impl RowText for CsvRowText<'_> {
         let mut w = csv::WriterBuilder::new()
             .buffer_capacity(1024)
             .from_writer(out);
+        let versioned = !plan.versions.is_empty();
         for row in rows {
-            // Writing to memory cannot fail.
-            let _ = w.write_record([
+            let record = [
                 row.id.as_str(),
                 priority_name(plan, row).unwrap_or(""),
                 metric_name(plan, row).unwrap_or(""),
@@ -71,7 +73,14 @@ impl RowText for CsvRowText<'_> {
                 row.reason.as_deref().unwrap_or(""),
                 row.note.as_deref().unwrap_or(""),
                 &row.line.to_string(),
-            ]);
+            ];
+            // Writing to memory cannot fail.
+            let _ = if versioned {
+                let version = plan.version_name(row.version).unwrap_or("");
+                w.write_record(record.iter().copied().chain([version]))
+            } else {
+                w.write_record(record)
+            };
         }
         // Writing to memory cannot fail.
         let _ = w.flush();
@@ -106,7 +115,8 @@ impl RowSink for CsvReport<'_> {
 
 impl Report for CsvReport<'_> {
     fn begin(&mut self) -> std::io::Result<()> {
-        writeln!(self.out, "{}", COLUMNS.join(","))
+        let version = if self.versioned { ",version" } else { "" };
+        writeln!(self.out, "{}{version}", COLUMNS.join(","))
     }
 
     /// After the ticket rows, the credits owed (if any) as a second table:

@@ -10,7 +10,7 @@ use chrono::Duration;
 
 use super::format::{duration, local};
 use crate::eval::clock::status::Status;
-use crate::eval::contract::plan::Chosen;
+use crate::eval::contract::plan::{Chosen, VersionIndex};
 use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
@@ -20,24 +20,68 @@ use crate::eval::Plan;
 use crate::rules::TargetDuration;
 use crate::time::{local_date, Calendar};
 
+/// Which version of the contract judges the ticket, and why: the one in
+/// force at its opening (SEMANTICS.md, "Versions of a contract").
+fn version_ledger(
+    out: &mut dyn Write,
+    first: &Plan,
+    version: VersionIndex,
+    ticket: &Ticket,
+    as_of: i64,
+) -> std::io::Result<()> {
+    let Some(name) = first.version_name(version) else {
+        return Ok(());
+    };
+    let tz = first.tz;
+    let opening = first.opening.and_then(|f| {
+        let at = ticket.time(f)?;
+        Some((first.fields[f].name.as_str(), at))
+    });
+    let what = match opening {
+        Some((field, at)) => format!("opened ({field} {})", local(at, tz)),
+        None => format!("not yet opened, at the as-of instant {}", local(as_of, tz)),
+    };
+    let since = match usize::from(version).checked_sub(1) {
+        Some(i) => format!("in force from {}", local(first.versions[i].from, tz)),
+        None => match first.rules.contract.effective {
+            Some(d) => format!("the contract as first written, in force from {d}"),
+            None => "the contract as first written".into(),
+        },
+    };
+    let until = first
+        .versions
+        .get(usize::from(version))
+        .map(|next| format!(" until version {} from {}", next.name, local(next.from, tz)))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "version:  {name} ({since}{until}), the version in force when the ticket was {what}"
+    )
+}
+
 /// Stretches of open time listed before the rest are summed up.
 const MAX_STRETCHES: usize = 30;
 /// Closed days listed before the rest are counted.
 const MAX_CLOSED_DAYS: usize = 20;
 
+/// The ledger of `ticket`, judged by `version` of the contract `first`.
+#[allow(clippy::too_many_arguments)] // each is one input of the ledger
 pub(crate) fn write_ledger(
     out: &mut dyn Write,
-    plan: &Plan,
+    first: &Plan,
+    version: VersionIndex,
     ticket: &Ticket,
     timeline: &Timeline,
     outcome: &Outcome,
     as_of: i64,
     file: &str,
 ) -> std::io::Result<()> {
+    let plan = first.version(version);
     let tz = plan.tz;
     writeln!(out, "Ticket {} ({file}, line {})", ticket.id, ticket.line)?;
     writeln!(out, "contract: {}", plan.rules.contract.name)?;
     writeln!(out, "as of:    {}", local(as_of, tz))?;
+    version_ledger(out, first, version, ticket, as_of)?;
     writeln!(out)?;
     writeln!(out, "Cells read")?;
     for (i, f) in plan.fields.iter().enumerate() {

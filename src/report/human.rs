@@ -45,6 +45,7 @@ struct RowKey {
     elapsed: Option<i64>,
     target: Option<i64>,
     target_index: Option<usize>,
+    version: crate::eval::contract::plan::VersionIndex,
 }
 
 impl<'a> HumanReport<'a> {
@@ -98,6 +99,7 @@ impl HumanReport<'_> {
                 elapsed: row.elapsed,
                 target: row.target_seconds,
                 target_index: row.target,
+                version: row.version,
             },
         };
         if self.worst.len() < TOP {
@@ -207,11 +209,15 @@ impl Report for HumanReport<'_> {
                 "Breached tickets furthest past their target, in the target's own time ({} of {breached}):",
                 worst.len()
             )?;
+            let versioned = !plan.versions.is_empty();
             let mut rows = vec![[
                 "ticket", "metric", "priority", "late by", "deadline", "line",
             ]
             .map(String::from)
             .to_vec()];
+            if versioned {
+                rows[0].push("version".into());
+            }
             for w in &worst {
                 let row = Row {
                     line: w.line.0,
@@ -228,15 +234,20 @@ impl Report for HumanReport<'_> {
                     reason: None,
                     note: None,
                     closed_at: None,
+                    version: w.row.version,
                 };
-                rows.push(vec![
+                let mut cells = vec![
                     row.id.to_string(),
                     metric_name(plan, &row).unwrap_or("").to_string(),
                     priority_name(plan, &row).unwrap_or("–").to_string(),
-                    late_text(plan, w.row.target_index, w.overshoot),
+                    late_text(plan.version(row.version), w.row.target_index, w.overshoot),
                     row.deadline.map(|d| local(d, tz)).unwrap_or_default(),
                     row.line.to_string(),
-                ]);
+                ];
+                if versioned {
+                    cells.push(plan.version_name(row.version).unwrap_or("").to_string());
+                }
+                rows.push(cells);
             }
             for line in table(&rows, &[3, 5]) {
                 writeln!(out, "  {line}")?;
@@ -470,6 +481,14 @@ fn verdict(o: &ObjectiveResult) -> &'static str {
 
 /// An overview line per objective over all periods, then the detail of the
 /// latest periods (the JSON report has every period in detail).
+/// An objective's name, and its version's under a contract with versions.
+fn objective_label(o: &ObjectiveResult) -> String {
+    match &o.version {
+        Some(v) => format!("{} (version {v})", o.name),
+        None => o.name.clone(),
+    }
+}
+
 fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     let mut periods: Vec<&str> = s.objectives.iter().map(|o| o.period.as_str()).collect();
     periods.sort_unstable();
@@ -499,10 +518,11 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         periods.len()
     )?;
     // Objectives in the contract's order, each with one mark per period.
-    let mut names: Vec<(usize, &str)> = s
+    // Under a contract with versions, each version's objectives in turn.
+    let mut names: Vec<(_, usize, String)> = s
         .objectives
         .iter()
-        .map(|o| (o.objective, o.name.as_str()))
+        .map(|o| (o.version_index, o.objective, objective_label(o)))
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -515,9 +535,12 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     ]
     .map(String::from)
     .to_vec()];
-    for (oi, name) in names {
-        let mine: Vec<&ObjectiveResult> =
-            s.objectives.iter().filter(|o| o.objective == oi).collect();
+    for (v, oi, name) in names {
+        let mine: Vec<&ObjectiveResult> = s
+            .objectives
+            .iter()
+            .filter(|o| o.objective == oi && o.version_index == v)
+            .collect();
         let (met, decided) = mine.iter().fold((0, 0), |(m, d), o| {
             let c = &o.counts;
             (
@@ -536,7 +559,7 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
             .collect();
         let ok = mine.iter().filter(|o| o.compliant).count();
         rows.push(vec![
-            name.to_string(),
+            name,
             mine.first()
                 .map(|o| percent(o.required))
                 .unwrap_or_default(),
@@ -581,7 +604,7 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
             let c = &o.counts;
             rows.push(vec![
                 std::mem::take(&mut label),
-                o.name.clone(),
+                objective_label(o),
                 percent(o.required),
                 o.share.map(percent).unwrap_or_else(|| "–".into()),
                 c.get(Status::Met).to_string(),

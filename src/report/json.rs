@@ -75,7 +75,7 @@ fn string<T: Serialize>(v: &T) -> String {
 
 pub(crate) fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
     let c = &o.counts;
-    json!({
+    let mut v = json!({
         "name": o.name,
         "metric": o.metric,
         "period": o.period,
@@ -89,16 +89,23 @@ pub(crate) fn objective_json(o: &ObjectiveResult) -> serde_json::Value {
         "share": o.share,
         "required": o.required,
         "compliant": o.compliant,
-    })
+    });
+    // Only under a contract with versions: other reports stay as they were.
+    if let (Some(version), Some(map)) = (&o.version, v.as_object_mut()) {
+        map.insert("version".into(), json!(version));
+    }
+    v
 }
 
 /// Formats rows as JSON objects, each after `,\n` (the sink drops the very first comma).
 pub(crate) struct JsonRows<'a> {
     plan: &'a Plan,
-    /// For each priority (or none, last) and metric (or none, last): the
-    /// text from `,"priority":` to the opening quote of the status, written
-    /// once here rather than put together and escaped for every row.
-    heads: Vec<Vec<u8>>,
+    /// Per version of the contract, for each priority (or none, last) and
+    /// metric (or none, last): the text from `,"priority":` (from
+    /// `,"version":` under a contract with versions) to the opening quote
+    /// of the status, written once here rather than put together and
+    /// escaped for every row.
+    heads: Vec<Vec<Vec<u8>>>,
 }
 
 impl<'a> JsonRows<'a> {
@@ -111,31 +118,48 @@ impl<'a> JsonRows<'a> {
             }
             out
         };
-        let priorities = plan.priority_names.iter().map(|n| Some(n.as_str()));
-        let mut heads = Vec::new();
-        for p in priorities.chain([None]) {
-            for m in plan
-                .metrics
-                .iter()
-                .map(|m| Some(m.name.as_str()))
-                .chain([None])
-            {
-                let mut head = b",\"priority\":".to_vec();
-                head.extend(quoted(p));
-                head.extend_from_slice(b",\"metric\":");
-                head.extend(quoted(m));
-                head.extend_from_slice(b",\"status\":\"");
-                heads.push(head);
-            }
-        }
+        let heads = (0..=plan.versions.len())
+            .map(|v| {
+                let v = crate::eval::contract::plan::VersionIndex::try_from(v).unwrap_or(0);
+                let mut version = Vec::new();
+                if let Some(name) = plan.version_name(v) {
+                    version.extend_from_slice(b",\"version\":");
+                    version.extend(quoted(Some(name)));
+                }
+                let plan = plan.version(v);
+                let priorities = plan.priority_names.iter().map(|n| Some(n.as_str()));
+                let mut heads = Vec::new();
+                for p in priorities.chain([None]) {
+                    for m in plan
+                        .metrics
+                        .iter()
+                        .map(|m| Some(m.name.as_str()))
+                        .chain([None])
+                    {
+                        let mut head = version.clone();
+                        head.extend_from_slice(b",\"priority\":");
+                        head.extend(quoted(p));
+                        head.extend_from_slice(b",\"metric\":");
+                        head.extend(quoted(m));
+                        head.extend_from_slice(b",\"status\":\"");
+                        heads.push(head);
+                    }
+                }
+                heads
+            })
+            .collect();
         JsonRows { plan, heads }
     }
 
     fn head(&self, row: &Row) -> &[u8] {
-        let (np, nm) = (self.plan.priority_names.len(), self.plan.metrics.len());
+        let plan = self.plan.version(row.version);
+        let (np, nm) = (plan.priority_names.len(), plan.metrics.len());
         let p = row.priority.filter(|&p| p < np).unwrap_or(np);
         let m = row.metric.filter(|&m| m < nm).unwrap_or(nm);
-        self.heads.get(p * (nm + 1) + m).map_or(&[], Vec::as_slice)
+        self.heads
+            .get(usize::from(row.version))
+            .and_then(|h| h.get(p * (nm + 1) + m))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -441,6 +465,7 @@ impl RowSink for JsonReport<'_> {
         let plan = self.header.plan;
         if let Some(spill) = self.spill.as_mut() {
             for e in rows {
+                let plan = plan.version(e.version);
                 let row = json!({
                     "id": e.id,
                     "metric": e.metric.map(|m| plan.metrics[m].name.as_str()),
@@ -463,11 +488,28 @@ impl Report for JsonReport<'_> {
         let plan = self.header.plan;
         write!(
             self.out,
-            "{{\n  \"contract\": {},\n  \"as_of\": {},\n  \"timezone\": {},\n  \"tickets\": [",
+            "{{\n  \"contract\": {},\n  \"as_of\": {},\n  \"timezone\": {},\n",
             string(&plan.rules.contract.name),
             string(&format_rfc3339(self.header.as_of, plan.tz)),
             string(&plan.rules.timezone),
-        )
+        )?;
+        if !plan.versions.is_empty() {
+            // Each version and the instant from which it judges the tickets opened.
+            let effective = plan.rules.contract.effective.and_then(|d| {
+                crate::time::local_to_instant(plan.tz, d.and_time(chrono::NaiveTime::MIN))
+            });
+            let mut versions = vec![json!({
+                "name": crate::rules::FIRST_VERSION,
+                "from": effective.map(|t| format_rfc3339(t, plan.tz)),
+            })];
+            versions.extend(
+                plan.versions
+                    .iter()
+                    .map(|v| json!({"name": v.name, "from": format_rfc3339(v.from, plan.tz)})),
+            );
+            writeln!(self.out, "  \"versions\": {},", json!(versions))?;
+        }
+        write!(self.out, "  \"tickets\": [")
     }
 
     fn finish(&mut self, s: &Summary) -> std::io::Result<()> {
@@ -595,6 +637,7 @@ mod tests {
                         reason: Some("best effort".into()),
                         note: None,
                         closed_at: None,
+                        version: 0,
                     };
                     let mut out = Vec::new();
                     text.write(std::slice::from_ref(&row), &mut out);

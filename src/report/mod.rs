@@ -43,7 +43,7 @@ pub(crate) fn writer<'a>(
 ) -> Box<dyn Report + 'a> {
     match format {
         ReportFormat::Json => Box::new(json::JsonReport::new(header, out)),
-        ReportFormat::Csv => Box::new(csv::CsvReport::new(out)),
+        ReportFormat::Csv => Box::new(csv::CsvReport::new(out, !header.plan.versions.is_empty())),
         ReportFormat::Human => Box::new(human::HumanReport::new(header, out)),
     }
 }
@@ -72,9 +72,11 @@ impl RowText for NoText {
 
 /// Names for a row's indices.
 pub(crate) fn metric_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
+    let plan = plan.version(row.version);
     row.metric.map(|m| plan.metrics[m].name.as_str())
 }
 
 pub(crate) fn priority_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
+    let plan = plan.version(row.version);
     row.priority.map(|p| plan.priority_names[p].as_str())
 }

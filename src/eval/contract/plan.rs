@@ -10,10 +10,11 @@ use chrono_tz::Tz;
 use crate::eval::contract::statuses::status_key;
 use crate::rules::{
     CalendarSpan, Condition, FieldKind, InstantSource, Period, PrioritySource, RuleSet, Selector,
-    TargetDuration, Trigger, Value, ALWAYS, SCHEMA,
+    TargetDuration, Trigger, Value, Version, ALWAYS, FIRST_VERSION, SCHEMA, SCHEMA_VERSIONED,
 };
 use crate::time::spec::CalendarSpec;
-use crate::time::{parse_tz, Calendar};
+use crate::time::{local_to_instant, parse_tz, Calendar};
+use chrono::NaiveDate;
 
 /// The column a ticket's id is read from when the rule set declares no `id` field.
 pub(crate) const ID_FIELD: &str = "id";
@@ -32,6 +33,10 @@ pub(crate) struct Plan {
     pub(crate) id_column: String,
     pub(crate) id_field: Option<usize>,
     pub(crate) opened_field: Option<usize>,
+    /// The field whose instant decides the version a ticket is judged by:
+    /// the ticket's opening, where the first metric that starts at a field
+    /// starts (else `opened_at`).
+    pub(crate) opening: Option<usize>,
     pub(crate) priority: Option<PriorityPlan>,
     /// Priority names in the contract's order; a ticket's priority is an index into it.
     pub(crate) priority_names: Vec<String>,
@@ -42,6 +47,50 @@ pub(crate) struct Plan {
     pub(crate) exclusions: Vec<ExclusionPlan>,
     /// The escalation ladder's levels, in order (empty without a ladder).
     pub(crate) escalation: Vec<LevelPlan>,
+    /// The versions after the first, each in force from an instant, earliest
+    /// first; this plan is version 1. Empty for a contract without versions
+    /// (and in the plan of a version).
+    pub(crate) versions: Vec<VersionPlan>,
+}
+
+/// A later version of the contract: its plan and when it comes into force.
+pub(crate) struct VersionPlan {
+    pub(crate) name: String,
+    /// The start of its `from` day in the contract's zone.
+    pub(crate) from: i64,
+    pub(crate) plan: Plan,
+}
+
+/// Which version of a contract a row was judged by: 0 is the first (the
+/// plan itself), `n` is `Plan::versions[n - 1]`.
+pub(crate) type VersionIndex = u16;
+
+impl Plan {
+    /// The plan of version `v` (the first for 0, or one out of range).
+    pub(crate) fn version(&self, v: VersionIndex) -> &Plan {
+        match usize::from(v).checked_sub(1) {
+            Some(i) => self.versions.get(i).map_or(self, |x| &x.plan),
+            None => self,
+        }
+    }
+
+    /// The name of version `v`, for reports; `None` for a contract without versions.
+    pub(crate) fn version_name(&self, v: VersionIndex) -> Option<&str> {
+        if self.versions.is_empty() {
+            return None;
+        }
+        match usize::from(v).checked_sub(1) {
+            Some(i) => self.versions.get(i).map(|x| x.name.as_str()),
+            None => Some(FIRST_VERSION),
+        }
+    }
+
+    /// The version in force at instant `at`: the last whose day has begun
+    /// by then (the first before any).
+    pub(crate) fn version_at(&self, at: i64) -> VersionIndex {
+        let n = self.versions.partition_point(|v| v.from <= at);
+        VersionIndex::try_from(n).unwrap_or(VersionIndex::MAX)
+    }
 }
 
 pub(crate) struct LevelPlan {
@@ -209,6 +258,79 @@ pub(crate) struct ExclusionPlan {
 /// Builds a plan, naming the first problem found. `origin` names the rule
 /// set in messages (its file).
 pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
+    let mut rules = rules;
+    let versions = std::mem::take(&mut rules.versions);
+    let versioned = rules.schema == SCHEMA_VERSIONED;
+    if versioned == versions.is_empty() {
+        return Err(format!(
+            "this rule set is of schema `{}` but has {} versions; `{SCHEMA_VERSIONED}` is the tag of a rule set with versions and only of one; compile the contract again with `sla compile`",
+            rules.schema,
+            versions.len()
+        ));
+    }
+    if versioned {
+        rules.schema = SCHEMA.into();
+    }
+    let mut plan = build_one(rules)?;
+    plan.versions = build_versions(&plan, versions)?;
+    Ok(plan)
+}
+
+/// The plans of the versions after the first: each a whole rule set over
+/// the same fields, from a later day than the one before.
+fn build_versions(first: &Plan, versions: Vec<Version>) -> Result<Vec<VersionPlan>, String> {
+    let mut out: Vec<VersionPlan> = Vec::with_capacity(versions.len());
+    let mut before: Option<NaiveDate> = first.rules.contract.effective;
+    let mut names = vec![FIRST_VERSION.to_string()];
+    for v in versions {
+        let what = format!("version `{}`", v.name);
+        if names.contains(&v.name) {
+            return Err(format!("{what} is named twice (`{FIRST_VERSION}` is the contract as first written); name each version once"));
+        }
+        if let Some(b) = before.filter(|b| v.from <= *b) {
+            return Err(format!(
+                "{what} is in force from {}, not after {b} (the version before it, or the contract's effective date); versions come in the order of their dates",
+                v.from
+            ));
+        }
+        if !v.rules.versions.is_empty() {
+            return Err(format!(
+                "{what} has versions of its own; a version's rules are one whole contract"
+            ));
+        }
+        let mut rules = v.rules;
+        if rules.schema == SCHEMA_VERSIONED {
+            rules.schema = SCHEMA.into();
+        }
+        if rules.fields != first.rules.fields {
+            return Err(format!("{what} reads other fields than the first version; every version reads the same ticket log, so their `fields` are the same"));
+        }
+        let plan = build_one(rules).map_err(|m| format!("{what}: {m}"))?;
+        let from = start_of_day(first.tz, v.from).ok_or_else(|| {
+            format!(
+                "{what}: the start of {} does not exist in {}",
+                v.from, first.tz
+            )
+        })?;
+        before = Some(v.from);
+        names.push(v.name.clone());
+        out.push(VersionPlan {
+            name: v.name,
+            from,
+            plan,
+        });
+    }
+    Ok(out)
+}
+
+/// The first instant of a local day: its midnight, or the end of a gap
+/// that swallows midnight (zones that move their clocks at 00:00).
+fn start_of_day(tz: Tz, day: NaiveDate) -> Option<i64> {
+    local_to_instant(tz, day.and_time(chrono::NaiveTime::MIN))
+}
+
+/// Builds the plan of one version (a rule set without versions).
+fn build_one(rules: RuleSet) -> Result<Plan, String> {
     if rules.schema != SCHEMA {
         return Err(format!(
             "this rule set is of schema `{}`, but this sla reads `{SCHEMA}`; compile the contract again with `sla compile`",
@@ -254,6 +376,13 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
     let priority_names = names.priorities.iter().map(|s| s.to_string()).collect();
     let closures = build_closures(&rules, &names)?;
     let mut metrics = build_metrics(&rules, &names, &closures)?;
+    let opening = metrics
+        .iter()
+        .find_map(|m| match m.start {
+            Source::Field(f) => Some(f),
+            _ => None,
+        })
+        .or(opened_field);
     let mut targets = Vec::with_capacity(rules.targets.len());
     for (i, t) in rules.targets.iter().enumerate() {
         let what = format!("target {} (for metric `{}`)", i + 1, t.metric);
@@ -385,6 +514,7 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
         id_column,
         id_field,
         opened_field,
+        opening,
         priority,
         priority_names,
         closures,
@@ -394,6 +524,7 @@ pub(crate) fn build(rules: RuleSet) -> Result<Plan, String> {
         exclusions,
         escalation,
         rules,
+        versions: Vec::new(),
     })
 }
 

@@ -300,6 +300,8 @@ impl<'a> Worker<'a> {
                 reasons.join("; "),
             );
         }
+        // The version in force at the ticket's opening judges it.
+        let (ctx, version) = ctx.in_force(ticket);
         ctx.histories().build(ticket, &mut self.timeline, false);
         let ticket = &self.ticket;
         if self.timeline.opened_after_as_of {
@@ -329,6 +331,11 @@ impl<'a> Worker<'a> {
             &mut done.rows,
             &mut self.tallies,
         );
+        if version != 0 {
+            for row in &mut done.rows[first..] {
+                row.version = version;
+            }
+        }
         let rows = &done.rows[first..];
         done.tickets += 1;
         let opened = ctx.plan.opened_field.and_then(|f| ticket.time(f));
@@ -355,11 +362,15 @@ impl<'a> Worker<'a> {
             compare_verdict(&mut done.comparison, ticket, rows, m);
         }
         for &(oi, period, status) in &self.tallies {
-            done.tally.add(oi, period, status);
+            done.tally.add(version, oi, period, status);
         }
         if !ctx.plan.escalation.is_empty() {
+            let first_escalation = done.escalations.len();
             done.escalations
                 .extend(escalations(ctx, ticket, &self.timeline, rows));
+            for e in &mut done.escalations[first_escalation..] {
+                e.version = version;
+            }
         }
         self.text.write(rows, &mut done.text);
         if !self.keep_rows {

@@ -14,9 +14,13 @@
 //! - The fee is scaled to the period: a monthly fee counts three times over a
 //!   quarter. Amounts are rounded to cents; without a fee, percentages have no
 //!   amount and amounts no percentage.
+//! - Versions: the objectives of each version of the contract earn the
+//!   credits of that version (with its cap, per period); availability the
+//!   first version's.
 
 use std::collections::BTreeMap;
 
+use crate::eval::contract::plan::{Plan, VersionIndex};
 use crate::rules::{CreditValue, Period, RuleSet};
 
 use super::availability::AvailabilityRow;
@@ -49,19 +53,31 @@ pub(crate) struct CreditRow {
 }
 
 /// The credits owed, availability first (in the order of the rows), then
-/// missed objectives per period.
+/// missed objectives per period (version by version).
 pub(crate) fn credits(
-    rules: &RuleSet,
+    first: &Plan,
     availability: &[AvailabilityRow],
     objectives: &[ObjectiveResult],
 ) -> Vec<CreditRow> {
     let mut out = Vec::new();
     for row in availability {
-        if let Some(c) = availability_credit(rules, row) {
+        if let Some(c) = availability_credit(&first.rules, row) {
             out.push(c);
         }
     }
-    out.extend(objective_credits(rules, objectives));
+    if first.versions.is_empty() {
+        out.extend(objective_credits(&first.rules, objectives));
+        return out;
+    }
+    for v in 0..=first.versions.len() {
+        let v = VersionIndex::try_from(v).unwrap_or(VersionIndex::MAX);
+        let mine: Vec<ObjectiveResult> = objectives
+            .iter()
+            .filter(|o| o.version_index == v)
+            .cloned()
+            .collect();
+        out.extend(objective_credits(&first.version(v).rules, &mine));
+    }
     out
 }
 
@@ -159,7 +175,10 @@ fn objective_credits(rules: &RuleSet, objectives: &[ObjectiveResult]) -> Vec<Cre
                 period: period.to_string(),
                 service: None,
                 window: None,
-                objective: Some(o.name.clone()),
+                objective: Some(match &o.version {
+                    Some(v) => format!("{} (version {v})", o.name),
+                    None => o.name.clone(),
+                }),
                 measured: o.share.unwrap_or(0.0),
                 required: o.required,
                 tier: "missed".into(),

@@ -29,6 +29,9 @@ pub(crate) struct EscalationRow {
     pub(crate) level_index: usize,
     pub(crate) due_at: i64,
     pub(crate) reason: String,
+    /// The version of the contract whose ladder it is (`metric` and
+    /// `level_index` index into its plan).
+    pub(crate) version: crate::eval::contract::plan::VersionIndex,
 }
 
 /// The escalations of one ticket that are due by the as-of instant, given
@@ -85,6 +88,7 @@ pub(crate) fn escalations(
                     level_index: li,
                     due_at,
                     reason,
+                    version: 0,
                 });
             }
         }

@@ -20,6 +20,7 @@ pub(crate) fn late_by(plan: &Plan, row: &Row, as_of: i64) -> Option<i64> {
         return Some(e - t);
     }
     let deadline = row.deadline?;
+    let plan = plan.version(row.version);
     let end = row.stop.unwrap_or(as_of);
     let late = match row.target.and_then(|t| plan.targets.get(t)) {
         Some(t) => plan.calendar(t.calendar).open_seconds(deadline, end),

@@ -3,18 +3,25 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::eval::contract::plan::Plan;
+use crate::eval::contract::plan::{Plan, VersionIndex};
 use crate::eval::verdict::row::{Counts, PeriodKey, Status};
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Tally {
     /// Hashed, not ordered: every ticket adds to it; [`Tally::results`] sorts.
-    counts: FxHashMap<(usize, PeriodKey), Counts>,
+    /// Keyed by version, objective (an index into that version's plan) and period.
+    counts: FxHashMap<(VersionIndex, usize, PeriodKey), Counts>,
 }
 
 /// One objective in one period, as reported.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ObjectiveResult {
+    /// The version of the contract whose objective this is (0: the first);
+    /// a period that straddles two versions has a result under each.
+    pub(crate) version_index: VersionIndex,
+    /// The version's name; `None` for a contract without versions.
+    pub(crate) version: Option<String>,
+    /// Index into the objectives of the version's plan.
     pub(crate) objective: usize,
     pub(crate) name: String,
     pub(crate) metric: String,
@@ -27,9 +34,15 @@ pub(crate) struct ObjectiveResult {
 }
 
 impl Tally {
-    pub(crate) fn add(&mut self, objective: usize, period: PeriodKey, status: Status) {
+    pub(crate) fn add(
+        &mut self,
+        version: VersionIndex,
+        objective: usize,
+        period: PeriodKey,
+        status: Status,
+    ) {
         self.counts
-            .entry((objective, period))
+            .entry((version, objective, period))
             .or_default()
             .add(status);
     }
@@ -40,13 +53,15 @@ impl Tally {
         }
     }
 
-    /// Results in the contract's order of objectives, periods ascending.
-    pub(crate) fn results(&self, plan: &Plan) -> Vec<ObjectiveResult> {
-        let mut keys: Vec<&(usize, PeriodKey)> = self.counts.keys().collect();
+    /// Results version by version, each in its contract's order of
+    /// objectives, periods ascending.
+    pub(crate) fn results(&self, first: &Plan) -> Vec<ObjectiveResult> {
+        let mut keys: Vec<&(VersionIndex, usize, PeriodKey)> = self.counts.keys().collect();
         keys.sort();
         keys.into_iter()
-            .map(|&(oi, period)| {
-                let counts = &self.counts[&(oi, period)];
+            .map(|&(v, oi, period)| {
+                let counts = &self.counts[&(v, oi, period)];
+                let plan = first.version(v);
                 let o = &plan.objectives[oi];
                 let met = counts.get(Status::Met);
                 let decided = met + counts.get(Status::Breached);
@@ -54,6 +69,8 @@ impl Tally {
                 // Compared without division so that 17 of 20 is exactly 85%.
                 let compliant = decided == 0 || met as f64 * 100.0 >= o.required * decided as f64;
                 ObjectiveResult {
+                    version_index: v,
+                    version: first.version_name(v).map(str::to_string),
                     objective: oi,
                     name: o.name.clone(),
                     metric: plan.metrics[o.metric].name.clone(),

@@ -31,6 +31,10 @@ pub(crate) struct Row {
     /// happened by the as-of instant); `None` without a closure rule or
     /// before the ticket closed. The same on every row of the ticket.
     pub(crate) closed_at: Option<i64>,
+    /// The version of the contract the ticket was judged by (0: the first,
+    /// the only one of a contract without versions); `metric`, `priority`
+    /// and `target` index into that version's plan.
+    pub(crate) version: crate::eval::contract::plan::VersionIndex,
 }
 
 /// A period an objective is measured over: (year, month 1–12 | quarter 1–4 | 0 for a year).

@@ -5,7 +5,7 @@
 use compact_str::CompactString;
 
 use crate::eval::clock::judge::{effective_pauses, judge, Span};
-use crate::eval::contract::plan::{CalSlot, Chosen, Plan, Source};
+use crate::eval::contract::plan::{CalSlot, Chosen, Plan, Source, VersionIndex};
 use crate::eval::input::cells::{Cell, Ticket};
 use crate::eval::input::event_log::EventLog;
 use crate::eval::timeline::history::{Histories, Timeline};
@@ -25,6 +25,19 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The context a ticket is judged in: the version of the contract in
+    /// force at its opening (SEMANTICS.md, "Versions of a contract"), or at
+    /// the as-of instant while it has no opening, and that version's index.
+    pub(crate) fn in_force(self, t: &Ticket) -> (Context<'a>, VersionIndex) {
+        if self.plan.versions.is_empty() {
+            return (self, 0);
+        }
+        let at = self.plan.opening.and_then(|f| t.time(f));
+        let v = self.plan.version_at(at.unwrap_or(self.as_of));
+        let plan = self.plan.version(v);
+        (Context { plan, ..self }, v)
+    }
+
     /// Where the tickets' timelines come from.
     pub(crate) fn histories(&self) -> Histories<'a> {
         Histories {
@@ -160,6 +173,7 @@ pub(crate) fn evaluate_into(
             reason: None,
             note: None,
             closed_at,
+            version: 0,
         };
         // An unreadable row is invalid on every metric: which target would
         // apply cannot be trusted.
@@ -283,6 +297,7 @@ pub(crate) fn evaluate_into(
             reason,
             note: None,
             closed_at,
+            version: 0,
         });
     }
     tr

@@ -175,7 +175,8 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
             collect
                 .latest()
                 .iter()
-                .map(|e| EscalationView {
+                .map(|e| (e, plan.version(e.version)))
+                .map(|(e, plan)| EscalationView {
                     id: e.id.to_string(),
                     metric: e
                         .metric
@@ -279,13 +280,29 @@ fn objectives(inp: &Inputs) -> Vec<ObjectiveView> {
     let now = month_of(plan.tz, inp.as_of);
     let chart_months = months(inp.chart_from, inp.to);
     let mut out = Vec::new();
-    for (oi, o) in plan.rules.objectives.iter().enumerate() {
+    // Under a contract with versions, each version's objectives in turn.
+    let versions = (0..=plan.versions.len())
+        .map(|v| crate::eval::contract::plan::VersionIndex::try_from(v).unwrap_or(0));
+    let objectives = versions.flat_map(|v| {
+        let version = plan.version_name(v);
+        let rules = &plan.version(v).rules;
+        rules
+            .objectives
+            .iter()
+            .enumerate()
+            .map(move |(oi, o)| (v, version, oi, o))
+    });
+    for (v, version, oi, o) in objectives {
         let results: Vec<&ObjectiveResult> = inp
             .summary
             .objectives
             .iter()
-            .filter(|r| r.objective == oi)
+            .filter(|r| r.objective == oi && r.version_index == v)
             .collect();
+        let name = match version {
+            Some(version) => format!("{} (version {version})", o.name),
+            None => o.name.clone(),
+        };
         let partial = |label: &str| label_months(label).is_some_and(|(_, b)| b >= now);
         let rows: Vec<ObjectiveRow> = results
             .iter()
@@ -348,10 +365,10 @@ fn objectives(inp: &Inputs) -> Vec<ObjectiveView> {
             &bars,
             o.required,
             0.0,
-            &format!("{}: share within target", o.name),
+            &format!("{name}: share within target"),
         );
         out.push(ObjectiveView {
-            name: o.name.clone(),
+            name,
             metric: o.metric.clone(),
             rows,
             chart,
@@ -558,6 +575,7 @@ fn totals(credits: &[&CreditRow]) -> Vec<String> {
 fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
     let tz: Tz = plan.tz;
     let row = &l.row;
+    let plan = plan.version(row.version);
     // The rule, and the calendar the ticket was judged in (a calendar
     // chosen by a field is the one its value chose).
     let judged = row.target.and_then(|t| plan.targets.get(t));
