@@ -119,7 +119,7 @@ pub struct EvalArgs {
     /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`);
     /// may be left out for a contract of availability clauses only.
     pub tickets: Option<PathBuf>,
-    /// Event log (`id,at,status`): the status history that pause clauses read.
+    /// Event log (`id,at,status`, optionally `field,value` and `activity`): the tickets' history.
     #[arg(long)]
     pub events: Option<PathBuf>,
     /// Outage log (`service,start,end`) for availability objectives.
@@ -172,7 +172,7 @@ pub struct ReportArgs {
     /// The last month of a report over several months (with --from).
     #[arg(long, requires = "from")]
     pub to: Option<String>,
-    /// Event log (`id,at,status`): the status history that pause clauses read.
+    /// Event log (`id,at,status`, optionally `field,value` and `activity`): the tickets' history.
     #[arg(long)]
     pub events: Option<PathBuf>,
     /// Outage log (`service,start,end`) for availability and its credits.
@@ -204,7 +204,7 @@ pub struct DiffArgs {
     /// A ticket log to judge under both contracts (the what-if): which
     /// verdicts, objectives and credits change.
     pub tickets: Option<PathBuf>,
-    /// Event log (`id,at,status`), as for `sla eval`.
+    /// Event log (`id,at,status`, optionally `field,value` and `activity`), as for `sla eval`.
     #[arg(long, requires = "tickets")]
     pub events: Option<PathBuf>,
     /// Outage log (`service,start,end`), as for `sla eval`.

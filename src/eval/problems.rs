@@ -20,13 +20,15 @@ pub(crate) enum ProblemKind {
     EventWithoutTicket,
     /// A pause status of the contract that no event of the run has.
     UnknownStatus,
+    /// An event that changes a field the contract does not have.
+    UnknownEventField,
     /// An outage or deployment row that cannot be read.
     UnreadableSideRow,
 }
 
 impl ProblemKind {
     /// Every kind, in the order reports list them.
-    pub(crate) const ALL: [ProblemKind; 8] = [
+    pub(crate) const ALL: [ProblemKind; 9] = [
         ProblemKind::UnreadableRow,
         ProblemKind::InvalidVerdict,
         ProblemKind::OpenedAfterAsOf,
@@ -34,6 +36,7 @@ impl ProblemKind {
         ProblemKind::EventInDstGap,
         ProblemKind::EventWithoutTicket,
         ProblemKind::UnknownStatus,
+        ProblemKind::UnknownEventField,
         ProblemKind::UnreadableSideRow,
     ];
 
@@ -47,6 +50,7 @@ impl ProblemKind {
             ProblemKind::EventInDstGap => "event_in_dst_gap",
             ProblemKind::EventWithoutTicket => "event_without_ticket",
             ProblemKind::UnknownStatus => "unknown_status",
+            ProblemKind::UnknownEventField => "unknown_event_field",
             ProblemKind::UnreadableSideRow => "unreadable_side_row",
         }
     }
@@ -61,6 +65,7 @@ impl ProblemKind {
             ProblemKind::EventInDstGap => "events in a DST gap",
             ProblemKind::EventWithoutTicket => "events without a ticket",
             ProblemKind::UnknownStatus => "pause statuses never seen",
+            ProblemKind::UnknownEventField => "changes of fields the contract does not have",
             ProblemKind::UnreadableSideRow => "unreadable outage or deployment rows",
         }
     }
@@ -71,7 +76,9 @@ impl ProblemKind {
     pub(crate) fn is_error(self) -> bool {
         !matches!(
             self,
-            ProblemKind::OpenedAfterAsOf | ProblemKind::UnknownStatus
+            ProblemKind::OpenedAfterAsOf
+                | ProblemKind::UnknownStatus
+                | ProblemKind::UnknownEventField
         )
     }
 

@@ -167,8 +167,8 @@ fn timeline_ledger(
             )?;
             said_as_of = true;
         }
-        let what = match (&e.status, &e.origin) {
-            (Some(status), _) => format!("status {status}"),
+        let what = match (&e.what, &e.origin) {
+            (Some(what), _) => what.clone(),
             (None, Origin::Column(i)) => plan.fields[*i].name.clone(),
             (None, _) => String::new(),
         };

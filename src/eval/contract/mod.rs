@@ -4,4 +4,5 @@
 
 pub(crate) mod load;
 pub(crate) mod plan;
+pub(crate) mod selecting;
 pub(crate) mod statuses;

@@ -39,6 +39,9 @@ pub(crate) struct Ticket {
     /// time: (instant, status as compared, line); `None`: look in the
     /// `--events` log.
     pub(crate) history: Option<Vec<(i64, Box<str>, u64)>>,
+    /// The ticket's own field changes (an event-shaped export), sorted by
+    /// time; empty otherwise. Its cells hold each field's first value.
+    pub(crate) changes: Vec<Change>,
     /// The fractions of a second of the timestamps that have one: (field,
     /// nanoseconds). Few logs have any, so the list is mostly empty.
     pub(crate) fractions: Vec<(usize, u32)>,
@@ -47,6 +50,18 @@ pub(crate) struct Ticket {
     pub(crate) latest: i64,
     /// The export's own verdict (`made_sla`), when it has one.
     pub(crate) verdict: Option<bool>,
+}
+
+/// A field of a ticket given a new value at an instant (SEMANTICS.md
+/// "Histories": priority, group, … changes).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Change {
+    pub(crate) at: i64,
+    /// Index into the plan's fields.
+    pub(crate) field: usize,
+    pub(crate) value: Cell,
+    /// The line of the log it came from.
+    pub(crate) line: u64,
 }
 
 impl Ticket {
@@ -167,9 +182,50 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
     t.history = extra
         .filter(|x| x.has_history)
         .map(|x| type_history(x, log_tz, file, problems, warnings));
+    t.changes.clear();
+    if let Some(x) = extra.filter(|x| !x.changes.is_empty()) {
+        type_changes(plan, x, log_tz, file, problems, &mut t.changes);
+    }
     t.verdict = extra.and_then(|x| x.verdict);
     t.line = raw.line;
     t.id = CompactString::new(raw.id);
+}
+
+/// An export's field changes, typed as their fields and sorted by time.
+fn type_changes(
+    plan: &Plan,
+    x: &crate::eval::input::log_reader::RowExtra,
+    log_tz: Tz,
+    file: &str,
+    problems: &mut Vec<String>,
+    out: &mut Vec<Change>,
+) {
+    for (line, at, field, text) in &x.changes {
+        let Some(f) = plan.fields.get(*field) else {
+            continue;
+        };
+        let at = match parse_timestamp(at, log_tz) {
+            Ok(parsed) => parsed.at,
+            Err(e) => {
+                problems.push(format!(
+                    "{file}:{line}: update time of the change of `{}`: {}",
+                    f.name,
+                    timestamp_message(&e)
+                ));
+                continue;
+            }
+        };
+        match crate::eval::input::event_kind::field_value(&f.name, &f.kind, text) {
+            Ok(value) => out.push(Change {
+                at,
+                field: *field,
+                value,
+                line: *line,
+            }),
+            Err(e) => problems.push(format!("{file}:{line}: column `{}`: {e}", f.column)),
+        }
+    }
+    out.sort_by_key(|c| c.at);
 }
 
 /// An export's status history, typed and sorted by time (stably: updates at

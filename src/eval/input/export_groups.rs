@@ -25,6 +25,7 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use crate::eval::contract::plan::{FieldType, Plan};
+use crate::eval::contract::selecting::selecting_fields;
 use crate::eval::error::EvalError;
 use crate::eval::input::columns::wanted_columns;
 use crate::eval::input::log_reader::{Grouping, LogReader, RawRow, RowExtra, WantedColumn};
@@ -92,6 +93,19 @@ pub(crate) fn open_export(
         reader.set_normaliser(normaliser.clone(), norms.clone());
     }
     let pausing = plan.metrics.iter().any(|m| !m.pause.is_empty());
+    // The fields whose changes over a ticket's rows matter (a priority
+    // raised on the third update): typed values, not timestamps.
+    let tracked: Vec<bool> = selecting_fields(plan)
+        .into_iter()
+        .zip(&plan.fields)
+        .map(|(sel, f)| {
+            sel && matches!(
+                f.kind,
+                FieldType::Label(_) | FieldType::Text | FieldType::Integer
+            )
+        })
+        .collect();
+    let history = pausing || tracked.contains(&true);
     reader.set_grouper(Grouper {
         shape: shape.map(|e| Shape {
             order: fields,
@@ -111,7 +125,8 @@ pub(crate) fn open_export(
                 })
                 .collect(),
             final_statuses: e.final_statuses,
-            history: pausing,
+            history,
+            tracked,
             file: path.display().to_string(),
             normaliser,
             norms,
@@ -140,8 +155,12 @@ struct Shape {
     first: Vec<bool>,
     derived: Vec<Option<Derive>>,
     final_statuses: &'static [&'static str],
-    /// Keep the status history (some metric pauses).
+    /// Keep the status history and field changes (some metric pauses, or
+    /// some field selects a target).
     history: bool,
+    /// Per field: keep its changes (it selects something); its cell is then
+    /// its first value, the changes say the rest.
+    tracked: Vec<bool>,
     file: String,
     normaliser: Normaliser,
     /// Per cell of a row (the plan's fields, then the profile's columns).
@@ -322,9 +341,22 @@ impl Grouper {
         let rows: Vec<&RawRow> = g.rows.iter().filter(|r| r.error.is_none()).collect();
         let mut cells = Vec::with_capacity(self.fields);
         let mut lines = Vec::with_capacity(self.fields);
+        let mut changes = Vec::new();
         for f in 0..self.fields {
             let has = |r: &&&RawRow| r.cells.get(f).is_some_and(|c| !c.is_empty());
-            let found = if s.first.get(f).copied().unwrap_or(false) {
+            let tracked = s.history && s.tracked.get(f).copied().unwrap_or(false);
+            if tracked {
+                // Each row whose value differs from the one before is a change.
+                let mut last: Option<String> = None;
+                for r in rows.iter().filter(has) {
+                    let v = s.norm(r, f);
+                    if last.as_ref().is_some_and(|l| *l != v) {
+                        changes.push((r.line, s.norm(r, s.time), f, v.clone()));
+                    }
+                    last = Some(v);
+                }
+            }
+            let found = if tracked || s.first.get(f).copied().unwrap_or(false) {
                 rows.iter().find(has)
             } else {
                 rows.iter().rev().find(has)
@@ -362,6 +394,7 @@ impl Grouper {
             extra: Some(Box::new(RowExtra {
                 lines,
                 history,
+                changes,
                 has_history: s.history,
                 verdict,
                 problems,

@@ -109,6 +109,9 @@ pub(crate) struct RowExtra {
     pub(crate) lines: Vec<u64>,
     /// The ticket's status history, in update order: (line, time, status).
     pub(crate) history: Vec<(u64, String, String)>,
+    /// The ticket's field changes, in update order: (line, time, field of
+    /// the plan, new value).
+    pub(crate) changes: Vec<(u64, String, usize, String)>,
     /// Whether `history` stands for the ticket's history (event-shaped
     /// exports), in place of an `--events` log.
     pub(crate) has_history: bool,

@@ -3,11 +3,12 @@
 //! the side logs (events, outages, changes), and each row's cells typed.
 //!
 //! Order within the layer: `csv_records` → `profiles` → `log_reader` →
-//! `columns` → `export_groups`; `cells` → `side_log` → the side logs.
+//! `columns` → `export_groups`; `cells` → `event_kind` → `side_log` → the side logs.
 
 pub(crate) mod cells;
 pub(crate) mod columns;
 pub(crate) mod csv_records;
+pub(crate) mod event_kind;
 pub(crate) mod event_log;
 pub(crate) mod export_groups;
 pub(crate) mod log_reader;

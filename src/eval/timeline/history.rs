@@ -11,8 +11,10 @@
 //! starts, it is in no period) and is counted.
 
 use crate::eval::contract::plan::Plan;
-use crate::eval::input::cells::{Cell, Ticket};
-use crate::eval::input::event_log::EventLog;
+use crate::eval::input::cells::{Cell, Change, Ticket};
+use crate::eval::input::event_kind::Activity;
+use crate::eval::input::event_log::{EventLog, What};
+use crate::eval::timeline::fields::{settle, value_text};
 use crate::eval::timeline::pauses::merge_pauses;
 
 /// Where an event of the timeline comes from.
@@ -30,8 +32,9 @@ pub(crate) enum Origin {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Event {
     pub(crate) at: i64,
-    /// The status it puts the ticket in (status events only), as compared.
-    pub(crate) status: Option<String>,
+    /// What it says, in words (`status on_hold`, `priority → high`,
+    /// `agent_reply`); `None` for a timestamp column (its field names it).
+    pub(crate) what: Option<String>,
     pub(crate) origin: Origin,
     /// After the as-of instant: not seen.
     pub(crate) cut: bool,
@@ -46,6 +49,14 @@ pub(crate) struct Timeline {
     pub(crate) pauses: Vec<Vec<(i64, i64)>>,
     /// The ticket was opened after the as-of instant.
     pub(crate) opened_after_as_of: bool,
+    /// Its field changes up to the as-of instant, in time order. The
+    /// ticket's cells hold the values in force at the as-of instant.
+    pub(crate) changes: Vec<Change>,
+    /// The cells of the changed fields as the ticket log gave them: the
+    /// values before the first change (see [`Timeline::ticket_at`]).
+    pub(crate) initial: Vec<(usize, Cell)>,
+    /// Its activities up to the as-of instant, in time order.
+    pub(crate) activities: Vec<(i64, Activity)>,
     /// Every event, in time order, when a trace was asked for.
     pub(crate) events: Vec<Event>,
 }
@@ -80,7 +91,7 @@ impl Histories<'_> {
                 if trace {
                     tl.events.push(Event {
                         at,
-                        status: None,
+                        what: None,
                         origin: Origin::Column(i),
                         cut,
                     });
@@ -91,6 +102,9 @@ impl Histories<'_> {
             }
         }
         tl.pauses.resize_with(plan.metrics.len(), Vec::new);
+        tl.changes.clear();
+        tl.initial.clear();
+        tl.activities.clear();
         if self.events.is_none() && t.history.is_none() {
             // No history: nothing pauses (the common flat log).
             tl.pauses.iter_mut().for_each(Vec::clear);
@@ -118,24 +132,74 @@ impl Histories<'_> {
                     logged
                         .iter()
                         .filter(|e| e.at <= as_of)
-                        .map(|e| (e.at, log.pauses(mi, e.status))),
+                        .filter_map(|e| match e.what {
+                            What::Status(s) => Some((e.at, log.pauses(mi, s))),
+                            _ => None,
+                        }),
                     out,
                 ),
                 (None, None) => out.clear(),
             }
         }
+        match (&t.history, self.events) {
+            (Some(_), _) => tl
+                .changes
+                .extend(t.changes.iter().filter(|c| c.at <= as_of).cloned()),
+            (None, Some(log)) => {
+                for e in logged.iter().filter(|e| e.at <= as_of) {
+                    match e.what {
+                        What::Status(_) => {}
+                        What::Field(v) => {
+                            if let Some(c) = log.change(v) {
+                                tl.changes.push(Change {
+                                    at: e.at,
+                                    field: c.field,
+                                    value: c.value.clone(),
+                                    line: e.line,
+                                });
+                            }
+                        }
+                        What::Activity(a) => tl.activities.push((e.at, a)),
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        if !tl.changes.is_empty() {
+            settle(t, tl);
+        }
         if trace {
             if let Some(h) = &t.history {
                 tl.events.extend(h.iter().map(|(at, status, line)| Event {
                     at: *at,
-                    status: Some(status.to_string()),
+                    what: Some(format!("status {status}")),
                     origin: Origin::Export(*line),
                     cut: *at > as_of,
+                }));
+                tl.events.extend(t.changes.iter().map(|c| Event {
+                    at: c.at,
+                    what: Some(format!(
+                        "{} → {}",
+                        plan.fields[c.field].name,
+                        value_text(plan, c.field, &c.value)
+                    )),
+                    origin: Origin::Export(c.line),
+                    cut: c.at > as_of,
                 }));
             } else if let Some(log) = self.events {
                 tl.events.extend(logged.iter().map(|e| Event {
                     at: e.at,
-                    status: Some(log.status(e.status).to_string()),
+                    what: Some(match e.what {
+                        What::Status(s) => format!("status {}", log.status(s)),
+                        What::Field(v) => log.change(v).map_or(String::new(), |c| {
+                            format!(
+                                "{} → {}",
+                                plan.fields[c.field].name,
+                                value_text(plan, c.field, &c.value)
+                            )
+                        }),
+                        What::Activity(a) => a.name().to_string(),
+                    }),
                     origin: Origin::EventLog(e.line),
                     cut: e.at > as_of,
                 }));
