@@ -256,6 +256,29 @@ pub struct Metric {
     /// The calendar whose open time the clock counts (a name of
     /// `calendars` or of `calendar_choices`).
     pub calendar: String,
+    /// Which instant's priority and fields choose the target when they
+    /// change over the ticket's history.
+    #[serde(default, skip_serializing_if = "TargetAt::is_stop")]
+    pub target_at: TargetAt,
+}
+
+/// The instant whose priority and fields choose a metric's target
+/// (SEMANTICS.md "Histories": the stop by default, or the start).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetAt {
+    /// The priority in force at the stop (at the as-of instant while running).
+    #[default]
+    Stop,
+    /// The priority in force at the start.
+    Start,
+}
+
+impl TargetAt {
+    /// Whether this is the default, [`TargetAt::Stop`].
+    pub fn is_stop(&self) -> bool {
+        *self == TargetAt::Stop
+    }
 }
 
 /// Which tickets a target or objective covers: all of the given conditions.

@@ -9,7 +9,8 @@
 //!   the reasoning beside each expectation (`why`). It lists ticket `rows`
 //!   (only the fields given are compared; `deadline` as an instant),
 //!   `objectives` (by name and period), `problems` (count per kind, and the
-//!   lines of the first ones), `summary` fields, `exit` code and text the
+//!   lines of the first ones), `summary` fields, `priority_changes` (what
+//!   priority changes moved), `exit` code and text the
 //!   terminal must show (`stderr_contains`); `explain`: lines that
 //!   `--explain ID` must show. Under a contract with versions an objective
 //!   is found by its `version` too.
@@ -177,6 +178,19 @@ fn check(dir: &Path) -> Vec<String> {
                     "{name}: problems.{kind}: no reason with {text}: {got}"
                 ));
             }
+        }
+    }
+    for (key, want) in expected["priority_changes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| *k != "why")
+    {
+        if &r.json["priority_changes"][key] != want {
+            wrong.push(format!(
+                "{name}: priority_changes.{key} is {}, expected {want} ({})",
+                r.json["priority_changes"][key], expected["priority_changes"]["why"]
+            ));
         }
     }
     for (key, want) in expected["summary"].as_object().into_iter().flatten() {

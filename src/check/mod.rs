@@ -1173,6 +1173,10 @@ impl<'a> Checker<'a> {
                 stop,
                 pause,
                 calendar,
+                target_at: match m.target_at.as_ref().map(|(w, _)| w.node.as_str()) {
+                    Some("start") => rules::TargetAt::Start,
+                    _ => rules::TargetAt::Stop,
+                },
             });
         }
     }

@@ -69,6 +69,9 @@ pub(crate) fn facts(rules: &RuleSet) -> Vec<Fact> {
         if !m.pause.is_empty() {
             text.push_str(&format!(", paused while {}", m.pause.join(", ")));
         }
+        if m.target_at == crate::rules::TargetAt::Start {
+            text.push_str(", target set at start");
+        }
         out.add("metric", &m.name, text);
     }
     for t in &rules.targets {

@@ -856,17 +856,29 @@ impl<'s> Printer<'s> {
                     .as_ref()
                     .map_or(usize::MAX, |c| c.name.span.start);
                 let pause_at = m.pause.as_ref().map_or(usize::MAX, |p| p.1.start);
-                let mut opts: Vec<(usize, bool)> = Vec::new();
+                // 0: calendar, 1: pause, 2: target set at.
+                let mut opts: Vec<(usize, u8)> = Vec::new();
                 if m.calendar.is_some() {
-                    opts.push((cal_at, true));
+                    opts.push((cal_at, 0));
                 }
                 if m.pause.is_some() {
-                    opts.push((pause_at, false));
+                    opts.push((pause_at, 1));
+                }
+                if let Some((_, span)) = &m.target_at {
+                    opts.push((span.start, 2));
                 }
                 opts.sort();
-                for (_, is_cal) in opts {
+                for (_, which) in opts {
                     let mut d = Cell::default();
-                    if is_cal {
+                    if which == 2 {
+                        if let Some((w, span)) = &m.target_at {
+                            self.cursor = span.start;
+                            for k in ["target", "set", "at"] {
+                                self.kw(&mut d, k);
+                            }
+                            self.word(&mut d, w.span, w.node.clone());
+                        }
+                    } else if which == 0 {
                         if let Some(cal) = &m.calendar {
                             self.kw(&mut d, "in");
                             self.calendar_ref(&mut d, cal);

@@ -210,6 +210,18 @@ fn metric_ledger(
         plan.source_name(m.stop),
         plan.slot_name(m.calendar)
     )?;
+    if let Some((at, p, how)) = &mt.chosen_at {
+        writeln!(
+            out,
+            "  the ticket's fields changed: the target is chosen at the {} ({}), priority {} ({how})",
+            match m.target_at {
+                crate::rules::TargetAt::Stop => "stop",
+                crate::rules::TargetAt::Start => "start",
+            },
+            local(*at, tz),
+            p.map_or("none", |p| plan.priority_names[p].as_str()),
+        )?;
+    }
     for (ti, hit) in &mt.tried {
         let t = &plan.targets[*ti];
         writeln!(
@@ -294,6 +306,23 @@ fn metric_ledger(
                 )?;
             }
         }
+    }
+    for (at, p, ti, breached) in &mt.changes {
+        writeln!(
+            out,
+            "  change   {}: before it priority {}, target {}{}",
+            local(*at, tz),
+            p.map_or("none", |p| plan.priority_names[p].as_str()),
+            ti.map_or("none".to_string(), |ti| {
+                let t = &plan.targets[ti];
+                format!("#{} {}", ti + 1, target_text(plan, &t.duration, t.calendar, t.chosen.as_ref()))
+            }),
+            if *breached {
+                " — already breached then: the breach stands"
+            } else {
+                " — not breached then"
+            }
+        )?;
     }
     if let Some(d) = row.deadline {
         writeln!(out, "  deadline {}", local(d, tz))?;

@@ -191,6 +191,15 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             comparison(out, c)?;
         }
+        let m = &s.priority_moves;
+        if m.tickets > 0 || m.rows > 0 {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Priority changes: {} tickets changed priority by the as-of instant; {} verdicts were judged under another priority than the one at their clock's start (or stop, with `target set at start`), and {} of them differ from what that other priority gives: {} met that would be breached, {} breached that would be met, {} other.",
+                m.tickets, m.rows, m.moved(), m.met_not_breached, m.breached_not_met, m.other
+            )?;
+        }
         if !plan.escalation.is_empty() {
             writeln!(out)?;
             trim_latest(&mut self.latest);

@@ -550,6 +550,21 @@ impl Report for JsonReport<'_> {
         if let Some(c) = &s.comparison {
             writeln!(self.out, "  \"comparison\": {},", comparison_json(c))?;
         }
+        let m = &s.priority_moves;
+        if m.tickets > 0 || m.rows > 0 {
+            writeln!(
+                self.out,
+                "  \"priority_changes\": {},",
+                json!({
+                    "tickets": m.tickets,
+                    "verdicts_with_another_priority_at_start": m.rows,
+                    "verdicts_moved": m.moved(),
+                    "met_would_be_breached": m.met_not_breached,
+                    "breached_would_be_met": m.breached_not_met,
+                    "other": m.other,
+                })
+            )?;
+        }
         if let Some(mut spill) = self.spill.take() {
             spill.file.flush()?;
             let mut text = std::fs::File::open(&spill.path)?;

@@ -367,6 +367,9 @@ pub struct Metric {
     pub to: Ident,
     pub calendar: Option<CalendarRef>,
     pub pause: Option<(Vec<Value>, Span)>,
+    /// `target set at start|stop`: which instant's fields choose the
+    /// target when they change; the word and the option's span.
+    pub target_at: Option<(Spanned<String>, Span)>,
     pub span: Span,
 }
 

@@ -867,6 +867,16 @@ impl Builder {
                 .and_then(|c| self.first(&c, Rule::calendar_ref))
                 .map(|c| self.calendar_ref(&c)),
             pause,
+            target_at: self.first(&p, Rule::target_set).and_then(|x| {
+                let w = self.first(&x, Rule::clock_end)?;
+                Some((
+                    Spanned {
+                        node: w.as_str().to_string(),
+                        span: self.span(&w),
+                    },
+                    self.span(&x),
+                ))
+            }),
             span,
         }
     }

@@ -190,6 +190,8 @@ pub(crate) struct MetricPlan {
     /// `pause` as statuses are compared ([`status_key`]), in the same order.
     pub(crate) pause_keys: Vec<String>,
     pub(crate) calendar: CalSlot,
+    /// Which instant's priority chooses the target when it changes.
+    pub(crate) target_at: crate::rules::TargetAt,
     /// Indices into `Plan::targets`, in source order: the first match applies.
     pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
@@ -812,6 +814,7 @@ fn build_metrics(
             pause: m.pause.clone(),
             pause_keys: m.pause.iter().map(|s| status_key(s)).collect(),
             calendar: names.slot(&m.calendar, &what)?,
+            target_at: m.target_at,
             targets: Vec::new(),
             objectives: Vec::new(),
         });

@@ -23,6 +23,7 @@ use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::escalations::{escalations, EscalationRow};
 use crate::eval::verdict::objectives::Tally;
 use crate::eval::verdict::row::{Counts, PeriodKey, Row, Status};
+use crate::eval::verdict::field_history::PriorityMoves;
 use crate::eval::verdict::ticket::{evaluate_into, Context};
 
 pub(crate) struct RunOptions<'a> {
@@ -62,6 +63,8 @@ struct Done {
     tickets: u64,
     problems: Problems,
     comparison: Comparison,
+    /// What priority changes did.
+    moves: PriorityMoves,
     /// The statuses of the export's own histories (as compared).
     statuses: FxHashSet<Box<str>>,
 }
@@ -201,6 +204,8 @@ pub(crate) fn run(
                     c.merge(&done.comparison);
                 }
                 tally.merge(&done.tally);
+                summary.priority_moves.merge(&done.moves);
+                done.moves = PriorityMoves::default();
                 next += 1;
                 done.rows.clear();
                 done.text.clear();
@@ -268,6 +273,7 @@ impl<'a> Worker<'a> {
             tickets: 0,
             problems: Problems::default(),
             comparison: Comparison::default(),
+            moves: PriorityMoves::default(),
             statuses: FxHashSet::default(),
         };
         chunk.for_each_row(|raw| self.one(raw, &mut done));
@@ -330,6 +336,7 @@ impl<'a> Worker<'a> {
             false,
             &mut done.rows,
             &mut self.tallies,
+            &mut done.moves,
         );
         if version != 0 {
             for row in &mut done.rows[first..] {

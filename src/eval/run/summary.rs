@@ -6,6 +6,7 @@ use crate::eval::problems::{Problem, ProblemCounts, ProblemKind};
 use crate::eval::verdict::availability::AvailabilityRow;
 use crate::eval::verdict::changes::ChangeRow;
 use crate::eval::verdict::credits::CreditRow;
+use crate::eval::verdict::field_history::PriorityMoves;
 use crate::eval::verdict::objectives::ObjectiveResult;
 use crate::eval::verdict::row::Counts;
 
@@ -85,6 +86,8 @@ pub(crate) struct Summary {
     pub(crate) problems: Problems,
     /// The contract's verdicts against the export's own, when it has them.
     pub(crate) comparison: Option<Comparison>,
+    /// What priority changes in the tickets' histories did to the verdicts.
+    pub(crate) priority_moves: PriorityMoves,
 }
 
 impl Summary {

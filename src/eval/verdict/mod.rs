@@ -7,6 +7,7 @@ pub(crate) mod availability;
 pub(crate) mod changes;
 pub(crate) mod credits;
 pub(crate) mod escalations;
+pub(crate) mod field_history;
 pub(crate) mod lateness;
 pub(crate) mod objectives;
 pub(crate) mod row;

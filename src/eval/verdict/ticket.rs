@@ -4,16 +4,20 @@
 
 use compact_str::CompactString;
 
-use crate::eval::clock::judge::{effective_pauses, judge, Span};
-use crate::eval::contract::plan::{CalSlot, Chosen, Plan, Source, VersionIndex};
+use crate::eval::clock::judge::{effective_pauses, judge, Judgement, Span};
+use crate::eval::contract::plan::{CalSlot, Chosen, MetricPlan, Plan, Source, VersionIndex};
 use crate::eval::input::cells::{Cell, Ticket};
 use crate::eval::input::event_log::EventLog;
 use crate::eval::timeline::history::{Histories, Timeline};
+use crate::eval::verdict::field_history::{
+    breach_before_change, choosing_instant, first_target, priority_changed, EarlierBreach,
+    PriorityMoves,
+};
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
     cell_text, derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
 };
-use crate::rules::{Period, TargetDuration};
+use crate::rules::{Period, TargetAt, TargetDuration};
 use crate::time::{add_calendar_span, month_of};
 
 /// What the evaluation of a ticket needs besides the ticket.
@@ -55,6 +59,8 @@ pub(crate) struct Outcome {
     /// (objective, period, status) for every objective the ticket counts in.
     pub(crate) tallies: Vec<(usize, PeriodKey, Status)>,
     pub(crate) trace: Option<Trace>,
+    /// What the ticket's priority changes did.
+    pub(crate) moves: PriorityMoves,
 }
 
 /// How the verdicts were reached, for `--explain`.
@@ -82,11 +88,27 @@ pub(crate) struct MetricTrace {
     pub(crate) calendar_how: Option<String>,
     /// Index into `Outcome::rows`.
     pub(crate) row: Option<usize>,
+    /// With field changes: the instant whose fields chose the target, and
+    /// the priority then and how it was found.
+    pub(crate) chosen_at: Option<(i64, Option<usize>, String)>,
+    /// With field changes: per change while the clock ran, the target in
+    /// force just before it and whether the clock had already breached it.
+    pub(crate) changes: Vec<ChangeTrace>,
+    /// A breach under an earlier target, which stands.
+    pub(crate) earlier_breach: Option<EarlierBreach>,
 }
 
 pub(crate) fn evaluate(ctx: Context, t: &Ticket, tl: &Timeline, trace: bool) -> Outcome {
     let mut out = Outcome::default();
-    out.trace = evaluate_into(ctx, t, tl, trace, &mut out.rows, &mut out.tallies);
+    out.trace = evaluate_into(
+        ctx,
+        t,
+        tl,
+        trace,
+        &mut out.rows,
+        &mut out.tallies,
+        &mut out.moves,
+    );
     out
 }
 
@@ -111,8 +133,18 @@ pub(crate) fn evaluate_into(
     trace: bool,
     rows: &mut Vec<Row>,
     tallies: &mut Vec<(usize, PeriodKey, Status)>,
+    moves: &mut PriorityMoves,
 ) -> Option<Trace> {
     let plan = ctx.plan;
+    // A ticket whose fields changed is judged, per metric, as it stood at
+    // the instant that chooses the target (`field_history.rs`).
+    let history = !tl.changes.is_empty();
+    let mut scratch = Ticket::default();
+    let mut other = Ticket::default();
+    if history && priority_changed(plan, t, tl, &mut scratch) {
+        moves.tickets += 1;
+    }
+    let orig = t;
     tallies.clear();
     let first = rows.len();
     let out = &mut Out {
@@ -153,6 +185,22 @@ pub(crate) fn evaluate_into(
         let stop = instant(ctx, t, metric.stop, false).0;
         mt.start = start;
         mt.stop = stop;
+        let (t, priority) = if history {
+            let at = choosing_instant(metric.target_at, start, stop, ctx.as_of);
+            tl.ticket_at(t, at, false, &mut scratch);
+            let p = if trace {
+                derive_priority(plan, &scratch)
+            } else {
+                PriorityOutcome {
+                    priority: priority_of(plan, &scratch),
+                    how: String::new(),
+                }
+            };
+            mt.chosen_at = Some((at, p.priority, p.how));
+            (&scratch, p.priority)
+        } else {
+            (t, prio.priority)
+        };
         // Named in the trace, and in the reason when the clock stops before it starts.
         if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
             mt.start_how = instant(ctx, t, metric.start, true).1;
@@ -161,7 +209,7 @@ pub(crate) fn evaluate_into(
         let mut row = Row {
             line: t.line,
             id: t.id.clone(),
-            priority: prio.priority,
+            priority,
             metric: Some(mi),
             target: None,
             status: Status::Invalid,
@@ -187,7 +235,7 @@ pub(crate) fn evaluate_into(
         }
         let mut chosen = None;
         for &ti in &metric.targets {
-            let hit = selector_matches(plan, &plan.targets[ti].selector, t, prio.priority);
+            let hit = selector_matches(plan, &plan.targets[ti].selector, t, priority);
             if trace {
                 mt.tried.push((ti, hit));
             }
@@ -202,7 +250,7 @@ pub(crate) fn evaluate_into(
         else {
             // No target covers the ticket on this metric: no row, but objectives
             // on the metric that select the ticket count it as not applicable.
-            tally(ctx, t, out, mi, prio.priority, start, Status::NotApplicable);
+            tally(ctx, t, out, mi, priority, start, Status::NotApplicable);
             if let Some(tr) = tr.as_mut() {
                 tr.metrics.push(mt);
             }
@@ -260,7 +308,20 @@ pub(crate) fn evaluate_into(
                 stop_name: &mt.stop_how,
                 pauses,
             };
-            let j = judge(plan, target, &span, ctx.as_of);
+            let mut j = judge(plan, target, &span, ctx.as_of);
+            if history {
+                let hc = HistoryCtx {
+                    ctx,
+                    metric,
+                    ticket: orig,
+                    tl,
+                    span: &span,
+                };
+                let (earlier, changes) =
+                    hc.judge_changes(&mut j, priority, trace, moves, &mut other);
+                mt.earlier_breach = earlier;
+                mt.changes = changes;
+            }
             row.status = j.status;
             row.elapsed = j.elapsed;
             row.target_seconds = j.target_seconds;
@@ -358,6 +419,133 @@ fn choose(plan: &Plan, chosen: &Chosen, t: &Ticket) -> Result<(usize, String), S
         .ok_or_else(|| "no calendar applies (the rule set's choices do not fit)".to_string())?;
     how.dedup();
     Ok((variant, how.join("; ")))
+}
+
+/// A clock of a ticket whose fields changed, being judged.
+struct HistoryCtx<'a> {
+    ctx: Context<'a>,
+    metric: &'a MetricPlan,
+    /// The ticket as the timeline left it (cells as at the as-of instant).
+    ticket: &'a Ticket,
+    tl: &'a Timeline,
+    span: &'a Span<'a>,
+}
+
+impl HistoryCtx<'_> {
+    /// The rule that a breach is never undone by a later change (with the
+    /// target chosen at the stop), the changes for `--explain`, and the
+    /// verdict the other choice would give, counted in `moves`.
+    fn judge_changes(
+        &self,
+        j: &mut Judgement,
+        priority: Option<usize>,
+        trace: bool,
+        moves: &mut PriorityMoves,
+        scratch: &mut Ticket,
+    ) -> (Option<EarlierBreach>, Vec<ChangeTrace>) {
+        let mut earlier = None;
+        let mut changes: Vec<ChangeTrace> = Vec::new();
+        let (plan, as_of) = (self.ctx.plan, self.ctx.as_of);
+        let (m, t, tl, span) = (self.metric, self.ticket, self.tl, self.span);
+        if m.target_at == TargetAt::Stop && j.status != Status::Breached {
+            if let Some(b) = breach_before_change(plan, m, t, tl, span, as_of, scratch, &|ti, t| variant(plan, ti, t)) {
+                j.status = Status::Breached;
+                j.reason = Some(format!(
+                    "breached before the change at {}: {} used of the target then in force ({}, priority {}); a later change does not undo a breach",
+                    crate::time::format_rfc3339(b.at, plan.tz),
+                    b.elapsed.map_or("?".into(), seconds_text),
+                    describe_target(plan, b.target),
+                    b.priority.map_or("none", |p| plan.priority_names[p].as_str())
+                ));
+                earlier = Some(b);
+            }
+        }
+        if trace {
+            if let Some(start) = span.start {
+                let end = span.stop.unwrap_or(as_of);
+                for c in tl.changes.iter().filter(|c| c.at > start && c.at <= end) {
+                    if changes.last().is_some_and(|x| x.0 == c.at) {
+                        continue;
+                    }
+                    tl.ticket_at(t, c.at, true, scratch);
+                    let p = priority_of(plan, scratch);
+                    let ti = first_target(plan, m, scratch, p);
+                    let breached = earlier.as_ref().is_some_and(|b| b.at == c.at);
+                    changes.push((c.at, p, ti, breached));
+                }
+            }
+        }
+        let (other, other_at) = match m.target_at {
+            TargetAt::Stop => (TargetAt::Start, span.start),
+            TargetAt::Start => (TargetAt::Stop, span.stop),
+        };
+        tl.ticket_at(t, other_at.unwrap_or(as_of), false, scratch);
+        let p = priority_of(plan, scratch);
+        if p == priority {
+            return (earlier, changes);
+        }
+        let status = match first_target(plan, m, scratch, p) {
+            Some(ti) if !matches!(plan.targets[ti].duration, TargetDuration::NotApplicable) => {
+                let Some(ti) = variant(plan, ti, scratch) else {
+                    moves.add(j.status, Status::Invalid);
+                    return (earlier, changes);
+                };
+                let s = judge(plan, &plan.targets[ti], span, as_of).status;
+                if other == TargetAt::Stop
+                    && s != Status::Breached
+                    && breach_before_change(plan, m, t, tl, span, as_of, scratch, &|ti, t| variant(plan, ti, t)).is_some()
+                {
+                    Status::Breached
+                } else {
+                    s
+                }
+            }
+            _ => Status::NotApplicable,
+        };
+        moves.add(j.status, status);
+        (earlier, changes)
+    }
+}
+
+/// A change while the clock ran: its instant, the priority and target in
+/// force just before it, and whether the clock had breached that target.
+type ChangeTrace = (i64, Option<usize>, Option<usize>, bool);
+
+/// Target `ti`, or its variant in the calendars the ticket chooses.
+fn variant(plan: &Plan, ti: usize, t: &Ticket) -> Option<usize> {
+    match &plan.targets[ti].chosen {
+        None => Some(ti),
+        Some(chosen) => choose(plan, chosen, t).ok().map(|(v, _)| v),
+    }
+}
+
+/// A target in words, for reasons.
+fn describe_target(plan: &Plan, ti: usize) -> String {
+    let t = &plan.targets[ti];
+    match t.duration {
+        TargetDuration::Seconds { seconds } => format!(
+            "{} in {}",
+            seconds_text(seconds),
+            plan.calendars[t.calendar].name
+        ),
+        TargetDuration::WorkingDays { n } => format!("{n} working day(s)"),
+        TargetDuration::NextWorkingDay => "next working day".into(),
+        TargetDuration::Calendar { span } => span_text(span),
+        TargetDuration::Untimed { .. } => "untimed".into(),
+        TargetDuration::NotApplicable => "not applicable".into(),
+    }
+}
+
+/// Seconds as `1h30m`, `45m`, `20s`.
+fn seconds_text(s: i64) -> String {
+    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+    match (h, m, sec) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, 0) => format!("{h}h{m:02}m"),
+        (h, m, s) => format!("{h}h{m:02}m{s:02}s"),
+    }
 }
 
 fn push_row(ctx: Context, t: &Ticket, out: &mut Out, mt: &mut MetricTrace, row: Row) {
