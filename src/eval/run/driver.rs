@@ -21,9 +21,9 @@ use crate::eval::run::sink::{ChunkFormat, RowSink, RowText};
 use crate::eval::run::summary::{Problems, Summary};
 use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::escalations::{escalations, EscalationRow};
+use crate::eval::verdict::field_history::PriorityMoves;
 use crate::eval::verdict::objectives::Tally;
 use crate::eval::verdict::row::{Counts, PeriodKey, Row, Status};
-use crate::eval::verdict::field_history::PriorityMoves;
 use crate::eval::verdict::ticket::{evaluate_into, Context};
 
 pub(crate) struct RunOptions<'a> {

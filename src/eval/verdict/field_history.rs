@@ -150,7 +150,12 @@ impl PriorityMoves {
 
 /// Whether the ticket's priority takes more than one value over its
 /// changes (up to the as-of instant).
-pub(crate) fn priority_changed(plan: &Plan, t: &Ticket, tl: &Timeline, scratch: &mut Ticket) -> bool {
+pub(crate) fn priority_changed(
+    plan: &Plan,
+    t: &Ticket,
+    tl: &Timeline,
+    scratch: &mut Ticket,
+) -> bool {
     if plan.priority.is_none() {
         return false;
     }
