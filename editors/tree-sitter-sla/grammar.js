@@ -148,10 +148,12 @@ module.exports = grammar({
     // -------------------------------------------------------------- metrics and closure
     metric: ($) => seq(
       'metric', field('name', $.identifier), 'from', field('from', $.identifier), 'to', field('to', $.identifier),
-      repeat(choice($.metric_cal, $.pause)),
+      repeat(choice($.metric_cal, $.pause, $.target_set)),
     ),
     metric_cal: ($) => seq('in', $.calendar_ref),
     pause: ($) => seq('paused', 'while', 'status', 'in', $.value_list),
+    // Which instant's priority chooses the target when it changes.
+    target_set: ($) => seq('target', 'set', 'at', field('at', choice('start', 'stop'))),
     closure: ($) => seq(
       'closure', field('name', $.identifier), '{',
       'confirmed', 'by', field('by', $.identifier),

@@ -101,8 +101,9 @@
   "effort" "end" "exception" "export" "fee" "for" "from" "go" "holidays"
   "in" "interruptions" "lead" "least" "level" "link" "live" "load"
   "matrix" "measured" "missed" "most" "next" "notice" "of" "on" "open"
-  "over" "owner" "paused" "per" "provider" "renews" "status" "term" "time"
-  "timezone" "to" "untimed" "up" "used" "within" "x"
+  "over" "owner" "paused" "per" "provider" "renews" "set" "start" "status"
+  "stop" "target" "term" "time" "timezone" "to" "untimed" "up" "used"
+  "within" "x"
 ] @keyword
 ; </vocabulary>
 
