@@ -9,6 +9,7 @@ use compact_str::CompactString;
 use crate::eval::contract::plan::{FieldType, Plan};
 use crate::eval::contract::statuses::status_key;
 use crate::eval::input::log_reader::{RawRow, RowRef};
+use crate::eval::input::profiles::label_key;
 use crate::time::{parse_timestamp, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,7 +216,7 @@ fn type_changes(
                 continue;
             }
         };
-        match crate::eval::input::event_kind::field_value(&f.name, &f.kind, text) {
+        match field_value(&f.name, &f.kind, text) {
             Ok(value) => out.push(Change {
                 at,
                 field: *field,
@@ -268,5 +269,69 @@ pub(crate) fn timestamp_message(e: &crate::time::TimestampError) -> String {
         format!("{e}; the row's verdicts are invalid (if the log is not in this zone, say which with --log-tz)")
     } else {
         format!("{e}; expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00")
+    }
+}
+/// A new value of a field, typed as the field is; `Err` says why it cannot
+/// be read. An empty text clears the field. Only fields that select targets
+/// (labels, text, integers) change through events: a timestamp field is a
+/// column of the ticket log.
+pub(crate) fn field_value(name: &str, kind: &FieldType, text: &str) -> Result<Cell, String> {
+    if text.is_empty() {
+        return Ok(Cell::Empty);
+    }
+    match kind {
+        FieldType::Text => Ok(Cell::Text(text.into())),
+        FieldType::Integer => text.parse::<i64>().map(Cell::Integer).map_err(|_| {
+            format!("`{text}` is not an integer; field `{name}` takes whole numbers such as 2")
+        }),
+        FieldType::Label(labels) => {
+            let key = label_key(text);
+            labels
+                .iter()
+                .position(|l| l == text || label_key(l) == key)
+                .map(|i| Cell::Label(i as u32))
+                .ok_or_else(|| {
+                    format!(
+                        "`{text}` is not a label of field `{name}`; expected one of: {}",
+                        labels.join(", ")
+                    )
+                })
+        }
+        FieldType::Timestamp | FieldType::Status => Err(format!(
+            "field `{name}` is a {}, which events do not change; give it in the ticket log{}",
+            if *kind == FieldType::Status {
+                "status"
+            } else {
+                "timestamp"
+            },
+            if *kind == FieldType::Status {
+                " or as the event's `status`"
+            } else {
+                ""
+            }
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_values_are_typed_as_the_field() {
+        let labels = FieldType::Label(vec!["high".into(), "low".into()]);
+        assert_eq!(field_value("priority", &labels, "High"), Ok(Cell::Label(0)));
+        assert_eq!(
+            field_value("priority", &labels, "1 - High"),
+            Ok(Cell::Label(0))
+        );
+        assert_eq!(field_value("priority", &labels, ""), Ok(Cell::Empty));
+        assert!(field_value("priority", &labels, "urgent")
+            .is_err_and(|e| e.contains("expected one of: high, low")));
+        assert_eq!(
+            field_value("n", &FieldType::Integer, "3"),
+            Ok(Cell::Integer(3))
+        );
+        assert!(field_value("opened_at", &FieldType::Timestamp, "x").is_err());
     }
 }

@@ -3,17 +3,16 @@
 //! Before a field's first change its value is the ticket log's cell.
 
 use crate::eval::contract::plan::{FieldType, Plan};
-use crate::eval::input::cells::{Cell, Ticket};
-use crate::eval::timeline::history::Timeline;
+use crate::eval::input::cells::{Cell, Change, Ticket};
 
-/// Keeps the ticket log's cells of the changed fields in `tl.initial` and
-/// puts the values in force at the as-of instant (the last change of each,
-/// `tl.changes` being cut there and in time order) into `t`'s cells.
-pub(crate) fn settle(t: &mut Ticket, tl: &mut Timeline) {
-    for c in &tl.changes {
-        if !tl.initial.iter().any(|(f, _)| *f == c.field) {
+/// Keeps the ticket log's cells of the changed fields in `initial` and puts
+/// the values in force at the as-of instant (the last change of each,
+/// `changes` being cut there and in time order) into `t`'s cells.
+pub(crate) fn settle(t: &mut Ticket, changes: &[Change], initial: &mut Vec<(usize, Cell)>) {
+    for c in changes {
+        if !initial.iter().any(|(f, _)| *f == c.field) {
             if let Some(cell) = t.cells.get(c.field) {
-                tl.initial.push((c.field, cell.clone()));
+                initial.push((c.field, cell.clone()));
             }
         }
         if let Some(cell) = t.cells.get_mut(c.field) {
@@ -22,24 +21,28 @@ pub(crate) fn settle(t: &mut Ticket, tl: &mut Timeline) {
     }
 }
 
-impl Timeline {
-    /// `t` (as the timeline left it) as it stood at instant `at`: with the
-    /// changes at or before `at` (strictly before it, with `before`), into
-    /// `out`.
-    pub(crate) fn ticket_at(&self, t: &Ticket, at: i64, before: bool, out: &mut Ticket) {
-        out.clone_from(t);
-        for (f, cell) in &self.initial {
-            if let Some(c) = out.cells.get_mut(*f) {
-                *c = cell.clone();
-            }
+/// `t` (as [`settle`] left it) as it stood at instant `at`: the `initial`
+/// cells with the changes at or before `at` (strictly before it, with
+/// `before`), into `out`.
+pub(crate) fn ticket_at(
+    t: &Ticket,
+    initial: &[(usize, Cell)],
+    changes: &[Change],
+    (at, before): (i64, bool),
+    out: &mut Ticket,
+) {
+    out.clone_from(t);
+    for (f, cell) in initial {
+        if let Some(c) = out.cells.get_mut(*f) {
+            *c = cell.clone();
         }
-        for c in &self.changes {
-            if c.at > at || (before && c.at == at) {
-                break;
-            }
-            if let Some(cell) = out.cells.get_mut(c.field) {
-                *cell = c.value.clone();
-            }
+    }
+    for c in changes {
+        if c.at > at || (before && c.at == at) {
+            break;
+        }
+        if let Some(cell) = out.cells.get_mut(c.field) {
+            *cell = c.value.clone();
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::eval::contract::plan::Plan;
 use crate::eval::input::cells::{Cell, Change, Ticket};
 use crate::eval::input::event_kind::Activity;
 use crate::eval::input::event_log::{EventLog, What};
-use crate::eval::timeline::fields::{settle, value_text};
+use crate::eval::timeline::fields::{settle, ticket_at, value_text};
 use crate::eval::timeline::pauses::merge_pauses;
 
 /// Where an event of the timeline comes from.
@@ -59,6 +59,15 @@ pub(crate) struct Timeline {
     pub(crate) activities: Vec<(i64, Activity)>,
     /// Every event, in time order, when a trace was asked for.
     pub(crate) events: Vec<Event>,
+}
+
+impl Timeline {
+    /// `t` (as the timeline left it) as it stood at instant `at`: with the
+    /// changes at or before `at` (strictly before it, with `before`), into
+    /// `out`.
+    pub(crate) fn ticket_at(&self, t: &Ticket, at: i64, before: bool, out: &mut Ticket) {
+        ticket_at(t, &self.initial, &self.changes, (at, before), out);
+    }
 }
 
 /// The sources of every ticket's history in a run.
@@ -166,7 +175,7 @@ impl Histories<'_> {
             (None, None) => {}
         }
         if !tl.changes.is_empty() {
-            settle(t, tl);
+            settle(t, &tl.changes, &mut tl.initial);
         }
         if trace {
             if let Some(h) = &t.history {
