@@ -315,7 +315,11 @@ fn metric_ledger(
             p.map_or("none", |p| plan.priority_names[p].as_str()),
             ti.map_or("none".to_string(), |ti| {
                 let t = &plan.targets[ti];
-                format!("#{} {}", ti + 1, target_text(plan, &t.duration, t.calendar, t.chosen.as_ref()))
+                format!(
+                    "#{} {}",
+                    ti + 1,
+                    target_text(plan, &t.duration, t.calendar, t.chosen.as_ref())
+                )
             }),
             if *breached {
                 " — already breached then: the breach stands"

@@ -41,6 +41,17 @@ pub(crate) fn first_target(
         .find(|ti| selector_matches(plan, &plan.targets[*ti].selector, t, priority))
 }
 
+/// A clock of a ticket whose fields changed, being judged.
+pub(crate) struct ChangedClock<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) metric: &'a MetricPlan,
+    /// The ticket as the timeline left it (cells as at the as-of instant).
+    pub(crate) ticket: &'a Ticket,
+    pub(crate) tl: &'a Timeline,
+    pub(crate) span: &'a Span<'a>,
+    pub(crate) as_of: i64,
+}
+
 /// A breach under the target in force before a field changed.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EarlierBreach {
@@ -55,15 +66,11 @@ pub(crate) struct EarlierBreach {
 /// used more than the target then in force (the ticket as it stood just
 /// before the change): such a breach stands whatever the later target.
 pub(crate) fn breach_before_change(
-    plan: &Plan,
-    m: &MetricPlan,
-    t: &Ticket,
-    tl: &Timeline,
-    span: &Span,
-    as_of: i64,
+    c: &ChangedClock,
     scratch: &mut Ticket,
     variant: &dyn Fn(usize, &Ticket) -> Option<usize>,
 ) -> Option<EarlierBreach> {
+    let (plan, m, t, tl, span, as_of) = (c.plan, c.metric, c.ticket, c.tl, c.span, c.as_of);
     let start = span.start?;
     let end = span.stop.unwrap_or(as_of);
     let mut last = None;

@@ -5,13 +5,13 @@
 use compact_str::CompactString;
 
 use crate::eval::clock::judge::{effective_pauses, judge, Judgement, Span};
-use crate::eval::contract::plan::{CalSlot, Chosen, MetricPlan, Plan, Source, VersionIndex};
+use crate::eval::contract::plan::{CalSlot, Chosen, Plan, Source, VersionIndex};
 use crate::eval::input::cells::{Cell, Ticket};
 use crate::eval::input::event_log::EventLog;
 use crate::eval::timeline::history::{Histories, Timeline};
 use crate::eval::verdict::field_history::{
-    breach_before_change, choosing_instant, first_target, priority_changed, EarlierBreach,
-    PriorityMoves,
+    breach_before_change, choosing_instant, first_target, priority_changed, ChangedClock,
+    EarlierBreach, PriorityMoves,
 };
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
@@ -310,15 +310,16 @@ pub(crate) fn evaluate_into(
             };
             let mut j = judge(plan, target, &span, ctx.as_of);
             if history {
-                let hc = HistoryCtx {
-                    ctx,
+                let clock = ChangedClock {
+                    plan,
                     metric,
                     ticket: orig,
                     tl,
                     span: &span,
+                    as_of: ctx.as_of,
                 };
                 let (earlier, changes) =
-                    hc.judge_changes(&mut j, priority, trace, moves, &mut other);
+                    judge_changes(&clock, &mut j, priority, trace, moves, &mut other);
                 mt.earlier_breach = earlier;
                 mt.changes = changes;
             }
@@ -421,90 +422,78 @@ fn choose(plan: &Plan, chosen: &Chosen, t: &Ticket) -> Result<(usize, String), S
     Ok((variant, how.join("; ")))
 }
 
-/// A clock of a ticket whose fields changed, being judged.
-struct HistoryCtx<'a> {
-    ctx: Context<'a>,
-    metric: &'a MetricPlan,
-    /// The ticket as the timeline left it (cells as at the as-of instant).
-    ticket: &'a Ticket,
-    tl: &'a Timeline,
-    span: &'a Span<'a>,
-}
-
-impl HistoryCtx<'_> {
-    /// The rule that a breach is never undone by a later change (with the
-    /// target chosen at the stop), the changes for `--explain`, and the
-    /// verdict the other choice would give, counted in `moves`.
-    fn judge_changes(
-        &self,
-        j: &mut Judgement,
-        priority: Option<usize>,
-        trace: bool,
-        moves: &mut PriorityMoves,
-        scratch: &mut Ticket,
-    ) -> (Option<EarlierBreach>, Vec<ChangeTrace>) {
-        let mut earlier = None;
-        let mut changes: Vec<ChangeTrace> = Vec::new();
-        let (plan, as_of) = (self.ctx.plan, self.ctx.as_of);
-        let (m, t, tl, span) = (self.metric, self.ticket, self.tl, self.span);
-        if m.target_at == TargetAt::Stop && j.status != Status::Breached {
-            if let Some(b) = breach_before_change(plan, m, t, tl, span, as_of, scratch, &|ti, t| variant(plan, ti, t)) {
-                j.status = Status::Breached;
-                j.reason = Some(format!(
+/// The rule that a breach is never undone by a later change (with the
+/// target chosen at the stop), the changes for `--explain`, and the verdict
+/// the other choice would give, counted in `moves`.
+fn judge_changes(
+    clock: &ChangedClock,
+    j: &mut Judgement,
+    priority: Option<usize>,
+    trace: bool,
+    moves: &mut PriorityMoves,
+    scratch: &mut Ticket,
+) -> (Option<EarlierBreach>, Vec<ChangeTrace>) {
+    let mut earlier = None;
+    let mut changes: Vec<ChangeTrace> = Vec::new();
+    let (plan, as_of) = (clock.plan, clock.as_of);
+    let (m, t, tl, span) = (clock.metric, clock.ticket, clock.tl, clock.span);
+    if m.target_at == TargetAt::Stop && j.status != Status::Breached {
+        if let Some(b) = breach_before_change(clock, scratch, &|ti, t| variant(plan, ti, t)) {
+            j.status = Status::Breached;
+            j.reason = Some(format!(
                     "breached before the change at {}: {} used of the target then in force ({}, priority {}); a later change does not undo a breach",
                     crate::time::format_rfc3339(b.at, plan.tz),
                     b.elapsed.map_or("?".into(), seconds_text),
                     describe_target(plan, b.target),
                     b.priority.map_or("none", |p| plan.priority_names[p].as_str())
                 ));
-                earlier = Some(b);
-            }
+            earlier = Some(b);
         }
-        if trace {
-            if let Some(start) = span.start {
-                let end = span.stop.unwrap_or(as_of);
-                for c in tl.changes.iter().filter(|c| c.at > start && c.at <= end) {
-                    if changes.last().is_some_and(|x| x.0 == c.at) {
-                        continue;
-                    }
-                    tl.ticket_at(t, c.at, true, scratch);
-                    let p = priority_of(plan, scratch);
-                    let ti = first_target(plan, m, scratch, p);
-                    let breached = earlier.as_ref().is_some_and(|b| b.at == c.at);
-                    changes.push((c.at, p, ti, breached));
-                }
-            }
-        }
-        let (other, other_at) = match m.target_at {
-            TargetAt::Stop => (TargetAt::Start, span.start),
-            TargetAt::Start => (TargetAt::Stop, span.stop),
-        };
-        tl.ticket_at(t, other_at.unwrap_or(as_of), false, scratch);
-        let p = priority_of(plan, scratch);
-        if p == priority {
-            return (earlier, changes);
-        }
-        let status = match first_target(plan, m, scratch, p) {
-            Some(ti) if !matches!(plan.targets[ti].duration, TargetDuration::NotApplicable) => {
-                let Some(ti) = variant(plan, ti, scratch) else {
-                    moves.add(j.status, Status::Invalid);
-                    return (earlier, changes);
-                };
-                let s = judge(plan, &plan.targets[ti], span, as_of).status;
-                if other == TargetAt::Stop
-                    && s != Status::Breached
-                    && breach_before_change(plan, m, t, tl, span, as_of, scratch, &|ti, t| variant(plan, ti, t)).is_some()
-                {
-                    Status::Breached
-                } else {
-                    s
-                }
-            }
-            _ => Status::NotApplicable,
-        };
-        moves.add(j.status, status);
-        (earlier, changes)
     }
+    if trace {
+        if let Some(start) = span.start {
+            let end = span.stop.unwrap_or(as_of);
+            for c in tl.changes.iter().filter(|c| c.at > start && c.at <= end) {
+                if changes.last().is_some_and(|x| x.0 == c.at) {
+                    continue;
+                }
+                tl.ticket_at(t, c.at, true, scratch);
+                let p = priority_of(plan, scratch);
+                let ti = first_target(plan, m, scratch, p);
+                let breached = earlier.as_ref().is_some_and(|b| b.at == c.at);
+                changes.push((c.at, p, ti, breached));
+            }
+        }
+    }
+    let (other, other_at) = match m.target_at {
+        TargetAt::Stop => (TargetAt::Start, span.start),
+        TargetAt::Start => (TargetAt::Stop, span.stop),
+    };
+    tl.ticket_at(t, other_at.unwrap_or(as_of), false, scratch);
+    let p = priority_of(plan, scratch);
+    if p == priority {
+        return (earlier, changes);
+    }
+    let status = match first_target(plan, m, scratch, p) {
+        Some(ti) if !matches!(plan.targets[ti].duration, TargetDuration::NotApplicable) => {
+            let Some(ti) = variant(plan, ti, scratch) else {
+                moves.add(j.status, Status::Invalid);
+                return (earlier, changes);
+            };
+            let s = judge(plan, &plan.targets[ti], span, as_of).status;
+            if other == TargetAt::Stop
+                && s != Status::Breached
+                && breach_before_change(clock, scratch, &|ti, t| variant(plan, ti, t)).is_some()
+            {
+                Status::Breached
+            } else {
+                s
+            }
+        }
+        _ => Status::NotApplicable,
+    };
+    moves.add(j.status, status);
+    (earlier, changes)
 }
 
 /// A change while the clock ran: its instant, the priority and target in
