@@ -89,6 +89,7 @@ fn what_if(
         format: None,
         explain: None,
         strict: false,
+        encoding: None,
     };
     let (old_args, new_args) = (eval_args(&args.old), eval_args(&args.new));
     let mut a = eval::open_with(&old_args, plan(old, &args.old)?)?;

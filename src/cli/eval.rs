@@ -70,8 +70,12 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
             ))
         })?,
     };
+    let encoding = match &args.encoding {
+        Some(label) => eval::input::text_encoding::by_label(label).map_err(EvalError::new)?,
+        None => encoding_rs::UTF_8,
+    };
     let events = match &args.events {
-        Some(path) => Some(EventLog::load(path, &plan, log_tz)?),
+        Some(path) => Some(EventLog::load(path, encoding, &plan, log_tz)?),
         None => None,
     };
     let outages = match &args.outages {
@@ -82,12 +86,12 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
                     path.display()
                 );
             }
-            Some(OutageLog::load(path, log_tz, as_of)?)
+            Some(OutageLog::load(path, encoding, log_tz, as_of)?)
         }
         None => None,
     };
     let changes = match &args.changes {
-        Some(path) => Some(ChangeLog::load(path, &plan, log_tz)?),
+        Some(path) => Some(ChangeLog::load(path, encoding, &plan, log_tz)?),
         None => None,
     };
     let Some(tickets) = &args.tickets else {
@@ -111,14 +115,14 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
     };
     let (reader, compare, event_shaped) = match profile {
         Some(p) => {
-            let x = eval::input::export_groups::open_export(&plan, tickets, p)?;
+            let x = eval::input::export_groups::open_export(&plan, tickets, encoding, p)?;
             let compare = x
                 .verdict_column
                 .zip(eval::input::profiles::compared_metric(&plan))
                 .map(|(column, m)| (m, column.to_string()));
             (x.reader, compare, x.event_shaped)
         }
-        None => (eval::open_tickets(&plan, tickets)?, None, false),
+        None => (eval::open_tickets(&plan, tickets, encoding)?, None, false),
     };
     match (&args.events, event_shaped) {
         (None, false) => warn_unpaused(&plan),

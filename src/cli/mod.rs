@@ -151,6 +151,10 @@ pub struct EvalArgs {
     /// Treat unreadable rows as fatal (exit 2).
     #[arg(long)]
     pub strict: bool,
+    /// The logs' text encoding: utf-8 (default), latin1 or windows-1252
+    /// (any WHATWG label); a log in UTF-8 needs no option.
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -41,6 +41,7 @@ fn report_command(args: &ReportArgs) -> Result<i32, EvalError> {
         format: None,
         explain: None,
         strict: false,
+        encoding: None,
     };
     let mut o = open(&eval_args)?;
     let (from, to) = months(args, &o.plan, o.as_of)?;

@@ -94,15 +94,20 @@ pub(crate) struct Problem {
     pub(crate) file: String,
     /// 1-based line of the file; `None` for a problem of the run as a whole.
     pub(crate) line: Option<u64>,
+    /// 1-based column (in characters) of that line, where the problem is one place.
+    pub(crate) column: Option<u64>,
     pub(crate) reason: String,
 }
 
 impl Problem {
     /// `file:line: reason`, as the terminal shows it.
     pub(crate) fn text(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}:{line}: {}", self.file, self.reason),
-            None => format!("{}: {}", self.file, self.reason),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                format!("{}:{line}:{column}: {}", self.file, self.reason)
+            }
+            (Some(line), None) => format!("{}:{line}: {}", self.file, self.reason),
+            (None, _) => format!("{}: {}", self.file, self.reason),
         }
     }
 }

@@ -355,7 +355,9 @@ fn problems_json(p: &Problems) -> serde_json::Value {
     for kind in ProblemKind::ALL {
         let kept: Vec<serde_json::Value> = c
             .first(kind)
-            .map(|q| json!({"file": q.file, "line": q.line, "reason": q.reason}))
+            .map(
+                |q| json!({"file": q.file, "line": q.line, "column": q.column, "reason": q.reason}),
+            )
             .collect();
         first.extend(c.first(kind).map(|q| q.text()));
         kinds.insert(

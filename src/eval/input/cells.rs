@@ -113,7 +113,8 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
         problems.extend(x.problems.iter().cloned());
     }
     if let Some(e) = &raw.error {
-        problems.push(format!("{file}:{}: {e}", raw.line));
+        let column = raw.error_column.map_or(String::new(), |c| format!(":{c}"));
+        problems.push(format!("{file}:{}{column}: {e}", raw.line));
     }
     if raw.id.is_empty() && raw.error.is_none() {
         problems.push(format!(

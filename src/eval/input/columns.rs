@@ -21,6 +21,10 @@ pub(crate) fn wanted_columns(plan: &Plan) -> Vec<WantedColumn> {
 }
 
 /// Opens the ticket log, checking its columns (a missing one is an error).
-pub(crate) fn open_tickets(plan: &Plan, path: &Path) -> Result<LogReader, EvalError> {
-    LogReader::open(path, &plan.id_column, &wanted_columns(plan))
+pub(crate) fn open_tickets(
+    plan: &Plan,
+    path: &Path,
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<LogReader, EvalError> {
+    LogReader::open(path, encoding, &plan.id_column, &wanted_columns(plan))
 }

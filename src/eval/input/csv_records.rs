@@ -1,17 +1,25 @@
 //! CSV records, read in blocks. The reader thread only cuts the file into
-//! blocks that end on a record boundary (the last line end of the block, and
-//! only when the block has quotes a scan for the ends that lie outside
-//! quoted cells); the workers parse the blocks, so the parsing runs on
-//! every core. The same parser reads one record at a time for the sequential
-//! readers (`--explain`, side logs, exports whose rows are grouped), so a
-//! file reads the same whichever way it is read.
+//! blocks that end on a record boundary; the workers parse the blocks, so
+//! the parsing runs on every core. The same code reads one record at a time
+//! for the sequential readers (`--explain`, side logs, exports whose rows are
+//! grouped), so a file reads the same whichever way it is read.
 //!
-//! The parsing is `csv_core`'s (the engine of the `csv` crate): `"` quotes,
-//! `""` inside quotes is a quote, any of `\r`, `\n`, `\r\n` ends a record,
-//! blank lines are skipped, a byte-order mark at the start is dropped. In a
-//! block without a single `"` those rules come down to "a record is a line,
-//! its cells lie between delimiters", and such a block is split so, without
-//! copying (the tests hold the two to the same results).
+//! Where a record ends is decided here ([`extent`]), and the cells of a
+//! record are `csv_core`'s (the engine of the `csv` crate): `"` quotes, `""`
+//! inside quotes is a quote, any of `\r`, `\n`, `\r\n` ends a line, blank
+//! lines are skipped, a byte-order mark at the start is dropped. In a block
+//! without a single `"` a record is a line and its cells lie between
+//! delimiters, and such a block is split so, without copying (the tests hold
+//! the two to the same results).
+//!
+//! A quoted cell may run over line ends, but a quote that does not close by
+//! the end of its line is not allowed to swallow the rest of the log (as a
+//! plain CSV parser lets it): when a later line of the record reads as a row
+//! of the header's width on its own, or the record runs past [`MAX_SPAN`]
+//! bytes or to the end of the file, the record is [`Damage`]d: its first
+//! line is its row (invalid, with the quote's line and column), and reading
+//! resumes at the first following line that reads as a row, as spreadsheet
+//! importers do. Memory stays bounded by [`MAX_SPAN`] whatever the damage.
 
 use std::io::Read;
 
@@ -22,7 +30,36 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 /// in flight stay a few megabytes.
 pub(crate) const BLOCK: usize = 128 * 1024;
 
-/// One CSV record, borrowed from the parser that read it.
+/// How far a quoted cell may run over line ends before its record is taken
+/// as damaged: a ticket's description of a few thousand lines is fine; an
+/// unclosed quote is found within this much, so it costs no more memory.
+pub(crate) const MAX_SPAN: usize = 1 << 20;
+
+/// Why a record was cut back to its first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DamageKind {
+    /// A later line of the record reads as a row of its own.
+    RowFollows,
+    /// The quote does not close within [`MAX_SPAN`] bytes.
+    TooLong,
+    /// The quote does not close by the end of the file.
+    EndOfFile,
+}
+
+/// A record whose quote does not close by the end of its first line, and
+/// which was cut back to that line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Damage {
+    /// Byte offset, in the record's first line, of the quote that does not close.
+    pub(crate) quote: usize,
+    /// The cell (0-based) that quote opens.
+    pub(crate) cell: usize,
+    pub(crate) kind: DamageKind,
+    /// The line at which reading resumes.
+    pub(crate) resume_line: u64,
+}
+
+/// One CSV record, borrowed from the reader that read it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Record<'a> {
     /// 1-based line of the file where the record begins.
@@ -35,6 +72,11 @@ pub(crate) struct Record<'a> {
     gap: usize,
     /// `bytes` as text, when it is known to be UTF-8 already.
     known: Option<&'a str>,
+    /// The record as it stands in the file (for positions in messages).
+    raw: &'a [u8],
+    delimiter: u8,
+    /// Set when the record was cut back to its first line.
+    pub(crate) damage: Option<Damage>,
 }
 
 impl<'a> Record<'a> {
@@ -83,6 +125,61 @@ impl<'a> Record<'a> {
             (0..self.len()).find(|&i| std::str::from_utf8(self.get(i).unwrap_or(b"")).is_err());
         Err(bad.unwrap_or(0))
     }
+
+    /// Where cell `i` begins in the file: lines below the record's first
+    /// line, and the 1-based column (in characters) on that line.
+    pub(crate) fn position_of_cell(&self, i: usize) -> (u64, usize) {
+        let start = cell_start(self.raw, i, self.delimiter).unwrap_or(0);
+        position_in(self.raw, start)
+    }
+
+    /// The 1-based column (in characters) of byte `at` of the record's first line.
+    pub(crate) fn column_of(&self, at: usize) -> usize {
+        position_in(self.raw, at).1
+    }
+
+    /// A few characters of the record's first line from byte `at`, for a
+    /// message (never the whole of a long cell).
+    pub(crate) fn excerpt(&self, at: usize) -> String {
+        let line_end = memchr::memchr2(b'\n', b'\r', self.raw).unwrap_or(self.raw.len());
+        let rest = self.raw.get(at..line_end).unwrap_or(b"");
+        let text = String::from_utf8_lossy(&rest[..rest.len().min(64)]);
+        let mut out: String = text.chars().take(24).collect();
+        if text.chars().count() > 24 || rest.len() > 64 {
+            out.push('…');
+        }
+        out
+    }
+}
+
+/// Lines below the start of `raw` and the 1-based column of byte `at`.
+fn position_in(raw: &[u8], at: usize) -> (u64, usize) {
+    let at = at.min(raw.len());
+    let before = &raw[..at];
+    let line_start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line_ends(before), column)
+}
+
+/// The byte offset in `raw` where cell `i` begins (csv_core's rules).
+fn cell_start(raw: &[u8], i: usize, delimiter: u8) -> Option<usize> {
+    if i == 0 {
+        return Some(0);
+    }
+    let mut scan = Scan::new();
+    let mut at = 0;
+    while at < raw.len() {
+        let before = scan.cells;
+        scan.run(raw, at, at + 1, delimiter);
+        at += 1;
+        if scan.cells != before && scan.cells == i {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// A record known to be UTF-8.
@@ -93,22 +190,308 @@ pub(crate) struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
-    pub(crate) fn len(&self) -> usize {
-        self.rec.len()
-    }
-
     pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
         let (a, b) = self.rec.bounds(i)?;
         self.whole.get(a..b)
     }
 }
 
-/// Where a parser writes a record.
+/// Lines ended in `bytes`: each `\n`, and each `\r` not followed by `\n`
+/// (old Mac exports end lines with `\r` alone; a `\r` at the very end counts,
+/// as no block is cut between the two bytes of `\r\n`).
+pub(crate) fn line_ends(bytes: &[u8]) -> u64 {
+    let lf = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return lf;
+    }
+    let lone_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .count() as u64;
+    lf + lone_cr
+}
+
+/// The number of line-end bytes at the start of `input` (blank lines).
+fn blank_len(input: &[u8]) -> usize {
+    input
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(input.len())
+}
+
+/// Skips blank lines, counting them; returns the bytes skipped.
+fn skip_blank(input: &[u8], line: &mut u64) -> usize {
+    let n = blank_len(input);
+    *line += line_ends(&input[..n]);
+    n
+}
+
+/// Where a line that ends at the line-end byte `e` is followed by the next.
+fn next_line_start(bytes: &[u8], e: usize) -> usize {
+    match (bytes.get(e), bytes.get(e + 1)) {
+        (Some(b'\r'), Some(b'\n')) => e + 2,
+        _ => e + 1,
+    }
+}
+
+/// The states of a CSV record, as csv_core knows them (for finding where a
+/// record ends without parsing its cells).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Q {
+    /// At the start of a cell.
+    Start,
+    /// In an unquoted cell (a `"` there is a character).
+    Field,
+    /// In a quoted cell.
+    Quoted,
+    /// Just after a `"` in a quoted cell: `""` or the end of the quotes.
+    AfterQuote,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    state: Q,
+    /// Delimiters outside quotes so far.
+    cells: usize,
+    /// Where the last quoted cell opened, and which cell it is.
+    quote: usize,
+    quote_cell: usize,
+}
+
+impl Scan {
+    fn new() -> Scan {
+        Scan {
+            state: Q::Start,
+            cells: 0,
+            quote: 0,
+            quote_cell: 0,
+        }
+    }
+
+    /// Runs over `bytes[from..to]`; `Some(i)`: the line end at `i`, outside
+    /// quotes, ends the record.
+    fn run(&mut self, bytes: &[u8], from: usize, to: usize, delimiter: u8) -> Option<usize> {
+        let mut i = from;
+        while i < to {
+            let b = bytes[i];
+            match (self.state, b) {
+                (Q::Quoted, _) => match memchr::memchr(b'"', &bytes[i..to]) {
+                    Some(k) => {
+                        i += k;
+                        self.state = Q::AfterQuote;
+                    }
+                    None => return None,
+                },
+                (Q::Start, b'"') => {
+                    self.state = Q::Quoted;
+                    self.quote = i;
+                    self.quote_cell = self.cells;
+                }
+                (Q::AfterQuote, b'"') => self.state = Q::Quoted,
+                (_, b) if b == delimiter => {
+                    self.cells += 1;
+                    self.state = Q::Start;
+                }
+                (_, b'\n' | b'\r') => return Some(i),
+                _ => self.state = Q::Field,
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// Whether `line` (without its line end) reads on its own as a record of
+/// `width` cells.
+fn row_like(line: &[u8], width: usize, delimiter: u8) -> bool {
+    let mut scan = Scan::new();
+    scan.run(line, 0, line.len(), delimiter);
+    scan.state != Q::Quoted && scan.cells + 1 == width
+}
+
+/// The start of the first line after the line end at `e` and before `to`
+/// that reads as a row of `width` cells; the last line counts only when it
+/// is `complete` (ends at `to`).
+fn row_after(
+    bytes: &[u8],
+    mut e: usize,
+    to: usize,
+    complete: bool,
+    width: usize,
+    delimiter: u8,
+) -> Option<usize> {
+    loop {
+        let s = next_line_start(bytes, e);
+        if s >= to {
+            return None;
+        }
+        match memchr::memchr2(b'\n', b'\r', &bytes[s..to]) {
+            Some(k) => {
+                if k > 0 && row_like(&bytes[s..s + k], width, delimiter) {
+                    return Some(s);
+                }
+                e = s + k;
+            }
+            None => return (complete && row_like(&bytes[s..to], width, delimiter)).then_some(s),
+        }
+    }
+}
+
+/// Where the record that begins at `bytes[0]` ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extent {
+    /// The record is the first `n` bytes (a line end or the end of input follows).
+    Whole(usize),
+    /// The record is cut back to its first line, the first `line` bytes;
+    /// reading resumes at `resume`.
+    Damaged {
+        line: usize,
+        resume: usize,
+        quote: usize,
+        cell: usize,
+        kind: DamageKind,
+    },
+    /// More input is needed to tell.
+    NeedMore,
+}
+
+/// Where the record that begins at `bytes[0]` ends (`eof`: nothing follows
+/// `bytes`; `width`: the header's, once known). The answer depends only on
+/// the first [`MAX_SPAN`] bytes, so the block cutter and the readers agree
+/// however much input each has at hand.
+pub(crate) fn extent(bytes: &[u8], eof: bool, width: Option<usize>, delimiter: u8) -> Extent {
+    let first_end = memchr::memchr2(b'\n', b'\r', bytes);
+    let e1 = first_end.unwrap_or(bytes.len());
+    let whole_line = || match first_end {
+        Some(_) => Extent::Whole(e1),
+        None if eof => Extent::Whole(e1),
+        None => Extent::NeedMore,
+    };
+    if memchr::memchr(b'"', &bytes[..e1]).is_none() {
+        return whole_line();
+    }
+    let mut scan = Scan::new();
+    scan.run(bytes, 0, e1, delimiter);
+    if scan.state != Q::Quoted {
+        return whole_line();
+    }
+    let (quote, cell) = (scan.quote, scan.quote_cell);
+    let damaged = |line: usize, resume: usize, kind| Extent::Damaged {
+        line,
+        resume,
+        quote,
+        cell,
+        kind,
+    };
+    if first_end.is_none() {
+        // A quote open at the end of all there is.
+        return match (eof, bytes.len() >= MAX_SPAN) {
+            (_, true) => damaged(MAX_SPAN, MAX_SPAN, DamageKind::TooLong),
+            (true, false) => damaged(e1, e1, DamageKind::EndOfFile),
+            (false, false) => Extent::NeedMore,
+        };
+    }
+    // The quote runs over the line end: follow it, at most MAX_SPAN bytes.
+    let limit = bytes.len().min(MAX_SPAN);
+    let (kind, to, complete) = match scan.run(bytes, e1, limit, delimiter) {
+        Some(j) => {
+            // Closed: a whole record, unless a later line of it reads as a row.
+            return match width.and_then(|w| row_after(bytes, e1, j, true, w, delimiter)) {
+                None => Extent::Whole(j),
+                Some(s) => damaged(e1, s, DamageKind::RowFollows),
+            };
+        }
+        // Closed, and the input ends the record.
+        None if eof && limit == bytes.len() && scan.state != Q::Quoted => {
+            return Extent::Whole(limit)
+        }
+        None if limit == MAX_SPAN => (DamageKind::TooLong, limit, false),
+        None if eof => (DamageKind::EndOfFile, limit, true),
+        None => return Extent::NeedMore,
+    };
+    let resume = width
+        .and_then(|w| row_after(bytes, e1, to, complete, w, delimiter))
+        .unwrap_or_else(|| next_line_start(bytes, e1).min(bytes.len()));
+    damaged(e1, resume, kind)
+}
+
+/// A record's damage found while cutting a block (offsets in the block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BlockDamage {
+    at: usize,
+    line_end: usize,
+    resume: usize,
+    quote: usize,
+    cell: usize,
+    kind: DamageKind,
+}
+
+/// Where the last whole record of `bytes` ends (a block is cut there, before
+/// its line end), and the damaged records on the way; `bytes` begins a
+/// record and `eof` says nothing follows it.
+pub(crate) fn cut(
+    bytes: &[u8],
+    eof: bool,
+    width: Option<usize>,
+    delimiter: u8,
+) -> Option<(usize, Vec<BlockDamage>)> {
+    let mut damage = Vec::new();
+    if eof {
+        if !bytes.is_empty() && memchr::memchr(b'"', bytes).is_none() {
+            return Some((bytes.len(), damage));
+        }
+    } else if memchr::memchr(b'"', bytes).is_none() {
+        // No quotes: every line end ends a record. The cut goes before the
+        // line ends (all of them: `\r\n` stays in one piece).
+        let last = memchr::memrchr2(b'\n', b'\r', bytes)?;
+        let cut = bytes[..last]
+            .iter()
+            .rposition(|&b| b != b'\n' && b != b'\r')
+            .map_or(0, |i| i + 1);
+        return (cut > 0).then_some((cut, damage));
+    }
+    let (mut at, mut cut) = (0, None);
+    loop {
+        let s = at + blank_len(&bytes[at..]);
+        if s == bytes.len() {
+            if eof && s > 0 {
+                cut = Some(s);
+            }
+            break;
+        }
+        match extent(&bytes[s..], eof, width, delimiter) {
+            Extent::NeedMore => break,
+            Extent::Whole(n) => at = s + n,
+            Extent::Damaged {
+                line,
+                resume,
+                quote,
+                cell,
+                kind,
+            } => {
+                damage.push(BlockDamage {
+                    at: s,
+                    line_end: s + line,
+                    resume: s + resume,
+                    quote,
+                    cell,
+                    kind,
+                });
+                at = s + resume;
+            }
+        }
+        cut = Some(at);
+        if at == bytes.len() {
+            break;
+        }
+    }
+    cut.filter(|&c| c > 0).map(|c| (c, damage))
+}
+
+/// Where a record's cells are written.
 #[derive(Debug, Clone)]
 struct Buffers {
     bytes: Vec<u8>,
     ends: Vec<usize>,
-    line: u64,
     len: usize,
 }
 
@@ -117,115 +500,53 @@ impl Buffers {
         Buffers {
             bytes: vec![0; 1024],
             ends: vec![0; 64],
-            line: 0,
             len: 0,
         }
     }
 
-    fn record(&self) -> Record<'_> {
-        Record {
-            line: self.line,
-            bytes: &self.bytes,
-            ends: &self.ends[..self.len],
-            gap: 0,
-            known: None,
-        }
-    }
-}
-
-enum Step {
-    Record,
-    /// The input ran out inside a record (or before one began).
-    NeedInput,
-    End,
-}
-
-/// `csv_core`'s reader plus where in a record it is, and line counting.
-struct Parser {
-    core: Reader,
-    /// Line of the next byte of input.
-    line: u64,
-    /// Inside a record: the bytes and cell ends written so far.
-    inside: Option<(usize, usize)>,
-}
-
-/// Skips blank lines (here rather than in `csv_core`, so that a record's
-/// line is the line of its first byte); returns the bytes skipped.
-fn skip_blank(input: &[u8], line: &mut u64) -> usize {
-    let mut at = 0;
-    while let Some(&b) = input.get(at) {
-        if b != b'\n' && b != b'\r' {
-            break;
-        }
-        *line += u64::from(b == b'\n');
-        at += 1;
-    }
-    at
-}
-
-impl Parser {
-    fn new(delimiter: u8, line: u64) -> Parser {
-        Parser {
-            core: ReaderBuilder::new().delimiter(delimiter).build(),
-            line,
-            inside: None,
-        }
-    }
-
-    /// Parses the next record from `input` into `out`; `eof`: nothing
-    /// follows `input`. Returns the bytes of `input` consumed and what came of it.
-    fn step(&mut self, input: &[u8], eof: bool, out: &mut Buffers) -> (usize, Step) {
-        let mut at = 0;
-        let (mut nout, mut nend) = match self.inside {
-            Some(progress) => progress,
-            None => {
-                at = skip_blank(input, &mut self.line);
-                if at == input.len() && !eof {
-                    return (at, Step::NeedInput);
-                }
-                out.line = self.line;
-                (0, 0)
-            }
-        };
+    /// Parses `raw`, one whole record, with `core`.
+    fn parse(&mut self, core: &mut Reader, raw: &[u8]) {
+        core.reset();
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
         loop {
-            let rest = &input[at..];
-            if rest.is_empty() && !eof {
-                self.inside = Some((nout, nend));
-                return (at, Step::NeedInput);
-            }
-            let (res, nin, o, e) =
-                self.core
-                    .read_record(rest, &mut out.bytes[nout..], &mut out.ends[nend..]);
-            self.line += newlines(&rest[..nin]);
-            at += nin;
+            // An empty input tells csv_core that the record is complete.
+            let (res, i, o, e) =
+                core.read_record(&raw[nin..], &mut self.bytes[nout..], &mut self.ends[nend..]);
+            nin += i;
             nout += o;
             nend += e;
             match res {
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => {
-                    let n = out.bytes.len().max(64) * 2;
-                    out.bytes.resize(n, 0);
+                    let n = self.bytes.len().max(64) * 2;
+                    self.bytes.resize(n, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
-                    let n = out.ends.len().max(8) * 2;
-                    out.ends.resize(n, 0);
+                    let n = self.ends.len().max(8) * 2;
+                    self.ends.resize(n, 0);
                 }
-                ReadRecordResult::Record => {
-                    out.len = nend;
-                    self.inside = None;
-                    return (at, Step::Record);
-                }
-                ReadRecordResult::End => {
-                    self.inside = None;
-                    return (at, Step::End);
-                }
+                ReadRecordResult::Record | ReadRecordResult::End => break,
             }
+        }
+        self.len = nend;
+    }
+
+    fn record<'a>(&'a self, line: u64, raw: &'a [u8], delimiter: u8) -> Record<'a> {
+        Record {
+            line,
+            bytes: &self.bytes,
+            ends: &self.ends[..self.len],
+            gap: 0,
+            known: None,
+            raw,
+            delimiter,
+            damage: None,
         }
     }
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
+fn core(delimiter: u8) -> Reader {
+    ReaderBuilder::new().delimiter(delimiter).build()
 }
 
 /// A run of whole records cut from a CSV file, for a worker to parse.
@@ -237,15 +558,20 @@ pub(crate) struct Block {
     pub(crate) delimiter: u8,
     /// Whether the block has a `"` anywhere (else it is split line by line).
     pub(crate) quoted: bool,
+    /// The header's number of columns.
+    pub(crate) width: Option<usize>,
+    /// The damaged records the cutter found, in order.
+    damage: Vec<BlockDamage>,
 }
 
 impl Block {
     /// The block's records, one after the other.
     pub(crate) fn records(&self) -> Records<'_> {
         // Split line by line, one check of the whole block is one per record
-        // fewer; csv_core's output is checked record by record.
+        // fewer; records parsed by csv_core are checked one by one.
         let by_line = !self.quoted;
         Records {
+            block: self,
             input: &self.bytes,
             text: by_line
                 .then(|| std::str::from_utf8(&self.bytes).ok())
@@ -254,7 +580,8 @@ impl Block {
             line: self.line,
             delimiter: self.delimiter,
             stops: memchr::Memchr3::new(self.delimiter, b'\n', b'\r', &self.bytes),
-            parser: self.quoted.then(|| Parser::new(self.delimiter, self.line)),
+            core: self.quoted.then(|| core(self.delimiter)),
+            damage: 0,
             out: Buffers::new(),
         }
     }
@@ -262,18 +589,21 @@ impl Block {
 
 /// The records of a [`Block`].
 pub(crate) struct Records<'a> {
+    block: &'a Block,
     input: &'a [u8],
     /// `input` as text, if it is UTF-8.
     text: Option<&'a str>,
     at: usize,
-    /// Line of `input[at]` (when split line by line).
+    /// Line of `input[at]`.
     line: u64,
     delimiter: u8,
     /// Delimiters and line ends, in order (when split line by line): one
     /// search through the block rather than one per cell.
     stops: memchr::Memchr3<'a>,
     /// `csv_core`, for a block with quotes.
-    parser: Option<Parser>,
+    core: Option<Reader>,
+    /// The next of the block's damaged records.
+    damage: usize,
     out: Buffers,
 }
 
@@ -281,17 +611,47 @@ impl Records<'_> {
     /// The next record; `None` at the end of the block.
     #[allow(clippy::should_implement_trait)] // lends out its own buffer
     pub(crate) fn next(&mut self) -> Option<Record<'_>> {
-        let rest = &self.input[self.at..];
-        let Some(parser) = &mut self.parser else {
+        if self.core.is_none() {
             return self.next_line();
-        };
-        // The block ends on a record boundary, so its end is the end of input.
-        let (n, step) = parser.step(rest, true, &mut self.out);
-        self.at += n;
-        match step {
-            Step::Record => Some(self.out.record()),
-            Step::NeedInput | Step::End => None,
         }
+        let s = self.at + skip_blank(&self.input[self.at..], &mut self.line);
+        if s == self.input.len() {
+            self.at = s;
+            return None;
+        }
+        let line = self.line;
+        let found = self.block.damage.get(self.damage).filter(|d| d.at == s);
+        let (end, next, damage) = match found {
+            Some(d) => {
+                self.damage += 1;
+                (d.line_end, d.resume, Some((d.quote, d.cell, d.kind)))
+            }
+            // The cutter has read every record of the block whole.
+            None => match extent(&self.input[s..], true, self.block.width, self.delimiter) {
+                Extent::Whole(n) => (s + n, s + n, None),
+                Extent::Damaged {
+                    line,
+                    resume,
+                    quote,
+                    cell,
+                    kind,
+                } => (s + line, s + resume, Some((quote, cell, kind))),
+                Extent::NeedMore => return None,
+            },
+        };
+        self.line += line_ends(&self.input[s..next]);
+        self.at = next;
+        let raw = &self.input[s..end];
+        let core = self.core.as_mut()?;
+        self.out.parse(core, raw);
+        let mut rec = self.out.record(line, raw, self.delimiter);
+        rec.damage = damage.map(|(quote, cell, kind)| Damage {
+            quote,
+            cell,
+            kind,
+            resume_line: self.line,
+        });
+        Some(rec)
     }
 
     /// The next line as a record, its cells between delimiters.
@@ -323,6 +683,9 @@ impl Records<'_> {
             ends,
             gap: 1,
             known: self.text.and_then(|t| t.get(at..at + len)),
+            raw: &rest[..len],
+            delimiter: self.delimiter,
+            damage: None,
         })
     }
 }
@@ -336,9 +699,13 @@ pub(crate) struct CsvFile {
     eof: bool,
     /// Bytes of the file before `buf[pos]`.
     consumed: u64,
+    /// Line of `buf[pos]`.
+    line: u64,
     delimiter: u8,
+    /// The header's number of columns, once read.
+    width: Option<usize>,
     /// Record-at-a-time reading.
-    parser: Parser,
+    core: Reader,
     out: Buffers,
     /// Buffers of blocks already parsed, to cut the next blocks into
     /// (fresh big buffers cost page faults).
@@ -354,8 +721,10 @@ impl CsvFile {
             pos: 0,
             eof: false,
             consumed: 0,
+            line: 1,
             delimiter,
-            parser: Parser::new(delimiter, 1),
+            width: None,
+            core: core(delimiter),
             out: Buffers::new(),
             spare: Vec::new(),
         }
@@ -379,10 +748,10 @@ impl CsvFile {
     pub(crate) fn first_line(&mut self) -> std::io::Result<&[u8]> {
         loop {
             let pending = &self.buf[self.pos..];
-            if let Some(i) = memchr::memchr(b'\n', pending) {
+            if let Some(i) = memchr::memchr2(b'\n', b'\r', pending) {
                 return Ok(&self.buf[self.pos..self.pos + i + 1]);
             }
-            if self.eof {
+            if self.eof || pending.len() >= MAX_SPAN {
                 return Ok(&self.buf[self.pos..]);
             }
             self.fill(self.buf.len() + BLOCK)?;
@@ -391,7 +760,13 @@ impl CsvFile {
 
     pub(crate) fn set_delimiter(&mut self, delimiter: u8) {
         self.delimiter = delimiter;
-        self.parser = Parser::new(delimiter, self.parser.line);
+        self.core = core(delimiter);
+    }
+
+    /// The header's number of columns: a quoted cell that runs over a line
+    /// end is kept only when its record has as many.
+    pub(crate) fn set_width(&mut self, width: usize) {
+        self.width = Some(width);
     }
 
     /// Reads until `want` bytes are pending or the file ends.
@@ -410,18 +785,54 @@ impl CsvFile {
         Ok(())
     }
 
+    /// Hands out the next `n` pending bytes, counting their lines.
+    fn advance(&mut self, n: usize) {
+        self.line += line_ends(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        self.consumed += n as u64;
+    }
+
     /// The next record, or `None` at the end of the file.
     pub(crate) fn next_record(&mut self) -> std::io::Result<Option<Record<'_>>> {
         loop {
             let input = &self.buf[self.pos..];
-            let (n, step) = self.parser.step(input, self.eof, &mut self.out);
-            self.pos += n;
-            self.consumed += n as u64;
-            match step {
-                Step::Record => return Ok(Some(self.out.record())),
-                Step::End => return Ok(None),
-                Step::NeedInput => self.fill(self.buf.len() - self.pos + BLOCK)?,
+            let blank = blank_len(input);
+            if blank == input.len() {
+                if self.eof {
+                    self.advance(blank);
+                    return Ok(None);
+                }
+                self.fill(input.len() + BLOCK)?;
+                continue;
             }
+            let found = extent(&input[blank..], self.eof, self.width, self.delimiter);
+            let (end, next, damage) = match found {
+                Extent::NeedMore => {
+                    self.fill(input.len() + BLOCK)?;
+                    continue;
+                }
+                Extent::Whole(n) => (n, n, None),
+                Extent::Damaged {
+                    line,
+                    resume,
+                    quote,
+                    cell,
+                    kind,
+                } => (line, resume, Some((quote, cell, kind))),
+            };
+            self.advance(blank);
+            let (start, line) = (self.pos, self.line);
+            self.advance(next);
+            let raw = &self.buf[start..start + end];
+            self.out.parse(&mut self.core, raw);
+            let mut rec = self.out.record(line, raw, self.delimiter);
+            rec.damage = damage.map(|(quote, cell, kind)| Damage {
+                quote,
+                cell,
+                kind,
+                resume_line: self.line,
+            });
+            return Ok(Some(rec));
         }
     }
 
@@ -432,57 +843,35 @@ impl CsvFile {
         loop {
             // After `fill`, everything in `buf` is pending (`pos` is 0).
             self.fill(want)?;
-            let pending = &self.buf[..];
-            if pending.is_empty() {
+            if self.buf.is_empty() {
                 return Ok(None);
             }
-            let first_quote = memchr::memchr(b'"', pending);
-            let cut = if self.eof {
-                Some(pending.len())
-            } else {
-                last_record_end(pending, first_quote.is_some(), self.delimiter)
-            };
-            if let Some(n) = cut {
-                let quoted = first_quote.is_some_and(|q| q < n);
+            if let Some((n, damage)) = cut(&self.buf, self.eof, self.width, self.delimiter) {
+                let quoted = memchr::memchr(b'"', &self.buf[..n]).is_some();
                 let mut next = self.spare.pop().unwrap_or_default();
                 next.reserve(BLOCK + BLOCK / 4);
-                next.extend_from_slice(&pending[n..]);
+                next.extend_from_slice(&self.buf[n..]);
                 let mut bytes = std::mem::replace(&mut self.buf, next);
                 bytes.truncate(n);
-                let line = self.parser.line;
-                self.parser.line += newlines(&bytes);
+                let line = self.line;
+                self.line += line_ends(&bytes);
                 self.consumed += n as u64;
                 return Ok(Some(Block {
                     bytes,
                     line,
                     delimiter: self.delimiter,
                     quoted,
+                    width: self.width,
+                    damage,
                 }));
             }
+            if self.eof {
+                // Nothing but blank lines is left.
+                let n = self.buf.len();
+                self.advance(n);
+                return Ok(None);
+            }
             want = self.buf.len().max(BLOCK) * 2;
-        }
-    }
-}
-
-/// Where the last whole record of `bytes` ends (just after a line end that
-/// is not inside a quoted cell), if one does; `bytes` begins a record and
-/// has a `"` somewhere when `quoted`.
-fn last_record_end(bytes: &[u8], quoted: bool, delimiter: u8) -> Option<usize> {
-    if !quoted {
-        // No quotes: every line end ends a record.
-        return memchr::memrchr2(b'\n', b'\r', bytes).map(|i| i + 1);
-    }
-    // Quotes: ask the parser itself where records end (the cells it writes
-    // are thrown away).
-    let mut parser = Parser::new(delimiter, 1);
-    let mut out = Buffers::new();
-    let (mut at, mut last) = (0, None);
-    loop {
-        let (n, step) = parser.step(&bytes[at..], false, &mut out);
-        at += n;
-        match step {
-            Step::Record => last = Some(at),
-            Step::NeedInput | Step::End => return last,
         }
     }
 }
@@ -522,18 +911,19 @@ mod tests {
     /// Every record of `text`, cut into blocks as `CsvFile::next_block`
     /// cuts them but from windows of `block` bytes.
     fn in_blocks(text: &[u8], block: usize) -> Vec<(u64, Vec<String>)> {
+        in_blocks_of(text, block, None)
+    }
+
+    fn in_blocks_of(text: &[u8], block: usize, width: Option<usize>) -> Vec<(u64, Vec<String>)> {
         let mut out = Vec::new();
         let (mut at, mut line) = (0, 1);
         while at < text.len() {
             let mut end = at + block;
-            let n = loop {
-                if end >= text.len() {
-                    break text.len() - at;
-                }
-                let window = &text[at..end];
-                let quoted = memchr::memchr(b'"', window).is_some();
-                if let Some(n) = last_record_end(window, quoted, b',') {
-                    break n;
+            let (n, damage) = loop {
+                let eof = end >= text.len();
+                let window = &text[at..end.min(text.len())];
+                if let Some(c) = cut(window, eof, width, b',') {
+                    break c;
                 }
                 end += block;
             };
@@ -543,8 +933,10 @@ mod tests {
                 line,
                 delimiter: b',',
                 bytes,
+                width,
+                damage,
             };
-            line += newlines(&b.bytes);
+            line += line_ends(&b.bytes);
             parse_block(&b, &mut out);
             at += n;
         }
@@ -572,10 +964,10 @@ mod tests {
                 (2, "A"),
                 (3, "B"),
                 (6, "C"),
-                (6, "D"), // after a bare \r: still line 6, lines count \n
-                (7, "E"),
-                (8, "F"),
-                (9, "G"),
+                (7, "D"), // a bare \r ends a line too
+                (8, "E"),
+                (9, "F"),
+                (10, "G"),
             ]
         );
         assert_eq!(got[2].1[1], "a, quoted\ncell over two lines");
@@ -639,8 +1031,11 @@ mod tests {
 
     #[test]
     fn a_line_end_inside_quotes_is_no_cut() {
-        assert_eq!(last_record_end(b"a,\"one\ntwo\nthree", true, b','), None);
-        assert_eq!(last_record_end(b"a,b\nc,\"one\ntwo", true, b','), Some(4));
+        assert_eq!(cut(b"a,\"one\ntwo\nthree", false, None, b','), None);
+        assert_eq!(
+            cut(b"a,b\nc,\"one\ntwo", false, None, b',').map(|c| c.0),
+            Some(3)
+        );
     }
 
     #[test]
@@ -696,6 +1091,8 @@ mod tests {
             line: 2,
             delimiter: b',',
             quoted: false,
+            width: Some(2),
+            damage: Vec::new(),
         };
         let mut recs = b.records();
         let mut got = Vec::new();
@@ -719,5 +1116,134 @@ mod tests {
         let mut f = file("ok,caf\u{e9}\n".as_bytes());
         let r = f.next_record().expect("read").expect("a record");
         assert_eq!(r.text().ok().and_then(|t| t.get(1)), Some("caf\u{e9}"));
+    }
+
+    /// Records read one at a time after a header of `width` columns: (line,
+    /// cells, damage kind and the line reading resumes at).
+    type Read = Vec<(u64, Vec<String>, Option<(DamageKind, u64)>)>;
+
+    fn read_with_width(text: &[u8], width: usize) -> Read {
+        let mut f = file(text);
+        let mut out = Vec::new();
+        let head = f.next_record().expect("read").map(|r| (r.line, cells(r)));
+        out.push((head.expect("a header").0, Vec::new(), None));
+        f.set_width(width);
+        while let Some(r) = f.next_record().expect("read") {
+            let d = r.damage.map(|d| (d.kind, d.resume_line));
+            out.push((r.line, cells(r), d));
+        }
+        out
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_cut_back_to_its_line() {
+        let text = b"id,note,at\nA,x,1\nB,\"open,2\nC,y,3\nD,\"fine\nover lines\",4\nE,z,5";
+        let got = read_with_width(text, 3);
+        let row = |l: u64, c: &[&str], d| (l, c.iter().map(|s| s.to_string()).collect(), d);
+        assert_eq!(
+            got,
+            vec![
+                row(1, &[], None),
+                row(2, &["A", "x", "1"], None),
+                // The quote runs on to D's; line 4 reads as a row: resume there.
+                row(3, &["B", "open,2"], Some((DamageKind::RowFollows, 4))),
+                row(4, &["C", "y", "3"], None),
+                // A quoted cell over two lines, in a record of the header's width.
+                row(5, &["D", "fine\nover lines", "4"], None),
+                row(7, &["E", "z", "5"], None),
+            ]
+        );
+        // Blocks of any size cut and read the same.
+        let whole: Vec<(u64, Vec<String>)> = one_by_one_width(text, 3);
+        for block in 1..text.len() + 2 {
+            assert_eq!(
+                in_blocks_of(text, block, Some(3)),
+                whole,
+                "blocks of {block}"
+            );
+        }
+    }
+
+    fn one_by_one_width(text: &[u8], width: usize) -> Vec<(u64, Vec<String>)> {
+        let mut f = file(text);
+        let mut out = Vec::new();
+        if let Some(r) = f.next_record().expect("read") {
+            out.push((r.line, cells(r)));
+        }
+        f.set_width(width);
+        while let Some(r) = f.next_record().expect("read") {
+            out.push((r.line, cells(r)));
+        }
+        out
+    }
+
+    #[test]
+    fn a_quote_open_to_the_end_of_the_file() {
+        let got = read_with_width(b"id,x\nA,\"open\nno row here\n", 2);
+        assert_eq!(got[1].2, Some((DamageKind::EndOfFile, 3)));
+        // The line after it does not read as a row, but is not lost: it is a
+        // (short) row of its own.
+        assert_eq!(got[2].0, 3);
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn an_unclosed_quote_costs_at_most_max_span() {
+        let mut text = b"id,x\nA,\"open\n".to_vec();
+        let mut n = 0;
+        while text.len() < 3 * MAX_SPAN {
+            text.extend_from_slice(format!("T-{n},n\n").as_bytes());
+            n += 1;
+        }
+        let got = read_with_width(&text, 2);
+        assert_eq!(got[1].2, Some((DamageKind::TooLong, 3)));
+        assert_eq!(got.len(), n + 2, "every row after the damaged one is read");
+        assert_eq!(got[n + 1].0, n as u64 + 2);
+        let mut f = file(&text);
+        let _ = f.next_record();
+        f.set_width(2);
+        while let Some(b) = f.next_block().expect("read") {
+            assert!(
+                b.bytes.len() <= 2 * MAX_SPAN,
+                "a block of {}",
+                b.bytes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn lines_end_at_cr_lf_and_crlf() {
+        let text = b"id,x\rA,1\rB,2\r\nC,3\n\rD,\"two\rlines\"\rE,5";
+        let got = one_by_one(text);
+        let lines: Vec<(u64, &str)> = got.iter().map(|(l, c)| (*l, c[0].as_str())).collect();
+        // C's line ends with \n, then a lone \r is a blank line 5.
+        assert_eq!(
+            lines,
+            [(1, "id"), (2, "A"), (3, "B"), (4, "C"), (6, "D"), (8, "E")]
+        );
+        for block in 1..text.len() + 2 {
+            assert_eq!(in_blocks(text, block), got, "blocks of {block}");
+        }
+    }
+
+    #[test]
+    fn a_cr_only_file_is_cut_into_blocks() {
+        let mut text = b"id,x\r".to_vec();
+        for i in 0..50_000 {
+            text.extend_from_slice(format!("T-{i},n\r").as_bytes());
+        }
+        let mut f = file(&text);
+        let _ = f.next_record();
+        let (mut blocks, mut last) = (0, 0);
+        while let Some(b) = f.next_block().expect("read") {
+            blocks += 1;
+            assert!(b.bytes.len() <= 2 * BLOCK);
+            let mut recs = b.records();
+            while let Some(r) = recs.next() {
+                last = r.line;
+            }
+        }
+        assert!(blocks > 2);
+        assert_eq!(last, 50_001);
     }
 }

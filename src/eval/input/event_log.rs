@@ -98,8 +98,13 @@ impl EventLog {
     /// Reads the event log (see the module docs for its columns). Under an
     /// export profile whose status column has another name, that name is
     /// accepted too (the log may come from the same system).
-    pub(crate) fn load(path: &Path, plan: &Plan, log_tz: Tz) -> Result<EventLog, EvalError> {
-        let mut reader = LogReader::open_unresolved(path)?;
+    pub(crate) fn load(
+        path: &Path,
+        encoding: &'static encoding_rs::Encoding,
+        plan: &Plan,
+        log_tz: Tz,
+    ) -> Result<EventLog, EvalError> {
+        let mut reader = LogReader::open_unresolved(path, encoding)?;
         let plan_status = plan
             .fields
             .iter()
@@ -147,11 +152,14 @@ impl EventLog {
                 kind,
                 file: file.clone(),
                 line: Some(row.line),
+                column: None,
                 reason,
             };
             if let Some(e) = &row.error {
-                log.problems
-                    .add(problem(ProblemKind::UnreadableEvent, e.clone()));
+                log.problems.add(Problem {
+                    column: row.error_column,
+                    ..problem(ProblemKind::UnreadableEvent, e.clone())
+                });
                 continue;
             }
             if row.id.is_empty() {
@@ -339,6 +347,7 @@ impl EventLog {
                 kind: ProblemKind::EventWithoutTicket,
                 file: self.file.clone(),
                 line: Some(line),
+                column: None,
                 reason: format!(
                     "ticket {id} is not in the ticket log, so the event is not used; check the id, or that both logs cover the same tickets"
                 ),

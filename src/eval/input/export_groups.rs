@@ -45,9 +45,10 @@ pub(crate) struct Export {
 pub(crate) fn open_export(
     plan: &Plan,
     path: &Path,
+    encoding: &'static encoding_rs::Encoding,
     profile: &'static Profile,
 ) -> Result<Export, EvalError> {
-    let mut reader = LogReader::open_unresolved(path)?;
+    let mut reader = LogReader::open_unresolved(path, encoding)?;
     let shape = profile
         .events
         .filter(|e| reader.header().iter().any(|h| h == e.order));
@@ -317,8 +318,7 @@ impl Grouper {
                 line: 0,
                 id: g.id,
                 cells: Vec::new(),
-                error: None,
-                extra: None,
+                ..RawRow::default()
             });
         };
         let first_line = g.rows.iter().map(|r| r.line).min().unwrap_or(0);
@@ -391,6 +391,7 @@ impl Grouper {
             id: g.id,
             cells,
             error: None,
+            error_column: None,
             extra: Some(Box::new(RowExtra {
                 lines,
                 history,

@@ -8,14 +8,17 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use encoding_rs::Encoding;
+
 use crate::eval::contract::plan::did_you_mean;
 use crate::eval::error::EvalError;
-use crate::eval::input::csv_records::{Block, CsvFile, Record, Text};
+use crate::eval::input::csv_records::{Block, CsvFile, DamageKind, Record, Text, MAX_SPAN};
+use crate::eval::input::json_lines::{self, JsonLines};
 use crate::eval::input::profiles::{CellNorm, Normaliser};
+use crate::eval::input::text_encoding;
 
 /// A column the reader must find (or may miss, when optional).
 #[derive(Debug, Clone)]
@@ -36,6 +39,8 @@ pub(crate) struct RawRow {
     pub(crate) cells: Vec<String>,
     /// A problem with the row as a whole (wrong number of cells, not UTF-8, bad JSON).
     pub(crate) error: Option<String>,
+    /// The 1-based column of the line that `error` is about, where it is one place.
+    pub(crate) error_column: Option<u64>,
     /// What an export profile adds (`None` for a plain log).
     pub(crate) extra: Option<Box<RowExtra>>,
 }
@@ -48,6 +53,7 @@ impl RawRow {
             id: &self.id,
             cells: CellsRef::Owned(&self.cells),
             error: self.error.as_deref().map(Cow::Borrowed),
+            error_column: self.error_column,
             extra: self.extra.as_deref(),
         }
     }
@@ -61,6 +67,7 @@ pub(crate) struct RowRef<'a> {
     pub(crate) id: &'a str,
     cells: CellsRef<'a>,
     pub(crate) error: Option<Cow<'a, str>>,
+    pub(crate) error_column: Option<u64>,
     pub(crate) extra: Option<&'a RowExtra>,
 }
 
@@ -72,8 +79,12 @@ enum CellsRef<'a> {
         text: Text<'a>,
         positions: &'a [Option<usize>],
     },
-    /// That many empty cells (a record that could not be read).
-    Empty(usize),
+    /// A record that is not UTF-8 throughout: each wanted cell checked on
+    /// its own (a bad one reads as empty, and the row has an error).
+    Bytes {
+        rec: Record<'a>,
+        positions: &'a [Option<usize>],
+    },
 }
 
 impl<'a> RowRef<'a> {
@@ -81,8 +92,9 @@ impl<'a> RowRef<'a> {
     pub(crate) fn len(&self) -> usize {
         match &self.cells {
             CellsRef::Owned(cells) => cells.len(),
-            CellsRef::Record { positions, .. } => positions.len(),
-            CellsRef::Empty(n) => *n,
+            CellsRef::Record { positions, .. } | CellsRef::Bytes { positions, .. } => {
+                positions.len()
+            }
         }
     }
 
@@ -96,7 +108,13 @@ impl<'a> RowRef<'a> {
                 .flatten()
                 .and_then(|p| text.get(p))
                 .map_or("", trim),
-            CellsRef::Empty(_) => "",
+            CellsRef::Bytes { rec, positions } => positions
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|p| rec.get(p))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map_or("", trim),
         }
     }
 }
@@ -153,6 +171,8 @@ pub(crate) struct Layout {
     positions: Vec<Option<usize>>,
     id_pos: usize,
     header_len: usize,
+    /// The header's names (for messages about a cell).
+    header: Vec<String>,
     /// An export profile's cell rewriting, one entry per wanted column
     /// (`None` entries: empty markers only).
     norms: Option<(Normaliser, Vec<CellNorm>)>,
@@ -178,6 +198,7 @@ impl Layout {
             set(to, *p);
         }
         row.error = (len != self.header_len).then(|| self.length_error(len));
+        row.error_column = None;
         row.extra = None;
     }
 
@@ -193,30 +214,80 @@ impl Layout {
             to.push_str(r.cell(i));
         }
         row.error = r.error.map(Cow::into_owned);
+        row.error_column = r.error_column;
         row.extra = None;
     }
 
-    /// A CSV record as a row, its cells read where they are.
+    /// A CSV record as a row, its cells read where they are. Only the cells
+    /// the contract reads must be UTF-8: a bad byte elsewhere does not matter.
     fn row_ref<'a>(&'a self, rec: Record<'a>) -> RowRef<'a> {
-        match rec.text() {
-            Ok(text) => RowRef {
-                line: rec.line,
-                id: text.get(self.id_pos).map_or("", trim),
-                cells: CellsRef::Record {
-                    text,
-                    positions: &self.positions,
-                },
-                error: (rec.len() != self.header_len)
-                    .then(|| Cow::Owned(self.length_error(rec.len()))),
-                extra: None,
-            },
-            Err(i) => RowRef {
-                line: rec.line,
-                id: "",
-                cells: CellsRef::Empty(self.positions.len()),
-                error: Some(Cow::Owned(utf8_error(i))),
-                extra: None,
-            },
+        let positions = &self.positions[..];
+        let (id, cells, bad) = match rec.text() {
+            Ok(text) => (
+                text.get(self.id_pos).map_or("", trim),
+                CellsRef::Record { text, positions },
+                None,
+            ),
+            Err(_) => {
+                let utf8 = |p: usize| rec.get(p).map(std::str::from_utf8);
+                let bad = std::iter::once(self.id_pos)
+                    .chain(positions.iter().flatten().copied())
+                    .find(|&p| matches!(utf8(p), Some(Err(_))));
+                let id = match utf8(self.id_pos) {
+                    Some(Ok(id)) => trim(id),
+                    _ => "",
+                };
+                (id, CellsRef::Bytes { rec, positions }, bad)
+            }
+        };
+        let (error, error_column) = if let Some(d) = rec.damage {
+            let column = rec.column_of(d.quote);
+            let why = match d.kind {
+                DamageKind::RowFollows => {
+                    format!("and line {} reads as a row of its own", d.resume_line)
+                }
+                DamageKind::TooLong => format!("nor within {} MiB", MAX_SPAN >> 20),
+                DamageKind::EndOfFile => "nor by the end of the file".to_string(),
+            };
+            let message = format!(
+                "the quote that opens cell {} (`{}`: {}) does not close on its line, {why}; the row is left invalid and reading goes on at line {}; close the quote, or write a quote inside a cell as \"\"",
+                d.cell + 1,
+                self.header.get(d.cell).map_or("?", String::as_str),
+                rec.excerpt(d.quote),
+                d.resume_line,
+            );
+            (Some(Cow::Owned(message)), Some(column as u64))
+        } else if let Some(p) = bad {
+            let (below, column) = rec.position_of_cell(p);
+            let bytes = rec.get(p).unwrap_or(b"");
+            let at = std::str::from_utf8(bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            let message = format!(
+                "cell {} (`{}`) is not valid UTF-8 (byte 0x{:02X} after `{}`); save the export as UTF-8, or name its encoding with --encoding (such as --encoding windows-1252)",
+                p + 1,
+                self.header.get(p).map_or("?", String::as_str),
+                bytes.get(at).copied().unwrap_or(0),
+                String::from_utf8_lossy(&bytes[..at.min(24)]),
+            );
+            (
+                Some(Cow::Owned(message)),
+                (below == 0).then_some(column as u64),
+            )
+        } else {
+            let wrong = rec.len() != self.header_len;
+            (
+                wrong.then(|| Cow::Owned(self.length_error(rec.len()))),
+                None,
+            )
+        };
+        RowRef {
+            line: rec.line,
+            id,
+            cells,
+            error,
+            error_column,
+            extra: None,
         }
     }
 
@@ -238,13 +309,6 @@ impl Layout {
             }
         }
     }
-}
-
-fn utf8_error(cell: usize) -> String {
-    format!(
-        "cell {} is not valid UTF-8; save the export as UTF-8",
-        cell + 1
-    )
 }
 
 /// `str::trim`, with the usual case (a visible character at both ends)
@@ -292,9 +356,7 @@ impl Chunk {
 enum Inner {
     Csv(Box<CsvFile>),
     Json {
-        lines: BufReader<File>,
-        line: u64,
-        buf: String,
+        lines: JsonLines,
         /// The first object, read early to learn the columns.
         first: Option<(u64, serde_json::Map<String, serde_json::Value>)>,
     },
@@ -307,6 +369,7 @@ impl LogReader {
     fn new(path: &Path, header: Vec<String>, inner: Inner, bytes: u64) -> Self {
         let layout = Layout {
             header_len: header.len(),
+            header: header.clone(),
             ..Layout::default()
         };
         LogReader {
@@ -326,17 +389,21 @@ impl LogReader {
     /// there; a missing one is an error that lists what is missing and what the log has.
     pub(crate) fn open(
         path: &Path,
+        encoding: &'static Encoding,
         id: &str,
         wanted: &[WantedColumn],
     ) -> Result<LogReader, EvalError> {
-        let mut reader = LogReader::open_unresolved(path)?;
+        let mut reader = LogReader::open_unresolved(path, encoding)?;
         reader.resolve(id, wanted)?;
         Ok(reader)
     }
 
     /// Opens `path` and reads its header, without choosing columns yet
-    /// ([`LogReader::resolve`] does).
-    pub(crate) fn open_unresolved(path: &Path) -> Result<LogReader, EvalError> {
+    /// ([`LogReader::resolve`] does); text not in UTF-8 is decoded from `encoding`.
+    pub(crate) fn open_unresolved(
+        path: &Path,
+        encoding: &'static Encoding,
+    ) -> Result<LogReader, EvalError> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -353,9 +420,9 @@ impl LogReader {
             Some("jsonl" | "ndjson" | "json")
         );
         if json {
-            open_json(path, file)
+            open_json(path, file, encoding)
         } else {
-            open_csv(path, file)
+            open_csv(path, file, encoding)
         }
     }
 
@@ -548,171 +615,113 @@ impl LogReader {
     }
 
     fn next_json(&mut self) -> Option<Result<RawRow, EvalError>> {
-        let Inner::Json {
-            lines,
-            line,
-            buf,
-            first,
-        } = &mut self.inner
-        else {
+        let Inner::Json { lines, first } = &mut self.inner else {
             return None;
         };
         if let Some((at, obj)) = first.take() {
             return Some(Ok(json_row(at, &obj, &self.id_name, &self.names)));
         }
-        loop {
-            buf.clear();
-            match lines.read_line(buf) {
-                Ok(0) => return None,
-                Ok(n) => {
-                    self.bytes += n as u64;
-                    *line += 1;
-                    let text = buf.trim();
-                    if text.is_empty() {
-                        continue;
-                    }
-                    return Some(Ok(
-                        match serde_json::from_str::<serde_json::Value>(text) {
-                            Ok(serde_json::Value::Object(obj)) => {
-                                json_row(*line, &obj, &self.id_name, &self.names)
-                            }
-                            Ok(_) => bad_json_row(
-                                *line,
-                                self.names.len(),
-                                "the line is not a JSON object; each line must be one object such as {\"id\": \"T-1\", ...}".into(),
-                            ),
-                            Err(e) => bad_json_row(
-                                *line,
-                                self.names.len(),
-                                format!("the line is not valid JSON ({e})"),
-                            ),
-                        },
-                    ));
-                }
-                Err(e) => return Some(Err(EvalError::io(&self.path, "read it", &e))),
-            }
-        }
+        self.bytes = lines.bytes;
+        let (line, bytes) = match lines.next_line() {
+            Ok(Some(l)) => l,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(EvalError::io(&self.path, "read it", &e))),
+        };
+        Some(Ok(match json_lines::parse_line(bytes) {
+            Ok(obj) => json_row(line, &obj, &self.id_name, &self.names),
+            // A line that is not an object (or not UTF-8): one invalid row,
+            // with its id where the id still reads.
+            Err((why, column)) => RawRow {
+                line,
+                id: match column {
+                    Some(_) => json_lines::id_of_bad_line(bytes, &self.id_name),
+                    None => String::new(),
+                },
+                cells: vec![String::new(); self.names.len()],
+                error: Some(why),
+                error_column: column,
+                extra: None,
+            },
+        }))
     }
 }
 
-fn bad_json_row(line: u64, n: usize, error: String) -> RawRow {
-    RawRow {
-        line,
-        id: String::new(),
-        cells: vec![String::new(); n],
-        error: Some(error),
-        extra: None,
-    }
-}
-
+/// An object of a JSON Lines log as a row.
 fn json_row(
     line: u64,
     obj: &serde_json::Map<String, serde_json::Value>,
     id: &str,
     names: &[String],
 ) -> RawRow {
-    let mut error = None;
-    let mut cell = |name: &str| match obj.get(name) {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.trim().to_string(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(serde_json::Value::Bool(b)) => b.to_string(),
-        Some(_) => {
-            error = Some(format!(
-                "`{name}` holds a list or an object; a cell must be a string, a number or null"
-            ));
-            String::new()
-        }
-    };
-    let id = cell(id);
-    let cells = names.iter().map(|n| cell(n)).collect();
+    let (id, cells, error) = json_lines::json_cells(obj, id, names);
     RawRow {
         line,
         id,
         cells,
         error,
-        extra: None,
+        ..RawRow::default()
     }
 }
 
-fn open_json(path: &Path, file: File) -> Result<LogReader, EvalError> {
-    let mut lines = BufReader::new(file);
-    let mut buf = String::new();
-    let mut line = 0u64;
-    let mut bytes = 0u64;
+fn open_json(path: &Path, file: File, encoding: &'static Encoding) -> Result<LogReader, EvalError> {
+    let mut lines = JsonLines::new(text_encoding::decoded(file, encoding));
     // The columns of a JSON Lines log are the keys of its first object; later
     // objects may leave a key out (read as an empty cell).
-    let first = loop {
-        buf.clear();
-        let n = lines
-            .read_line(&mut buf)
-            .map_err(|e| EvalError::io(path, "read it", &e))?;
-        bytes += n as u64;
-        if n == 0 {
-            break None;
-        }
-        line += 1;
-        let text = buf.trim().trim_start_matches('\u{feff}');
-        if text.is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(obj)) => break Some((line, obj)),
-            _ => {
+    let first = match lines.next_line() {
+        Err(e) => return Err(EvalError::io(path, "read it", &e)),
+        Ok(None) => None,
+        Ok(Some((line, bytes))) => match json_lines::parse_line(bytes) {
+            Ok(obj) => Some((line, obj)),
+            Err((why, _)) => {
                 return Err(EvalError::new(format!(
-                    "{}:{line}: the first line is not a JSON object; a JSON Lines log has one object per line, such as {{\"id\": \"T-1\", \"opened_at\": \"2025-03-03T09:15:00+01:00\"}}",
+                    "{}:{line}: the first line is not a JSON object ({why}); a JSON Lines log has one object per line, such as {{\"id\": \"T-1\", \"opened_at\": \"2025-03-03T09:15:00+01:00\"}}",
                     path.display()
                 )))
             }
-        }
+        },
     };
     let header = first
         .as_ref()
         .map(|(_, o)| o.keys().cloned().collect())
         .unwrap_or_default();
+    let bytes = lines.bytes;
     Ok(LogReader::new(
         path,
         header,
-        Inner::Json {
-            lines,
-            line,
-            buf: String::new(),
-            first,
-        },
+        Inner::Json { lines, first },
         bytes,
     ))
 }
 
-fn open_csv(path: &Path, file: File) -> Result<LogReader, EvalError> {
-    let mut csv = CsvFile::new(Box::new(file), b',');
+fn open_csv(path: &Path, file: File, encoding: &'static Encoding) -> Result<LogReader, EvalError> {
+    let mut csv = CsvFile::new(text_encoding::decoded(file, encoding), b',');
     let head = csv
         .first_line()
         .map_err(|e| EvalError::io(path, "read it", &e))?;
     if head.starts_with(b"{") {
         // A JSON Lines log without the usual extension.
         let file = File::open(path).map_err(|e| EvalError::io(path, "open it", &e))?;
-        return open_json(path, file);
+        return open_json(path, file, encoding);
     }
     // A byte-order mark, as spreadsheet exports write (the parser drops it).
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let delimiter = sniff_delimiter(head);
     csv.set_delimiter(delimiter);
-    let header = match csv.next_record() {
-        Ok(Some(rec)) => match rec.text() {
-            Ok(text) => (0..text.len())
-                .map(|i| text.get(i).unwrap_or("").trim().to_string())
-                .collect(),
-            Err(i) => {
-                return Err(EvalError::new(format!(
-                    "{}:1: the header row cannot be read (column {} is not valid UTF-8); the first line must name the columns, e.g. id,opened_at,priority, in UTF-8",
-                    path.display(),
-                    i + 1
-                )))
-            }
-        },
+    // A header cell that is not UTF-8 names a column nobody can ask for; it
+    // matters only if the contract reads that column (then the column is
+    // missing, and the message lists the header as it reads).
+    let header: Vec<String> = match csv.next_record() {
+        Ok(Some(rec)) => (0..rec.len())
+            .map(|i| {
+                String::from_utf8_lossy(rec.get(i).unwrap_or(b""))
+                    .trim()
+                    .to_string()
+            })
+            .collect(),
         Ok(None) => Vec::new(),
         Err(e) => return Err(EvalError::io(path, "read it", &e)),
     };
+    csv.set_width(header.len());
     let bytes = csv.bytes_read();
     Ok(LogReader::new(
         path,

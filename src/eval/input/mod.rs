@@ -2,8 +2,9 @@
 //! spreadsheets), export profiles and the grouping of event-shaped exports,
 //! the side logs (events, outages, changes), and each row's cells typed.
 //!
-//! Order within the layer: `csv_records` → `profiles` → `log_reader` →
-//! `columns` → `export_groups`; `cells` → `event_kind` → `side_log` → the side logs.
+//! Order within the layer: `text_encoding` → `csv_records`, `json_lines` →
+//! `profiles` → `log_reader` → `columns` → `export_groups`; `cells` →
+//! `event_kind` → `side_log` → the side logs.
 
 pub(crate) mod cells;
 pub(crate) mod columns;
@@ -11,7 +12,9 @@ pub(crate) mod csv_records;
 pub(crate) mod event_kind;
 pub(crate) mod event_log;
 pub(crate) mod export_groups;
+pub(crate) mod json_lines;
 pub(crate) mod log_reader;
 pub(crate) mod outage_log;
 pub(crate) mod profiles;
 pub(crate) mod side_log;
+pub(crate) mod text_encoding;

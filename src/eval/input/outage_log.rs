@@ -25,7 +25,12 @@ pub(crate) struct OutageLog {
 }
 
 impl OutageLog {
-    pub(crate) fn load(path: &Path, log_tz: Tz, as_of: i64) -> Result<OutageLog, EvalError> {
+    pub(crate) fn load(
+        path: &Path,
+        encoding: &'static encoding_rs::Encoding,
+        log_tz: Tz,
+        as_of: i64,
+    ) -> Result<OutageLog, EvalError> {
         let wanted = ["start", "end"].map(|c| WantedColumn {
             field: c.into(),
             column: c.into(),
@@ -34,7 +39,7 @@ impl OutageLog {
         let mut log = OutageLog::default();
         let mut raw: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
         let seen = &mut log.seen;
-        let problems = side_log::read(path, "service", &wanted, |row| {
+        let problems = side_log::read(path, encoding, "service", &wanted, |row| {
             if row.id.is_empty() {
                 return Err("the outage names no service; fill in `service`".into());
             }

@@ -38,16 +38,18 @@ impl SideRow {
 /// prefixed with its `file:line`; the problems come back in log order.
 pub(crate) fn read(
     path: &Path,
+    encoding: &'static encoding_rs::Encoding,
     key: &str,
     wanted: &[WantedColumn],
     mut each: impl FnMut(SideRow) -> Result<(), String>,
 ) -> Result<ProblemCounts, EvalError> {
-    let mut reader = LogReader::open(path, key, wanted)?;
+    let mut reader = LogReader::open(path, encoding, key, wanted)?;
     let file = path.display().to_string();
     let mut problems = ProblemCounts::default();
     while let Some(row) = reader.next_row() {
         let row = row?;
         let place = format!("{file}:{}", row.line);
+        let column = row.error.as_ref().and(row.error_column);
         let outcome = match row.error {
             Some(e) => Err(e),
             None => each(SideRow {
@@ -62,6 +64,7 @@ pub(crate) fn read(
                 kind: ProblemKind::UnreadableSideRow,
                 file: file.clone(),
                 line: Some(row.line),
+                column,
                 reason,
             });
         }

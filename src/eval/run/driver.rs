@@ -293,16 +293,17 @@ impl<'a> Worker<'a> {
                 .iter()
                 .map(|p| split_problem(p, file).map_or(p.as_str(), |(_, r)| r))
                 .collect();
-            let line = ticket
+            let (line, column) = ticket
                 .problems
                 .first()
                 .and_then(|p| split_problem(p, file))
-                .and_then(|(line, _)| line)
-                .unwrap_or(ticket.line);
-            done.problems.add(
+                .and_then(|(at, _)| at)
+                .unwrap_or((ticket.line, None));
+            done.problems.add_at(
                 ProblemKind::UnreadableRow,
                 file,
                 Some(line),
+                column,
                 reasons.join("; "),
             );
         }
@@ -439,10 +440,17 @@ fn compare_verdict(c: &mut Comparison, ticket: &Ticket, rows: &[Row], metric: us
     }
 }
 
-/// A problem `file:line: reason` as its line and its reason.
-fn split_problem<'p>(p: &'p str, file: &str) -> Option<(Option<u64>, &'p str)> {
+/// A problem `file:line[:column]: reason` as its place and its reason.
+type Place = Option<(u64, Option<u64>)>;
+fn split_problem<'p>(p: &'p str, file: &str) -> Option<(Place, &'p str)> {
     p.strip_prefix(file)
         .and_then(|r| r.strip_prefix(':'))
         .and_then(|r| r.split_once(": "))
-        .map(|(line, r)| (line.parse::<u64>().ok(), r))
+        .map(|(at, r)| {
+            let (line, column) = match at.split_once(':') {
+                Some((l, c)) => (l, c.parse::<u64>().ok()),
+                None => (at, None),
+            };
+            (line.parse::<u64>().ok().map(|l| (l, column)), r)
+        })
 }

@@ -25,10 +25,23 @@ impl Problems {
 
     /// Counts a problem (the first few of its kind kept).
     pub(crate) fn add(&mut self, kind: ProblemKind, file: &str, line: Option<u64>, reason: String) {
+        self.add_at(kind, file, line, None, reason);
+    }
+
+    /// [`Problems::add`] at a column of the line.
+    pub(crate) fn add_at(
+        &mut self,
+        kind: ProblemKind,
+        file: &str,
+        line: Option<u64>,
+        column: Option<u64>,
+        reason: String,
+    ) {
         self.counts.add(Problem {
             kind,
             file: file.to_string(),
             line,
+            column,
             reason,
         });
     }

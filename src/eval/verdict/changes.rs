@@ -30,7 +30,12 @@ pub(crate) struct ChangeLog {
 }
 
 impl ChangeLog {
-    pub(crate) fn load(path: &Path, plan: &Plan, log_tz: Tz) -> Result<ChangeLog, EvalError> {
+    pub(crate) fn load(
+        path: &Path,
+        encoding: &'static encoding_rs::Encoding,
+        plan: &Plan,
+        log_tz: Tz,
+    ) -> Result<ChangeLog, EvalError> {
         let Some(changes) = &plan.rules.changes else {
             return Err(EvalError::new(format!(
                 "{}: the contract has no change windows to check deployments against; leave out --changes",
@@ -59,7 +64,7 @@ impl ChangeLog {
         }];
         let mut log = ChangeLog::default();
         let rows = &mut log.rows;
-        let problems = side_log::read(path, "id", &wanted, |row| {
+        let problems = side_log::read(path, encoding, "id", &wanted, |row| {
             let at = row.time(0, "deployed_at", log_tz)?;
             let when = crate::time::format_rfc3339(at, plan.tz);
             let (ok, by_exception, reason) = if plan.calendar(allowed).is_open(at) {

@@ -690,8 +690,7 @@ mod tests {
             line: 2,
             id: cells[0].to_string(),
             cells: cells.iter().map(|c| c.to_string()).collect(),
-            error: None,
-            extra: None,
+            ..RawRow::default()
         };
         type_row(plan, &raw, plan.tz, "t.csv")
     }

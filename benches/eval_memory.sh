@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Peak memory of `sla eval` as the log grows, and on damaged logs: it must
+# stay flat (the log is streamed; issue 17).
+#
+#   benches/eval_memory.sh [SMALL] [BIG]     (default 1000000 and 10000000 tickets)
+#
+# Prints the peak RSS of `sla eval contracts/care.sla LOG --format json` on
+# CARE-shaped logs (benches/eval/gen_care_log.py) of SMALL and BIG tickets,
+# and on three damaged copies of the SMALL log:
+#   - a quote opened in the 10th row that never closes (a CSV parser takes
+#     the rest of the file into one cell; sla resumes at the next row);
+#   - CR-only line ends (old Mac exports);
+#   - a Latin-1 byte in every 1000th row's `cause` cell (those rows invalid).
+# Each run's ticket count is checked against the log's (nothing dropped).
+# The goal: every figure about the same, at most 200 MB.
+#
+# Set SLA_BENCH_DIR to keep the generated logs somewhere else than
+# target/bench-eval (they are reused when present; BIG is about 780 MB).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SMALL=${1:-1000000}
+BIG=${2:-10000000}
+DIR=${SLA_BENCH_DIR:-target/bench-eval}
+mkdir -p "$DIR"
+AS_OF=2026-01-10T12:00:00Z
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time (for the peak RSS)" >&2
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+
+log() { # N -> path of a generated log with N tickets
+    local f="$DIR/care-$1.csv"
+    if [ ! -s "$f" ]; then
+        echo "generating $f ($1 tickets)" >&2
+        python3 benches/eval/gen_care_log.py "$1" > "$f.tmp"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
+damaged() { # KIND N -> path of a damaged copy of the N-ticket log
+    local f="$DIR/care-$2-$1.csv" src
+    src=$(log "$2")
+    if [ ! -s "$f" ]; then
+        echo "making $f" >&2
+        case "$1" in
+            quote) sed '11s/,\(high\|medium\|low\),/,\1,"/' "$src" > "$f.tmp" ;;
+            cr) tr '\n' '\r' < "$src" > "$f.tmp" ;;
+            latin1) awk 'NR > 1 && NR % 1000 == 0 { sub(/,(high|medium|low),/, "&\351") } { print }' "$src" > "$f.tmp" ;;
+        esac
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
+cargo build --release --quiet --bin sla
+SLA=target/release/sla
+
+# "MB TICKETS" of one run: peak RSS and the distinct ids in its report
+measure() {
+    /usr/bin/time -f '%M' -o "$DIR/rss" "$SLA" eval contracts/care.sla "$1" \
+        --format csv --as-of "$AS_OF" > "$DIR/out.csv" 2> "$DIR/err.txt" || true
+    local mb ids
+    mb=$(( $(tail -1 "$DIR/rss") / 1024 ))
+    ids=$(tail -n +2 "$DIR/out.csv" | cut -d, -f1 | uniq | sort -u | wc -l)
+    echo "$mb $ids"
+}
+
+row() { # LABEL PATH EXPECTED_TICKETS
+    local mb ids
+    read -r mb ids < <(measure "$2")
+    printf '%-38s %6s MB  %9s tickets%s\n' "$1" "$mb" "$ids" \
+        "$([ "$ids" = "$3" ] || echo "  (expected $3: LOST TICKETS)")"
+}
+
+row "$SMALL tickets" "$(log "$SMALL")" "$SMALL"
+row "$BIG tickets" "$(log "$BIG")" "$BIG"
+row "$SMALL, unclosed quote in row 10" "$(damaged quote "$SMALL")" "$SMALL"
+row "$SMALL, CR-only line ends" "$(damaged cr "$SMALL")" "$SMALL"
+row "$SMALL, Latin-1 byte every 1000 rows" "$(damaged latin1 "$SMALL")" "$SMALL"
+grep -m1 -A1 'unreadable rows' "$DIR/err.txt" | cut -c1-160 || true
