@@ -220,3 +220,33 @@ fn the_what_if_over_a_log_is_worked_out_by_hand() {
     assert_eq!(got["tickets"], Value::Array(Vec::new()));
     assert_eq!(got["summary"]["tickets_changed"], 0);
 }
+
+#[test]
+fn two_versions_of_one_contract_are_compared_as_two_contracts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff/care-amended");
+    // Version 2 against version 1 of the same file: what the amendment
+    // changes, said as for two contracts (written by hand: the two added
+    // closed days and the longer target).
+    let (code, out, err) = sla(
+        &dir,
+        &["diff", "new.sla@1", "new.sla@2", "--format", "human"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "new.sla@1 → new.sla@2: 3 changes\n\
+         \x20 + calendar office closed on 24 December every year\n\
+         \x20 + calendar office closed on 31 December every year\n\
+         \x20 ~ target resolution high: within 4 hours of office → within 6 hours of office\n"
+    );
+    // Version 1 is the contract as first written: the same as old.sla.
+    let (code, out, err) = sla(&dir, &["diff", "old.sla", "new.sla@1"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A version that does not exist: exit 2, naming the versions there are.
+    let (code, _, err) = sla(&dir, &["diff", "new.sla@1", "new.sla@3"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no version `3`; its versions are: 1, 2"),
+        "{err}"
+    );
+}

@@ -251,6 +251,52 @@ fn rename_calendar() {
     );
 }
 
+/// `office` in a contract with versions: declared, used by both metrics,
+/// and declared again by version 2's calendar, which replaces it: 4.
+#[test]
+fn rename_calendar_across_versions() {
+    let (text, renamed) = rename_case(
+        "examples/care-versions.sla",
+        "metric response",
+        "office",
+        "kantoor",
+        4,
+    );
+    assert_eq!(
+        renamed,
+        text.replace("calendar office", "calendar kantoor")
+            .replace("in office", "in kantoor")
+    );
+}
+
+/// A version is in the outline with what it changes, and its keyword explains itself.
+#[test]
+fn a_version_in_the_outline_and_on_hover() {
+    let text = contract("examples/care-versions.sla");
+    let mut c = open(&text);
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let version = symbols
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "version 2"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no version in {symbols}"));
+    assert_eq!(version["detail"], "from 2026-12-14");
+    let children: Vec<&str> = version["children"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(children.len(), 2, "{children:?}");
+    assert!(children[0].contains("office"), "{children:?}");
+    let at = text.find("version \"2\"").expect("a version");
+    let hover = hover_text(&mut c, &text, at);
+    assert!(hover.contains("in force at its opening"), "{hover}");
+}
+
 /// `opened_at` in care.sla: declared, and the start of both metrics: 3.
 #[test]
 fn rename_field() {

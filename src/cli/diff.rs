@@ -10,13 +10,14 @@ use std::process::Command;
 
 use super::eval;
 use super::{DiagnosticFormat, DiffArgs, EvalArgs};
+use crate::diagnostic::did_you_mean;
 use crate::diff::changes::{compare, Change};
 use crate::diff::output::{self, Header};
 use crate::diff::whatif::{self, Names, TicketChange};
 use crate::eval::contract::load::{rules_from_json, rules_from_source};
 use crate::eval::contract::plan::build;
 use crate::eval::EvalError;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, FIRST_VERSION, SCHEMA};
 
 pub fn run(args: &DiffArgs) -> i32 {
     match diff_command(args) {
@@ -174,8 +175,45 @@ fn human(args: &DiffArgs, changes: &[Change]) -> String {
 }
 
 /// A contract named on the command line: a file, or when no file has that
-/// name and it has the form `REVISION:PATH`, that file at a git revision.
+/// name and it has the form `REVISION:PATH`, that file at a git revision;
+/// either followed by `@VERSION` for one version of a contract with
+/// versions (`care.sla@2`, `HEAD~1:care.sla@1`).
 fn read_contract(name: &str) -> Result<RuleSet, EvalError> {
+    if !Path::new(name).exists() {
+        if let Some((contract, version)) = name
+            .rsplit_once('@')
+            .filter(|(c, v)| !c.is_empty() && !v.is_empty() && !v.contains(['/', '\\', ':']))
+        {
+            return one_version(read_whole(contract)?, name, version);
+        }
+    }
+    read_whole(name)
+}
+
+/// The rules of version `version` of a contract, as a contract of its own.
+fn one_version(mut rules: RuleSet, name: &str, version: &str) -> Result<RuleSet, EvalError> {
+    let mut names = vec![FIRST_VERSION.to_string()];
+    names.extend(rules.versions.iter().map(|v| v.name.clone()));
+    if version == FIRST_VERSION {
+        rules.versions.clear();
+        rules.schema = SCHEMA.into();
+        return Ok(rules);
+    }
+    if let Some(v) = rules.versions.iter().position(|v| v.name == version) {
+        return Ok(rules.versions.swap_remove(v).rules);
+    }
+    let mut message = format!(
+        "{name}: the contract has no version `{version}`; its versions are: {}",
+        names.join(", ")
+    );
+    if let Some(near) = did_you_mean(version, names.iter().map(String::as_str)) {
+        message.push_str(&format!(" (did you mean `{near}`?)"));
+    }
+    Err(EvalError::new(message))
+}
+
+/// A whole contract named on the command line (file or git revision).
+fn read_whole(name: &str) -> Result<RuleSet, EvalError> {
     let path = Path::new(name);
     let (text, file) = if path.exists() {
         let text = std::fs::read_to_string(path).map_err(|e| EvalError::io(path, "read it", &e))?;

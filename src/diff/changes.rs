@@ -52,7 +52,49 @@ impl Change {
 /// [`facts`]; within a section the new contract's order, each removed fact
 /// where it stood in the old one.
 pub(crate) fn compare(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
-    let (old, new) = (facts(old), facts(new));
+    compare_facts(&all_facts(old), &all_facts(new))
+}
+
+/// The facts of a contract and of its versions: the first version's as
+/// [`facts`] says them, then per later version the date it is in force
+/// from and what it changes from the version before (section `version
+/// NAME`), so that a version reads as the amendment it is.
+fn all_facts(rules: &RuleSet) -> Vec<Fact> {
+    let mut out = facts(rules);
+    let mut before = out.clone();
+    for v in &rules.versions {
+        out.push(Fact {
+            section: "version".into(),
+            subject: v.name.clone(),
+            text: format!("in force from {}", v.from),
+        });
+        let now = facts(&v.rules);
+        for c in compare_facts(&before, &now) {
+            let said = |t: Option<String>| match t.as_deref() {
+                Some("") | None => String::new(),
+                Some(t) => format!(": {t}"),
+            };
+            let text = match c.change {
+                Kind::Added => format!("added{}", said(c.new)),
+                Kind::Removed => format!("removed{}", said(c.old)),
+                Kind::Changed => format!(
+                    "{} → {}",
+                    c.old.unwrap_or_default(),
+                    c.new.unwrap_or_default()
+                ),
+            };
+            out.push(Fact {
+                section: format!("version {}", v.name),
+                subject: format!("{} {}", c.section, c.subject),
+                text,
+            });
+        }
+        before = now;
+    }
+    out
+}
+
+fn compare_facts(old: &[Fact], new: &[Fact]) -> Vec<Change> {
     let key = |f: &Fact| (f.section.clone(), f.subject.clone());
     let find = |list: &[Fact], f: &Fact| list.iter().position(|g| key(g) == key(f));
     // (rank of the section, position in its list, change)
@@ -64,7 +106,7 @@ pub(crate) fn compare(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
     };
     let mut out: Vec<(usize, usize, usize, Change)> = Vec::new();
     for (i, f) in new.iter().enumerate() {
-        match find(&old, f) {
+        match find(old, f) {
             Some(j) if old[j].text == f.text => {}
             Some(j) => out.push((
                 section_rank(&f.section),
@@ -93,7 +135,7 @@ pub(crate) fn compare(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
         }
     }
     for (j, f) in old.iter().enumerate() {
-        if find(&new, f).is_none() {
+        if find(new, f).is_none() {
             out.push((
                 section_rank(&f.section),
                 0,

@@ -344,7 +344,13 @@ fn ticket_changes(old_plan: &Names, new_plan: &Names, pairs: &[Pair]) -> Vec<Tic
 /// Objectives and periods whose counts, share or compliance differ, in
 /// the new contract's order (then those only the old one has).
 fn objective_changes(old: &[ObjectiveResult], new: &[ObjectiveResult]) -> Vec<ObjectiveChange> {
-    let key = |o: &ObjectiveResult| (o.name.clone(), o.period.clone());
+    // Under a contract with versions each version's objective is its own
+    // (SEMANTICS.md): named with its version, and paired only with the same.
+    let label = |o: &ObjectiveResult| match &o.version {
+        Some(v) => format!("{} (version {v})", o.name),
+        None => o.name.clone(),
+    };
+    let key = |o: &ObjectiveResult| (label(o), o.period.clone());
     let mut out = Vec::new();
     let mut push =
         |name: &str, period: &str, a: Option<&ObjectiveResult>, b: Option<&ObjectiveResult>| {
@@ -364,11 +370,11 @@ fn objective_changes(old: &[ObjectiveResult], new: &[ObjectiveResult]) -> Vec<Ob
         };
     for b in new {
         let a = old.iter().find(|a| key(a) == key(b));
-        push(&b.name, &b.period, a, Some(b));
+        push(&label(b), &b.period, a, Some(b));
     }
     for a in old {
         if !new.iter().any(|b| key(a) == key(b)) {
-            push(&a.name, &a.period, Some(a), None);
+            push(&label(a), &a.period, Some(a), None);
         }
     }
     out

@@ -54,6 +54,7 @@ const DOCS: &[(&str, &str)] = &[
     ("availability", "`availability SERVICE per month { 99.5% in CALENDAR }`: the share of a window's time the service must be up."),
     ("changes", "`changes { go live DAYS ... }`: when changes may go to production, and the lead times they need."),
     ("credits", "`credits { fee ..., 5% for each missed objective, at most 20% per month }`: what the provider pays back when objectives are missed."),
+    ("version", "`version \"2\" from DATE { ... }`: the contract as amended from that day (midnight in the contract's time zone): its blocks replace those of the version before with the same name, the rest is inherited. Each ticket is judged by the version in force at its opening."),
     ("is", "`FIELD is empty`: the ticket has no value in the field."),
     ("empty", "`FIELD is empty`: the ticket has no value in the field."),
     ("not", "`not (CONDITION)`: the condition does not hold."),
