@@ -326,6 +326,52 @@ fn opened_at() -> String {
     "opened_at".into()
 }
 
+/// A condition in the language's own words (`cause in [third_party,
+/// customer]`, `type != question`, `opened_at outside office`): how the
+/// checker names an objective by its condition and how `sla diff` says one.
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let join = |f: &mut std::fmt::Formatter<'_>, of: &[Condition], sep: &str| {
+            for (i, x) in of.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(sep)?;
+                }
+                match x {
+                    Condition::All { .. } | Condition::Any { .. } => write!(f, "({x})")?,
+                    _ => write!(f, "{x}")?,
+                }
+            }
+            Ok(())
+        };
+        match self {
+            Condition::All { of } => join(f, of, " and "),
+            Condition::Any { of } => join(f, of, " or "),
+            Condition::Not { of } => match of.as_ref() {
+                Condition::In { field, values } if values.len() == 1 => {
+                    write!(f, "{field} != {}", values[0])
+                }
+                other => write!(f, "not ({other})"),
+            },
+            Condition::In { field, values } if values.len() == 1 => {
+                write!(f, "{field} = {}", values[0])
+            }
+            Condition::In { field, values } => {
+                let vs: Vec<String> = values.iter().map(ToString::to_string).collect();
+                write!(f, "{field} in [{}]", vs.join(", "))
+            }
+            Condition::Empty { field } => write!(f, "{field} is empty"),
+            Condition::Opened {
+                field,
+                calendar,
+                inside,
+            } => {
+                let side = if *inside { "inside" } else { "outside" };
+                write!(f, "{field} {side} {calendar}")
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Value {

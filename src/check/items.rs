@@ -961,51 +961,12 @@ fn selector_name(s: &Selector) -> String {
         parts.push(p.join(", "));
     }
     if let Some(c) = &s.when {
-        parts.push(format!("when {}", condition_text(c)));
+        parts.push(format!("when {c}"));
     }
     if parts.is_empty() {
         "all".into()
     } else {
         parts.join(" ")
-    }
-}
-
-/// A condition in the language's own words.
-pub(crate) fn condition_text(c: &Condition) -> String {
-    let join = |of: &[Condition], sep: &str| {
-        of.iter()
-            .map(|x| match x {
-                Condition::All { .. } | Condition::Any { .. } => format!("({})", condition_text(x)),
-                _ => condition_text(x),
-            })
-            .collect::<Vec<_>>()
-            .join(sep)
-    };
-    match c {
-        Condition::All { of } => join(of, " and "),
-        Condition::Any { of } => join(of, " or "),
-        Condition::Not { of } => match of.as_ref() {
-            Condition::In { field, values } if values.len() == 1 => {
-                format!("{field} != {}", values[0])
-            }
-            other => format!("not ({})", condition_text(other)),
-        },
-        Condition::In { field, values } if values.len() == 1 => format!("{field} = {}", values[0]),
-        Condition::In { field, values } => {
-            let vs: Vec<String> = values.iter().map(ToString::to_string).collect();
-            format!("{field} in [{}]", vs.join(", "))
-        }
-        Condition::Empty { field } => format!("{field} is empty"),
-        Condition::Opened {
-            field,
-            calendar,
-            inside,
-        } => {
-            format!(
-                "{field} {} {calendar}",
-                if *inside { "inside" } else { "outside" }
-            )
-        }
     }
 }
 

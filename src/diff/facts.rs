@@ -100,7 +100,7 @@ pub(crate) fn facts(rules: &RuleSet) -> Vec<Fact> {
         if let Some(ms) = &e.metrics {
             text.push_str(&format!(" for {}", ms.join(", ")));
         }
-        out.add("exclusion", &terms::condition(&e.when), text);
+        out.add("exclusion", &e.when.to_string(), text);
     }
     if let Some(e) = &rules.escalation {
         escalation(&mut out, e);

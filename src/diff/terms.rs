@@ -1,10 +1,8 @@
 //! Pieces of a compiled rule set said again in the contract's own words
-//! (`4 hours of office`, `cause in [third_party, customer]`,
-//! `mon..fri 09:00-17:00`), so that a difference reads like the agreement.
+//! (`4 hours of office`, `mon..fri 09:00-17:00`; a condition says itself,
+//! see `Condition`'s `Display`), so that a difference reads like the agreement.
 
-use crate::rules::{
-    CalendarSpan, Condition, CreditValue, Period, Selector, TargetDuration, Trigger, Value,
-};
+use crate::rules::{CalendarSpan, CreditValue, Period, Selector, TargetDuration, Trigger};
 use crate::time::spec::{CalendarSpec, OpeningSpec};
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -62,42 +60,6 @@ pub(crate) fn percent(p: f64) -> String {
     format!("{p}%")
 }
 
-fn values(field: &str, vs: &[Value]) -> String {
-    match vs {
-        [one] => format!("{field} = {one}"),
-        _ => {
-            let list: Vec<String> = vs.iter().map(Value::to_string).collect();
-            format!("{field} in [{}]", list.join(", "))
-        }
-    }
-}
-
-pub(crate) fn condition(c: &Condition) -> String {
-    let inner = |c: &Condition| match c {
-        Condition::All { .. } | Condition::Any { .. } => format!("({})", condition(c)),
-        _ => condition(c),
-    };
-    match c {
-        Condition::All { of } => of.iter().map(inner).collect::<Vec<_>>().join(" and "),
-        Condition::Any { of } => of.iter().map(inner).collect::<Vec<_>>().join(" or "),
-        Condition::Not { of } => format!("not {}", inner(of)),
-        Condition::In { field, values: vs } => values(field, vs),
-        Condition::Empty { field } => format!("{field} is empty"),
-        Condition::Opened {
-            field,
-            calendar,
-            inside,
-        } => {
-            let side = if *inside { "inside" } else { "outside" };
-            if field == "opened_at" {
-                format!("opened {side} {calendar}")
-            } else {
-                format!("{field} {side} {calendar}")
-            }
-        }
-    }
-}
-
 /// `high, medium when type = complaint`; `all tickets` for an empty selector.
 pub(crate) fn selector(s: &Selector) -> String {
     let mut parts = Vec::new();
@@ -105,7 +67,7 @@ pub(crate) fn selector(s: &Selector) -> String {
         parts.push(ps.join(", "));
     }
     if let Some(c) = &s.when {
-        parts.push(format!("when {}", condition(c)));
+        parts.push(format!("when {c}"));
     }
     if parts.is_empty() {
         "all tickets".into()
@@ -118,7 +80,7 @@ pub(crate) fn trigger(t: &Trigger) -> String {
     match t {
         Trigger::Breached { metric } => format!("{metric} breached"),
         Trigger::Used { metric, percent: p } => format!("{} of {metric} used", percent(*p)),
-        Trigger::When { condition: c } => condition(c),
+        Trigger::When { condition: c } => c.to_string(),
     }
 }
 
