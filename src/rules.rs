@@ -48,7 +48,15 @@ pub fn export_profile(name: &str) -> Option<&'static str> {
 /// The name of the built-in always-open calendar.
 pub const ALWAYS: &str = "24x7";
 
+/// A compiled contract: what `sla compile` writes and `sla eval` reads.
+/// The tag says whether it has versions, and the schema holds it to that
+/// as the reader does: `sla-rules/2` with `versions`, `sla-rules/1` without.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend(
+    "if" = {"required": ["versions"], "properties": {"versions": {"minItems": 1}}},
+    "then" = {"properties": {"schema": {"const": "sla-rules/2"}}},
+    "else" = {"properties": {"schema": {"const": "sla-rules/1"}}}
+))]
 pub struct RuleSet {
     /// `sla-rules/1` ([`SCHEMA`]), or `sla-rules/2` ([`SCHEMA_VERSIONED`])
     /// exactly when the rule set has `versions`.

@@ -186,6 +186,20 @@ fn a_versioned_contract_compiles_to_sla_rules_2_with_every_version_whole() {
     );
 }
 
+/// The tag and the versions go together, in the schema as in the reader
+/// (`sla eval` refuses both mixes): a rule set with versions tagged `/1`
+/// would be judged by version 1 alone by an older `sla`.
+#[test]
+fn the_tag_says_whether_there_are_versions() {
+    let v = Validator::new();
+    let mut versioned = compiled(&root().join("contracts/examples/care-versions.sla"));
+    versioned["schema"] = json!("sla-rules/1");
+    assert!(v.check(&versioned).is_err(), "versions under sla-rules/1");
+    let mut plain = compiled(&root().join("contracts/care.sla"));
+    plain["schema"] = json!("sla-rules/2");
+    assert!(v.check(&plain).is_err(), "sla-rules/2 without versions");
+}
+
 #[test]
 fn rejects_a_missing_required_field() {
     rejects("a rule set without metrics", |v| {
