@@ -250,3 +250,30 @@ fn two_versions_of_one_contract_are_compared_as_two_contracts() {
         "{err}"
     );
 }
+
+/// Adding a version (what a pull request that adds an amendment does): the
+/// what-if changes only the tickets opened from its day, and the old
+/// contract's objectives pair with version 1's. Worked out by hand in
+/// `tests/diff-versions/README.md`.
+#[test]
+fn the_what_if_of_adding_a_version_is_worked_out_by_hand() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff-versions");
+    let expected: Value =
+        serde_json::from_str(&read(&dir.join("expected.json"))).expect("expected.json");
+    let args = [
+        "diff",
+        "../diff/care-amended/old.sla",
+        "../diff/care-amended/new.sla",
+        "tickets.csv",
+        "--as-of",
+        "2027-01-15T00:00:00Z",
+        "--format",
+        "json",
+    ];
+    let (code, out, err) = sla(&dir, &args);
+    assert_eq!(code, 1, "{err}");
+    let got: Value = serde_json::from_str(&out).expect("JSON output");
+    assert_eq!(got["tickets"], expected["tickets"]);
+    assert_eq!(got["summary"], expected["summary"]);
+    assert_eq!(rounded(got["objectives"].clone()), expected["objectives"]);
+}

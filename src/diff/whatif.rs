@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::eval::{AvailabilityRow, ChunkFormat, ObjectiveResult, Row};
 use crate::eval::{EvalError, Plan, RowSink, RowText, Status, Summary};
+use crate::rules::FIRST_VERSION;
 
 /// A ticket whose verdict on one metric differs between the two contracts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -346,11 +347,16 @@ fn ticket_changes(old_plan: &Names, new_plan: &Names, pairs: &[Pair]) -> Vec<Tic
 fn objective_changes(old: &[ObjectiveResult], new: &[ObjectiveResult]) -> Vec<ObjectiveChange> {
     // Under a contract with versions each version's objective is its own
     // (SEMANTICS.md): named with its version, and paired only with the same.
+    // A contract without versions is its own version 1, so that adding a
+    // version changes only the periods from its day on.
     let label = |o: &ObjectiveResult| match &o.version {
         Some(v) => format!("{} (version {v})", o.name),
         None => o.name.clone(),
     };
-    let key = |o: &ObjectiveResult| (label(o), o.period.clone());
+    let key = |o: &ObjectiveResult| {
+        let version = o.version.as_deref().unwrap_or(FIRST_VERSION);
+        (o.name.clone(), version.to_string(), o.period.clone())
+    };
     let mut out = Vec::new();
     let mut push =
         |name: &str, period: &str, a: Option<&ObjectiveResult>, b: Option<&ObjectiveResult>| {
