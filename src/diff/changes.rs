@@ -67,6 +67,7 @@ fn all_facts(rules: &RuleSet) -> Vec<Fact> {
             section: "version".into(),
             subject: v.name.clone(),
             text: format!("in force from {}", v.from),
+            was: None,
         });
         let now = facts(&v.rules);
         for c in compare_facts(&before, &now) {
@@ -74,19 +75,16 @@ fn all_facts(rules: &RuleSet) -> Vec<Fact> {
                 Some("") | None => String::new(),
                 Some(t) => format!(": {t}"),
             };
-            let text = match c.change {
-                Kind::Added => format!("added{}", said(c.new)),
-                Kind::Removed => format!("removed{}", said(c.old)),
-                Kind::Changed => format!(
-                    "{} → {}",
-                    c.old.unwrap_or_default(),
-                    c.new.unwrap_or_default()
-                ),
+            let (text, was) = match c.change {
+                Kind::Added => (format!("added{}", said(c.new)), None),
+                Kind::Removed => (format!("removed{}", said(c.old)), None),
+                Kind::Changed => (c.new.unwrap_or_default(), c.old),
             };
             out.push(Fact {
                 section: format!("version {}", v.name),
                 subject: format!("{} {}", c.section, c.subject),
                 text,
+                was,
             });
         }
         before = now;
@@ -129,7 +127,7 @@ fn compare_facts(old: &[Fact], new: &[Fact]) -> Vec<Change> {
                     section: f.section.clone(),
                     subject: f.subject.clone(),
                     old: None,
-                    new: Some(f.text.clone()),
+                    new: Some(f.said()),
                 },
             )),
         }
@@ -144,7 +142,7 @@ fn compare_facts(old: &[Fact], new: &[Fact]) -> Vec<Change> {
                     change: Kind::Removed,
                     section: f.section.clone(),
                     subject: f.subject.clone(),
-                    old: Some(f.text.clone()),
+                    old: Some(f.said()),
                     new: None,
                 },
             ));

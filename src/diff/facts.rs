@@ -19,6 +19,20 @@ pub(crate) struct Fact {
     pub(crate) section: String,
     pub(crate) subject: String,
     pub(crate) text: String,
+    /// For a fact of what a version changes, what the version before said:
+    /// shown beside `text` when the change is added or removed, left out
+    /// when two contracts' versions say different things of one subject.
+    pub(crate) was: Option<String>,
+}
+
+impl Fact {
+    /// What the fact says, with what it replaced (`4 hours → 6 hours`).
+    pub(crate) fn said(&self) -> String {
+        match &self.was {
+            Some(was) => format!("{was} → {}", self.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 /// Every fact of a rule set, in the order of the contract's sections.
@@ -137,6 +151,7 @@ impl Facts {
             section: section.into(),
             subject,
             text,
+            was: None,
         });
     }
 
