@@ -334,6 +334,22 @@ fn opened_at() -> String {
     "opened_at".into()
 }
 
+/// The tickets a selector covers in the language's own words: `high,
+/// medium when type = complaint`; empty for all tickets, which each caller
+/// names its own way.
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(ps) = &self.priorities {
+            f.write_str(&ps.join(", "))?;
+        }
+        if let Some(c) = &self.when {
+            let gap = if self.priorities.is_some() { " " } else { "" };
+            write!(f, "{gap}when {c}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A condition in the language's own words (`cause in [third_party,
 /// customer]`, `type != question`, `opened_at outside office`): how the
 /// checker names an objective by its condition and how `sla diff` says one.

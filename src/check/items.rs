@@ -956,17 +956,9 @@ fn hm(seconds: i64) -> String {
 /// How an objective made from a target row's share is named: by its
 /// priorities (`response high`), else by its condition (`response when type = question`).
 fn selector_name(s: &Selector) -> String {
-    let mut parts = Vec::new();
-    if let Some(p) = &s.priorities {
-        parts.push(p.join(", "));
-    }
-    if let Some(c) = &s.when {
-        parts.push(format!("when {c}"));
-    }
-    if parts.is_empty() {
-        "all".into()
-    } else {
-        parts.join(" ")
+    match s.to_string() {
+        s if s.is_empty() => "all".into(),
+        s => s,
     }
 }
 

@@ -62,17 +62,9 @@ pub(crate) fn percent(p: f64) -> String {
 
 /// `high, medium when type = complaint`; `all tickets` for an empty selector.
 pub(crate) fn selector(s: &Selector) -> String {
-    let mut parts = Vec::new();
-    if let Some(ps) = &s.priorities {
-        parts.push(ps.join(", "));
-    }
-    if let Some(c) = &s.when {
-        parts.push(format!("when {c}"));
-    }
-    if parts.is_empty() {
-        "all tickets".into()
-    } else {
-        parts.join(" ")
+    match s.to_string() {
+        s if s.is_empty() => "all tickets".into(),
+        s => s,
     }
 }
 
