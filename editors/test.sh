@@ -45,6 +45,17 @@ step() { # step NAME COMMAND...: run a step, count it, keep going on failure
   fi
 }
 
+# with_tools_lock COMMAND...: run an install under a lock on $SLA_TOOLS, so
+# that two checkouts testing at once wait for one install instead of
+# building the same tool into the same folder side by side.
+with_tools_lock() {
+  mkdir -p "$SLA_TOOLS" || return 1
+  (
+    flock 9 || exit 1
+    "$@"
+  ) 9>"$SLA_TOOLS/.install.lock"
+}
+
 install_tree_sitter() {
   if [ "$(tree-sitter --version 2>/dev/null)" = "tree-sitter $TREE_SITTER_VERSION" ]; then
     return 0
@@ -134,13 +145,13 @@ build_sla() {
 step "keyword lists generated from grammar/sla.pest are current" node gen-vocabulary.js --check
 step "build sla" build_sla
 
-step "install tree-sitter-cli $TREE_SITTER_VERSION" install_tree_sitter
+step "install tree-sitter-cli $TREE_SITTER_VERSION" with_tools_lock install_tree_sitter
 cd "$EDITORS/tree-sitter-sla"
 step "tree-sitter generate" tree-sitter generate
 step "tree-sitter test (corpus and highlights)" tree-sitter test
 step "every contract parses without ERROR/MISSING nodes" parse_contracts
 step "folds and locals queries compile" check_queries
-step "install Neovim $NVIM_VERSION" install_neovim
+step "install Neovim $NVIM_VERSION" with_tools_lock install_neovim
 step "Neovim: tree-sitter highlighting and sla lsp (nvim/test.lua)" neovim_session
 
 cd "$EDITORS/vscode"

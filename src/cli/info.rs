@@ -12,6 +12,7 @@ use super::DiagnosticFormat;
 use crate::eval::{load_rules, EvalError};
 use crate::rules::RuleSet;
 use crate::term::{term_on, Term, TermState};
+use crate::time::holidays::ordinal;
 use crate::time::{local_date, parse_tz};
 
 pub fn run(file: &Path, today: Option<&str>, format: DiagnosticFormat) -> i32 {
@@ -108,22 +109,11 @@ fn header_lines(rules: &RuleSet) -> Vec<(String, String)> {
     out
 }
 
-fn ordinal(n: u32) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 fn term_name(t: &Term) -> String {
     if t.number == 0 {
         "the first term".into()
     } else {
-        format!("the {} renewal", ordinal(t.number))
+        format!("the {} renewal", ordinal(i64::from(t.number)))
     }
 }
 

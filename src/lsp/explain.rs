@@ -10,6 +10,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
 
 use crate::rules::{TargetDuration, ALWAYS};
 use crate::time::holiday_sets;
+use crate::time::holidays::{easter_name, nth_in_month, ordinal};
 use crate::time::spec::{CalendarSpan, CalendarSpec, DayRule, OpeningSpec, WeeklySpec};
 use crate::time::{add_calendar_span, local_to_instant, to_local, Calendar};
 
@@ -155,39 +156,15 @@ fn closed_rule(rule: &DayRule) -> String {
             n,
             offset,
         } => {
-            let nth = match n {
-                -1 => "last".to_string(),
-                n if *n < 0 => format!("{} last", ordinal(i64::from(-n))),
-                n => ordinal(i64::from(*n)),
-            };
+            let nth = nth_in_month(*n);
             let mut s = format!("the {nth} {} of {}", day(*weekday), month_short(*month));
             if *offset != 0 {
                 let _ = write!(s, " {offset:+} days");
             }
             s
         }
-        DayRule::Easter { offset } => match offset {
-            -2 => "Good Friday".into(),
-            0 => "Easter Sunday".into(),
-            1 => "Easter Monday".into(),
-            39 => "Ascension Day".into(),
-            49 => "Whit Sunday".into(),
-            50 => "Whit Monday".into(),
-            n => format!("Easter {n:+} days"),
-        },
+        DayRule::Easter { offset } => easter_name(*offset),
     }
-}
-
-/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
-fn ordinal(n: i64) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 fn month_short(m: u32) -> &'static str {

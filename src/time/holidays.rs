@@ -205,20 +205,29 @@ pub(crate) fn weekday_name(d: Weekday) -> &'static str {
     }
 }
 
-fn ordinal(n: i32) -> String {
+/// An English ordinal: `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
+pub(crate) fn ordinal(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Which weekday of a month `n` picks, in words: `1st`, `last`, `2nd to last`.
+pub(crate) fn nth_in_month(n: i32) -> String {
     match n {
         -1 => "last".to_string(),
-        -2 => "second to last".to_string(),
-        n if n < 0 => format!("{}th to last", -n),
-        1 => "1st".to_string(),
-        2 => "2nd".to_string(),
-        3 => "3rd".to_string(),
-        n => format!("{n}th"),
+        n if n < 0 => format!("{} to last", ordinal(-i64::from(n))),
+        n => ordinal(i64::from(n)),
     }
 }
 
 /// The usual name of Easter Sunday plus `offset` days, where it has one.
-fn easter_name(offset: i32) -> String {
+pub(crate) fn easter_name(offset: i32) -> String {
     match offset {
         -47 => "Shrove Tuesday".to_string(),
         -46 => "Ash Wednesday".to_string(),
@@ -429,7 +438,7 @@ impl Holidays {
                     check_shift(*offset)?;
                     let mut name = format!(
                         "closed day ({} {} of {}",
-                        ordinal(*n),
+                        nth_in_month(*n),
                         weekday_name(*weekday),
                         month_name(*month)
                     );
