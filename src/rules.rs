@@ -268,6 +268,14 @@ pub struct Metric {
     /// change over the ticket's history.
     #[serde(default, skip_serializing_if = "TargetAt::is_stop")]
     pub target_at: TargetAt,
+    /// Event-log statuses in which the ticket is resolved: a later status
+    /// outside them reopens it (empty: reopenings are not read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<String>,
+    /// Each reopening starts a new cycle with its own verdict (else the
+    /// clock continues and the resolved stretch is not counted).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cycles: bool,
 }
 
 /// The instant whose priority and fields choose a metric's target

@@ -7,7 +7,8 @@
 //!   a word that names a file of the folder is given as that file's path;
 //! - `expected.json`: what SEMANTICS.md prescribes, worked out by hand, with
 //!   the reasoning beside each expectation (`why`). It lists ticket `rows`
-//!   (only the fields given are compared; `deadline` as an instant),
+//!   (only the fields given are compared; `deadline` as an instant; a
+//!   metric with cycles has a row per `cycle`, found by its number),
 //!   `objectives` (by name and period), `problems` (count per kind, and the
 //!   lines of the first ones), `summary` fields, `priority_changes` (what
 //!   priority changes moved), `exit` code and text the
@@ -102,8 +103,13 @@ fn check(dir: &Path) -> Vec<String> {
         let hits: Vec<&Value> = rows
             .iter()
             .filter(|row| row["id"] == want["id"] && row["metric"] == want["metric"])
+            // A metric with cycles has a row per cycle.
+            .filter(|row| want.get("cycle").is_none_or(|c| row["cycle"] == *c))
             .collect();
-        let which = format!("{name}: ticket {} {}", want["id"], want["metric"]);
+        let which = match want.get("cycle") {
+            Some(c) => format!("{name}: ticket {} {} cycle {c}", want["id"], want["metric"]),
+            None => format!("{name}: ticket {} {}", want["id"], want["metric"]),
+        };
         let [got] = hits.as_slice() else {
             wrong.push(format!("{which}: {} rows, expected one", hits.len()));
             continue;

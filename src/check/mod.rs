@@ -1163,6 +1163,24 @@ impl<'a> Checker<'a> {
             .as_ref()
             .map(|(v, _)| v.iter().map(ast::Value::text).collect())
             .unwrap_or_default();
+        let resolved: Vec<String> = m
+            .resolved
+            .as_ref()
+            .map(|(v, _)| v.iter().map(ast::Value::text).collect())
+            .unwrap_or_default();
+        if let (Some(span), true) = (m.new_cycle, resolved.is_empty()) {
+            self.report(
+                Diagnostic::new(
+                    Code::CannotReopen,
+                    format!(
+                        "metric `{}` starts a new cycle on reopening, but never learns that a ticket is resolved, so it cannot reopen",
+                        m.name.node
+                    ),
+                )
+                .primary(span, "no reopening to start a cycle")
+                .help("name the statuses in which a ticket is resolved: `resolved while status in [resolved, closed]`"),
+            );
+        }
         if let (Some(start), Some(stop), Some(calendar)) = (start, stop, calendar) {
             if self.metrics.iter().any(|x| x.name == m.name.node) {
                 return;
@@ -1177,6 +1195,8 @@ impl<'a> Checker<'a> {
                     Some("start") => rules::TargetAt::Start,
                     _ => rules::TargetAt::Stop,
                 },
+                cycles: m.new_cycle.is_some() && !resolved.is_empty(),
+                resolved,
             });
         }
     }

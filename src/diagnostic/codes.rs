@@ -178,6 +178,16 @@ closure or metric must name timestamp fields declared in `fields`.";
 "An objective counts the tickets of one metric. The metric must have targets,
 and the objective's priorities must exist.";
 
+    CannotReopen = "E0406", Error, "a cycle option on a metric that cannot reopen",
+"`new cycle on reopening` gives each reopening of a ticket a verdict of its
+own, but a ticket reopens only after it was resolved, and a metric learns
+when that is from `resolved while status in [...]`: the statuses of the event
+log in which the ticket is resolved (a later status outside them reopens it).
+
+    metric resolution from opened_at to resolved_at in office
+      resolved while status in [resolved, closed]
+      new cycle on reopening";
+
     CreditTiers = "E0501", Error, "credit tiers out of order, overlapping or with a gap",
 "The credit tiers of an availability window are written from the highest
 threshold down, each below the one before, and together they cover every

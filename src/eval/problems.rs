@@ -64,7 +64,7 @@ impl ProblemKind {
             ProblemKind::UnreadableEvent => "unreadable events",
             ProblemKind::EventInDstGap => "events in a DST gap",
             ProblemKind::EventWithoutTicket => "events without a ticket",
-            ProblemKind::UnknownStatus => "pause statuses never seen",
+            ProblemKind::UnknownStatus => "pause or resolved statuses never seen",
             ProblemKind::UnknownEventField => "changes of fields the contract does not have",
             ProblemKind::UnreadableSideRow => "unreadable outage or deployment rows",
         }

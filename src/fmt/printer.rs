@@ -693,6 +693,37 @@ impl<'s> Printer<'s> {
         self.end_line();
     }
 
+    /// Metrics, one row each in aligned columns; a metric too wide for one
+    /// line keeps its name, ends and first option on it and puts each
+    /// further option on a continuation line of its own.
+    fn metric_rows(&mut self, rows: Vec<Row>) {
+        const HEAD: usize = 4;
+        let one_line = |r: &Row| r.cells.iter().map(|c| c.width() + 1).sum::<usize>();
+        let split: Vec<(Row, Vec<Cell>)> = rows
+            .into_iter()
+            .map(|mut r| {
+                if r.cells.len() > HEAD && self.indent + one_line(&r) > MAX_WIDTH {
+                    let tail = r.cells.split_off(HEAD);
+                    r.gaps.truncate(HEAD);
+                    (r, tail)
+                } else {
+                    (r, Vec::new())
+                }
+            })
+            .collect();
+        let heads: Vec<Row> = split.iter().map(|(r, _)| r.clone()).collect();
+        let w = widths(&heads);
+        for (head, tail) in &split {
+            self.row(head, Some(&w));
+            self.indent += CONTINUE;
+            for cell in tail {
+                let start = cell.toks.first().map_or(head.start, |t| t.at);
+                self.row(&Row::one(start, cell.clone()), None);
+            }
+            self.indent -= CONTINUE;
+        }
+    }
+
     fn rows(&mut self, rows: &[Row], align: bool) {
         let w = widths(rows);
         for r in rows {
@@ -822,8 +853,12 @@ impl<'s> Printer<'s> {
             }
             if kind.is_some() {
                 let rows: Vec<Row> = items[i..j].iter().map(|it| self.line_item(it)).collect();
-                let align = matches!(kind, Some(Compact::Metric | Compact::Objective));
-                self.rows(&rows, align);
+                if kind == Some(Compact::Metric) {
+                    self.metric_rows(rows);
+                } else {
+                    let align = kind == Some(Compact::Objective);
+                    self.rows(&rows, align);
+                }
             } else {
                 self.item(&items[i]);
             }
@@ -867,10 +902,32 @@ impl<'s> Printer<'s> {
                 if let Some((_, span)) = &m.target_at {
                     opts.push((span.start, 2));
                 }
+                // 3: resolved while status in, 4: new cycle on reopening.
+                if let Some((_, span)) = &m.resolved {
+                    opts.push((span.start, 3));
+                }
+                if let Some(span) = m.new_cycle {
+                    opts.push((span.start, 4));
+                }
                 opts.sort();
                 for (_, which) in opts {
                     let mut d = Cell::default();
-                    if which == 2 {
+                    if which == 3 {
+                        if let Some((vals, span)) = &m.resolved {
+                            self.cursor = span.start;
+                            for k in ["resolved", "while", "status", "in"] {
+                                self.kw(&mut d, k);
+                            }
+                            self.values(&mut d, vals);
+                        }
+                    } else if which == 4 {
+                        if let Some(span) = m.new_cycle {
+                            self.cursor = span.start;
+                            for k in ["new", "cycle", "on", "reopening"] {
+                                self.kw(&mut d, k);
+                            }
+                        }
+                    } else if which == 2 {
                         if let Some((w, span)) = &m.target_at {
                             self.cursor = span.start;
                             for k in ["target", "set", "at"] {

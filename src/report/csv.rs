@@ -11,12 +11,23 @@ pub(crate) struct CsvReport<'a> {
     out: Box<dyn Write + 'a>,
     /// The contract has versions: each row ends with the one that judged it.
     versioned: bool,
+    /// A metric has cycles: each row ends with its cycle (empty for others).
+    cycles: bool,
 }
 
 impl<'a> CsvReport<'a> {
-    pub(crate) fn new(out: Box<dyn Write + 'a>, versioned: bool) -> Self {
-        CsvReport { out, versioned }
+    pub(crate) fn new(out: Box<dyn Write + 'a>, plan: &Plan) -> Self {
+        CsvReport {
+            out,
+            versioned: !plan.versions.is_empty(),
+            cycles: has_cycles(plan),
+        }
     }
+}
+
+/// Whether a metric of the contract has a cycle per reopening.
+fn has_cycles(plan: &Plan) -> bool {
+    plan.metrics.iter().any(|m| m.cycles)
 }
 
 const COLUMNS: [&str; 12] = [
@@ -59,7 +70,9 @@ impl RowText for CsvRowText<'_> {
             .buffer_capacity(1024)
             .from_writer(out);
         let versioned = !plan.versions.is_empty();
+        let cycles = has_cycles(plan);
         for row in rows {
+            let cycle = row.cycle.map(|c| c.to_string()).unwrap_or_default();
             let record = [
                 row.id.as_str(),
                 priority_name(plan, row).unwrap_or(""),
@@ -75,12 +88,9 @@ impl RowText for CsvRowText<'_> {
                 &row.line.to_string(),
             ];
             // Writing to memory cannot fail.
-            let _ = if versioned {
-                let version = plan.version_name(row.version).unwrap_or("");
-                w.write_record(record.iter().copied().chain([version]))
-            } else {
-                w.write_record(record)
-            };
+            let version = versioned.then(|| plan.version_name(row.version).unwrap_or(""));
+            let cycle = cycles.then_some(cycle.as_str());
+            let _ = w.write_record(record.iter().copied().chain(version).chain(cycle));
         }
         // Writing to memory cannot fail.
         let _ = w.flush();
@@ -116,7 +126,8 @@ impl RowSink for CsvReport<'_> {
 impl Report for CsvReport<'_> {
     fn begin(&mut self) -> std::io::Result<()> {
         let version = if self.versioned { ",version" } else { "" };
-        writeln!(self.out, "{}{version}", COLUMNS.join(","))
+        let cycle = if self.cycles { ",cycle" } else { "" };
+        writeln!(self.out, "{}{version}{cycle}", COLUMNS.join(","))
     }
 
     /// After the ticket rows, the credits owed (if any) as a second table:

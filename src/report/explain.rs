@@ -204,8 +204,9 @@ fn metric_ledger(
     let m = &plan.metrics[mt.metric];
     writeln!(
         out,
-        "Metric {} — from {} to {}, counted in {}",
+        "Metric {}{} — from {} to {}, counted in {}",
         m.name,
+        mt.cycle.map(|c| format!(", cycle {c}")).unwrap_or_default(),
         plan.source_name(m.start),
         plan.source_name(m.stop),
         plan.slot_name(m.calendar)
@@ -292,6 +293,14 @@ fn metric_ledger(
                 writeln!(out, "  (still running: counted up to the as-of instant)")?;
             }
             stretches(out, plan, cal, &plan.calendars[cal_index].name, start, end)?;
+            for (a, b) in &mt.reopened {
+                writeln!(
+                    out,
+                    "  resolved {} → reopened {}: not counted, the clock continues",
+                    local(*a, tz),
+                    local(*b, tz)
+                )?;
+            }
             for (a, b) in &mt.pauses {
                 let to = if *b == i64::MAX {
                     "on".to_string()

@@ -46,6 +46,7 @@ struct RowKey {
     target: Option<i64>,
     target_index: Option<usize>,
     version: crate::eval::contract::plan::VersionIndex,
+    cycle: Option<u32>,
 }
 
 impl<'a> HumanReport<'a> {
@@ -100,6 +101,7 @@ impl HumanReport<'_> {
                 target: row.target_seconds,
                 target_index: row.target,
                 version: row.version,
+                cycle: row.cycle,
             },
         };
         if self.worst.len() < TOP {
@@ -244,10 +246,14 @@ impl Report for HumanReport<'_> {
                     note: None,
                     closed_at: None,
                     version: w.row.version,
+                    cycle: w.row.cycle,
                 };
                 let mut cells = vec![
                     row.id.to_string(),
-                    metric_name(plan, &row).unwrap_or("").to_string(),
+                    match row.cycle {
+                        Some(c) => format!("{}, cycle {c}", metric_name(plan, &row).unwrap_or("")),
+                        None => metric_name(plan, &row).unwrap_or("").to_string(),
+                    },
                     priority_name(plan, &row).unwrap_or("–").to_string(),
                     late_text(plan.version(row.version), w.row.target_index, w.overshoot),
                     row.deadline.map(|d| local(d, tz)).unwrap_or_default(),

@@ -218,6 +218,10 @@ impl RowText for JsonRowText<'_> {
             opt_time(out, row.start, tz);
             out.extend_from_slice(b",\"stop\":");
             opt_time(out, row.stop, tz);
+            if let Some(c) = row.cycle {
+                out.extend_from_slice(b",\"cycle\":");
+                uint(out, u64::from(c));
+            }
             if let Some(note) = &row.note {
                 out.extend_from_slice(b",\"note\":");
                 json_str(out, note);
@@ -655,6 +659,7 @@ mod tests {
                         note: None,
                         closed_at: None,
                         version: 0,
+                        cycle: None,
                     };
                     let mut out = Vec::new();
                     text.write(std::slice::from_ref(&row), &mut out);

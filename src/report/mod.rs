@@ -43,7 +43,7 @@ pub(crate) fn writer<'a>(
 ) -> Box<dyn Report + 'a> {
     match format {
         ReportFormat::Json => Box::new(json::JsonReport::new(header, out)),
-        ReportFormat::Csv => Box::new(csv::CsvReport::new(out, !header.plan.versions.is_empty())),
+        ReportFormat::Csv => Box::new(csv::CsvReport::new(out, header.plan)),
         ReportFormat::Human => Box::new(human::HumanReport::new(header, out)),
     }
 }

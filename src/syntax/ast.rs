@@ -370,6 +370,11 @@ pub struct Metric {
     /// `target set at start|stop`: which instant's fields choose the
     /// target when they change; the word and the option's span.
     pub target_at: Option<(Spanned<String>, Span)>,
+    /// `resolved while status in [...]`: the statuses in which the ticket
+    /// is resolved, and the option's span.
+    pub resolved: Option<(Vec<Value>, Span)>,
+    /// `new cycle on reopening`: its span.
+    pub new_cycle: Option<Span>,
     pub span: Span,
 }
 

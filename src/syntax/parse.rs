@@ -877,6 +877,10 @@ impl Builder {
                     self.span(&x),
                 ))
             }),
+            resolved: self
+                .first(&p, Rule::resolved_set)
+                .map(|x| (self.values(self.first(&x, Rule::value_list)), self.span(&x))),
+            new_cycle: self.first(&p, Rule::new_cycle).map(|x| self.span(&x)),
             span,
         }
     }

@@ -192,6 +192,13 @@ pub(crate) struct MetricPlan {
     pub(crate) calendar: CalSlot,
     /// Which instant's priority chooses the target when it changes.
     pub(crate) target_at: crate::rules::TargetAt,
+    /// The statuses in which the ticket is resolved, as the contract names them.
+    pub(crate) resolved: Vec<String>,
+    /// The statuses in which the ticket is resolved, as compared
+    /// ([`status_key`]), `closed` among them; empty: reopenings are not read.
+    pub(crate) resolved_keys: Vec<String>,
+    /// Each reopening starts a new cycle with its own verdict.
+    pub(crate) cycles: bool,
     /// Indices into `Plan::targets`, in source order: the first match applies.
     pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
@@ -785,6 +792,17 @@ fn build_closures(rules: &RuleSet, names: &Names) -> Result<Vec<ClosurePlan>, St
         .collect()
 }
 
+/// The statuses in which a metric's ticket is resolved, as compared:
+/// those the contract names and `closed` (SEMANTICS.md, "Histories":
+/// resolved → closed is not a reopening); none when it names none.
+fn resolved_keys(named: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = named.iter().map(|s| status_key(s)).collect();
+    if !keys.is_empty() && !keys.iter().any(|k| k == "closed") {
+        keys.push("closed".into());
+    }
+    keys
+}
+
 fn build_metrics(
     rules: &RuleSet,
     names: &Names,
@@ -815,6 +833,9 @@ fn build_metrics(
             pause_keys: m.pause.iter().map(|s| status_key(s)).collect(),
             calendar: names.slot(&m.calendar, &what)?,
             target_at: m.target_at,
+            resolved: m.resolved.clone(),
+            resolved_keys: resolved_keys(&m.resolved),
+            cycles: m.cycles,
             targets: Vec::new(),
             objectives: Vec::new(),
         });

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use chrono_tz::Tz;
 use rustc_hash::FxHashSet;
 
+use crate::eval::contract::statuses::status_key;
 use crate::eval::error::EvalError;
 use crate::eval::input::cells::{type_row_into, Ticket};
 use crate::eval::input::log_reader::{Chunk, LogReader, RowRef};
@@ -406,9 +407,22 @@ fn unknown_statuses(
         None => return,
     };
     occur.sort_unstable();
+    let occurring = if occur.is_empty() {
+        "none".to_string()
+    } else {
+        occur.join(", ")
+    };
     for m in &ctx.plan.metrics {
-        for (key, status) in m.pause_keys.iter().zip(&m.pause) {
-            if occur.contains(&key.as_str()) {
+        let pauses = m
+            .pause
+            .iter()
+            .map(|s| (s, "pauses while", "pauses nothing"));
+        let resolved = m
+            .resolved
+            .iter()
+            .map(|s| (s, "is resolved while", "never resolves a ticket"));
+        for (status, does, so) in pauses.chain(resolved) {
+            if occur.contains(&status_key(status).as_str()) {
                 continue;
             }
             problems.add(
@@ -416,9 +430,8 @@ fn unknown_statuses(
                 file,
                 None,
                 format!(
-                    "metric `{}` pauses while the status is `{status}`, but no event has that status, so it pauses nothing; the statuses that occur: {}",
+                    "metric `{}` {does} the status is `{status}`, but no event has that status, so it {so}; the statuses that occur: {occurring}",
                     m.name,
-                    if occur.is_empty() { "none".to_string() } else { occur.join(", ") }
                 ),
             );
         }

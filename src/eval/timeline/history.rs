@@ -55,6 +55,10 @@ pub(crate) struct Timeline {
     /// The cells of the changed fields as the ticket log gave them: the
     /// values before the first change (see [`Timeline::ticket_at`]).
     pub(crate) initial: Vec<(usize, Cell)>,
+    /// Per metric that reads reopenings (`resolved while status in`), the
+    /// stretches `[from, to)` in which the ticket was resolved, in order; the
+    /// last lasts for ever while it is still resolved at the as-of instant.
+    pub(crate) resolved: Vec<Vec<(i64, i64)>>,
     /// Its activities up to the as-of instant, in time order.
     pub(crate) activities: Vec<(i64, Activity)>,
     /// Every event, in time order, when a trace was asked for.
@@ -111,6 +115,8 @@ impl Histories<'_> {
             }
         }
         tl.pauses.resize_with(plan.metrics.len(), Vec::new);
+        tl.resolved.resize_with(plan.metrics.len(), Vec::new);
+        tl.resolved.iter_mut().for_each(Vec::clear);
         tl.changes.clear();
         tl.initial.clear();
         tl.activities.clear();
@@ -125,6 +131,29 @@ impl Histories<'_> {
             (None, Some(log)) => log.events_of(&t.id),
         };
         for (mi, m) in plan.metrics.iter().enumerate() {
+            if !m.resolved_keys.is_empty() {
+                let resolved = |s: &str| m.resolved_keys.iter().any(|k| k == s);
+                let out = &mut tl.resolved[mi];
+                match (&t.history, self.events) {
+                    (Some(h), _) => merge_pauses(
+                        h.iter()
+                            .filter(|e| e.0 <= as_of)
+                            .map(|e| (e.0, resolved(&e.1))),
+                        out,
+                    ),
+                    (None, Some(log)) => merge_pauses(
+                        logged
+                            .iter()
+                            .filter(|e| e.at <= as_of)
+                            .filter_map(|e| match e.what {
+                                What::Status(s) => Some((e.at, resolved(log.status(s)))),
+                                _ => None,
+                            }),
+                        out,
+                    ),
+                    (None, None) => out.clear(),
+                }
+            }
             let out = &mut tl.pauses[mi];
             if m.pause_keys.is_empty() {
                 out.clear();

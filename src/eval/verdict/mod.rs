@@ -10,6 +10,7 @@ pub(crate) mod escalations;
 pub(crate) mod field_history;
 pub(crate) mod lateness;
 pub(crate) mod objectives;
+pub(crate) mod reopening;
 pub(crate) mod row;
 pub(crate) mod select;
 pub(crate) mod ticket;

@@ -35,6 +35,8 @@ pub(crate) struct Row {
     /// the only one of a contract without versions); `metric`, `priority`
     /// and `target` index into that version's plan.
     pub(crate) version: crate::eval::contract::plan::VersionIndex,
+    /// The cycle of a metric with `new cycle on reopening` (1, 2, …).
+    pub(crate) cycle: Option<u32>,
 }
 
 /// A period an objective is measured over: (year, month 1–12 | quarter 1–4 | 0 for a year).

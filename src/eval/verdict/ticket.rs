@@ -13,6 +13,7 @@ use crate::eval::verdict::field_history::{
     breach_before_change, choosing_instant, first_target, priority_changed, ChangedClock,
     EarlierBreach, PriorityMoves,
 };
+use crate::eval::verdict::reopening::{self, Clock};
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
     cell_text, derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
@@ -74,6 +75,8 @@ pub(crate) struct Trace {
 #[derive(Debug, Default)]
 pub(crate) struct MetricTrace {
     pub(crate) metric: usize,
+    /// The cycle, with `new cycle on reopening`.
+    pub(crate) cycle: Option<u32>,
     /// Each target of the metric that was tried, and whether it matched (the last tried is the one chosen).
     pub(crate) tried: Vec<(usize, bool)>,
     pub(crate) chosen: Option<usize>,
@@ -96,6 +99,21 @@ pub(crate) struct MetricTrace {
     pub(crate) changes: Vec<ChangeTrace>,
     /// A breach under an earlier target, which stands.
     pub(crate) earlier_breach: Option<EarlierBreach>,
+    /// Without cycles: the stretches from a resolution to the reopening
+    /// that ended it, not counted.
+    pub(crate) reopened: Vec<(i64, i64)>,
+}
+
+/// The resolved stretches after `start` that a reopening ended.
+fn resolved_stretches(start: Option<i64>, resolved: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    resolved
+        .iter()
+        .filter(|r| r.1 > start && r.1 != i64::MAX)
+        .map(|r| (r.0.max(start), r.1))
+        .collect()
 }
 
 pub(crate) fn evaluate(ctx: Context, t: &Ticket, tl: &Timeline, trace: bool) -> Outcome {
@@ -176,166 +194,225 @@ pub(crate) fn evaluate_into(
     } else {
         instant(ctx, t, Source::Closure(0), false).0
     };
+    // A metric that reads reopenings: its clocks (one, or one per cycle)
+    // and its pauses with the resolved stretches (`reopening.rs`).
+    let (mut paused, mut cycles) = (Vec::new(), Vec::new());
     for (mi, metric) in plan.metrics.iter().enumerate() {
-        let mut mt = MetricTrace {
-            metric: mi,
-            ..MetricTrace::default()
-        };
-        let start = instant(ctx, t, metric.start, false).0;
-        let stop = instant(ctx, t, metric.stop, false).0;
-        mt.start = start;
-        mt.stop = stop;
-        let (t, priority) = if history {
-            let at = choosing_instant(metric.target_at, start, stop, ctx.as_of);
-            tl.ticket_at(t, at, false, &mut scratch);
-            let p = if trace {
-                derive_priority(plan, &scratch)
-            } else {
-                PriorityOutcome {
-                    priority: priority_of(plan, &scratch),
-                    how: String::new(),
-                }
-            };
-            mt.chosen_at = Some((at, p.priority, p.how));
-            (&scratch, p.priority)
+        let start0 = instant(ctx, t, metric.start, false).0;
+        let stop0 = instant(ctx, t, metric.stop, false).0;
+        let resolved = tl.resolved.get(mi).map_or(&[][..], Vec::as_slice);
+        // A metric with cycles numbers its only clock too.
+        let whole = [Clock {
+            start: start0,
+            stop: stop0,
+            cycle: metric.cycles.then_some(1),
+            own_pauses: false,
+        }];
+        let clocks: &[Clock] = if resolved.is_empty() {
+            &whole
         } else {
-            (t, prio.priority)
+            let pauses = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
+            reopening::clocks(
+                metric.cycles,
+                (start0, stop0),
+                resolved,
+                pauses,
+                &mut paused,
+                &mut cycles,
+            );
+            &cycles
         };
-        // Named in the trace, and in the reason when the clock stops before it starts.
-        if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
-            mt.start_how = instant(ctx, t, metric.start, true).1;
-            mt.stop_how = instant(ctx, t, metric.stop, true).1;
-        }
-        let mut row = Row {
-            line: t.line,
-            id: t.id.clone(),
-            priority,
-            metric: Some(mi),
-            target: None,
-            status: Status::Invalid,
-            elapsed: None,
-            target_seconds: None,
-            deadline: None,
-            start,
-            stop,
-            reason: None,
-            note: None,
-            closed_at,
-            version: 0,
-        };
-        // An unreadable row is invalid on every metric: which target would
-        // apply cannot be trusted.
-        if let Some(reason) = &unreadable {
-            row.reason = Some(reason.clone());
+        for clock in clocks {
+            let mut mt = MetricTrace {
+                metric: mi,
+                cycle: clock.cycle,
+                ..MetricTrace::default()
+            };
+            let (start, stop) = (clock.start, clock.stop);
+            mt.start = start;
+            mt.stop = stop;
+            let (t, priority) = if history {
+                let at = choosing_instant(metric.target_at, start, stop, ctx.as_of);
+                tl.ticket_at(t, at, false, &mut scratch);
+                let p = if trace {
+                    derive_priority(plan, &scratch)
+                } else {
+                    PriorityOutcome {
+                        priority: priority_of(plan, &scratch),
+                        how: String::new(),
+                    }
+                };
+                mt.chosen_at = Some((at, p.priority, p.how));
+                (&scratch, p.priority)
+            } else {
+                (t, prio.priority)
+            };
+            // Named in the trace, and in the reason when the clock stops before it starts.
+            if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
+                mt.start_how = if start == start0 {
+                    instant(ctx, t, metric.start, true).1
+                } else {
+                    "reopened: the status left the resolved ones".into()
+                };
+                mt.stop_how = if stop == stop0 {
+                    instant(ctx, t, metric.stop, true).1
+                } else if stop.is_some() {
+                    "resolved: the status became a resolved one".into()
+                } else {
+                    "reopened, and not resolved again by the as-of instant".into()
+                };
+                if clock.own_pauses {
+                    mt.reopened = resolved_stretches(start, resolved);
+                }
+            }
+            let mut row = Row {
+                line: t.line,
+                id: t.id.clone(),
+                priority,
+                metric: Some(mi),
+                target: None,
+                status: Status::Invalid,
+                elapsed: None,
+                target_seconds: None,
+                deadline: None,
+                start,
+                stop,
+                reason: None,
+                note: None,
+                closed_at,
+                version: 0,
+                cycle: clock.cycle,
+            };
+            // An unreadable row is invalid on every metric: which target would
+            // apply cannot be trusted.
+            if let Some(reason) = &unreadable {
+                row.reason = Some(reason.clone());
+                push_row(ctx, t, out, &mut mt, row);
+                if let Some(tr) = tr.as_mut() {
+                    tr.metrics.push(mt);
+                }
+                continue;
+            }
+            let mut chosen = None;
+            for &ti in &metric.targets {
+                let hit = selector_matches(plan, &plan.targets[ti].selector, t, priority);
+                if trace {
+                    mt.tried.push((ti, hit));
+                }
+                if hit {
+                    chosen = Some(ti);
+                    break;
+                }
+            }
+            mt.chosen = chosen;
+            let Some(ti) = chosen
+                .filter(|ti| !matches!(plan.targets[*ti].duration, TargetDuration::NotApplicable))
+            else {
+                // No target covers the ticket on this metric: no row, but objectives
+                // on the metric that select the ticket count it as not applicable.
+                tally(ctx, t, out, mi, priority, start, Status::NotApplicable);
+                if let Some(tr) = tr.as_mut() {
+                    tr.metrics.push(mt);
+                }
+                continue;
+            };
+            // A target whose calendars the ticket chooses is judged by the
+            // variant in the chosen calendars; a value with none is invalid.
+            let ti = match &plan.targets[ti].chosen {
+                None => ti,
+                Some(chosen) => match choose(plan, chosen, t) {
+                    Ok((variant, how)) => {
+                        if trace {
+                            mt.calendar_how = Some(how);
+                        }
+                        variant
+                    }
+                    Err(reason) => {
+                        row.target = Some(ti);
+                        row.reason = Some(CompactString::from(reason));
+                        push_row(ctx, t, out, &mut mt, row);
+                        if let Some(tr) = tr.as_mut() {
+                            tr.metrics.push(mt);
+                        }
+                        continue;
+                    }
+                },
+            };
+            let target = &plan.targets[ti];
+            row.target = Some(ti);
+            let mut excluded_by = None;
+            for (xi, x) in plan.exclusions.iter().enumerate() {
+                if x.metrics.as_ref().is_some_and(|ms| !ms.contains(&mi)) {
+                    continue;
+                }
+                let applies = holds(plan, &x.when, t);
+                if trace {
+                    mt.exclusions.push((xi, applies));
+                }
+                if applies {
+                    excluded_by = Some(xi);
+                    break;
+                }
+            }
+            if let Some(xi) = excluded_by {
+                row.status = Status::Excluded;
+                row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
+            } else {
+                let pauses = if clock.own_pauses {
+                    &paused[..]
+                } else {
+                    tl.pauses.get(mi).map_or(&[][..], Vec::as_slice)
+                };
+                // A cycle's ends may come from the status history, which has no
+                // fractions of a second.
+                let span = Span {
+                    start,
+                    stop,
+                    start_nanos: if start == start0 {
+                        nanos(ctx, t, metric.start, start)
+                    } else {
+                        0
+                    },
+                    stop_nanos: if stop == stop0 {
+                        nanos(ctx, t, metric.stop, stop)
+                    } else {
+                        0
+                    },
+                    start_name: &mt.start_how,
+                    stop_name: &mt.stop_how,
+                    pauses,
+                };
+                let mut j = judge(plan, target, &span, ctx.as_of);
+                if history {
+                    let clock = ChangedClock {
+                        plan,
+                        metric,
+                        ticket: orig,
+                        tl,
+                        span: &span,
+                        as_of: ctx.as_of,
+                    };
+                    let (earlier, changes) =
+                        judge_changes(&clock, &mut j, priority, trace, moves, &mut other);
+                    mt.earlier_breach = earlier;
+                    mt.changes = changes;
+                }
+                row.status = j.status;
+                row.elapsed = j.elapsed;
+                row.target_seconds = j.target_seconds;
+                row.deadline = j.deadline;
+                row.reason = j.reason.map(CompactString::from);
+                row.note = j.note;
+                if trace {
+                    // The resolved stretches are listed apart (`reopened`).
+                    let own = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
+                    mt.pauses = effective_pauses(own, stop).into_owned();
+                }
+            }
             push_row(ctx, t, out, &mut mt, row);
             if let Some(tr) = tr.as_mut() {
                 tr.metrics.push(mt);
             }
-            continue;
-        }
-        let mut chosen = None;
-        for &ti in &metric.targets {
-            let hit = selector_matches(plan, &plan.targets[ti].selector, t, priority);
-            if trace {
-                mt.tried.push((ti, hit));
-            }
-            if hit {
-                chosen = Some(ti);
-                break;
-            }
-        }
-        mt.chosen = chosen;
-        let Some(ti) = chosen
-            .filter(|ti| !matches!(plan.targets[*ti].duration, TargetDuration::NotApplicable))
-        else {
-            // No target covers the ticket on this metric: no row, but objectives
-            // on the metric that select the ticket count it as not applicable.
-            tally(ctx, t, out, mi, priority, start, Status::NotApplicable);
-            if let Some(tr) = tr.as_mut() {
-                tr.metrics.push(mt);
-            }
-            continue;
-        };
-        // A target whose calendars the ticket chooses is judged by the
-        // variant in the chosen calendars; a value with none is invalid.
-        let ti = match &plan.targets[ti].chosen {
-            None => ti,
-            Some(chosen) => match choose(plan, chosen, t) {
-                Ok((variant, how)) => {
-                    if trace {
-                        mt.calendar_how = Some(how);
-                    }
-                    variant
-                }
-                Err(reason) => {
-                    row.target = Some(ti);
-                    row.reason = Some(CompactString::from(reason));
-                    push_row(ctx, t, out, &mut mt, row);
-                    if let Some(tr) = tr.as_mut() {
-                        tr.metrics.push(mt);
-                    }
-                    continue;
-                }
-            },
-        };
-        let target = &plan.targets[ti];
-        row.target = Some(ti);
-        let mut excluded_by = None;
-        for (xi, x) in plan.exclusions.iter().enumerate() {
-            if x.metrics.as_ref().is_some_and(|ms| !ms.contains(&mi)) {
-                continue;
-            }
-            let applies = holds(plan, &x.when, t);
-            if trace {
-                mt.exclusions.push((xi, applies));
-            }
-            if applies {
-                excluded_by = Some(xi);
-                break;
-            }
-        }
-        if let Some(xi) = excluded_by {
-            row.status = Status::Excluded;
-            row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
-        } else {
-            let pauses = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
-            let span = Span {
-                start,
-                stop,
-                start_nanos: nanos(ctx, t, metric.start, start),
-                stop_nanos: nanos(ctx, t, metric.stop, stop),
-                start_name: &mt.start_how,
-                stop_name: &mt.stop_how,
-                pauses,
-            };
-            let mut j = judge(plan, target, &span, ctx.as_of);
-            if history {
-                let clock = ChangedClock {
-                    plan,
-                    metric,
-                    ticket: orig,
-                    tl,
-                    span: &span,
-                    as_of: ctx.as_of,
-                };
-                let (earlier, changes) =
-                    judge_changes(&clock, &mut j, priority, trace, moves, &mut other);
-                mt.earlier_breach = earlier;
-                mt.changes = changes;
-            }
-            row.status = j.status;
-            row.elapsed = j.elapsed;
-            row.target_seconds = j.target_seconds;
-            row.deadline = j.deadline;
-            row.reason = j.reason.map(CompactString::from);
-            row.note = j.note;
-            if trace {
-                mt.pauses = effective_pauses(pauses, stop).into_owned();
-            }
-        }
-        push_row(ctx, t, out, &mut mt, row);
-        if let Some(tr) = tr.as_mut() {
-            tr.metrics.push(mt);
         }
     }
     if out.rows.len() == out.first {
@@ -360,6 +437,7 @@ pub(crate) fn evaluate_into(
             note: None,
             closed_at,
             version: 0,
+            cycle: None,
         });
     }
     tr

@@ -1,0 +1,154 @@
+//! Reopening (SEMANTICS.md "Histories"): a metric that reads the statuses in
+//! which a ticket is resolved (`resolved while status in [...]`). By default
+//! the clock continues across a reopening, the resolved stretch before it is
+//! not counted (as if paused, so the deadline moves out by it) and the stop
+//! is the last resolution; with `new cycle on reopening` each reopening
+//! starts a new cycle with its own verdict.
+
+/// One clock of a metric: the whole of it, or one cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Clock {
+    pub(crate) start: Option<i64>,
+    pub(crate) stop: Option<i64>,
+    /// The cycle's number (1, 2, …) with `new cycle on reopening`.
+    pub(crate) cycle: Option<u32>,
+    /// Its pauses are `paused` below (the metric's own merged with the
+    /// resolved stretches), not the timeline's.
+    pub(crate) own_pauses: bool,
+}
+
+/// The clocks of a metric whose ticket was resolved in `resolved` (the
+/// stretches of its resolved statuses, in order; the last for ever while
+/// still resolved at the as-of instant), started at `start` and stopped (as
+/// the ticket log says) at `stop`. With `cycles`, one per cycle; else one,
+/// continued across reopenings, whose pauses (`pauses` and the resolved
+/// stretches that a reopening ended) are put into `paused`.
+pub(crate) fn clocks(
+    cycles: bool,
+    (start, stop): (Option<i64>, Option<i64>),
+    resolved: &[(i64, i64)],
+    pauses: &[(i64, i64)],
+    paused: &mut Vec<(i64, i64)>,
+    out: &mut Vec<Clock>,
+) {
+    out.clear();
+    let whole = Clock {
+        start,
+        stop,
+        cycle: cycles.then_some(1),
+        own_pauses: false,
+    };
+    let Some(start) = start else {
+        // Not started: nothing is resolved yet as far as this clock goes.
+        out.push(whole);
+        return;
+    };
+    // Resolutions before the clock started do not end it.
+    let resolved: Vec<(i64, i64)> = resolved
+        .iter()
+        .filter(|r| r.1 > start)
+        .map(|r| (r.0.max(start), r.1))
+        .collect();
+    if resolved.is_empty() {
+        // Never resolved while the clock ran: the ticket log's clock.
+        out.push(whole);
+        return;
+    }
+    let still_resolved = resolved.last().is_some_and(|r| r.1 == i64::MAX);
+    if cycles {
+        let mut from = Some(start);
+        for (i, r) in resolved.iter().enumerate() {
+            out.push(Clock {
+                start: from,
+                stop: Some(r.0),
+                cycle: Some(i as u32 + 1),
+                own_pauses: false,
+            });
+            from = (r.1 != i64::MAX).then_some(r.1);
+        }
+        if let Some(from) = from.filter(|_| !still_resolved) {
+            out.push(Clock {
+                start: Some(from),
+                stop: None,
+                cycle: Some(out.len() as u32 + 1),
+                own_pauses: false,
+            });
+        }
+        return;
+    }
+    // One clock: it stops at the last resolution if the ticket is resolved
+    // at the as-of instant, else it runs; the stretches a reopening ended
+    // are not counted.
+    let stop = still_resolved
+        .then(|| resolved.last().map(|r| r.0))
+        .flatten();
+    let mut all: Vec<(i64, i64)> = pauses
+        .iter()
+        .copied()
+        .chain(resolved.iter().copied().filter(|r| r.1 != i64::MAX))
+        .collect();
+    all.sort_unstable();
+    paused.clear();
+    for (a, b) in all {
+        match paused.last_mut() {
+            Some(last) if last.1 >= a => last.1 = last.1.max(b),
+            _ => paused.push((a, b)),
+        }
+    }
+    out.push(Clock {
+        start: Some(start),
+        stop,
+        cycle: None,
+        own_pauses: true,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(
+        cycles: bool,
+        resolved: &[(i64, i64)],
+        pauses: &[(i64, i64)],
+    ) -> (Vec<Clock>, Vec<(i64, i64)>) {
+        let (mut paused, mut out) = (Vec::new(), Vec::new());
+        clocks(
+            cycles,
+            (Some(0), None),
+            resolved,
+            pauses,
+            &mut paused,
+            &mut out,
+        );
+        (out, paused)
+    }
+
+    #[test]
+    fn a_reopened_clock_continues_without_the_resolved_stretch() {
+        // Resolved at 10, reopened at 20, resolved again at 30 (still).
+        let (c, p) = run(false, &[(10, 20), (30, i64::MAX)], &[(5, 8)]);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].stop, Some(30));
+        assert_eq!(p, [(5, 8), (10, 20)]);
+        // Reopened and not resolved again: running.
+        let (c, _) = run(false, &[(10, 20)], &[]);
+        assert_eq!(c[0].stop, None);
+    }
+
+    #[test]
+    fn each_reopening_starts_a_cycle() {
+        let (c, _) = run(true, &[(10, 20), (30, i64::MAX)], &[]);
+        let spans: Vec<_> = c.iter().map(|c| (c.start, c.stop, c.cycle)).collect();
+        assert_eq!(
+            spans,
+            [(Some(0), Some(10), Some(1)), (Some(20), Some(30), Some(2))]
+        );
+        let (c, _) = run(true, &[(10, 20)], &[]);
+        let spans: Vec<_> = c.iter().map(|c| (c.start, c.stop, c.cycle)).collect();
+        assert_eq!(
+            spans,
+            [(Some(0), Some(10), Some(1)), (Some(20), None, Some(2))]
+        );
+    }
+}
