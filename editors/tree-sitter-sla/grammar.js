@@ -148,12 +148,16 @@ module.exports = grammar({
     // -------------------------------------------------------------- metrics and closure
     metric: ($) => seq(
       'metric', field('name', $.identifier), 'from', field('from', $.identifier), 'to', field('to', $.identifier),
-      repeat(choice($.metric_cal, $.pause, $.target_set)),
+      repeat(choice($.metric_cal, $.pause, $.target_set, $.resolved_set, $.new_cycle)),
     ),
     metric_cal: ($) => seq('in', $.calendar_ref),
     pause: ($) => seq('paused', 'while', 'status', 'in', $.value_list),
     // Which instant's priority chooses the target when it changes.
     target_set: ($) => seq('target', 'set', 'at', field('at', choice('start', 'stop'))),
+    // The statuses in which a ticket is resolved (a later one reopens it),
+    // and a cycle with its own verdict per reopening.
+    resolved_set: ($) => seq('resolved', 'while', 'status', 'in', $.value_list),
+    new_cycle: ($) => seq('new', 'cycle', 'on', 'reopening'),
     closure: ($) => seq(
       'closure', field('name', $.identifier), '{',
       'confirmed', 'by', field('by', $.identifier),

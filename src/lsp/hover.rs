@@ -231,6 +231,18 @@ fn metric(
         }
         None => out.push('.'),
     }
+    if let Some(x) = compiled.filter(|x| !x.resolved.is_empty()) {
+        let _ = write!(
+            out,
+            " Resolved while the status is one of {}: {}.",
+            x.resolved.join(", "),
+            if x.cycles {
+                "each reopening starts a new cycle with its own verdict"
+            } else {
+                "after a reopening the clock continues, the resolved stretch not counted"
+            }
+        );
+    }
     if let Some((row, clause)) = here {
         let _ = write!(
             out,

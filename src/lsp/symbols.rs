@@ -171,7 +171,16 @@ impl Builder<'_> {
             }
             Item::Metric(m) => self.sym(
                 m.name.node.clone(),
-                Some(format!("from {} to {}", m.from.node, m.to.node)),
+                Some(format!(
+                    "from {} to {}{}",
+                    m.from.node,
+                    m.to.node,
+                    if m.new_cycle.is_some() {
+                        ", a cycle per reopening"
+                    } else {
+                        ""
+                    }
+                )),
                 SymbolKind::FUNCTION,
                 m.span,
                 m.name.span,
