@@ -247,6 +247,9 @@ pub struct Closure {
 pub enum InstantSource {
     /// A timestamp field of the ticket.
     Field(String),
+    /// An activity of the event log (`customer_reply`, `agent_reply`, …),
+    /// as the contract names it: where a repeating clock starts or stops.
+    Event(String),
     /// The stop of another metric.
     MetricStop(String),
     /// The effective instant of a closure rule.
@@ -276,6 +279,46 @@ pub struct Metric {
     /// clock continues and the resolved stretch is not counted).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cycles: bool,
+    /// How the clock repeats (SEMANTICS.md "Histories", Repeating clocks);
+    /// none: one clock per ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Repeat>,
+}
+
+/// The activities an event log may record (README, "The event log"), each
+/// with the names it may be written with, as compared (lower case, `_` for
+/// spaces and `-`); the first is the one reports and contracts use.
+pub(crate) const ACTIVITY_NAMES: [&[&str]; 3] = [
+    &["agent_reply", "public_reply", "agent_update"],
+    &["customer_reply", "requester_reply"],
+    &["internal_note", "private_note"],
+];
+
+/// The name reports use for activity `word` (in any of its spellings), if
+/// it is one.
+pub(crate) fn activity_name(word: &str) -> Option<&'static str> {
+    let key: String = word
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect();
+    ACTIVITY_NAMES
+        .iter()
+        .find(|names| names.contains(&key.as_str()))
+        .map(|names| names[0])
+}
+
+/// How a repeating clock runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Repeat {
+    /// `from each A to next B`: a cycle starts at an A when none runs and
+    /// the ticket is not resolved, and stops at the next B or the resolution.
+    Next,
+    /// `from START to each B`: while the ticket is open, a cycle from the
+    /// start (a reopening, the last B) to the next B.
+    Periodic,
 }
 
 /// The instant whose priority and fields choose a metric's target

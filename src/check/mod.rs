@@ -1151,9 +1151,93 @@ impl<'a> Checker<'a> {
             .then(|| rules::InstantSource::Field(name.node.clone()))
     }
 
-    fn metric(&mut self, m: &ast::Metric) {
+    /// A repeating clock's event: an activity of the event log.
+    fn event(&mut self, name: &ast::Ident, code: Code, what: &str) -> Option<rules::InstantSource> {
+        if let Some(a) = rules::activity_name(&name.node) {
+            return Some(rules::InstantSource::Event(a.to_string()));
+        }
+        self.report(
+            Diagnostic::new(
+                code,
+                format!(
+                    "`{}` is not an event of the event log, so it cannot {what}",
+                    name.node
+                ),
+            )
+            .primary(name.span, "not an event")
+            .help(format!(
+                "a repeating clock starts and stops at activities: {}",
+                rules::ACTIVITY_NAMES.map(|n| n[0]).join(", ")
+            )),
+        );
+        None
+    }
+
+    /// Where a metric starts and stops, and how it repeats: `from each A to
+    /// next B`, `from START to each B`, `from START to next B` (the first B
+    /// after the start), or a plain clock.
+    fn clock_ends(
+        &mut self,
+        m: &ast::Metric,
+    ) -> (
+        Option<rules::InstantSource>,
+        Option<rules::InstantSource>,
+        Option<rules::Repeat>,
+    ) {
+        let to = m.to_repeat.as_ref().map(|w| w.node.as_str());
+        if m.from_each.is_some() {
+            let start = self.event(
+                &m.from,
+                Code::RepeatWithoutEvent,
+                "start a cycle at each occurrence",
+            );
+            if to != Some("next") {
+                self.report(
+                    Diagnostic::new(
+                        Code::RepeatWithoutEvent,
+                        format!(
+                            "metric `{}` starts at each `{}`, but does not stop at the next occurrence of an event",
+                            m.name.node, m.from.node
+                        ),
+                    )
+                    .primary(m.to.span, "not `next EVENT`")
+                    .help("stop each cycle at the next event: `from each customer_reply to next agent_reply`"),
+                );
+                return (start, None, None);
+            }
+            let stop = self.event(&m.to, Code::RepeatWithoutEvent, "stop a cycle");
+            return (start, stop, Some(rules::Repeat::Next));
+        }
+        if rules::activity_name(&m.from.node).is_some() && !self.fields.contains_key(&m.from.node) {
+            self.report(
+                Diagnostic::new(
+                    Code::RepeatWithoutEvent,
+                    format!(
+                        "metric `{}` starts at `{}`, an event that may happen many times",
+                        m.name.node, m.from.node
+                    ),
+                )
+                .primary(m.from.span, "an event")
+                .help(format!(
+                    "start a cycle at every one: `from each {}`",
+                    m.from.node
+                )),
+            );
+            return (None, None, None);
+        }
+        if let Some(word) = to {
+            let start = self.instant_source(&m.from, true);
+            let stop = self.event(&m.to, Code::RepeatWithoutEvent, "stop a cycle");
+            let repeat = (word == "each").then_some(rules::Repeat::Periodic);
+            return (start, stop, repeat);
+        }
         let start = self.instant_source(&m.from, true);
         let stop = self.instant_source(&m.to, false);
+        (start, stop, None)
+    }
+
+    fn metric(&mut self, m: &ast::Metric) {
+        let (start, stop, repeat) = self.clock_ends(m);
         let calendar = match &m.calendar {
             Some(r) => self.clock_calendar(r),
             None => Some(ALWAYS.to_string()),
@@ -1181,6 +1265,19 @@ impl<'a> Checker<'a> {
                 .help("name the statuses in which a ticket is resolved: `resolved while status in [resolved, closed]`"),
             );
         }
+        if let (Some(span), Some(rules::Repeat::Next)) = (m.new_cycle, repeat) {
+            self.report(
+                Diagnostic::new(
+                    Code::CannotReopen,
+                    format!(
+                        "metric `{}` already has a cycle per `{}`, and a reopening does not start one",
+                        m.name.node, m.from.node
+                    ),
+                )
+                .primary(span, "a cycle option on a clock that cannot reopen")
+                .help("remove `new cycle on reopening`: a reply after a reopening starts the next cycle"),
+            );
+        }
         if let (Some(start), Some(stop), Some(calendar)) = (start, stop, calendar) {
             if self.metrics.iter().any(|x| x.name == m.name.node) {
                 return;
@@ -1195,8 +1292,9 @@ impl<'a> Checker<'a> {
                     Some("start") => rules::TargetAt::Start,
                     _ => rules::TargetAt::Stop,
                 },
-                cycles: m.new_cycle.is_some() && !resolved.is_empty(),
+                cycles: m.new_cycle.is_some() && !resolved.is_empty() && repeat.is_none(),
                 resolved,
+                repeat,
             });
         }
     }

@@ -183,10 +183,24 @@ and the objective's priorities must exist.";
 own, but a ticket reopens only after it was resolved, and a metric learns
 when that is from `resolved while status in [...]`: the statuses of the event
 log in which the ticket is resolved (a later status outside them reopens it).
+A clock with a cycle per event (`from each customer_reply to next
+agent_reply`) has its cycles already: a reopening does not start one.
 
     metric resolution from opened_at to resolved_at in office
       resolved while status in [resolved, closed]
       new cycle on reopening";
+
+    RepeatWithoutEvent = "E0407", Error, "a repeating metric without an event that starts or stops it",
+"A repeating clock runs in cycles between activities of the event log
+(`agent_reply`, `customer_reply`, `internal_note`): `from each A to next B`
+starts a cycle at every A (when none runs) and stops it at the next B;
+`from START to each B` runs from the start (and then from each B) to the
+next B, a periodic update. `each` needs an event to start at, `next` and
+`each` after `to` an event to stop at, and an event on its own may happen
+many times, so a clock cannot simply start at it.
+
+    metric next_reply from each customer_reply to next agent_reply in office
+    metric update     from opened_at to each agent_reply in 24x7";
 
     CreditTiers = "E0501", Error, "credit tiers out of order, overlapping or with a gap",
 "The credit tiers of an availability window are written from the highest

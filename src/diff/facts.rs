@@ -165,6 +165,7 @@ fn source(s: &InstantSource) -> String {
         InstantSource::Field(f) => f.clone(),
         InstantSource::MetricStop(m) => format!("the stop of {m}"),
         InstantSource::Closure(c) => c.clone(),
+        InstantSource::Event(e) => e.clone(),
     }
 }
 

@@ -879,10 +879,16 @@ impl<'s> Printer<'s> {
                 r.add(a, 1);
                 let mut b = Cell::default();
                 self.kw(&mut b, "from");
+                if m.from_each.is_some() {
+                    self.kw(&mut b, "each");
+                }
                 self.ident(&mut b, &m.from);
                 r.add(b, 1);
                 let mut c = Cell::default();
                 self.kw(&mut c, "to");
+                if let Some(w) = &m.to_repeat {
+                    self.kw(&mut c, &w.node);
+                }
                 self.ident(&mut c, &m.to);
                 r.add(c, 1);
                 // Options in the order written.

@@ -25,9 +25,9 @@ impl<'a> CsvReport<'a> {
     }
 }
 
-/// Whether a metric of the contract has a cycle per reopening.
+/// Whether a metric of the contract has cycles (per reopening, or repeating).
 fn has_cycles(plan: &Plan) -> bool {
-    plan.metrics.iter().any(|m| m.cycles)
+    plan.metrics.iter().any(|m| m.cycles || m.repeat.is_some())
 }
 
 const COLUMNS: [&str; 12] = [

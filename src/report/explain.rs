@@ -10,7 +10,7 @@ use chrono::Duration;
 
 use super::format::{duration, local};
 use crate::eval::clock::status::Status;
-use crate::eval::contract::plan::{Chosen, VersionIndex};
+use crate::eval::contract::plan::{Chosen, Source, VersionIndex};
 use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
@@ -207,8 +207,18 @@ fn metric_ledger(
         "Metric {}{} — from {} to {}, counted in {}",
         m.name,
         mt.cycle.map(|c| format!(", cycle {c}")).unwrap_or_default(),
-        plan.source_name(m.start),
-        plan.source_name(m.stop),
+        // A repeating clock as the contract writes it.
+        match m.start {
+            Source::Event(_) => format!("each {}", plan.source_name(m.start)),
+            _ => plan.source_name(m.start),
+        },
+        match (m.stop, m.repeat) {
+            (Source::Event(_), Some(crate::rules::Repeat::Periodic)) => {
+                format!("each {}", plan.source_name(m.stop))
+            }
+            (Source::Event(_), _) => format!("next {}", plan.source_name(m.stop)),
+            _ => plan.source_name(m.stop),
+        },
         plan.slot_name(m.calendar)
     )?;
     if let Some((at, p, how)) = &mt.chosen_at {

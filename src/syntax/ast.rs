@@ -375,6 +375,10 @@ pub struct Metric {
     pub resolved: Option<(Vec<Value>, Span)>,
     /// `new cycle on reopening`: its span.
     pub new_cycle: Option<Span>,
+    /// `from each EVENT`: the span of `each`.
+    pub from_each: Option<Span>,
+    /// `to next EVENT` or `to each EVENT`: the word and its span.
+    pub to_repeat: Option<Spanned<String>>,
     pub span: Span,
 }
 

@@ -881,6 +881,11 @@ impl Builder {
                 .first(&p, Rule::resolved_set)
                 .map(|x| (self.values(self.first(&x, Rule::value_list)), self.span(&x))),
             new_cycle: self.first(&p, Rule::new_cycle).map(|x| self.span(&x)),
+            from_each: self.first(&p, Rule::from_each).map(|x| self.span(&x)),
+            to_repeat: self.first(&p, Rule::to_repeat).map(|x| Spanned {
+                node: x.as_str().trim().to_string(),
+                span: self.span(&x),
+            }),
             span,
         }
     }

@@ -180,6 +180,10 @@ pub(crate) enum Source {
     Field(usize),
     MetricStop(usize),
     Closure(usize),
+    /// An activity of the event log, an index into
+    /// [`crate::rules::ACTIVITY_NAMES`]: where a repeating clock starts or
+    /// stops (no single instant of the ticket).
+    Event(usize),
 }
 
 pub(crate) struct MetricPlan {
@@ -199,6 +203,8 @@ pub(crate) struct MetricPlan {
     pub(crate) resolved_keys: Vec<String>,
     /// Each reopening starts a new cycle with its own verdict.
     pub(crate) cycles: bool,
+    /// How the clock repeats; none: one clock (per reopening cycle).
+    pub(crate) repeat: Option<crate::rules::Repeat>,
     /// Indices into `Plan::targets`, in source order: the first match applies.
     pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
@@ -577,6 +583,7 @@ impl Plan {
             Source::Field(f) => self.fields[f].name.clone(),
             Source::MetricStop(m) => format!("the stop of {}", self.metrics[m].name),
             Source::Closure(c) => format!("closure {}", self.closures[c].name),
+            Source::Event(e) => crate::rules::ACTIVITY_NAMES[e][0].to_string(),
         }
     }
 }
@@ -817,6 +824,11 @@ fn build_metrics(
                 .position(|x| &x.name == c)
                 .map(Source::Closure)
                 .ok_or_else(|| format!("{what}: there is no closure `{c}`")),
+            InstantSource::Event(e) => crate::rules::ACTIVITY_NAMES
+                .iter()
+                .position(|n| n[0] == e)
+                .map(Source::Event)
+                .ok_or_else(|| format!("{what}: there is no event `{e}`")),
         }
     };
     let mut out: Vec<MetricPlan> = Vec::with_capacity(rules.metrics.len());
@@ -836,6 +848,7 @@ fn build_metrics(
             resolved: m.resolved.clone(),
             resolved_keys: resolved_keys(&m.resolved),
             cycles: m.cycles,
+            repeat: m.repeat,
             targets: Vec::new(),
             objectives: Vec::new(),
         });

@@ -11,6 +11,7 @@ pub(crate) mod field_history;
 pub(crate) mod lateness;
 pub(crate) mod objectives;
 pub(crate) mod reopening;
+pub(crate) mod repeating;
 pub(crate) mod row;
 pub(crate) mod select;
 pub(crate) mod ticket;

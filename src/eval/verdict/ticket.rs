@@ -7,6 +7,7 @@ use compact_str::CompactString;
 use crate::eval::clock::judge::{effective_pauses, judge, Judgement, Span};
 use crate::eval::contract::plan::{CalSlot, Chosen, Plan, Source, VersionIndex};
 use crate::eval::input::cells::{Cell, Ticket};
+use crate::eval::input::event_kind::Activity;
 use crate::eval::input::event_log::EventLog;
 use crate::eval::timeline::history::{Histories, Timeline};
 use crate::eval::verdict::field_history::{
@@ -14,6 +15,7 @@ use crate::eval::verdict::field_history::{
     EarlierBreach, PriorityMoves,
 };
 use crate::eval::verdict::reopening::{self, Clock};
+use crate::eval::verdict::repeating::{self, Ends};
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
     cell_text, derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
@@ -208,7 +210,31 @@ pub(crate) fn evaluate_into(
             cycle: metric.cycles.then_some(1),
             own_pauses: false,
         }];
-        let clocks: &[Clock] = if resolved.is_empty() {
+        let clocks: &[Clock] = if let Source::Event(stop) = metric.stop {
+            // A repeating clock: its cycles from the event log.
+            let activity = |e: usize| Activity::parse(crate::rules::ACTIVITY_NAMES[e][0]);
+            let Some(stop) = activity(stop) else {
+                continue;
+            };
+            let each = match metric.start {
+                Source::Event(e) => activity(e),
+                _ => None,
+            };
+            let ends = Ends {
+                each,
+                start: start0,
+                stop,
+                activities: &tl.activities,
+                resolved,
+            };
+            repeating::cycles(&ends, &mut cycles);
+            if metric.repeat.is_none() {
+                // `to next B` from a start: the first cycle, one clock.
+                cycles.truncate(1);
+                cycles.iter_mut().for_each(|c| c.cycle = None);
+            }
+            &cycles
+        } else if resolved.is_empty() {
             &whole
         } else {
             let pauses = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
@@ -248,7 +274,23 @@ pub(crate) fn evaluate_into(
                 (t, prio.priority)
             };
             // Named in the trace, and in the reason when the clock stops before it starts.
-            if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
+            if let (true, Source::Event(e)) = (trace, metric.stop) {
+                let event = crate::rules::ACTIVITY_NAMES[e][0];
+                mt.start_how = match metric.start {
+                    _ if start == start0 => instant(ctx, t, metric.start, true).1,
+                    Source::Event(a) => crate::rules::ACTIVITY_NAMES[a][0].to_string(),
+                    _ => format!("the last {event}, or a reopening"),
+                };
+                let by_event = tl
+                    .activities
+                    .iter()
+                    .any(|(at, a)| Some(*at) == stop && a.name() == event);
+                mt.stop_how = match stop {
+                    None => "not stopped by the as-of instant".into(),
+                    Some(_) if by_event => event.to_string(),
+                    Some(_) => "resolved: the status became a resolved one".into(),
+                };
+            } else if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
                 mt.start_how = if start == start0 {
                     instant(ctx, t, metric.start, true).1
                 } else {
@@ -665,6 +707,15 @@ fn instant(ctx: Context, t: &Ticket, s: Source, named: bool) -> (Option<i64>, St
     match s {
         Source::Field(f) if !named => (t.time(f), String::new()),
         Source::Field(f) => (t.time(f), plan.fields[f].name.clone()),
+        // A repeating clock's event has no single instant (`repeating.rs`).
+        Source::Event(e) => (
+            None,
+            if named {
+                crate::rules::ACTIVITY_NAMES[e][0].to_string()
+            } else {
+                String::new()
+            },
+        ),
         // The plan guarantees the chain ends at a field or closure.
         Source::MetricStop(m) => {
             let (at, how) = instant(ctx, t, plan.metrics[m].stop, named);
@@ -714,6 +765,7 @@ fn nanos(ctx: Context, t: &Ticket, s: Source, at: Option<i64>) -> u32 {
     match s {
         Source::Field(f) => t.fraction(f),
         Source::MetricStop(m) => nanos(ctx, t, ctx.plan.metrics[m].stop, at),
+        Source::Event(_) => 0,
         Source::Closure(c) => {
             let f = ctx.plan.closures[c].confirmed;
             if t.time(f) == at {
