@@ -147,7 +147,9 @@ module.exports = grammar({
 
     // -------------------------------------------------------------- metrics and closure
     metric: ($) => seq(
-      'metric', field('name', $.identifier), 'from', field('from', $.identifier), 'to', field('to', $.identifier),
+      'metric', field('name', $.identifier),
+      'from', optional(field('each', 'each')), field('from', $.identifier),
+      'to', optional(field('repeat', choice('next', 'each'))), field('to', $.identifier),
       repeat(choice($.metric_cal, $.pause, $.target_set, $.resolved_set, $.new_cycle)),
     ),
     metric_cal: ($) => seq('in', $.calendar_ref),

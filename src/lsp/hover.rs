@@ -231,7 +231,16 @@ fn metric(
         }
         None => out.push('.'),
     }
-    if let Some(x) = compiled.filter(|x| !x.resolved.is_empty()) {
+    match compiled.and_then(|x| x.repeat) {
+        Some(crate::rules::Repeat::Next) => out.push_str(
+            " A cycle starts at each start event when none runs and the ticket is not resolved, and stops at the next stop event or the resolution; each cycle has its own verdict.",
+        ),
+        Some(crate::rules::Repeat::Periodic) => out.push_str(
+            " A periodic update: while the ticket is open, a cycle runs from the start (a reopening, the last stop event) to the next stop event; each cycle has its own verdict.",
+        ),
+        None => {}
+    }
+    if let Some(x) = compiled.filter(|x| !x.resolved.is_empty() && x.repeat.is_none()) {
         let _ = write!(
             out,
             " Resolved while the status is one of {}: {}.",

@@ -172,8 +172,11 @@ impl Builder<'_> {
             Item::Metric(m) => self.sym(
                 m.name.node.clone(),
                 Some(format!(
-                    "from {} to {}{}",
+                    "from {}{} to {}{}{}{}",
+                    if m.from_each.is_some() { "each " } else { "" },
                     m.from.node,
+                    m.to_repeat.as_ref().map_or("", |w| w.node.as_str()),
+                    if m.to_repeat.is_some() { " " } else { "" },
                     m.to.node,
                     if m.new_cycle.is_some() {
                         ", a cycle per reopening"
