@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::eval;
-use super::{DiagnosticFormat, DiffArgs, EvalArgs};
+use super::{DiagnosticFormat, DiffArgs, EvalArgs, InputArgs};
 use crate::diagnostic::did_you_mean;
 use crate::diff::changes::{compare, Change};
 use crate::diff::output::{self, Header};
@@ -30,6 +30,11 @@ pub fn run(args: &DiffArgs) -> i32 {
 }
 
 fn diff_command(args: &DiffArgs) -> Result<i32, EvalError> {
+    if let (None, Some(flag)) = (&args.tickets, args.input.first_given()) {
+        return Err(EvalError::new(format!(
+            "{flag} reads the logs of a what-if: give a ticket log too (sla diff OLD NEW TICKETS {flag} ...)"
+        )));
+    }
     let old = read_contract(&args.old)?;
     let new = read_contract(&args.new)?;
     let changes = compare(&old, &new);
@@ -73,24 +78,20 @@ fn what_if(
         build(rules).map_err(|m| EvalError::new(format!("{name}: {m}")))
     };
     // One as-of instant for both sides, even when it is "now".
-    let as_of = args
-        .as_of
-        .clone()
-        .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let as_of =
+        args.input.as_of.clone().unwrap_or_else(|| {
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        });
     let eval_args = |contract: &str| EvalArgs {
         contract: contract.into(),
         tickets: Some(tickets.to_path_buf()),
-        events: args.events.clone(),
-        outages: args.outages.clone(),
-        changes: None,
-        as_of: Some(as_of.clone()),
-        log_tz: args.log_tz.clone(),
-        profile: args.profile.clone(),
-        columns: args.columns.clone(),
+        input: InputArgs {
+            as_of: Some(as_of.clone()),
+            ..args.input.clone()
+        },
         format: None,
         explain: None,
         strict: false,
-        encoding: None,
     };
     let (old_args, new_args) = (eval_args(&args.old), eval_args(&args.new));
     let mut a = eval::open_with(&old_args, plan(old, &args.old)?)?;

@@ -51,18 +51,18 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
     if let Some(p) = profile {
         p.rename_columns(&mut plan);
     }
-    plan.rename_columns(&parse_renames(&args.columns)?)
+    plan.rename_columns(&parse_renames(&args.input.columns)?)
         .map_err(EvalError::new)?;
-    let as_of = as_of(args.as_of.as_deref(), plan.tz)?;
+    let as_of = as_of(args.input.as_of.as_deref(), plan.tz)?;
     let (h0, h1) = plan.calendar(0).horizon();
     if !(h0..h1).contains(&as_of) {
         return Err(EvalError::new(format!(
             "--as-of: {} lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover",
-            args.as_of.as_deref().unwrap_or("now"),
+            args.input.as_of.as_deref().unwrap_or("now"),
             HORIZON_END_YEAR - 1
         )));
     }
-    let log_tz = match &args.log_tz {
+    let log_tz = match &args.input.log_tz {
         None => plan.tz,
         Some(name) => parse_tz(name).map_err(|e| {
             EvalError::new(format!(
@@ -70,15 +70,15 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
             ))
         })?,
     };
-    let encoding = match &args.encoding {
+    let encoding = match &args.input.encoding {
         Some(label) => eval::input::text_encoding::by_label(label).map_err(EvalError::new)?,
         None => encoding_rs::UTF_8,
     };
-    let events = match &args.events {
+    let events = match &args.input.events {
         Some(path) => Some(EventLog::load(path, encoding, &plan, log_tz)?),
         None => None,
     };
-    let outages = match &args.outages {
+    let outages = match &args.input.outages {
         Some(path) => {
             if plan.rules.availability.is_empty() {
                 eprintln!(
@@ -90,7 +90,7 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
         }
         None => None,
     };
-    let changes = match &args.changes {
+    let changes = match &args.input.changes {
         Some(path) => Some(ChangeLog::load(path, encoding, &plan, log_tz)?),
         None => None,
     };
@@ -124,7 +124,7 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
         }
         None => (eval::open_tickets(&plan, tickets, encoding)?, None, false),
     };
-    match (&args.events, event_shaped) {
+    match (&args.input.events, event_shaped) {
         (None, false) => warn_unpaused(&plan),
         (Some(path), true) => eprintln!(
             "warning: {}: the export has a status history of its own, which pause clauses read; the event log is not used",
@@ -307,7 +307,7 @@ fn export_profile(
     args: &EvalArgs,
     plan: &Plan,
 ) -> Result<Option<&'static eval::input::profiles::Profile>, EvalError> {
-    let (name, whence) = match (&args.profile, &plan.rules.contract.export) {
+    let (name, whence) = match (&args.input.profile, &plan.rules.contract.export) {
         (Some(n), _) => (n, "--profile"),
         (None, Some(n)) => (n, "the contract's `export`"),
         (None, None) => return Ok(None),

@@ -112,23 +112,20 @@ pub enum ReportFormat {
     Csv,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// The contract: a `.sla` file or a compiled `.json` rule set.
-    pub contract: PathBuf,
-    /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`);
-    /// may be left out for a contract of availability clauses only.
-    pub tickets: Option<PathBuf>,
+/// The inputs beside the contract and the ticket log, and how the logs are
+/// read: one set of options for `sla eval`, `sla report` and `sla diff`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct InputArgs {
     /// Event log (`id,at,status`, optionally `field,value` and `activity`): the tickets' history.
     #[arg(long)]
     pub events: Option<PathBuf>,
-    /// Outage log (`service,start,end`) for availability objectives.
+    /// Outage log (`service,start,end`) for availability objectives and their credits.
     #[arg(long)]
     pub outages: Option<PathBuf>,
     /// Change log (`id,deployed_at`) checked against the contract's change windows.
     #[arg(long)]
     pub changes: Option<PathBuf>,
-    /// Evaluate as of this instant (RFC 3339); default: now.
+    /// Judge as of this instant (RFC 3339): nothing later is seen; default: now.
     #[arg(long)]
     pub as_of: Option<String>,
     /// Time zone of log timestamps without an offset (default: the contract's).
@@ -142,6 +139,40 @@ pub struct EvalArgs {
     /// Rename a column: `--column FIELD=COLUMN` reads FIELD from COLUMN (repeatable).
     #[arg(long = "column", value_name = "FIELD=COLUMN")]
     pub columns: Vec<String>,
+    /// The logs' text encoding: utf-8 (default), latin1 or windows-1252
+    /// (any WHATWG label); a log in UTF-8 needs no option.
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+}
+
+impl InputArgs {
+    /// The first of these options given, by its flag (`sla diff` takes them
+    /// only with a ticket log).
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--events", self.events.is_some()),
+            ("--outages", self.outages.is_some()),
+            ("--changes", self.changes.is_some()),
+            ("--as-of", self.as_of.is_some()),
+            ("--log-tz", self.log_tz.is_some()),
+            ("--profile", self.profile.is_some()),
+            ("--column", !self.columns.is_empty()),
+            ("--encoding", self.encoding.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The contract: a `.sla` file or a compiled `.json` rule set.
+    pub contract: PathBuf,
+    /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`);
+    /// may be left out for a contract of availability clauses only.
+    pub tickets: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
@@ -151,10 +182,6 @@ pub struct EvalArgs {
     /// Treat unreadable rows as fatal (exit 2).
     #[arg(long)]
     pub strict: bool,
-    /// The logs' text encoding: utf-8 (default), latin1 or windows-1252
-    /// (any WHATWG label); a log in UTF-8 needs no option.
-    #[arg(long, value_name = "ENCODING")]
-    pub encoding: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -176,27 +203,8 @@ pub struct ReportArgs {
     /// The last month of a report over several months (with --from).
     #[arg(long, requires = "from")]
     pub to: Option<String>,
-    /// Event log (`id,at,status`, optionally `field,value` and `activity`): the tickets' history.
-    #[arg(long)]
-    pub events: Option<PathBuf>,
-    /// Outage log (`service,start,end`) for availability and its credits.
-    #[arg(long)]
-    pub outages: Option<PathBuf>,
-    /// Change log (`id,deployed_at`) checked against the contract's change windows.
-    #[arg(long)]
-    pub changes: Option<PathBuf>,
-    /// Report as of this instant (RFC 3339); default: now.
-    #[arg(long)]
-    pub as_of: Option<String>,
-    /// Time zone of log timestamps without an offset (default: the contract's).
-    #[arg(long)]
-    pub log_tz: Option<String>,
-    /// Read the log as this system's export (as for `sla eval`).
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Rename a column: `--column FIELD=COLUMN` (repeatable).
-    #[arg(long = "column", value_name = "FIELD=COLUMN")]
-    pub columns: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -208,24 +216,9 @@ pub struct DiffArgs {
     /// A ticket log to judge under both contracts (the what-if): which
     /// verdicts, objectives and credits change.
     pub tickets: Option<PathBuf>,
-    /// Event log (`id,at,status`, optionally `field,value` and `activity`), as for `sla eval`.
-    #[arg(long, requires = "tickets")]
-    pub events: Option<PathBuf>,
-    /// Outage log (`service,start,end`), as for `sla eval`.
-    #[arg(long, requires = "tickets")]
-    pub outages: Option<PathBuf>,
-    /// Judge as of this instant (RFC 3339); default: now.
-    #[arg(long, requires = "tickets")]
-    pub as_of: Option<String>,
-    /// Time zone of log timestamps without an offset (default: the new contract's).
-    #[arg(long, requires = "tickets")]
-    pub log_tz: Option<String>,
-    /// Read the log as this system's export (as for `sla eval`).
-    #[arg(long, value_name = "NAME", requires = "tickets")]
-    pub profile: Option<String>,
-    /// Rename a column: `--column FIELD=COLUMN` (repeatable).
-    #[arg(long = "column", value_name = "FIELD=COLUMN", requires = "tickets")]
-    pub columns: Vec<String>,
+    // The logs and how they are read, as for `sla eval` (with a ticket log only).
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
     pub format: Option<DiagnosticFormat>,

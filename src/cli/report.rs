@@ -31,17 +31,10 @@ fn report_command(args: &ReportArgs) -> Result<i32, EvalError> {
     let eval_args = EvalArgs {
         contract: args.contract.clone(),
         tickets: args.tickets.clone(),
-        events: args.events.clone(),
-        outages: args.outages.clone(),
-        changes: args.changes.clone(),
-        as_of: args.as_of.clone(),
-        log_tz: args.log_tz.clone(),
-        profile: args.profile.clone(),
-        columns: args.columns.clone(),
+        input: args.input.clone(),
         format: None,
         explain: None,
         strict: false,
-        encoding: None,
     };
     let mut o = open(&eval_args)?;
     let (from, to) = months(args, &o.plan, o.as_of)?;
@@ -51,9 +44,9 @@ fn report_command(args: &ReportArgs) -> Result<i32, EvalError> {
     let mut files: Vec<(String, PathBuf)> = vec![("contract".into(), args.contract.clone())];
     for (what, p) in [
         ("tickets", &args.tickets),
-        ("events", &args.events),
-        ("outages", &args.outages),
-        ("changes", &args.changes),
+        ("events", &args.input.events),
+        ("outages", &args.input.outages),
+        ("changes", &args.input.changes),
     ] {
         if let Some(p) = p {
             files.push((what.into(), p.clone()));
@@ -214,22 +207,25 @@ fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: i64) -> String
         parts.push(t.display().to_string());
     }
     for (flag, v) in [
-        ("--events", &args.events),
-        ("--outages", &args.outages),
-        ("--changes", &args.changes),
+        ("--events", &args.input.events),
+        ("--outages", &args.input.outages),
+        ("--changes", &args.input.changes),
     ] {
         if let Some(v) = v {
             parts.push(format!("{flag} {}", v.display()));
         }
     }
-    if let Some(tz) = &args.log_tz {
+    if let Some(tz) = &args.input.log_tz {
         parts.push(format!("--log-tz {tz}"));
     }
-    if let Some(p) = &args.profile {
+    if let Some(p) = &args.input.profile {
         parts.push(format!("--profile {p}"));
     }
-    for c in &args.columns {
+    for c in &args.input.columns {
         parts.push(format!("--column {c}"));
+    }
+    if let Some(e) = &args.input.encoding {
+        parts.push(format!("--encoding {e}"));
     }
     let month = |(y, m): Month| format!("{y:04}-{m:02}");
     if from == to {
