@@ -5,6 +5,14 @@
 //! `cargo bench --bench fmt_large`; for memory, the same contract through
 //! the binary: `/usr/bin/time -v target/release/sla fmt - < big.sla`
 //! (the size is printed first; `SLA_FMT_BENCH_WRITE=big.sla` writes it).
+//!
+//! Measured on the 4.1 MB contract (20,000 items), release build: 277 MB
+//! peak resident (67 times the input) when the input was parsed whole and
+//! the output parsed whole again to be compared; 183 MB (45 times) since
+//! both are parsed one item at a time and compared item by item. What is
+//! left is mostly the input's tree, which the printer needs whole, and the
+//! parser's working memory for the largest item (the 20,000-row targets
+//! block).
 
 use std::fmt::Write;
 use std::time::Duration;

@@ -229,6 +229,64 @@ fn crlf_files_keep_crlf_and_check_ignores_line_endings() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
 
+/// A CR-only contract (old Mac line ends) is formatted like any other and
+/// keeps CR: care.sla is kept formatted, so with CRs it comes back as it
+/// is, every comment in place (the scanner once read a comment to the end
+/// of the file, there being no LF). MESSY with CRs becomes TIDY with CRs,
+/// through the binary too; `--check` passes the tidy CR file.
+#[test]
+fn cr_only_files_are_formatted_and_keep_cr() {
+    let care = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/contracts/care.sla"))
+        .expect("care.sla");
+    let cr = care.replace('\n', "\r");
+    assert_eq!(format_source(&cr).expect("formats"), cr);
+    assert_eq!(
+        format_source(&MESSY.replace('\n', "\r")).expect("formats"),
+        TIDY.replace('\n', "\r")
+    );
+
+    let dir = temp_dir("cr");
+    let tidy = dir.join("tidy.sla");
+    std::fs::write(&tidy, &cr).expect("write");
+    let out = sla(&["fmt", "--check", tidy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let messy = dir.join("messy.sla");
+    std::fs::write(&messy, MESSY.replace('\n', "\r")).expect("write");
+    let out = sla(&["fmt", messy.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        TIDY.replace('\n', "\r")
+    );
+}
+
+/// The line ending is the first line's; a file mixing them comes out in
+/// that one. A line break escaped inside a string is part of the string's
+/// value: it is not taken for a line end, and comes out as `\n`, which
+/// means the same (the tree stays the same).
+#[test]
+fn mixed_line_ends_follow_the_first_line() {
+    let src = "metric a from x to y   in  office\r\nmetric b from x to y in office\rmetric c from x to y in office\n";
+    let want = "metric a from x to y in office\r\nmetric b from x to y in office\r\nmetric c from x to y in office\r\n";
+    assert_eq!(format_source(src).expect("formats"), want);
+    let src = "# top\rcontract \"a\\\nb\" {\r  provider \"p\"\r}\r";
+    let out = format_source(src).expect("formats");
+    assert!(out.contains("\"a\\nb\""), "{out:?}");
+    assert!(out.starts_with("# top\r"), "{out:?}");
+    assert_eq!(tree(src), tree(&out));
+}
+
+/// A syntax error in a CRLF file is reported where it is in the file as
+/// given: `frm` at byte 41 (line 1 is 30 bytes and its CRLF 2, then
+/// `metric b ` 9); with the CRs taken out it would be 40.
+#[test]
+fn syntax_errors_in_crlf_files_point_into_the_file() {
+    let src = "metric a from x to y in office\r\nmetric b frm x to y\r\n";
+    assert_eq!(src.find("frm"), Some(41));
+    let errors = format_source(src).expect_err("a syntax error");
+    assert_eq!(errors[0].span().start, 41, "{errors:?}");
+}
+
 /// A list written one item per line stays so, and a comment stays beside
 /// the item it follows (issue 16: the items were joined onto the commented
 /// line, which grew past 200 columns). Continuation lines are indented 4

@@ -10,35 +10,77 @@ pub mod comments;
 mod printer;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::ast::File;
-use crate::syntax::parse;
+use crate::syntax::ast::{File, Item};
+use crate::syntax::scan::{tokens, Kind};
+use crate::syntax::{parse_by_item, parse_items_with};
 
 /// Format a contract. A file with syntax errors is not formatted: the errors
-/// come back instead. The output keeps the file's line ending: CRLF when
-/// its first line ends in CRLF (as rustfmt's `auto`), LF otherwise.
+/// come back instead. The output keeps the file's line ending, that of its
+/// first line: CRLF, CR alone (old Mac files) or LF (as rustfmt's `auto`).
 pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
-    let out = format_lf(src)?;
-    Ok(if uses_crlf(src) {
-        out.replace('\n', "\r\n")
-    } else {
-        out
-    })
+    if !src.contains('\r') {
+        return format_lf(src);
+    }
+    // The printer lays out lines ending in LF: it reads LF-ended text and
+    // the result gets the file's own line ending back.
+    match format_lf(&with_line_ending(src, "\n")) {
+        Ok(out) => Ok(with_line_ending(&out, line_ending(src))),
+        // Syntax errors point into the text as given (CRLF made LF would
+        // shift them): they come from parsing it as it is.
+        Err(errors) => {
+            let (_, own) = parse_by_item(src);
+            Err(if own.is_empty() { errors } else { own })
+        }
+    }
 }
 
-/// Whether a text's first line ends in CRLF.
-pub fn uses_crlf(src: &str) -> bool {
-    src.find('\n').is_some_and(|i| src[..i].ends_with('\r'))
+/// The line ending of a text's first line: `\r\n`, `\r` or `\n` (also
+/// for a text of one line).
+pub fn line_ending(src: &str) -> &'static str {
+    match src.find(['\r', '\n']).map(|i| &src[i..]) {
+        Some(rest) if rest.starts_with("\r\n") => "\r\n",
+        Some(rest) if rest.starts_with('\r') => "\r",
+        _ => "\n",
+    }
 }
 
-/// Whether two texts differ only in their line endings (CRLF or LF).
+/// The text with every line break (`\r\n`, `\r` or `\n`) written as
+/// `ending`. A line break escaped inside a string (`\` then a line break)
+/// is part of the string's value and stays as it is.
+fn with_line_ending(src: &str, ending: &str) -> String {
+    let mut out = String::with_capacity(src.len() + src.len() / 32);
+    let mut from = 0;
+    let break_line = |out: &mut String, text: &str| {
+        let mut rest = text;
+        while let Some(i) = rest.find(['\r', '\n']) {
+            out.push_str(&rest[..i]);
+            out.push_str(ending);
+            let len = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+            rest = &rest[i + len..];
+        }
+        out.push_str(rest);
+    };
+    for t in tokens(src).filter(|t| t.kind == Kind::Str) {
+        break_line(&mut out, &src[from..t.start]);
+        out.push_str(&src[t.start..t.end]);
+        from = t.end;
+    }
+    break_line(&mut out, &src[from..]);
+    out
+}
+
+/// Whether two texts differ only in their line endings (CRLF, CR or LF).
 pub fn same_but_line_endings(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.replace("\r\n", "\n");
-    norm(a) == norm(b)
+    with_line_ending(a, "\n") == with_line_ending(b, "\n")
 }
 
 /// The canonical layout with LF line ends.
+///
+/// Memory: the input is parsed one item at a time (the parser's working
+/// memory is one item's), and the output is checked against it one item at
+/// a time, so only the input's tree is held whole.
 fn format_lf(src: &str) -> Result<String, Vec<Diagnostic>> {
-    let (file, diagnostics) = parse(src);
+    let (file, diagnostics) = parse_by_item(src);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -46,12 +88,18 @@ fn format_lf(src: &str) -> Result<String, Vec<Diagnostic>> {
     let out = printer::print(src, &file, &comments);
 
     // The safety net: same tree, same comments, or no output at all.
-    let (again, errors) = parse(&out);
+    let mut next = 0;
+    let mut same_items = true;
+    let (broken, errors) = parse_items_with(&out, |item| {
+        same_items &= file.items.get(next).is_some_and(|x| same_item(x, &item));
+        next += 1;
+    });
+    same_items &= next == file.items.len() && broken.is_empty() && file.broken.is_empty();
     let same_comments = comments
         .iter()
         .map(|c| c.text.as_str())
         .eq(comments::collect(&out).iter().map(|c| c.text.as_str()));
-    if !errors.is_empty() || !same_tree(&file, &again) || !same_comments {
+    if !errors.is_empty() || !same_items || !same_comments {
         return Err(vec![Diagnostic::new(
             Code::Syntax,
             "the formatter could not keep this contract's meaning; it was left as it is",
@@ -59,6 +107,14 @@ fn format_lf(src: &str) -> Result<String, Vec<Diagnostic>> {
         .note("this is a bug in `sla fmt`; please report it with the file")]);
     }
     Ok(out)
+}
+
+/// Whether two items say the same thing: equal once every span is ignored.
+fn same_item(a: &Item, b: &Item) -> bool {
+    crate::syntax::ast::without_spans(|| {
+        let a = serde_json::to_vec(a).ok();
+        a.is_some() && a == serde_json::to_vec(b).ok()
+    })
 }
 
 /// Whether two trees say the same thing: equal once every span is ignored.

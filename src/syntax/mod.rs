@@ -6,7 +6,7 @@ pub mod ast;
 mod parse;
 pub mod scan;
 
-pub use parse::parse;
+pub use parse::{parse, parse_by_item, parse_items_with};
 
 /// The pest parser generated from the grammar. Kept private to this module's
 /// tree: the rest of the crate sees only the AST.

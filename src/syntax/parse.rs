@@ -34,7 +34,25 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
         };
         return (file, Vec::new());
     }
+    parse_by_item(src)
+}
+
+/// [`parse`] one top-level item at a time: the parser's working memory is
+/// that of the largest item rather than of the whole file, and a broken item
+/// leaves the others parsed (so this is also how errors are recovered from).
+/// The formatter parses this way: on a contract of megabytes the whole-file
+/// parse holds tens of bytes per byte of input.
+pub fn parse_by_item(src: &str) -> (File, Vec<Diagnostic>) {
     let mut items = Vec::new();
+    let (broken, diagnostics) = parse_items_with(src, |item| items.push(item));
+    (File { items, broken }, diagnostics)
+}
+
+/// [`parse_by_item`] handing each item to `each` as it is parsed, in order,
+/// instead of keeping them: for a caller that needs one item at a time (the
+/// formatter comparing its output with its input). Returns the blocks that
+/// did not parse and the diagnostics.
+pub fn parse_items_with(src: &str, mut each: impl FnMut(Item)) -> (Vec<Broken>, Vec<Diagnostic>) {
     let mut broken = Vec::new();
     let mut diagnostics = Vec::new();
     for (start, end) in chunks(src) {
@@ -52,12 +70,12 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
             continue;
         }
         match parse_item(text, start) {
-            Ok(item) => items.extend(item),
+            Ok(item) => item.into_iter().for_each(&mut each),
             Err(e) => {
                 // A block followed by stray text: keep the block, report the text.
                 if let Some(cut) = block_end(text).filter(|&c| !text_is_blank(&text[c..])) {
                     if let Ok(item) = parse_item(&text[..cut], start) {
-                        items.extend(item);
+                        item.into_iter().for_each(&mut each);
                         diagnostics.push(stray_text(src, start + cut));
                         continue;
                     }
@@ -67,7 +85,7 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
             }
         }
     }
-    (File { items, broken }, diagnostics)
+    (broken, diagnostics)
 }
 
 fn parse_item(text: &str, base: usize) -> Result<Option<Item>, Box<pest::error::Error<Rule>>> {
@@ -219,7 +237,8 @@ fn chunks(src: &str) -> Vec<(usize, usize)> {
 
 fn text_is_blank(text: &str) -> bool {
     text.lines().all(|l| {
-        let l = l.trim();
+        // A byte-order mark is whitespace, as in the grammar.
+        let l = l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         l.is_empty() || l.starts_with('#')
     })
 }
