@@ -1,7 +1,8 @@
 -- A real Neovim, headless, set up as editors/README.md tells a user to set
 -- it up, editing a shipped contract against the real `sla lsp`:
 -- tree-sitter highlighting without ERROR nodes, diagnostics after a
--- misspelled calendar name, hover, definition, completion, formatting.
+-- misspelled calendar name, diagnostics of a contract of the folder that
+-- is not open, hover, inlay hints, definition, completion, formatting.
 --
 --   nvim --headless --clean -l editors/nvim/test.lua SLA SITE CONTRACT
 --
@@ -40,9 +41,28 @@ vim.api.nvim_create_autocmd('FileType', {
     vim.wo.foldmethod = 'expr'
     vim.wo.foldexpr = 'v:lua.vim.treesitter.foldexpr()'
     vim.wo.foldlevel = 99
-    vim.lsp.start({ name = 'sla', cmd = { sla, 'lsp' } })
+    vim.lsp.start({
+      name = 'sla',
+      cmd = { sla, 'lsp' },
+      -- The project's folder: the server checks every .sla in it.
+      root_dir = vim.fs.root(ev.buf, { '.git' }) or vim.fs.dirname(vim.api.nvim_buf_get_name(ev.buf)),
+    })
   end,
 })
+vim.api.nvim_create_autocmd('LspAttach', {
+  callback = function(ev)
+    vim.lsp.inlay_hint.enable(true, { bufnr = ev.buf })
+  end,
+})
+
+-- A second contract in the folder, never opened, with `ofice` for `office`.
+local folder = vim.fs.dirname(contract)
+local other = folder .. '/other.sla'
+local lines = vim.fn.readfile(contract)
+for i, l in ipairs(lines) do
+  lines[i] = l:gsub('responded_at in office', 'responded_at in ofice')
+end
+vim.fn.writefile(lines, other)
 
 vim.cmd.edit(vim.fn.fnameescape(contract))
 local buf = vim.api.nvim_get_current_buf()
@@ -112,6 +132,16 @@ diagnostics_until(function(d)
   return #d == 0
 end, 'no diagnostics on the clean file')
 
+-- The folder's other contract, not open, has its problem reported too.
+local od
+check(vim.wait(TIMEOUT, function()
+  local ob = vim.fn.bufnr(other)
+  od = ob ~= -1 and vim.diagnostic.get(ob) or {}
+  return #od > 0
+end, 10), 'no diagnostics for the unopened other.sla')
+check(od[1].message:find('ofice', 1, true), 'other.sla: ' .. od[1].message)
+say('lsp: workspace diagnostics: other.sla (not open): ' .. od[1].message:gsub('\n.*', ''))
+
 -- Misspell the calendar of the response metric: `office` -> `ofice`.
 local mr, mc = find('metric response', 'office')
 vim.api.nvim_buf_set_text(buf, mr, mc, mr, mc + 6, { 'ofice' })
@@ -148,6 +178,21 @@ check(hover and hover.contents, 'a hover')
 local text = hover.contents.value or vim.inspect(hover.contents)
 check(text:find('calendar', 1, true) and text:find('office', 1, true), 'hover names the calendar: ' .. text)
 say('lsp: hover: ' .. text:gsub('\n.*', ''))
+
+-- Inlay hints: after `in office`, the calendar's hours and zone.
+local ih = client:request_sync('textDocument/inlayHint', {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = { start = { line = 0, character = 0 }, ['end'] = { line = #original, character = 0 } },
+}, TIMEOUT, buf)
+check(ih and ih.result and #ih.result > 0, 'inlay hints: ' .. vim.inspect(ih))
+local hint
+for _, h in ipairs(ih.result) do
+  if h.position.line == hr then
+    hint = type(h.label) == 'string' and h.label or h.label[1].value
+  end
+end
+check(hint and hint:find('Europe/Amsterdam', 1, true), 'an inlay hint after `in office`: ' .. vim.inspect(ih.result))
+say('lsp: inlay hint after `in office`: ' .. hint)
 
 -- Definition: the calendar's name on its declaration line.
 local def = request('textDocument/definition', hr, hc)
