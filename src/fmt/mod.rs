@@ -12,7 +12,7 @@ mod printer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::{File, Item};
 use crate::syntax::scan::{tokens, Kind};
-use crate::syntax::{parse_by_item, parse_items_with};
+use crate::syntax::{parse, parse_by_item, parse_items_with};
 
 /// Format a contract. A file with syntax errors is not formatted: the errors
 /// come back instead. The output keeps the file's line ending, that of its
@@ -78,28 +78,32 @@ pub fn same_but_line_endings(a: &str, b: &str) -> bool {
 ///
 /// Memory: the input is parsed one item at a time (the parser's working
 /// memory is one item's), and the output is checked against it one item at
-/// a time, so only the input's tree is held whole.
+/// a time, so only the input's tree is held whole. A file whose items hold
+/// items (`version` blocks) cannot be cut into items by their keywords: it
+/// is parsed, and checked, whole.
 fn format_lf(src: &str) -> Result<String, Vec<Diagnostic>> {
-    let (file, diagnostics) = parse_by_item(src);
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
+    let (file, by_item) = match parse_by_item(src) {
+        (file, errors) if errors.is_empty() => (file, true),
+        _ => match parse(src) {
+            (file, errors) if errors.is_empty() => (file, false),
+            (_, errors) => return Err(errors),
+        },
+    };
     let comments = comments::collect(src);
     let out = printer::print(src, &file, &comments);
 
-    // The safety net: same tree, same comments, or no output at all.
-    let mut next = 0;
-    let mut same_items = true;
-    let (broken, errors) = parse_items_with(&out, |item| {
-        same_items &= file.items.get(next).is_some_and(|x| same_item(x, &item));
-        next += 1;
-    });
-    same_items &= next == file.items.len() && broken.is_empty() && file.broken.is_empty();
+    // The safety net: same tree, same comments, or no output at all. Item
+    // by item where the output can be cut into items (the printer may lay
+    // out a `version` block's items on lines of their own), else whole.
+    let same_items = (by_item && same_by_item(&file, &out)) || {
+        let (again, errors) = parse(&out);
+        errors.is_empty() && same_tree(&file, &again)
+    };
     let same_comments = comments
         .iter()
         .map(|c| c.text.as_str())
         .eq(comments::collect(&out).iter().map(|c| c.text.as_str()));
-    if !errors.is_empty() || !same_items || !same_comments {
+    if !same_items || !same_comments {
         return Err(vec![Diagnostic::new(
             Code::Syntax,
             "the formatter could not keep this contract's meaning; it was left as it is",
@@ -107,6 +111,17 @@ fn format_lf(src: &str) -> Result<String, Vec<Diagnostic>> {
         .note("this is a bug in `sla fmt`; please report it with the file")]);
     }
     Ok(out)
+}
+
+/// Whether `text`, parsed one item at a time, gives the items of `file`.
+fn same_by_item(file: &File, text: &str) -> bool {
+    let mut next = 0;
+    let mut same = true;
+    let (broken, errors) = parse_items_with(text, |item| {
+        same &= file.items.get(next).is_some_and(|x| same_item(x, &item));
+        next += 1;
+    });
+    same && next == file.items.len() && broken.is_empty() && errors.is_empty()
 }
 
 /// Whether two items say the same thing: equal once every span is ignored.
