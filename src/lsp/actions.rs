@@ -22,7 +22,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::{self, Span};
 
 /// The fixes for the diagnostics that touch `range` (byte offsets).
-pub fn actions(
+pub(crate) fn actions(
     uri: &Uri,
     text: &str,
     lines: &LineIndex,

@@ -15,7 +15,7 @@ const GRAMMAR: &str = include_str!("../../grammar/sla.pest");
 
 /// The words of the grammar's keyword rules: `kw_open = @{ "open" ~ ... }`
 /// gives `open`; `type_text = @{ "text" ~ ... }` gives `text`.
-pub fn keywords() -> &'static [String] {
+pub(crate) fn keywords() -> &'static [String] {
     static WORDS: OnceLock<Vec<String>> = OnceLock::new();
     WORDS.get_or_init(|| {
         let mut words: Vec<String> = GRAMMAR
@@ -41,7 +41,7 @@ pub fn keywords() -> &'static [String] {
 
 /// The units of durations and periods, from the grammar's `*_unit` rules
 /// (`duration_unit = @{ ("working" ~ WHITESPACE+ ~ ("days" | "day") | "hours" ...`).
-pub fn units() -> &'static [String] {
+pub(crate) fn units() -> &'static [String] {
     static WORDS: OnceLock<Vec<String>> = OnceLock::new();
     WORDS.get_or_init(|| {
         let mut words = Vec::new();
@@ -210,7 +210,7 @@ fn want(text: &str, offset: usize, defs: &Defs) -> Want {
 /// `FIELD =`, a unit after a number, a metric in a target row, a clock's
 /// end after `from`/`to`), only those are offered; elsewhere every name
 /// and keyword, names first.
-pub fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<CompletionItem> {
+pub(crate) fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<CompletionItem> {
     let want = want(text, offset, defs);
     let mut items = Vec::new();
     let mut add = |label: &str, kind: CompletionItemKind, detail: String, rank: u8| {

@@ -10,7 +10,7 @@ use lsp_types::{
 use super::position::LineIndex;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub fn to_lsp(uri: &Uri, text: &str, lines: &LineIndex, d: &Diagnostic) -> LspDiagnostic {
+pub(crate) fn to_lsp(uri: &Uri, text: &str, lines: &LineIndex, d: &Diagnostic) -> LspDiagnostic {
     let mut message = d.message.clone();
     for note in &d.notes {
         message.push_str("\nnote: ");

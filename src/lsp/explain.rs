@@ -27,7 +27,7 @@ fn clock(seconds: u32) -> String {
 
 /// A calendar on one line: `Mon–Fri 09:00–17:00 Europe/Amsterdam, closed
 /// on NL holidays (Netherlands)`.
-pub fn calendar_line(spec: &CalendarSpec) -> String {
+pub(crate) fn calendar_line(spec: &CalendarSpec) -> String {
     match spec {
         CalendarSpec::Always { timezone } => format!("every hour of every day, {timezone}"),
         CalendarSpec::Weekly(w) => weekly_line(w),
@@ -40,7 +40,7 @@ pub fn calendar_line(spec: &CalendarSpec) -> String {
 /// A calendar in a few words, for an inlay hint: its hours and zone, and
 /// the holiday sets it closes on (`Mon–Fri 09:00–17:00 Europe/Amsterdam,
 /// NL holidays`).
-pub fn calendar_brief(spec: &CalendarSpec) -> String {
+pub(crate) fn calendar_brief(spec: &CalendarSpec) -> String {
     match spec {
         CalendarSpec::Always { timezone } => format!("always open, {timezone}"),
         CalendarSpec::Weekly(w) if w.open.is_empty() => "never open".into(),
@@ -175,7 +175,7 @@ fn month_short(m: u32) -> &'static str {
 }
 
 /// Open hours in a week of the weekly hours (before closed days).
-pub fn hours_per_week(spec: &CalendarSpec) -> Option<f64> {
+pub(crate) fn hours_per_week(spec: &CalendarSpec) -> Option<f64> {
     match spec {
         CalendarSpec::Always { .. } => Some(168.0),
         CalendarSpec::Weekly(w) => {
@@ -187,14 +187,14 @@ pub fn hours_per_week(spec: &CalendarSpec) -> Option<f64> {
 }
 
 /// `40 hours`, `37.5 hours`.
-pub fn hours_text(h: f64) -> String {
+pub(crate) fn hours_text(h: f64) -> String {
     let n = format!("{h:.2}");
     format!("{} hours", n.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// The days of `year` a weekly calendar is closed on by its rules (its
 /// holidays and closed dates), with their names; empty for other calendars.
-pub fn closed_days(spec: &CalendarSpec, year: i32) -> Vec<(NaiveDate, String)> {
+pub(crate) fn closed_days(spec: &CalendarSpec, year: i32) -> Vec<(NaiveDate, String)> {
     let CalendarSpec::Weekly(w) = spec else {
         return Vec::new();
     };
@@ -224,7 +224,12 @@ pub fn closed_days(spec: &CalendarSpec, year: i32) -> Vec<(NaiveDate, String)> {
 /// time engine from `today`: `4 hours of office time (Mon–Fri 09:00–17:00
 /// Europe/Amsterdam): the clock runs only while office is open. E.g. opened
 /// Fri 11 Dec 16:00 → due Mon 14 Dec 12:00.`
-pub fn target(d: &TargetDuration, cal_name: &str, spec: &CalendarSpec, today: NaiveDate) -> String {
+pub(crate) fn target(
+    d: &TargetDuration,
+    cal_name: &str,
+    spec: &CalendarSpec,
+    today: NaiveDate,
+) -> String {
     let line = calendar_line(spec);
     let mut s = match d {
         TargetDuration::Seconds { seconds } if cal_name == ALWAYS => format!(

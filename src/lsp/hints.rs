@@ -12,7 +12,7 @@ use crate::check::{Checked, Sym};
 use crate::syntax::ast::{self, Span};
 
 /// The hints whose place lies within `range` (byte offsets).
-pub fn hints(
+pub(crate) fn hints(
     text: &str,
     lines: &LineIndex,
     tree: &ast::File,

@@ -13,7 +13,7 @@ use crate::syntax::ast::{self, Span};
 use crate::time::spec::CalendarSpec;
 
 /// The hover text for a name, or `None` when the name is not declared.
-pub fn hover(
+pub(crate) fn hover(
     text: &str,
     tree: &ast::File,
     checked: &Checked,
@@ -292,7 +292,7 @@ fn target_words(checked: &Checked, clause: Span, today: NaiveDate) -> Option<Str
 
 /// Hover where no name is: inside a target clause, what the target means;
 /// on a keyword, what it does. The text and the span it is about.
-pub fn hover_at(
+pub(crate) fn hover_at(
     text: &str,
     tree: &ast::File,
     checked: &Checked,
@@ -361,7 +361,7 @@ fn target(text: &str, clause: &ast::TargetClause) -> String {
 
 /// The source of a span on one line: runs of whitespace (line breaks
 /// included) become one space. Comments inside the span are left out.
-pub fn snippet(text: &str, span: Span) -> String {
+pub(crate) fn snippet(text: &str, span: Span) -> String {
     let Some(src) = text.get(span.start..span.end) else {
         return String::new();
     };

@@ -12,19 +12,19 @@ use crate::syntax::ast;
 
 /// The declarations of a file.
 #[derive(Default)]
-pub struct Defs<'a> {
-    pub calendars: BTreeMap<&'a str, &'a ast::Calendar>,
-    pub fields: BTreeMap<&'a str, &'a ast::FieldDecl>,
-    pub priorities: BTreeMap<&'a str, (&'a ast::PriorityLevel, &'a ast::Priority)>,
-    pub metrics: BTreeMap<&'a str, &'a ast::Metric>,
-    pub closures: BTreeMap<&'a str, &'a ast::Closure>,
-    pub objectives: BTreeMap<&'a str, &'a ast::Objective>,
+pub(crate) struct Defs<'a> {
+    pub(crate) calendars: BTreeMap<&'a str, &'a ast::Calendar>,
+    pub(crate) fields: BTreeMap<&'a str, &'a ast::FieldDecl>,
+    pub(crate) priorities: BTreeMap<&'a str, (&'a ast::PriorityLevel, &'a ast::Priority)>,
+    pub(crate) metrics: BTreeMap<&'a str, &'a ast::Metric>,
+    pub(crate) closures: BTreeMap<&'a str, &'a ast::Closure>,
+    pub(crate) objectives: BTreeMap<&'a str, &'a ast::Objective>,
     /// Every target clause, for listing a metric's targets.
-    pub clauses: Vec<(&'a ast::TargetRow, &'a ast::TargetClause)>,
+    pub(crate) clauses: Vec<(&'a ast::TargetRow, &'a ast::TargetClause)>,
 }
 
 impl<'a> Defs<'a> {
-    pub fn new(file: &'a ast::File) -> Defs<'a> {
+    pub(crate) fn new(file: &'a ast::File) -> Defs<'a> {
         let mut d = Defs::default();
         d.add(&file.items);
         d
@@ -73,7 +73,7 @@ impl<'a> Defs<'a> {
     }
 
     /// The labels a field declares (empty for other types).
-    pub fn labels(&self, field: &str) -> &'a [ast::Value] {
+    pub(crate) fn labels(&self, field: &str) -> &'a [ast::Value] {
         match self.fields.get(field).map(|f| &f.ty) {
             Some(ast::FieldType::Label(values, _)) => values,
             _ => &[],

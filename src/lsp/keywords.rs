@@ -3,7 +3,7 @@
 //! grammar's keyword list, so no entry outlives its keyword.
 
 /// The explanation of keyword `word`, if it has one.
-pub fn doc(word: &str) -> Option<&'static str> {
+pub(crate) fn doc(word: &str) -> Option<&'static str> {
     DOCS.iter().find(|(w, _)| *w == word).map(|(_, d)| *d)
 }
 

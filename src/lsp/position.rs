@@ -9,14 +9,14 @@ use lsp_types::{Position, Range};
 use crate::syntax::ast::Span;
 
 /// Where each line starts, for one version of a document.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     /// Byte offset of the first character of each line; the first is 0.
     starts: Vec<usize>,
     len: usize,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         // LSP ends lines at `\n`, `\r\n` and a lone `\r`; the grammar takes all
         // three as whitespace, so any of them may occur in a contract.
         let bytes = text.as_bytes();
@@ -35,7 +35,7 @@ impl LineIndex {
 
     /// The LSP position of a byte offset. Offsets past the end, or inside a
     /// multi-byte character, are moved back to the nearest character start.
-    pub fn position(&self, text: &str, offset: usize) -> Position {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_boundary(text, offset.min(self.len));
         let line = self
             .starts
@@ -52,7 +52,7 @@ impl LineIndex {
         }
     }
 
-    pub fn range(&self, text: &str, span: Span) -> Range {
+    pub(crate) fn range(&self, text: &str, span: Span) -> Range {
         let end = span.end.max(span.start);
         Range {
             start: self.position(text, span.start),
@@ -63,7 +63,7 @@ impl LineIndex {
     /// The byte offset of an LSP position. A line past the end gives the end
     /// of the text; a character past the end of its line gives the line's end
     /// (the LSP rule), and one inside a surrogate pair the character's start.
-    pub fn offset(&self, text: &str, pos: Position) -> usize {
+    pub(crate) fn offset(&self, text: &str, pos: Position) -> usize {
         let line = pos.line as usize;
         let Some(&start) = self.starts.get(line) else {
             return self.len;

@@ -7,7 +7,11 @@ use crate::syntax::ast::Span;
 
 /// The spans of every occurrence of the symbol at `offset` (its
 /// declaration among them when `with_declaration`), in text order.
-pub fn references(names: &Names, offset: usize, with_declaration: bool) -> Option<Vec<Span>> {
+pub(crate) fn references(
+    names: &Names,
+    offset: usize,
+    with_declaration: bool,
+) -> Option<Vec<Span>> {
     let sym = &names.at(offset)?.sym;
     let decl = names.definition(sym);
     let spans = names
@@ -20,7 +24,7 @@ pub fn references(names: &Names, offset: usize, with_declaration: bool) -> Optio
 
 /// What may be renamed at `offset`: the span of the name.
 /// `Err` says why not (a built-in, an undeclared name, nothing there).
-pub fn prepare(text: &str, names: &Names, offset: usize) -> Result<Span, String> {
+pub(crate) fn prepare(text: &str, names: &Names, offset: usize) -> Result<Span, String> {
     let name = names.at(offset).ok_or("no name here to rename")?;
     if name.sym.is_builtin() {
         let written = text.get(name.span.start..name.span.end).unwrap_or("this");
@@ -38,7 +42,7 @@ pub fn prepare(text: &str, names: &Names, offset: usize) -> Result<Span, String>
 }
 
 /// The edits that rename the symbol at `offset` to `new_name`.
-pub fn rename(
+pub(crate) fn rename(
     text: &str,
     names: &Names,
     offset: usize,

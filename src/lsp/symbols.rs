@@ -8,7 +8,7 @@ use super::hover::snippet;
 use super::position::LineIndex;
 use crate::syntax::ast::{self, Span};
 
-pub fn outline(text: &str, lines: &LineIndex, file: &ast::File) -> Vec<DocumentSymbol> {
+pub(crate) fn outline(text: &str, lines: &LineIndex, file: &ast::File) -> Vec<DocumentSymbol> {
     let b = Builder { text, lines };
     file.items.iter().map(|i| b.item(i)).collect()
 }

@@ -26,7 +26,7 @@ const MODIFIERS: [SemanticTokenModifier; 2] = [
 ];
 
 /// The legend the server advertises.
-pub fn legend() -> SemanticTokensLegend {
+pub(crate) fn legend() -> SemanticTokensLegend {
     SemanticTokensLegend {
         token_types: TYPES.to_vec(),
         token_modifiers: MODIFIERS.to_vec(),
@@ -45,7 +45,7 @@ fn kind(sym: &Sym) -> u32 {
 }
 
 /// Every name of the document as LSP's relative token list.
-pub fn tokens(text: &str, lines: &LineIndex, names: &Names) -> SemanticTokens {
+pub(crate) fn tokens(text: &str, lines: &LineIndex, names: &Names) -> SemanticTokens {
     let mut occs: Vec<_> = names
         .all()
         .iter()

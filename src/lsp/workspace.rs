@@ -9,7 +9,7 @@ use lsp_types::{InitializeParams, Uri};
 
 /// At most this many contracts are checked at start: a folder with more is
 /// not a folder of contracts, and checking it would delay the editor.
-pub const MAX_FILES: usize = 2_000;
+pub(crate) const MAX_FILES: usize = 2_000;
 
 /// Folders never holding contracts an author edits: build output,
 /// dependencies, version control.
@@ -17,7 +17,7 @@ const SKIPPED: &[&str] = &["target", "node_modules"];
 
 /// The workspace folders of `initialize` (the older `rootUri` when the
 /// client gives no folders), as local paths.
-pub fn roots(p: &InitializeParams) -> Vec<PathBuf> {
+pub(crate) fn roots(p: &InitializeParams) -> Vec<PathBuf> {
     if let Some(folders) = &p.workspace_folders {
         return folders.iter().filter_map(|f| path_of(&f.uri)).collect();
     }
@@ -28,7 +28,7 @@ pub fn roots(p: &InitializeParams) -> Vec<PathBuf> {
 
 /// Every `.sla` file under the roots, in path order, skipping hidden
 /// folders and [`SKIPPED`]; at most [`MAX_FILES`].
-pub fn contracts(roots: &[PathBuf]) -> Vec<PathBuf> {
+pub(crate) fn contracts(roots: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(dir) = stack.pop() {
@@ -59,17 +59,17 @@ pub fn contracts(roots: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Whether the path names a contract (`.sla`).
-pub fn is_contract(path: &Path) -> bool {
+pub(crate) fn is_contract(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "sla")
 }
 
 /// Whether the path lies under one of the roots.
-pub fn within(roots: &[PathBuf], path: &Path) -> bool {
+pub(crate) fn within(roots: &[PathBuf], path: &Path) -> bool {
     roots.iter().any(|r| path.starts_with(r))
 }
 
 /// The local path of a `file:` URI (percent-decoded).
-pub fn path_of(uri: &Uri) -> Option<PathBuf> {
+pub(crate) fn path_of(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
     // `file:///path` has an empty host; `file://localhost/path` names it.
     let rest = rest.strip_prefix("localhost").unwrap_or(rest);
@@ -94,7 +94,7 @@ pub fn path_of(uri: &Uri) -> Option<PathBuf> {
 
 /// The `file:` URI of an absolute local path, percent-encoding what a URI
 /// path may not hold.
-pub fn uri_of(path: &Path) -> Option<Uri> {
+pub(crate) fn uri_of(path: &Path) -> Option<Uri> {
     let path = path.to_str()?;
     let mut s = String::from("file://");
     for b in path.bytes() {
