@@ -342,6 +342,49 @@ fn human_report_marks_objectives_and_lists_the_worst_breaches() {
     assert!(report.lines().count() < 60, "too long to read:\n{report}");
 }
 
+/// The human report's count line reads as a sentence whatever the counts:
+/// a log with only its header has no tickets and no verdicts (it once read
+/// `0 tickets · 0 verdicts: `, the list after the colon empty); one ticket
+/// is `1 ticket`. care-good.csv's G-1 (high, opened and answered within
+/// office hours, resolved) gets a response and a resolution verdict, both
+/// met: 1 hour against 2, 3 hours against 4 (care.sla's high row).
+#[test]
+fn human_report_count_line_reads_well_with_no_tickets_and_with_one() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-counts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let good = std::fs::read_to_string(path("inputs/care-good.csv")).expect("care-good.csv");
+    let mut lines = good.lines();
+    let header = lines.next().expect("a header");
+    let g1 = lines.next().expect("G-1");
+    let human = |name: &str, log: String| {
+        let file = dir.join(name);
+        std::fs::write(&file, log).expect("write");
+        let out = sla(&[
+            "eval",
+            &path("rules/care.json"),
+            &file.display().to_string(),
+            "--format",
+            "human",
+            "--as-of",
+            "2025-03-10T12:00:00Z",
+        ]);
+        text(&out.stdout)
+    };
+
+    let report = human("empty.csv", format!("{header}\n"));
+    let counts = report.lines().nth(1).unwrap_or_default();
+    assert!(counts.starts_with("as of 2025-03-10 13:00"), "{report}");
+    assert!(counts.ends_with(" · no tickets · no verdicts"), "{report}");
+
+    let report = human("one.csv", format!("{header}\n{g1}\n"));
+    let counts = report.lines().nth(1).unwrap_or_default();
+    assert!(
+        counts.ends_with(" · 1 ticket · 2 verdicts: 2 met"),
+        "{report}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn every_ticket_appears_even_without_any_target() {
     let (report, rc, _) = eval(

@@ -161,11 +161,10 @@ impl Report for HumanReport<'_> {
             .collect();
         writeln!(
             out,
-            "as of {} · {} tickets · {} verdicts: {}",
+            "as of {} · {} · {}",
             local(self.header.as_of, tz),
-            s.tickets,
-            s.rows,
-            counts.join(", ")
+            how_many(s.tickets, "ticket"),
+            verdicts_line(s.rows, &counts)
         )?;
         problems_line(out, s)?;
         writeln!(out)?;
@@ -343,6 +342,27 @@ fn credit_cells(c: &CreditRow) -> Vec<String> {
             _ => "–".into(),
         },
     ]
+}
+
+/// `1 ticket`, `3 tickets`, `no tickets`.
+fn how_many(n: u64, noun: &str) -> String {
+    match n {
+        0 => format!("no {noun}s"),
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
+/// The verdicts counted by status (`12 verdicts: 10 met, 2 breached`); with
+/// none, only that there are none (a log without tickets, or none yet
+/// opened by the as-of instant).
+fn verdicts_line(rows: u64, by_status: &[String]) -> String {
+    let total = how_many(rows, "verdict");
+    if rows == 0 || by_status.is_empty() {
+        total
+    } else {
+        format!("{total}: {}", by_status.join(", "))
+    }
 }
 
 /// How the verdicts compare with the export's own (`made_sla`).
