@@ -7,7 +7,7 @@ mod client;
 
 use serde_json::{json, Value};
 
-use client::{initialize, Client};
+use client::{initialize, initialize_with, Client};
 
 const URI: &str = "file:///tmp/contract.sla";
 
@@ -79,9 +79,15 @@ fn apply(text: &str, edits: &[Value]) -> String {
     out
 }
 
+/// The day the server is told it is (`initializationOptions.today`), so
+/// that hover's examples and closed days do not depend on the clock: a
+/// Monday, in another year than the one these tests were written in, so
+/// that a server reading its clock instead fails them.
+const TODAY: &str = "2025-06-02";
+
 fn open(text: &str) -> Client {
     let mut c = Client::start();
-    initialize(&mut c);
+    initialize_with(&mut c, json!({ "today": TODAY }));
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": URI, "languageId": "sla", "version": 1, "text": text}}),
@@ -704,13 +710,8 @@ fn day_text(d: chrono::NaiveDate) -> String {
     d.format("%a %-d %b").to_string()
 }
 
-/// The first Friday from today (today itself if it is one): where the
-/// server's examples start, an hour before office hours end.
-fn first_friday() -> chrono::NaiveDate {
-    use chrono::Datelike;
-    let today = chrono::Utc::now().date_naive();
-    let ahead = (4 + 7 - today.weekday().num_days_from_monday()) % 7;
-    today + chrono::Days::new(u64::from(ahead))
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
 }
 
 /// Hovering a target's duration explains it in real terms, from the
@@ -726,9 +727,12 @@ fn first_friday() -> chrono::NaiveDate {
 fn hover_explains_a_target() {
     let text = contract("care.sla").replace("  closed on holidays NL\n", "");
     let mut c = open(&text);
-    let friday = first_friday();
-    let monday = friday + chrono::Days::new(3);
-    let next_friday = friday + chrono::Days::new(7);
+    // The examples start on the first Friday from TODAY (Monday 2 June
+    // 2025), an hour before office hours end: Friday 6 June. (Whit Monday,
+    // 9 June, is an NL holiday, but the holiday line is taken out.)
+    let friday = date(2025, 6, 6);
+    let monday = date(2025, 6, 9);
+    let next_friday = date(2025, 6, 13);
 
     let at = word_at(&text, "  high   response", "hours", 1);
     let h = hover_text(&mut c, &text, at);
@@ -789,10 +793,11 @@ fn hover_explains_next_working_day() {
 }
 
 /// Hovering a calendar: its hours in words, hours a week (5 × 8 = 40),
-/// and the days it is closed this year, Christmas among NL's.
+/// and the days it is closed in TODAY's year, 2025: Christmas (Thursday
+/// 25 December) among NL's, and the first of them New Year's Day,
+/// Wednesday 1 January.
 #[test]
 fn hover_on_a_calendar_lists_hours_and_closed_days() {
-    use chrono::Datelike;
     let text = contract("care.sla");
     let mut c = open(&text);
     let at = word_at(&text, "calendar office", "office", 0);
@@ -802,10 +807,8 @@ fn hover_on_a_calendar_lists_hours_and_closed_days() {
         "{h}"
     );
     assert!(h.contains(": 40 hours a week."), "{h}");
-    let year = chrono::Utc::now().date_naive().year();
-    assert!(h.contains(&format!("Closed in {year}:")), "{h}");
-    let christmas = chrono::NaiveDate::from_ymd_opt(year, 12, 25).unwrap();
-    assert!(h.contains(&format!("- {}: ", day_text(christmas))), "{h}");
+    assert!(h.contains("Closed in 2025:\n- Wed 1 Jan: "), "{h}");
+    assert!(h.contains("\n- Thu 25 Dec: "), "{h}");
 }
 
 /// Inlay hints in care.sla: after each `in office` of the two metrics, the

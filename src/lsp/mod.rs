@@ -35,6 +35,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
+use chrono::NaiveDate;
 use lsp_server::{ErrorCode, Message, Notification, Request, Response, ResponseError};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
@@ -66,6 +67,19 @@ use crate::check::Checked;
 use crate::syntax::ast;
 use position::LineIndex;
 use transport::{Incoming, Outgoing};
+
+/// `initializationOptions.today`, a date as `2026-12-07`; a value that is
+/// not one is said on stderr and the clock's day used instead.
+fn today_option(p: &InitializeParams) -> Option<NaiveDate> {
+    let v = p.initialization_options.as_ref()?.get("today")?;
+    let day = v
+        .as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    if day.is_none() {
+        eprintln!("sla lsp: `initializationOptions.today` is not a date as 2026-12-07: {v}");
+    }
+    day
+}
 
 /// Run the server until the client says `exit`. Returns the process exit
 /// code: 0 after `shutdown` then `exit`, 1 otherwise (as LSP asks).
@@ -199,6 +213,11 @@ struct Server<'c> {
     /// The workspace folders: their contracts are checked from disk when
     /// not open in the editor.
     roots: Vec<PathBuf>,
+    /// The day hover's examples and closed days count from: the client's
+    /// `initializationOptions.today` (`"2026-12-07"`) when it gives one, as
+    /// `sla info --today` does, so that an answer can be reproduced; else
+    /// the day of each request.
+    today: Option<NaiveDate>,
 }
 
 impl<'c> Server<'c> {
@@ -209,6 +228,7 @@ impl<'c> Server<'c> {
             docs: HashMap::new(),
             dirty: Vec::new(),
             roots: Vec::new(),
+            today: None,
         }
     }
 
@@ -298,7 +318,10 @@ impl<'c> Server<'c> {
                 // Parameters the server cannot read only cost it the
                 // workspace's folders; the editor still gets its server.
                 match serde_json::from_value::<InitializeParams>(req.params.clone()) {
-                    Ok(p) => self.roots = workspace::roots(&p),
+                    Ok(p) => {
+                        self.roots = workspace::roots(&p);
+                        self.today = today_option(&p);
+                    }
                     Err(e) => eprintln!("sla lsp: `initialize` parameters not understood: {e}"),
                 }
                 to_json(InitializeResult {
@@ -599,10 +622,12 @@ impl<'c> Server<'c> {
 
     fn hover(&mut self, p: HoverParams) -> Option<Hover> {
         let at = p.text_document_position_params;
+        let today = self
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
         let doc = self.doc(&at.text_document.uri)?;
         let (text, lines, tree, checked) = doc.parsed();
         let offset = lines.offset(text, at.position);
-        let today = chrono::Utc::now().date_naive();
         let (value, span) = match checked.names.at(offset) {
             Some(name) => (hover::hover(text, tree, checked, name, today)?, name.span),
             None => hover::hover_at(text, tree, checked, offset, today)?,

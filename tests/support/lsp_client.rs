@@ -191,9 +191,15 @@ pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
 /// `initialize` with no client capabilities, then `initialized`; returns
 /// the server's `InitializeResult`.
 pub fn initialize(c: &mut Client) -> Value {
+    initialize_with(c, json!(null))
+}
+
+/// [`initialize`] with `initializationOptions` (`{"today": "2026-12-07"}`).
+pub fn initialize_with(c: &mut Client, options: Value) -> Value {
     let result = c.request(
         "initialize",
-        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+               "initializationOptions": options}),
     );
     c.notify("initialized", json!({}));
     result
