@@ -158,6 +158,109 @@ fn quick_fix_did_you_mean() {
     assert_eq!(fixed, contract("care.sla"));
 }
 
+/// Every kind of "did you mean" the checker gives becomes the same quick
+/// fix: each case misspells one name of a shipped contract, the fix is
+/// offered on the misspelling and gives the shipped contract back. The
+/// replacement is written as the name was: a time zone is a quoted text,
+/// so its fix is quoted too (it once wrote the zone bare, which does not
+/// parse). The version case: a version adding calendar `offices` beside
+/// `office` (W0602) is fixed by naming it `office`, which replaces the
+/// earlier calendar as the amendment meant.
+#[test]
+fn quick_fix_for_every_did_you_mean() {
+    // (contract, shipped text, misspelt text, the misspelling, the fix)
+    let cases = [
+        (
+            "care.sla",
+            "timezone \"Europe/Amsterdam\"",
+            "timezone \"Europe/Amsterdm\"",
+            "Amsterdm",
+            "\"Europe/Amsterdam\"",
+        ),
+        (
+            "care.sla",
+            "closed on holidays NL",
+            "closed on holidays NLL",
+            "NLL",
+            "NL",
+        ),
+        (
+            "care.sla",
+            "metric response   from opened_at",
+            "metric response   from opend_at",
+            "opend_at",
+            "opened_at",
+        ),
+        (
+            "care.sla",
+            "  high   response within",
+            "  high   respons within",
+            "respons",
+            "response",
+        ),
+        (
+            "care.sla",
+            "cause in [third_party, customer]",
+            "cause in [third_party, custmer]",
+            "custmer",
+            "customer",
+        ),
+        (
+            "xguard.sla",
+            "low    x low = planning",
+            "low    x low = planing",
+            "planing",
+            "planning",
+        ),
+        (
+            "examples/servicenow-incident.sla",
+            "export servicenow",
+            "export servicenw",
+            "servicenw",
+            "servicenow",
+        ),
+        (
+            "examples/follow-the-sun.sla",
+            "  de = berlin",
+            "  de = berln",
+            "berln",
+            "berlin",
+        ),
+        (
+            "examples/follow-the-sun.sla",
+            "  de = berlin",
+            "  dee = berlin",
+            "dee",
+            "de",
+        ),
+        (
+            "examples/care-versions.sla",
+            "version \"2\" from 2026-12-14 {\n  calendar office",
+            "version \"2\" from 2026-12-14 {\n  calendar offices",
+            "offices",
+            "office",
+        ),
+    ];
+    for (file, right, wrong, typo, fix) in cases {
+        let shipped = contract(file);
+        assert!(shipped.contains(right), "{file}: {right}");
+        let text = shipped.replacen(right, wrong, 1);
+        let mut c = open(&text);
+        let at = text.find(wrong).expect("the misspelt line") + wrong.find(typo).expect("typo");
+        let actions = actions_at(&mut c, &text, at + 1);
+        let name = fix.trim_matches('"');
+        let action = actions
+            .iter()
+            .find(|a| a["title"] == format!("Replace with `{name}`").as_str())
+            .unwrap_or_else(|| panic!("{file}, `{typo}`: no fix in {actions:?}"));
+        assert_eq!(action["isPreferred"], true, "{file}, `{typo}`");
+        let edits = edits_of(action);
+        assert_eq!(edits.len(), 1, "{file}, `{typo}`: {edits:?}");
+        assert_eq!(edits[0]["newText"], fix, "{file}, `{typo}`");
+        assert_eq!(apply(&text, &edits), shipped, "{file}, `{typo}`");
+    }
+}
+
 /// xguard.sla without its `low x low` cell: urgency and impact each have
 /// high, normal, low, so 9 cells are needed and exactly `low x low` is
 /// missing. One fix per priority level (5 levels); taking `planning`

@@ -40,9 +40,10 @@ pub(crate) fn actions(
             continue;
         }
         let fixes = if let Some(name) = suggestion(d) {
+            let written = text.get(at.start..at.end).unwrap_or_default();
             vec![(
                 format!("Replace with `{name}`"),
-                vec![(at, name.to_string())],
+                vec![(at, as_written(written, name))],
                 true,
             )]
         } else if d.code == Code::MatrixCell {
@@ -85,7 +86,33 @@ fn suggestion(d: &Diagnostic) -> Option<&str> {
     let help = d.help.as_deref()?;
     let rest = help.strip_prefix("did you mean `")?;
     let (name, tail) = rest.split_once('`')?;
-    (tail == "?" && !name.is_empty()).then_some(name)
+    ((tail == "?" || tail.starts_with("? ")) && !name.is_empty()).then_some(name)
+}
+
+/// `name` written as the text it replaces was: quoted when that was a
+/// quoted text (a time zone, a label such as `"Customer X"`), so that the
+/// fix keeps the contract's syntax; quoted too when it cannot stand bare.
+fn as_written(written: &str, name: &str) -> String {
+    let bare = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if !written.starts_with('"') && bare(name) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    for c in name.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 /// Where to insert new lines before the closing brace of the block at
