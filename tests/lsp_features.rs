@@ -914,6 +914,33 @@ fn hover_on_a_calendar_lists_hours_and_closed_days() {
     assert!(h.contains("\n- Thu 25 Dec: "), "{h}");
 }
 
+/// Hovering a holiday set lists its days in TODAY's year, 2025, with their
+/// names. NL, worked out: 11 days, among them King's Day on Saturday 26
+/// April (27 April is a Sunday, so it moves to the day before) and Whit
+/// Monday on 9 June (Easter Sunday 20 April + 50 days). A generated set,
+/// DE-BY, has Epiphany (Monday 6 January) and Corpus Christi (Thursday 19
+/// June, Easter + 60 days), which NL has not.
+#[test]
+fn hover_on_a_holiday_set_lists_its_days_this_year() {
+    let text = contract("care.sla");
+    let mut c = open(&text);
+    let at = word_at(&text, "closed on holidays NL", "NL", 0);
+    let h = hover_text(&mut c, &text, at);
+    assert!(h.starts_with("**holiday set** `NL` (Netherlands)"), "{h}");
+    assert!(h.contains("11 days in 2025:\n- Wed 1 Jan: "), "{h}");
+    assert!(h.contains("\n- Sat 26 Apr: King's Day"), "{h}");
+    assert!(h.contains("\n- Mon 9 Jun: Whit Monday"), "{h}");
+    assert!(!h.contains("- Mon 6 Jan"), "{h}");
+
+    let text = text.replace("closed on holidays NL", "closed on holidays DE-BY");
+    let mut c = open(&text);
+    let at = word_at(&text, "closed on holidays DE-BY", "DE", 0);
+    let h = hover_text(&mut c, &text, at + 3);
+    assert!(h.starts_with("**holiday set** `DE-BY` ("), "{h}");
+    assert!(h.contains("\n- Mon 6 Jan: "), "{h}");
+    assert!(h.contains("\n- Thu 19 Jun: "), "{h}");
+}
+
 /// Inlay hints in care.sla: after each `in office` of the two metrics, the
 /// calendar's hours and zone; after each of the six target durations
 /// (none names a calendar), the calendar it counts in, the metric's.

@@ -10,9 +10,9 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
 
 use crate::rules::{TargetDuration, ALWAYS};
 use crate::time::holiday_sets;
-use crate::time::holidays::{easter_name, nth_in_month, ordinal};
+use crate::time::holidays::{easter_name, is_builtin_set, nth_in_month, ordinal};
 use crate::time::spec::{CalendarSpan, CalendarSpec, DayRule, OpeningSpec, WeeklySpec};
-use crate::time::{add_calendar_span, local_to_instant, to_local, Calendar};
+use crate::time::{add_calendar_span, local_to_instant, to_local, Calendar, Holidays};
 
 const DAY: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -218,6 +218,35 @@ pub(crate) fn closed_days(spec: &CalendarSpec, year: i32) -> Vec<(NaiveDate, Str
         d = next;
     }
     out
+}
+
+/// A built-in holiday set and its days in `year`, with their names, as
+/// `sla calendar --set` lists them: `**holiday set** `NL` (Netherlands)`
+/// then one line a day. `None` for a name that is no built-in set (the
+/// checker reports it).
+pub(crate) fn holiday_set(name: &str, year: i32) -> Option<String> {
+    if !is_builtin_set(name) {
+        return None;
+    }
+    let rules = [DayRule::Builtin { set: name.into() }];
+    let holidays = Holidays::new(&rules).ok()?;
+    let days = holidays.in_year(year);
+    // The language's own set (NL) is not among the generated ones.
+    let title = holiday_sets::info(name).map_or("Netherlands", |s| s.title);
+    let mut s = format!("**holiday set** `{name}` ({title}), built in\n\n");
+    if days.is_empty() {
+        let (first, last) = holiday_sets::years();
+        let _ = write!(
+            s,
+            "No days in {year}: the generated sets cover {first} to {last}."
+        );
+        return Some(s);
+    }
+    let _ = write!(s, "{} days in {year}:", days.len());
+    for (d, why) in &days {
+        let _ = write!(s, "\n- {}: {why}", d.format("%a %-d %b"));
+    }
+    Some(s)
 }
 
 /// What a target means in real terms, and a worked example counted by the

@@ -299,6 +299,11 @@ pub(crate) fn hover_at(
     offset: usize,
     today: NaiveDate,
 ) -> Option<(String, Span)> {
+    if let Some(set) = holiday_set_at(&tree.items, offset) {
+        if let Some(value) = explain::holiday_set(&set.node, today.year()) {
+            return Some((value, set.span));
+        }
+    }
     let clause = tree.items.iter().find_map(|i| match i {
         ast::Item::Targets(t) => t
             .rows
@@ -320,6 +325,29 @@ pub(crate) fn hover_at(
     let (word, span) = word_at(text, offset)?;
     let doc = keywords::doc(word)?;
     Some((format!("**keyword** `{word}`\n\n{doc}"), span))
+}
+
+/// The holiday set named at `offset` (`NL` in `closed on holidays NL`), in
+/// the calendars of the contract and of its versions.
+fn holiday_set_at(items: &[ast::Item], offset: usize) -> Option<&ast::Ident> {
+    let on = |set: &&ast::Ident| set.span.start <= offset && offset <= set.span.end;
+    items.iter().find_map(|i| match i {
+        ast::Item::Calendar(ast::Calendar {
+            body: ast::CalendarBody::Weekly(parts),
+            ..
+        }) => parts.iter().find_map(|p| match p {
+            ast::CalendarItem::Closed(rules, _) => rules
+                .iter()
+                .filter_map(|r| match r {
+                    ast::DayRule::Set(set) => Some(set),
+                    _ => None,
+                })
+                .find(on),
+            _ => None,
+        }),
+        ast::Item::Version(v) => holiday_set_at(&v.items, offset),
+        _ => None,
+    })
 }
 
 /// The word (letters, digits, `_`) under or just before the cursor,
