@@ -21,24 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SMALL=${1:-1000000}
 BIG=${2:-10000000}
-DIR=${SLA_BENCH_DIR:-target/bench-eval}
-mkdir -p "$DIR"
-AS_OF=2026-01-10T12:00:00Z
-
-if [ ! -x /usr/bin/time ]; then
-    echo "installing GNU time (for the peak RSS)" >&2
-    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
-fi
-
-log() { # N -> path of a generated log with N tickets
-    local f="$DIR/care-$1.csv"
-    if [ ! -s "$f" ]; then
-        echo "generating $f ($1 tickets)" >&2
-        python3 benches/eval/gen_care_log.py "$1" > "$f.tmp"
-        mv "$f.tmp" "$f"
-    fi
-    echo "$f"
-}
+# shellcheck source=benches/common.sh
+. benches/common.sh
 
 damaged() { # KIND N -> path of a damaged copy of the N-ticket log
     local f="$DIR/care-$2-$1.csv" src

@@ -24,24 +24,8 @@ cd "$(dirname "$0")/.."
 N=${1:-1000000}
 ROUNDS=${SLA_BENCH_ROUNDS:-5}
 QUARTER=$((N / 4))
-DIR=${SLA_BENCH_DIR:-target/bench-eval}
-mkdir -p "$DIR"
-AS_OF=2026-01-10T12:00:00Z
-
-if [ ! -x /usr/bin/time ]; then
-    echo "installing GNU time (for the peak RSS)" >&2
-    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
-fi
-
-log() { # N -> path of a generated log with N tickets
-    local f="$DIR/care-$1.csv"
-    if [ ! -s "$f" ]; then
-        echo "generating $f ($1 tickets)" >&2
-        python3 benches/eval/gen_care_log.py "$1" > "$f.tmp"
-        mv "$f.tmp" "$f"
-    fi
-    echo "$f"
-}
+# shellcheck source=benches/common.sh
+. benches/common.sh
 BIG=$(log "$N")
 SMALL=$(log "$QUARTER")
 echo "log: $BIG, $(du -m "$BIG" | cut -f1) MB" >&2
