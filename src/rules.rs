@@ -78,7 +78,9 @@ pub struct RuleSet {
     #[serde(default)]
     pub closures: Vec<Closure>,
     pub metrics: Vec<Metric>,
-    /// In source order. A ticket gets, per metric, the first target whose selector matches.
+    /// In source order. A ticket gets, per metric, the first target whose
+    /// selector matches (and, in a `first match` block, whose row is the
+    /// first of its block to match).
     pub targets: Vec<Target>,
     pub objectives: Vec<Objective>,
     #[serde(default)]
@@ -254,6 +256,12 @@ pub enum InstantSource {
     MetricStop(String),
     /// The effective instant of a closure rule.
     Closure(String),
+    /// The first event, at or after the clock's start, that puts the ticket
+    /// in one of these statuses (a stop only, as an alternative of `earliest_of`).
+    Status(Vec<String>),
+    /// The earliest of these (each a field, closure or status) that has
+    /// happened: `to earliest of responded_at, called_at`. A stop only.
+    EarliestOf(Vec<InstantSource>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -471,6 +479,18 @@ pub struct Target {
     /// The calendar the duration is counted in (the metric's unless the
     /// target names one): a name of `calendars` or of `calendar_choices`.
     pub calendar: String,
+    /// Set on the targets of a `first match` block: the ticket gets this
+    /// target only if its row is the first of the block whose selector holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRow>,
+}
+
+/// A row of a `first match` target block: the block (numbered from 0 in
+/// source order) and the row within it (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyRow {
+    pub block: u32,
+    pub row: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -495,6 +515,10 @@ pub struct Objective {
     pub name: String,
     pub metric: String,
     pub selector: Selector,
+    /// An objective made from a share on a row of a `first match` block
+    /// counts the tickets that row covers: those whose first matching row it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRow>,
     /// Required share, a percentage 0–100.
     pub required: f64,
     pub period: Period,

@@ -149,9 +149,12 @@ module.exports = grammar({
     metric: ($) => seq(
       'metric', field('name', $.identifier),
       'from', optional(field('each', 'each')), field('from', $.identifier),
-      'to', optional(field('repeat', choice('next', 'each'))), field('to', $.identifier),
+      'to', choice($.earliest, seq(optional(field('repeat', choice('next', 'each'))), field('to', $.identifier))),
       repeat(choice($.metric_cal, $.pause, $.target_set, $.resolved_set, $.new_cycle)),
     ),
+    // `to earliest of responded_at, called_at, status in [solved]`.
+    earliest: ($) => seq('earliest', 'of', commaSep1(choice(field('to', $.identifier), $.status_stop))),
+    status_stop: ($) => seq('status', 'in', $.value_list),
     metric_cal: ($) => seq('in', $.calendar_ref),
     pause: ($) => seq('paused', 'while', 'status', 'in', $.value_list),
     // Which instant's priority chooses the target when it changes.
@@ -169,7 +172,9 @@ module.exports = grammar({
     span_unit: (_) => choice('days', 'day', 'months', 'month'),
 
     // -------------------------------------------------------------- targets and objectives
-    targets: ($) => seq('targets', optional($.per_period), '{', repeat($.target_row), '}'),
+    targets: ($) => seq('targets', optional($.first_match), optional($.per_period), '{', repeat($.target_row), '}'),
+    // Rows tried in order, the first that holds wins.
+    first_match: (_) => seq('first', 'match'),
     per_period: ($) => seq('per', $.period),
     period: (_) => choice('month', 'quarter', 'year'),
     target_row: ($) => seq($.selector, repeat1($.target_clause)),

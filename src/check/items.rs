@@ -214,9 +214,21 @@ impl Checker<'_> {
 
     pub(super) fn targets(&mut self, t: &ast::Targets) {
         let period = self.period(t.period.as_ref());
-        for row in &t.rows {
+        let block = t.first_match.map(|_| {
+            self.policy_blocks += 1;
+            self.policy_blocks - 1
+        });
+        let mut checked_rows = Vec::new();
+        for (r, row) in t.rows.iter().enumerate() {
+            let policy = block.map(|b| rules::PolicyRow {
+                block: b,
+                row: r as u32,
+            });
             let selector = self.selector(&row.selector);
             self.selector_applies(&row.selector, selector.as_ref());
+            if let Some(s) = &selector {
+                checked_rows.push((s.clone(), row.selector.span));
+            }
             for clause in &row.clauses {
                 let metric = self.metric_ref(&clause.metric);
                 let share = clause.share.as_ref().and_then(|s| self.percent(s));
@@ -245,6 +257,7 @@ impl Checker<'_> {
                             name,
                             metric: metric.name.clone(),
                             selector: selector.clone(),
+                            policy,
                             required: share,
                             period,
                         };
@@ -256,9 +269,14 @@ impl Checker<'_> {
                     selector: selector.clone(),
                     duration,
                     calendar,
+                    policy,
                 });
                 self.target_spans.push((row.span, clause.span));
             }
+        }
+        // Only when every row checked: a row left out would shift the rest.
+        if block.is_some() && checked_rows.len() == t.rows.len() {
+            self.unreachable_rows(&checked_rows);
         }
     }
 
@@ -476,6 +494,7 @@ impl Checker<'_> {
             name: o.name.node.clone(),
             metric: metric.name,
             selector,
+            policy: None,
             required,
             period,
         };

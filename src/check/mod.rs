@@ -9,6 +9,7 @@ mod credits;
 mod items;
 mod names;
 mod overlap;
+mod policies;
 mod versions;
 
 pub use names::{NameRef, Names, Sym};
@@ -147,6 +148,8 @@ pub(crate) struct Checker<'a> {
     targets: Vec<rules::Target>,
     /// Per target: the span of its row and clause, for overlap and ordering checks.
     target_spans: Vec<(Span, Span)>,
+    /// `first match` target blocks seen so far.
+    policy_blocks: u32,
     objectives: Vec<rules::Objective>,
     objective_spans: HashMap<String, Span>,
     /// Objectives made from a share on a target row (named by the checker).
@@ -1232,7 +1235,10 @@ impl<'a> Checker<'a> {
             return (start, stop, repeat);
         }
         let start = self.instant_source(&m.from, true);
-        let stop = self.instant_source(&m.to, false);
+        let stop = match &m.earliest {
+            Some(e) => self.earliest(e),
+            None => self.instant_source(&m.to, false),
+        };
         (start, stop, None)
     }
 
@@ -1297,6 +1303,42 @@ impl<'a> Checker<'a> {
                 repeat,
             });
         }
+    }
+
+    /// `earliest of a, b, status in [x]`; W0008 with fewer than two distinct stops.
+    fn earliest(&mut self, e: &ast::Earliest) -> Option<rules::InstantSource> {
+        let mut of: Vec<rules::InstantSource> = Vec::new();
+        let mut ok = true;
+        for alt in &e.alternatives {
+            let source = match alt {
+                ast::StopAlt::Instant(name) => self.instant_source(name, false),
+                ast::StopAlt::Status(values, _) => Some(rules::InstantSource::Status(
+                    values.iter().map(ast::Value::text).collect(),
+                )),
+            };
+            match source {
+                Some(s) if !of.contains(&s) => of.push(s),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        if ok && of.len() < 2 {
+            self.report(
+                Diagnostic::new(
+                    Code::EarliestOfOne,
+                    "`earliest of` has fewer than two different stops",
+                )
+                .primary(e.span, "the clock can stop only here")
+                .help("name the other instants the agreement counts (`earliest of responded_at, called_at`), or write the one stop plainly"),
+            );
+        }
+        if !ok {
+            return None;
+        }
+        Some(match of.len() {
+            1 => of.remove(0),
+            _ => rules::InstantSource::EarliestOf(of),
+        })
     }
 
     fn metric_cycles(&mut self, metrics: &[&ast::Metric]) {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::rules::{Condition, Selector, Value};
+use crate::rules::{Condition, Selector, Target, Value};
 use crate::time::spec::CalendarSpec;
 
 type Calendars = BTreeMap<String, CalendarSpec>;
@@ -37,7 +37,15 @@ impl Checker<'_> {
         }
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for (&f, later) in &repeats {
-            found.push((f, later[0], later.len() - 1));
+            // A repeat within one `first match` block is W0007's business.
+            let later: Vec<usize> = later
+                .iter()
+                .copied()
+                .filter(|&j| !same_block(&self.targets[f], &self.targets[j]))
+                .collect();
+            if let Some(&first_later) = later.first() {
+                found.push((f, first_later, later.len() - 1));
+            }
         }
         let mut capped = Vec::new();
         for indices in distinct.values() {
@@ -110,6 +118,9 @@ impl Checker<'_> {
                     .collect(),
             };
             for i in candidates {
+                if same_block(&self.targets[i], &self.targets[j]) {
+                    continue; // rows of one `first match` block may overlap
+                }
                 let (a, b) = (&self.targets[i].selector, &self.targets[j].selector);
                 if may_overlap(a, b, &self.calendars) {
                     pairs.push((i, j));
@@ -127,6 +138,11 @@ impl Checker<'_> {
         }
         (pairs, true)
     }
+}
+
+/// Whether two targets are rows of the same `first match` block.
+fn same_block(a: &Target, b: &Target) -> bool {
+    matches!((a.policy, b.policy), (Some(x), Some(y)) if x.block == y.block)
 }
 
 /// The dimension that splits selectors into the most buckets: `None` for
@@ -187,7 +203,7 @@ fn may_overlap(a: &Selector, b: &Selector, cals: &Calendars) -> bool {
 }
 
 /// The conditions a condition requires all of (nested `and`s flattened).
-fn conjuncts(c: Option<&Condition>) -> Vec<&Condition> {
+pub(super) fn conjuncts(c: Option<&Condition>) -> Vec<&Condition> {
     let mut out = Vec::new();
     let mut stack: Vec<&Condition> = c.into_iter().collect();
     while let Some(c) = stack.pop() {

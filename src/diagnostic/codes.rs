@@ -289,4 +289,21 @@ version, or write in it what changes from its date.";
 same name; a block with a new name is added beside it. A new name that is
 one typo away from an existing one (`calendar ofice` beside `office`) most
 likely meant to replace it: the old block would stay in force unchanged.";
+
+    UnreachablePolicy = "W0007", Warning, "first-match row can never apply",
+"In a `first match` target block the rows are tried in order and the first
+whose selector holds gives the ticket its targets. A row whose tickets are
+all taken by earlier rows never applies: move it up, or narrow the rows
+above it.
+
+    targets first match {
+      all             response within 8 hours
+      when vip = yes  response within 1 hour    # never: `all` took every ticket
+    }";
+
+    EarliestOfOne = "W0008", Warning, "earliest of fewer than two stops",
+"`earliest of` stops a clock at the first of several instants (`to earliest
+of responded_at, called_at`). With one alternative (or one named twice) it
+says no more than that alternative: write it plainly, or add the other
+instants the agreement names.";
 }

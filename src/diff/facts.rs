@@ -166,6 +166,11 @@ fn source(s: &InstantSource) -> String {
         InstantSource::MetricStop(m) => format!("the stop of {m}"),
         InstantSource::Closure(c) => c.clone(),
         InstantSource::Event(e) => e.clone(),
+        InstantSource::Status(ss) => format!("status in [{}]", ss.join(", ")),
+        InstantSource::EarliestOf(of) => {
+            let each: Vec<String> = of.iter().map(source).collect();
+            format!("earliest of {}", each.join(", "))
+        }
     }
 }
 

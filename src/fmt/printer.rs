@@ -886,10 +886,31 @@ impl<'s> Printer<'s> {
                 r.add(b, 1);
                 let mut c = Cell::default();
                 self.kw(&mut c, "to");
-                if let Some(w) = &m.to_repeat {
-                    self.kw(&mut c, &w.node);
+                match &m.earliest {
+                    None => {
+                        if let Some(w) = &m.to_repeat {
+                            self.kw(&mut c, &w.node);
+                        }
+                        self.ident(&mut c, &m.to);
+                    }
+                    Some(e) => {
+                        self.kw(&mut c, "earliest");
+                        self.kw(&mut c, "of");
+                        for (i, alt) in e.alternatives.iter().enumerate() {
+                            if i > 0 {
+                                self.glue(&mut c, ",");
+                            }
+                            match alt {
+                                StopAlt::Instant(id) => self.ident(&mut c, id),
+                                StopAlt::Status(values, _) => {
+                                    self.kw(&mut c, "status");
+                                    self.kw(&mut c, "in");
+                                    self.values(&mut c, values);
+                                }
+                            }
+                        }
+                    }
                 }
-                self.ident(&mut c, &m.to);
                 r.add(c, 1);
                 // Options in the order written.
                 let cal_at = m
@@ -1093,6 +1114,10 @@ impl<'s> Printer<'s> {
             Item::Targets(t) => {
                 let mut h = Cell::default();
                 self.kw(&mut h, "targets");
+                if t.first_match.is_some() {
+                    self.kw(&mut h, "first");
+                    self.kw(&mut h, "match");
+                }
                 if let Some(p) = &t.period {
                     self.kw(&mut h, "per");
                     self.word(&mut h, p.span, p.node.clone());

@@ -15,7 +15,7 @@ use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
 use crate::eval::verdict::ticket::Outcome;
-use crate::eval::verdict::ticket::{span_text, MetricTrace};
+use crate::eval::verdict::ticket::{span_text, MetricTrace, Trace};
 use crate::eval::Plan;
 use crate::rules::TargetDuration;
 use crate::time::{local_date, Calendar};
@@ -109,9 +109,36 @@ pub(crate) fn write_ledger(
             .unwrap_or("none"),
         trace.priority_how
     )?;
+    // Policies tried in order: which row of each block took the ticket.
+    for (b, row) in trace.first_rows.iter().enumerate() {
+        let rows = &plan.policy_rows[b];
+        let tried: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .take(row.map_or(rows.len(), |r| r + 1))
+            .map(|(r, &ti)| {
+                let sel = describe_selector(plan, &plan.targets[ti].selector);
+                let verdict = if Some(r) == *row { "applies" } else { "no" };
+                format!("    row {} ({sel}): {verdict}", r + 1)
+            })
+            .collect();
+        writeln!(out)?;
+        writeln!(
+            out,
+            "First-match block {} (rows tried in order, the first that holds wins):",
+            b + 1
+        )?;
+        writeln!(out, "{}", tried.join("\n"))?;
+        if row.is_none() {
+            writeln!(
+                out,
+                "    no row holds: the block gives this ticket no target"
+            )?;
+        }
+    }
     for mt in &trace.metrics {
         writeln!(out)?;
-        metric_ledger(out, plan, outcome, mt, as_of)?;
+        metric_ledger(out, plan, outcome, mt, trace, as_of)?;
     }
     if outcome.rows.iter().all(|r| r.metric.is_none()) {
         writeln!(out)?;
@@ -198,6 +225,7 @@ fn metric_ledger(
     plan: &Plan,
     outcome: &Outcome,
     mt: &MetricTrace,
+    trace: &Trace,
     as_of: i64,
 ) -> std::io::Result<()> {
     let tz = plan.tz;
@@ -235,13 +263,26 @@ fn metric_ledger(
     }
     for (ti, hit) in &mt.tried {
         let t = &plan.targets[*ti];
+        let verdict = match t.policy {
+            Some((b, r)) if !*hit => match trace.first_rows.get(b).copied().flatten() {
+                Some(first) if first != r => {
+                    format!(
+                        "no (row {} of first-match block {} came first)",
+                        first + 1,
+                        b + 1
+                    )
+                }
+                _ => "no".to_string(),
+            },
+            _ if *hit => "applies".to_string(),
+            _ => "no".to_string(),
+        };
         writeln!(
             out,
-            "  target #{:<3} {} → {}: {}",
+            "  target #{:<3} {} → {}: {verdict}",
             ti + 1,
             describe_selector(plan, &t.selector),
             target_text(plan, &t.duration, t.calendar, t.chosen.as_ref()),
-            if *hit { "applies" } else { "no" }
         )?;
     }
     let Some(ti) = mt.chosen else {

@@ -364,7 +364,10 @@ pub struct MatrixCell {
 pub struct Metric {
     pub name: Ident,
     pub from: Ident,
+    /// The stop; for `to earliest of ...`, the whole clause as written.
     pub to: Ident,
+    /// `to earliest of responded_at, called_at, status in [solved]`.
+    pub earliest: Option<Earliest>,
     pub calendar: Option<CalendarRef>,
     pub pause: Option<(Vec<Value>, Span)>,
     /// `target set at start|stop`: which instant's fields choose the
@@ -380,6 +383,31 @@ pub struct Metric {
     /// `to next EVENT` or `to each EVENT`: the word and its span.
     pub to_repeat: Option<Spanned<String>>,
     pub span: Span,
+}
+
+/// `earliest of a, b, status in [x]`: the clock stops at the first of these.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Earliest {
+    pub alternatives: Vec<StopAlt>,
+    pub span: Span,
+}
+
+/// One instant an `earliest of` stop may be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum StopAlt {
+    /// A timestamp field or a closure.
+    Instant(Ident),
+    /// The first event that puts the ticket in one of these statuses.
+    Status(Vec<Value>, Span),
+}
+
+impl StopAlt {
+    pub fn span(&self) -> Span {
+        match self {
+            StopAlt::Instant(i) => i.span,
+            StopAlt::Status(_, s) => *s,
+        }
+    }
 }
 
 /// `closure closed_at { confirmed by confirmed_at  automatically 1 day after resolved_at }`
@@ -405,6 +433,9 @@ pub struct CalSpan {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Targets {
     pub period: Option<Spanned<String>>,
+    /// `targets first match { ... }`: rows tried in order, the first whose
+    /// selector holds gives the ticket its targets.
+    pub first_match: Option<Span>,
     pub rows: Vec<TargetRow>,
     pub span: Span,
 }

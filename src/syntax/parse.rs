@@ -877,10 +877,32 @@ impl Builder {
         let pause = self
             .first(&p, Rule::pause)
             .map(|x| (self.values(self.first(&x, Rule::value_list)), self.span(&x)));
+        let earliest = self.first(&p, Rule::earliest).map(|e| Earliest {
+            alternatives: self
+                .all(&e, Rule::stop_alt)
+                .iter()
+                .filter_map(|a| {
+                    let inner = a.clone().into_inner().next()?;
+                    Some(match inner.as_rule() {
+                        Rule::status_stop => StopAlt::Status(
+                            self.values(self.first(&inner, Rule::value_list)),
+                            self.span(&inner),
+                        ),
+                        _ => StopAlt::Instant(self.ident(&inner)),
+                    })
+                })
+                .collect(),
+            span: self.span(&e),
+        });
+        let to = match self.first(&p, Rule::earliest) {
+            Some(e) => self.text(&e),
+            None => ids.get(2).cloned().unwrap_or_else(|| blank(span)),
+        };
         Metric {
             name: ids.first().cloned().unwrap_or_else(|| blank(span)),
             from: ids.get(1).cloned().unwrap_or_else(|| blank(span)),
-            to: ids.get(2).cloned().unwrap_or_else(|| blank(span)),
+            to,
+            earliest,
             calendar: self
                 .first(&p, Rule::metric_cal)
                 .and_then(|c| self.first(&c, Rule::calendar_ref))
@@ -972,6 +994,7 @@ impl Builder {
             .collect();
         Targets {
             period: self.period(&p),
+            first_match: self.first(&p, Rule::first_match).map(|f| self.span(&f)),
             rows,
             span,
         }

@@ -97,13 +97,14 @@
 [
   "agreed" "all" "applicable" "as" "at" "automatically" "available"
   "below" "best" "breached" "but" "by" "carries" "closed" "confirmed"
-  "contact" "credit" "customer" "cycle" "divisible" "each" "easter"
-  "effective" "effort" "end" "exception" "export" "fee" "for" "from" "go"
-  "holidays" "in" "interruptions" "lead" "least" "level" "link" "live"
-  "load" "matrix" "measured" "missed" "most" "new" "next" "notice" "of"
-  "on" "open" "over" "owner" "paused" "per" "provider" "renews"
-  "reopening" "resolved" "set" "start" "status" "stop" "target" "term"
-  "time" "timezone" "to" "untimed" "up" "used" "within" "x"
+  "contact" "credit" "customer" "cycle" "divisible" "each" "earliest"
+  "easter" "effective" "effort" "end" "exception" "export" "fee" "first"
+  "for" "from" "go" "holidays" "in" "interruptions" "lead" "least" "level"
+  "link" "live" "load" "match" "matrix" "measured" "missed" "most" "new"
+  "next" "notice" "of" "on" "open" "over" "owner" "paused" "per"
+  "provider" "renews" "reopening" "resolved" "set" "start" "status" "stop"
+  "target" "term" "time" "timezone" "to" "untimed" "up" "used" "within"
+  "x"
 ] @keyword
 ; </vocabulary>
 

@@ -42,7 +42,11 @@ pub(crate) struct Plan {
     pub(crate) priority_names: Vec<String>,
     pub(crate) closures: Vec<ClosurePlan>,
     pub(crate) metrics: Vec<MetricPlan>,
+    pub(crate) stops: Stops,
     pub(crate) targets: Vec<TargetPlan>,
+    /// Per `first match` block, per row: a target of the row, whose
+    /// selector is the row's.
+    pub(crate) policy_rows: Vec<Vec<usize>>,
     pub(crate) objectives: Vec<ObjectivePlan>,
     pub(crate) exclusions: Vec<ExclusionPlan>,
     /// The escalation ladder's levels, in order (empty without a ladder).
@@ -184,6 +188,19 @@ pub(crate) enum Source {
     /// [`crate::rules::ACTIVITY_NAMES`]: where a repeating clock starts or
     /// stops (no single instant of the ticket).
     Event(usize),
+    /// Index into `Stops::statuses`: the first event in one of them.
+    Status(usize),
+    /// Index into `Stops::earliest`: the first of these to happen.
+    Earliest(usize),
+}
+
+/// The stops that are more than one instant: `earliest of` alternatives and
+/// statuses (as compared, [`status_key`]). Events plug in here: a kind of
+/// activity (a public reply) would be one more `Source` an alternative can be.
+#[derive(Default)]
+pub(crate) struct Stops {
+    pub(crate) earliest: Vec<Vec<Source>>,
+    pub(crate) statuses: Vec<Vec<String>>,
 }
 
 pub(crate) struct MetricPlan {
@@ -223,6 +240,8 @@ pub(crate) struct TargetPlan {
     /// Set on a target whose calendars a ticket chooses: the ticket is
     /// judged by one of its variants (whose `chosen` is `None`).
     pub(crate) chosen: Option<Chosen>,
+    /// In a `first match` block: (block, row).
+    pub(crate) policy: Option<(usize, usize)>,
 }
 
 #[derive(Default)]
@@ -259,6 +278,8 @@ pub(crate) struct ObjectivePlan {
     pub(crate) name: String,
     pub(crate) metric: usize,
     pub(crate) selector: SelectorPlan,
+    /// Made from a share on a `first match` row: (block, row).
+    pub(crate) policy: Option<(usize, usize)>,
     pub(crate) required: f64,
     pub(crate) period: Period,
 }
@@ -390,7 +411,8 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
     let priority = build_priority(&rules, &names)?;
     let priority_names = names.priorities.iter().map(|s| s.to_string()).collect();
     let closures = build_closures(&rules, &names)?;
-    let mut metrics = build_metrics(&rules, &names, &closures)?;
+    let mut stops = Stops::default();
+    let mut metrics = build_metrics(&rules, &names, &closures, &mut stops)?;
     let opening = metrics
         .iter()
         .find_map(|m| match m.start {
@@ -437,8 +459,10 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
             metric_calendar: fixed.1,
             rule: i,
             chosen,
+            policy: t.policy.map(|p| (p.block as usize, p.row as usize)),
         });
     }
+    let policy_rows = build_policy_rows(&targets)?;
     // The variants of chosen targets, after every rule's own target, so that
     // a rule's target keeps the rule's index.
     for base in 0..targets.len() {
@@ -455,6 +479,7 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
                 metric_calendar: v.0 .1,
                 rule: b.rule,
                 chosen: None,
+                policy: None,
             });
         }
         targets[base].chosen = Some(chosen);
@@ -470,9 +495,20 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
         }
         let metric = names.metric_index(&o.metric, &what)?;
         metrics[metric].objectives.push(objectives.len());
+        let policy = o.policy.map(|p| (p.block as usize, p.row as usize));
+        if let Some((b, r)) = policy {
+            if policy_rows.get(b).and_then(|rows| rows.get(r)).is_none() {
+                return Err(format!(
+                    "{what}: it counts row {} of `first match` block {}, which has no targets",
+                    r + 1,
+                    b + 1
+                ));
+            }
+        }
         objectives.push(ObjectivePlan {
             name: o.name.clone(),
             metric,
+            policy,
             selector: names.selector(&o.selector, &what)?,
             required: o.required,
             period: o.period,
@@ -534,7 +570,9 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
         priority_names,
         closures,
         metrics,
+        stops,
         targets,
+        policy_rows,
         objectives,
         exclusions,
         escalation,
@@ -584,6 +622,14 @@ impl Plan {
             Source::MetricStop(m) => format!("the stop of {}", self.metrics[m].name),
             Source::Closure(c) => format!("closure {}", self.closures[c].name),
             Source::Event(e) => crate::rules::ACTIVITY_NAMES[e][0].to_string(),
+            Source::Status(i) => format!("status in [{}]", self.stops.statuses[i].join(", ")),
+            Source::Earliest(i) => {
+                let each: Vec<String> = self.stops.earliest[i]
+                    .iter()
+                    .map(|s| self.source_name(*s))
+                    .collect();
+                format!("the earliest of {}", each.join(", "))
+            }
         }
     }
 }
@@ -610,6 +656,47 @@ fn build_calendars(rules: &RuleSet) -> Result<Vec<NamedCalendar>, String> {
         .map(|(name, spec)| match Calendar::new(&spec) {
             Ok(calendar) => Ok(NamedCalendar { name, calendar }),
             Err(e) => Err(format!("calendar `{name}`: {e}")),
+        })
+        .collect()
+}
+
+/// Per `first match` block, per row, the first target of the row; every
+/// block's rows numbered from 0 without a gap.
+fn build_policy_rows(targets: &[TargetPlan]) -> Result<Vec<Vec<usize>>, String> {
+    let mut blocks: Vec<Vec<Option<usize>>> = Vec::new();
+    for (ti, t) in targets.iter().enumerate() {
+        let Some((b, r)) = t.policy else { continue };
+        if b > targets.len() || r > targets.len() {
+            return Err(format!(
+                "target {}: its `first match` row is out of range",
+                ti + 1
+            ));
+        }
+        if blocks.len() <= b {
+            blocks.resize_with(b + 1, Vec::new);
+        }
+        let rows = &mut blocks[b];
+        if rows.len() <= r {
+            rows.resize(r + 1, None);
+        }
+        rows[r].get_or_insert(ti);
+    }
+    blocks
+        .into_iter()
+        .enumerate()
+        .map(|(b, rows)| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(r, t)| {
+                    t.ok_or_else(|| {
+                        format!(
+                            "`first match` block {} has no target in row {}; number the rows of each block from 0 without gaps",
+                            b + 1,
+                            r + 1
+                        )
+                    })
+                })
+                .collect()
         })
         .collect()
 }
@@ -814,8 +901,9 @@ fn build_metrics(
     rules: &RuleSet,
     names: &Names,
     closures: &[ClosurePlan],
+    stops: &mut Stops,
 ) -> Result<Vec<MetricPlan>, String> {
-    let source = |s: &InstantSource, what: &str| -> Result<Source, String> {
+    let plain = |s: &InstantSource, what: &str| -> Result<Source, String> {
         match s {
             InstantSource::Field(f) => Ok(Source::Field(names.timestamp_field(f, what)?)),
             InstantSource::MetricStop(m) => Ok(Source::MetricStop(names.metric_index(m, what)?)),
@@ -829,6 +917,35 @@ fn build_metrics(
                 .position(|n| n[0] == e)
                 .map(Source::Event)
                 .ok_or_else(|| format!("{what}: there is no event `{e}`")),
+            InstantSource::Status(_) | InstantSource::EarliestOf(_) => Err(format!(
+                "{what}: a status or `earliest of` is a stop, and only an alternative of one `earliest of`"
+            )),
+        }
+    };
+    let mut stop_source = |s: &InstantSource, what: &str| -> Result<Source, String> {
+        let mut status = |ss: &[String]| {
+            stops
+                .statuses
+                .push(ss.iter().map(|x| status_key(x)).collect());
+            Source::Status(stops.statuses.len() - 1)
+        };
+        match s {
+            InstantSource::Status(ss) => Ok(status(ss)),
+            InstantSource::EarliestOf(of) => {
+                let alts = of
+                    .iter()
+                    .map(|a| match a {
+                        InstantSource::Status(ss) => Ok(status(ss)),
+                        other => plain(other, what),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                if alts.is_empty() {
+                    return Err(format!("{what}: `earliest of` names no stop"));
+                }
+                stops.earliest.push(alts);
+                Ok(Source::Earliest(stops.earliest.len() - 1))
+            }
+            other => plain(other, what),
         }
     };
     let mut out: Vec<MetricPlan> = Vec::with_capacity(rules.metrics.len());
@@ -839,8 +956,8 @@ fn build_metrics(
         }
         out.push(MetricPlan {
             name: m.name.clone(),
-            start: source(&m.start, &what)?,
-            stop: source(&m.stop, &what)?,
+            start: plain(&m.start, &what)?,
+            stop: stop_source(&m.stop, &what)?,
             pause: m.pause.clone(),
             pause_keys: m.pause.iter().map(|s| status_key(s)).collect(),
             calendar: names.slot(&m.calendar, &what)?,

@@ -11,6 +11,7 @@
 //! starts, it is in no period) and is counted.
 
 use crate::eval::contract::plan::Plan;
+use crate::eval::contract::statuses::status_key;
 use crate::eval::input::cells::{Cell, Change, Ticket};
 use crate::eval::input::event_kind::Activity;
 use crate::eval::input::event_log::{EventLog, What};
@@ -63,6 +64,9 @@ pub(crate) struct Timeline {
     pub(crate) activities: Vec<(i64, Activity)>,
     /// Every event, in time order, when a trace was asked for.
     pub(crate) events: Vec<Event>,
+    /// Per status stop of the plan (`Stops::statuses`), the instants, in
+    /// order and up to the as-of instant, of the events in those statuses.
+    pub(crate) status_hits: Vec<Vec<i64>>,
 }
 
 impl Timeline {
@@ -120,6 +124,9 @@ impl Histories<'_> {
         tl.changes.clear();
         tl.initial.clear();
         tl.activities.clear();
+        tl.status_hits
+            .resize_with(plan.stops.statuses.len(), Vec::new);
+        tl.status_hits.iter_mut().for_each(Vec::clear);
         if self.events.is_none() && t.history.is_none() {
             // No history: nothing pauses (the common flat log).
             tl.pauses.iter_mut().for_each(Vec::clear);
@@ -130,6 +137,28 @@ impl Histories<'_> {
             (Some(_), _) | (None, None) => &[][..],
             (None, Some(log)) => log.events_of(&t.id),
         };
+        for (si, keys) in plan.stops.statuses.iter().enumerate() {
+            let hits = &mut tl.status_hits[si];
+            match (&t.history, self.events) {
+                (Some(h), _) => hits.extend(
+                    h.iter()
+                        .filter(|e| e.0 <= as_of && keys.iter().any(|k| **k == *e.1))
+                        .map(|e| e.0),
+                ),
+                (None, Some(log)) => hits.extend(
+                    logged
+                        .iter()
+                        .filter(|e| {
+                            e.at <= as_of
+                                && matches!(e.what, What::Status(st)
+                                    if keys.contains(&status_key(log.status(st))))
+                        })
+                        .map(|e| e.at),
+                ),
+                (None, None) => {}
+            }
+            hits.sort_unstable();
+        }
         for (mi, m) in plan.metrics.iter().enumerate() {
             if !m.resolved_keys.is_empty() {
                 let resolved = |s: &str| m.resolved_keys.iter().any(|k| k == s);

@@ -69,6 +69,8 @@ pub(crate) struct Outcome {
 /// How the verdicts were reached, for `--explain`.
 #[derive(Debug, Default)]
 pub(crate) struct Trace {
+    /// Per `first match` block, the ticket's first matching row.
+    pub(crate) first_rows: Vec<Option<usize>>,
     pub(crate) priority: Option<usize>,
     pub(crate) priority_how: String,
     pub(crate) metrics: Vec<MetricTrace>,
@@ -141,6 +143,9 @@ struct Out<'a> {
     /// The local (year, month) of the last clock start seen: a ticket's
     /// clocks mostly start at the same instant.
     month: Option<(i64, (i32, u32))>,
+    /// Per `first match` block, once looked up: the ticket's first
+    /// matching row (empty, and never allocated, without such blocks).
+    first_rows: Vec<Option<Option<usize>>>,
 }
 
 /// [`evaluate`], appending the ticket's rows to `rows` and putting the
@@ -172,6 +177,7 @@ pub(crate) fn evaluate_into(
         first,
         tallies,
         month: None,
+        first_rows: Vec::new(),
     };
     // How the priority was found, and the names of where each instant came
     // from, are text only the trace and the odd `invalid` row need: not made
@@ -185,6 +191,7 @@ pub(crate) fn evaluate_into(
         }
     };
     let mut tr = trace.then(|| Trace {
+        first_rows: Vec::new(),
         priority: prio.priority,
         priority_how: prio.how.clone(),
         metrics: Vec::new(),
@@ -194,14 +201,14 @@ pub(crate) fn evaluate_into(
     let closed_at = if plan.closures.is_empty() {
         None
     } else {
-        instant(ctx, t, Source::Closure(0), false).0
+        instant(ctx, t, tl, Source::Closure(0), false, None).0
     };
     // A metric that reads reopenings: its clocks (one, or one per cycle)
     // and its pauses with the resolved stretches (`reopening.rs`).
     let (mut paused, mut cycles) = (Vec::new(), Vec::new());
     for (mi, metric) in plan.metrics.iter().enumerate() {
-        let start0 = instant(ctx, t, metric.start, false).0;
-        let stop0 = instant(ctx, t, metric.stop, false).0;
+        let start0 = instant(ctx, t, tl, metric.start, false, None).0;
+        let stop0 = instant(ctx, t, tl, metric.stop, false, start0).0;
         let resolved = tl.resolved.get(mi).map_or(&[][..], Vec::as_slice);
         // A metric with cycles numbers its only clock too.
         let whole = [Clock {
@@ -277,7 +284,7 @@ pub(crate) fn evaluate_into(
             if let (true, Source::Event(e)) = (trace, metric.stop) {
                 let event = crate::rules::ACTIVITY_NAMES[e][0];
                 mt.start_how = match metric.start {
-                    _ if start == start0 => instant(ctx, t, metric.start, true).1,
+                    _ if start == start0 => instant(ctx, t, tl, metric.start, true, None).1,
                     Source::Event(a) => crate::rules::ACTIVITY_NAMES[a][0].to_string(),
                     _ => format!("the last {event}, or a reopening"),
                 };
@@ -292,12 +299,12 @@ pub(crate) fn evaluate_into(
                 };
             } else if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
                 mt.start_how = if start == start0 {
-                    instant(ctx, t, metric.start, true).1
+                    instant(ctx, t, tl, metric.start, true, None).1
                 } else {
                     "reopened: the status left the resolved ones".into()
                 };
                 mt.stop_how = if stop == stop0 {
-                    instant(ctx, t, metric.stop, true).1
+                    instant(ctx, t, tl, metric.stop, true, start0).1
                 } else if stop.is_some() {
                     "resolved: the status became a resolved one".into()
                 } else {
@@ -336,8 +343,15 @@ pub(crate) fn evaluate_into(
                 continue;
             }
             let mut chosen = None;
+            // The ticket as this clock sees it may differ (fields in force at
+            // the start or the stop): each clock looks its first rows up anew.
+            out.first_rows.clear();
             for &ti in &metric.targets {
-                let hit = selector_matches(plan, &plan.targets[ti].selector, t, priority);
+                let hit = match plan.targets[ti].policy {
+                    None => selector_matches(plan, &plan.targets[ti].selector, t, priority),
+                    // In a `first match` block: only the ticket's first matching row.
+                    Some((b, r)) => first_row(plan, t, priority, &mut out.first_rows, b) == Some(r),
+                };
                 if trace {
                     mt.tried.push((ti, hit));
                 }
@@ -457,6 +471,11 @@ pub(crate) fn evaluate_into(
             }
         }
     }
+    if let Some(tr) = tr.as_mut() {
+        tr.first_rows = (0..plan.policy_rows.len())
+            .map(|b| first_row(plan, t, prio.priority, &mut out.first_rows, b))
+            .collect();
+    }
     if out.rows.len() == out.first {
         // Every ticket appears at least once.
         let (status, reason) = match &unreadable {
@@ -483,6 +502,26 @@ pub(crate) fn evaluate_into(
         });
     }
     tr
+}
+
+/// The first row of `first match` block `b` whose selector holds for the
+/// ticket, looked up once per ticket and block.
+pub(crate) fn first_row(
+    plan: &Plan,
+    t: &Ticket,
+    priority: Option<usize>,
+    cache: &mut Vec<Option<Option<usize>>>,
+    b: usize,
+) -> Option<usize> {
+    if cache.len() <= b {
+        cache.resize(plan.policy_rows.len().max(b + 1), None);
+    }
+    *cache[b].get_or_insert_with(|| {
+        plan.policy_rows
+            .get(b)?
+            .iter()
+            .position(|&ti| selector_matches(plan, &plan.targets[ti].selector, t, priority))
+    })
 }
 
 /// The variant of a chosen target for this ticket, and how its calendars
@@ -679,7 +718,12 @@ fn tally(
     let Some(start) = start else { return };
     for &oi in &ctx.plan.metrics[metric].objectives {
         let o = &ctx.plan.objectives[oi];
-        if selector_matches(ctx.plan, &o.selector, t, priority) {
+        let counts = match o.policy {
+            None => selector_matches(ctx.plan, &o.selector, t, priority),
+            // A share on a `first match` row counts the tickets the row covers.
+            Some((b, r)) => first_row(ctx.plan, t, priority, &mut out.first_rows, b) == Some(r),
+        };
+        if counts {
             let month = match out.month {
                 Some((at, month)) if at == start => month,
                 _ => month_of(ctx.plan.tz, start),
@@ -702,7 +746,17 @@ fn period_in(period: Period, (year, month): (i32, u32)) -> PeriodKey {
 
 /// The instant a source gives for this ticket, and (when `named`) where it
 /// came from; an empty name otherwise.
-fn instant(ctx: Context, t: &Ticket, s: Source, named: bool) -> (Option<i64>, String) {
+///
+/// `from` is the start of the clock the source stops: a status stop is the
+/// first event in the status at or after it.
+fn instant(
+    ctx: Context,
+    t: &Ticket,
+    tl: &Timeline,
+    s: Source,
+    named: bool,
+    from: Option<i64>,
+) -> (Option<i64>, String) {
     let plan = ctx.plan;
     match s {
         Source::Field(f) if !named => (t.time(f), String::new()),
@@ -716,9 +770,49 @@ fn instant(ctx: Context, t: &Ticket, s: Source, named: bool) -> (Option<i64>, St
                 String::new()
             },
         ),
-        // The plan guarantees the chain ends at a field or closure.
+        Source::Status(i) => {
+            let hits = tl.status_hits.get(i).map_or(&[][..], Vec::as_slice);
+            let at = match from {
+                Some(from) => hits.get(hits.partition_point(|&h| h < from)).copied(),
+                None => hits.first().copied(),
+            };
+            let how = if named {
+                format!("status in [{}]", plan.stops.statuses[i].join(", "))
+            } else {
+                String::new()
+            };
+            (at, how)
+        }
+        Source::Earliest(i) => {
+            let alts = &plan.stops.earliest[i];
+            let mut best: Option<(i64, usize)> = None;
+            for (k, a) in alts.iter().enumerate() {
+                if let Some(at) = instant(ctx, t, tl, *a, false, from).0 {
+                    if best.is_none_or(|(b, _)| at < b) {
+                        best = Some((at, k));
+                    }
+                }
+            }
+            if !named {
+                return (best.map(|b| b.0), String::new());
+            }
+            let names: Vec<String> = alts.iter().map(|a| plan.source_name(*a)).collect();
+            let how = match best {
+                Some((_, k)) => format!(
+                    "{} (the earliest of {})",
+                    instant(ctx, t, tl, alts[k], true, from).1,
+                    names.join(", ")
+                ),
+                None => format!("the earliest of {}", names.join(", ")),
+            };
+            (best.map(|b| b.0), how)
+        }
+        // The plan guarantees the chain ends at a field, closure or status.
         Source::MetricStop(m) => {
-            let (at, how) = instant(ctx, t, plan.metrics[m].stop, named);
+            // That metric's stop, as its own clock sees it (from its start).
+            let other = &plan.metrics[m];
+            let own_start = instant(ctx, t, tl, other.start, false, None).0;
+            let (at, how) = instant(ctx, t, tl, other.stop, named, own_start);
             if !named {
                 return (at, how);
             }
@@ -766,6 +860,18 @@ fn nanos(ctx: Context, t: &Ticket, s: Source, at: Option<i64>) -> u32 {
         Source::Field(f) => t.fraction(f),
         Source::MetricStop(m) => nanos(ctx, t, ctx.plan.metrics[m].stop, at),
         Source::Event(_) => 0,
+        // Events carry whole seconds.
+        Source::Status(_) => 0,
+        // The alternatives that gave `at`: the earliest fraction of those
+        // that are fields (a status or closure is whole seconds).
+        Source::Earliest(i) => ctx.plan.stops.earliest[i]
+            .iter()
+            .filter_map(|a| match a {
+                Source::Field(f) if t.time(*f) == at => Some(t.fraction(*f)),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(0),
         Source::Closure(c) => {
             let f = ctx.plan.closures[c].confirmed;
             if t.time(f) == at {
