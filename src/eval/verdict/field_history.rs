@@ -10,7 +10,7 @@ use crate::eval::clock::status::Status;
 use crate::eval::contract::plan::{MetricPlan, Plan};
 use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::Timeline;
-use crate::eval::verdict::select::{priority_of, selector_matches};
+use crate::eval::verdict::select::{first_row, priority_of, selector_matches};
 use crate::rules::{TargetAt, TargetDuration};
 
 /// The instant whose fields choose the metric's target: its stop (the
@@ -28,17 +28,23 @@ pub(crate) fn choosing_instant(
     }
 }
 
-/// The first target of metric `m` that covers `t` with priority `priority`.
+/// The first target of metric `m` that covers `t` with priority `priority`
+/// (in a `first match` block, only a target of the ticket's first matching
+/// row: the ticket as it stood at a change may take another row).
 pub(crate) fn first_target(
     plan: &Plan,
     m: &MetricPlan,
     t: &Ticket,
     priority: Option<usize>,
 ) -> Option<usize> {
+    let mut rows = Vec::new();
     m.targets
         .iter()
         .copied()
-        .find(|ti| selector_matches(plan, &plan.targets[*ti].selector, t, priority))
+        .find(|&ti| match plan.targets[ti].policy {
+            None => selector_matches(plan, &plan.targets[ti].selector, t, priority),
+            Some((b, r)) => first_row(plan, t, priority, &mut rows, b) == Some(r),
+        })
 }
 
 /// A clock of a ticket whose fields changed, being judged.

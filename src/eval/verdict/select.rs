@@ -122,6 +122,26 @@ pub(crate) fn selector_matches(
     s.when.as_ref().is_none_or(|c| holds(plan, c, t))
 }
 
+/// The first row of `first match` block `b` whose selector holds for the
+/// ticket, looked up once per ticket and block.
+pub(crate) fn first_row(
+    plan: &Plan,
+    t: &Ticket,
+    priority: Option<usize>,
+    cache: &mut Vec<Option<Option<usize>>>,
+    b: usize,
+) -> Option<usize> {
+    if cache.len() <= b {
+        cache.resize(plan.policy_rows.len().max(b + 1), None);
+    }
+    *cache[b].get_or_insert_with(|| {
+        plan.policy_rows
+            .get(b)?
+            .iter()
+            .position(|&ti| selector_matches(plan, &plan.targets[ti].selector, t, priority))
+    })
+}
+
 /// Whether a condition holds. An unreadable cell matches no value and is not
 /// empty (its row is `invalid` anyway).
 pub(crate) fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {

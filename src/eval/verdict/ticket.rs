@@ -18,7 +18,7 @@ use crate::eval::verdict::reopening::{self, Clock};
 use crate::eval::verdict::repeating::{self, Ends};
 use crate::eval::verdict::row::{PeriodKey, Row, Status};
 use crate::eval::verdict::select::{
-    cell_text, derive_priority, holds, priority_of, selector_matches, PriorityOutcome,
+    cell_text, derive_priority, first_row, holds, priority_of, selector_matches, PriorityOutcome,
 };
 use crate::rules::{Period, TargetAt, TargetDuration};
 use crate::time::{add_calendar_span, month_of};
@@ -502,26 +502,6 @@ pub(crate) fn evaluate_into(
         });
     }
     tr
-}
-
-/// The first row of `first match` block `b` whose selector holds for the
-/// ticket, looked up once per ticket and block.
-pub(crate) fn first_row(
-    plan: &Plan,
-    t: &Ticket,
-    priority: Option<usize>,
-    cache: &mut Vec<Option<Option<usize>>>,
-    b: usize,
-) -> Option<usize> {
-    if cache.len() <= b {
-        cache.resize(plan.policy_rows.len().max(b + 1), None);
-    }
-    *cache[b].get_or_insert_with(|| {
-        plan.policy_rows
-            .get(b)?
-            .iter()
-            .position(|&ti| selector_matches(plan, &plan.targets[ti].selector, t, priority))
-    })
 }
 
 /// The variant of a chosen target for this ticket, and how its calendars
