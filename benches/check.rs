@@ -9,8 +9,12 @@
 //! - `hostile/*`: the shapes that once went quadratic: 1,600 and 5,000
 //!   identical target rows (one error with a count, not n(n-1)/2), 100,000
 //!   `and` conditions in one row (the "can never apply" check), 20,000 rows
-//!   told apart by a text field (the overlap check's pairing). Each should
-//!   take well under a second.
+//!   told apart by a text field (the overlap check's pairing); and the same
+//!   in a `targets first match` block, whose rows may overlap but are
+//!   searched for rows that earlier rows cover (W0007): 5,000 identical rows
+//!   (one warning with a count), a row of 50,000 conditions after one that
+//!   asks for all but one of them, 20,000 rows told apart by a text field. Each
+//!   should take well under a second.
 //!
 //! Run with `cargo bench --bench check` (`-- contracts` for the first only).
 
@@ -110,6 +114,10 @@ fn hostile(rows: &str) -> String {
     format!("{HOSTILE_HEAD}targets {{\n{rows}}}\n")
 }
 
+fn first_match(rows: &str) -> String {
+    format!("{HOSTILE_HEAD}targets first match {{\n{rows}}}\n")
+}
+
 fn bench_hostile(c: &mut Criterion) {
     let same = |n: usize| hostile(&"  high resolution within 4 hours\n".repeat(n));
     let and = hostile(&format!(
@@ -121,18 +129,50 @@ fn bench_hostile(c: &mut Criterion) {
             .map(|i| format!("  when customer = \"c{i}\" resolution within 4 hours\n"))
             .collect::<String>(),
     );
+    // 100,000 different conditions in all: row 2 asks for row 1's 49,999
+    // and one more, so row 1 takes its tickets first.
+    let conditions: Vec<String> = (0..50_000)
+        .map(|i| format!("not (customer = \"c{i}\")"))
+        .collect();
+    let first_and = first_match(&format!(
+        "  high when {} resolution within 4 hours\n  high when {} resolution within 8 hours\n  low resolution within 8 hours\n",
+        conditions[..49_999].join(" and "),
+        conditions.join(" and ")
+    ));
+    let first_customers = first_match(
+        &(0..20_000)
+            .map(|i| format!("  when customer = \"c{i}\" resolution within 4 hours\n"))
+            .chain(std::iter::once(
+                "  all resolution within 8 hours\n".to_string(),
+            ))
+            .collect::<String>(),
+    );
+    // (name, contract, errors, warnings)
     let cases = [
-        ("1600 identical rows", same(1_600), 1),
-        ("5000 identical rows", same(5_000), 1),
-        ("100000 and conditions", and, 0),
-        ("20000 customer rows", customers, 0),
+        ("1600 identical rows", same(1_600), 1, 0),
+        ("5000 identical rows", same(5_000), 1, 0),
+        ("100000 and conditions", and, 0, 0),
+        ("20000 customer rows", customers, 0, 0),
+        (
+            "first match: 5000 identical rows",
+            first_match(&format!(
+                "{}  low resolution within 8 hours\n",
+                "  high resolution within 4 hours\n".repeat(5_000)
+            )),
+            0,
+            1,
+        ),
+        ("first match: 2 x 50000 and conditions", first_and, 0, 1),
+        ("first match: 20000 customer rows", first_customers, 0, 0),
     ];
     let mut group = c.benchmark_group("hostile");
     group.sample_size(10);
-    for (name, src, errors) in &cases {
+    for (name, src, errors, warnings) in &cases {
         let checked = sla::check::check_source(src);
         let found = checked.diagnostics.iter().filter(|d| d.is_error()).count();
         assert_eq!(found, *errors, "{name}: {found} errors");
+        let found = checked.diagnostics.len() - found;
+        assert_eq!(found, *warnings, "{name}: {found} warnings");
         group.throughput(Throughput::Bytes(src.len() as u64));
         group.bench_function(*name, |b| {
             b.iter(|| black_box(sla::check::check_source(black_box(src))))

@@ -3,14 +3,16 @@
 //! rows without a condition are folded into the set of priorities they
 //! cover, and a row with conditions is compared only with earlier rows
 //! that share one of its conditions (indexed by condition and by value);
-//! each comparison set is capped, so hostile blocks stay near linear.
+//! each comparison set is capped and each row's conditions are split and
+//! hashed once, so hostile blocks stay near linear.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::overlap::conjuncts;
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::rules::{Condition, Selector};
+use crate::rules::{Condition, Selector, Value};
 use crate::syntax::ast::Span;
 
 /// Earlier rows looked at per condition of a row: past this, a covering
@@ -24,15 +26,33 @@ impl Checker<'_> {
         let mut takes_all: Option<Span> = None;
         // Priority → the condition-free row that takes its tickets.
         let mut by_priority: HashMap<&str, Span> = HashMap::new();
-        // (row, its conditions, deduplicated) of rows with conditions.
-        let mut conds: Vec<Vec<String>> = Vec::with_capacity(rows.len());
+        // Per row: its conditions, once each, and the values of each
+        // `field in [...]` among them as a set (for the subset test).
+        let mut conds: Vec<Vec<&Condition>> = Vec::with_capacity(rows.len());
+        let mut sets: Vec<Vec<Option<HashSet<&Value>>>> = Vec::with_capacity(rows.len());
         // A condition's key → (row, index of the condition in the row).
         let mut exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         // (field, one allowed value) → (row, index) of `field in [...]`.
         let mut by_value: HashMap<(String, String), Vec<(usize, usize)>> = HashMap::new();
+        // A row that repeats an earlier one is reported once per repeated
+        // row, with a count, however often it recurs.
+        let mut first: HashMap<String, usize> = HashMap::new();
+        let mut repeats: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (j, (sel, span)) in rows.iter().enumerate() {
+            match first.entry(key(sel)) {
+                Entry::Occupied(e) => {
+                    repeats.entry(*e.get()).or_default().push(j);
+                    // Nothing to index: the earlier row stands for it.
+                    conds.push(Vec::new());
+                    sets.push(Vec::new());
+                    continue;
+                }
+                Entry::Vacant(e) => {
+                    e.insert(j);
+                }
+            }
             let parts = dedup(conjuncts(sel.when.as_ref()));
-            let keys: Vec<String> = parts.iter().map(|c| key(c)).collect();
+            let keys: Vec<String> = parts.iter().map(key).collect();
             let mut by: Vec<Span> = takes_all.into_iter().collect();
             if by.is_empty() {
                 // Every priority the row allows is taken by rows above.
@@ -47,7 +67,7 @@ impl Checker<'_> {
             }
             if by.is_empty() {
                 by.extend(
-                    covering_row(rows, &conds, &exact, &by_value, sel, &parts, &keys)
+                    covering_row(rows, &conds, &sets, &exact, &by_value, sel, &parts, &keys)
                         .map(|i| rows[i].1),
                 );
             }
@@ -70,8 +90,18 @@ impl Checker<'_> {
                     }
                 }
             }
-            conds.push(keys);
-            if parts.is_empty() {
+            let is_empty = parts.is_empty();
+            sets.push(
+                parts
+                    .iter()
+                    .map(|c| match c {
+                        Condition::In { values, .. } => Some(values.iter().collect()),
+                        _ => None,
+                    })
+                    .collect(),
+            );
+            conds.push(parts);
+            if is_empty {
                 match &sel.priorities {
                     None => takes_all = takes_all.or(Some(*span)),
                     Some(ps) => {
@@ -82,15 +112,37 @@ impl Checker<'_> {
                 }
             }
         }
+        for (f, later) in repeats {
+            let mut d = Diagnostic::new(
+                Code::UnreachablePolicy,
+                format!("this row repeats row {} and can never apply", f + 1),
+            )
+            .primary(
+                rows[later[0]].1,
+                format!("selects the same tickets as row {}", f + 1),
+            )
+            .secondary(rows[f].1, "takes them first");
+            if later.len() > 1 {
+                d = d.note(format!(
+                    "{} more row(s) of this block repeat it; only the first repeat is shown",
+                    later.len() - 1
+                ));
+            }
+            self.report(
+                d.help("remove the repeated row, or give it the selector it was meant to have"),
+            );
+        }
     }
 }
 
 /// An earlier row with conditions whose every condition row `sel` implies
 /// (the same condition, or `field in A` where the row has `field in B`,
 /// B ⊆ A), and whose priorities include the row's.
+#[allow(clippy::too_many_arguments)] // the indexes of one pass, lent
 fn covering_row(
     rows: &[(Selector, Span)],
-    conds: &[Vec<String>],
+    conds: &[Vec<&Condition>],
+    sets: &[Vec<Option<HashSet<&Value>>>],
     exact: &HashMap<String, Vec<(usize, usize)>>,
     by_value: &HashMap<(String, String), Vec<(usize, usize)>>,
     sel: &Selector,
@@ -110,10 +162,11 @@ fn covering_row(
                 continue;
             };
             for &(i, ci) in hits.iter().take(MAX_CANDIDATES) {
-                let wider = conjuncts(rows[i].0.when.as_ref());
-                let wider = dedup(wider);
-                if let Some(Condition::In { values: a, .. }) = wider.get(ci) {
-                    if values.iter().all(|v| a.contains(v)) {
+                if implied.contains(&(i, ci)) {
+                    continue;
+                }
+                if let Some(Some(wider)) = sets.get(i).and_then(|s| s.get(ci)) {
+                    if values.iter().all(|v| wider.contains(v)) {
                         implied.insert((i, ci));
                     }
                 }
@@ -148,7 +201,7 @@ fn dedup(parts: Vec<&Condition>) -> Vec<&Condition> {
     parts.into_iter().filter(|c| seen.insert(key(c))).collect()
 }
 
-/// A condition as a key: equal keys, equal conditions.
-fn key(c: &Condition) -> String {
+/// A condition or selector as a key: equal keys, equal conditions.
+fn key(c: &impl serde::Serialize) -> String {
     serde_json::to_string(c).unwrap_or_default()
 }
