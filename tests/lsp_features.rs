@@ -1029,3 +1029,85 @@ fn hover_on_a_calendar_chosen_by_a_field() {
     );
     assert!(value.contains("jp = tokyo"), "{value}");
 }
+
+// ---- first-match blocks and earliest-of stops ------------------------------
+
+const POLICIES: &str = "contract \"P\" { timezone \"UTC\" }
+
+fields {
+  opened_at:    timestamp
+  responded_at: timestamp
+  called_at:    timestamp
+  priority:     label [high, low]
+  vip:          label [yes, no]
+  status:       status
+}
+
+priority from priority {
+  high \"urgent\"
+  low  \"everything else\"
+}
+
+metric response from opened_at to earliest of responded_at, called_at, status in [solved]
+
+targets first match per month {
+  when vip = yes  response within 1 hour
+  high            response within 2 hours
+  all             response within 4 hours
+}
+";
+
+/// Hover, outline and completion know the new forms: the metric's stop is
+/// each alternative; a target of row 3 says that the two rows above are
+/// tried first; `first` is explained; the block's symbol says `first match`.
+#[test]
+fn lsp_knows_first_match_and_earliest_of() {
+    let text = POLICIES;
+    let mut c = open(text);
+    let at = word_at(text, "metric response", "response", 0);
+    let h = hover_text(&mut c, text, at);
+    assert!(
+        h.contains("Starts at `opened_at`, stops at the earliest of `responded_at`, `called_at`, `status in [solved]`"),
+        "{h}"
+    );
+    let at = word_at(text, "  all ", "hours", 0);
+    let h = hover_text(&mut c, text, at);
+    assert!(
+        h.starts_with("**target** for `all`: `response` `within 4 hours`"),
+        "{h}"
+    );
+    assert!(
+        h.ends_with("Row 3 of a `first match` block: it takes the tickets it selects that none of the 2 rows above takes."),
+        "{h}"
+    );
+    let at = word_at(text, "targets first", "first", 0);
+    let h = hover_text(&mut c, text, at);
+    assert!(h.contains("the first whose selector holds"), "{h}");
+
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"targets first match per month"),
+        "{names:?}"
+    );
+
+    // After `to`: the stops, and `earliest of`; inside it: `status in` too.
+    let at = word_at(text, "metric response", "earliest", 0);
+    let got = completions(text, at);
+    assert!(got.iter().any(|g| g == "earliest of"), "{got:?}");
+    assert!(got.iter().any(|g| g == "responded_at"), "{got:?}");
+    assert!(!got.iter().any(|g| g == "vip"), "{got:?}");
+    let at = word_at(text, "metric response", "called_at", 0);
+    let got = completions(text, at);
+    assert!(got.iter().any(|g| g == "status in"), "{got:?}");
+    assert!(got.iter().any(|g| g == "called_at"), "{got:?}");
+    assert!(!got.iter().any(|g| g == "earliest of"), "{got:?}");
+}

@@ -80,8 +80,12 @@ enum Want {
     Unit,
     /// Where a target row names its metric.
     Metric,
-    /// After `from` or `to` in a metric: where a clock starts or stops.
+    /// After `from` in a metric: where a clock starts.
     ClockEnd,
+    /// After `to` in a metric: where it stops, or `earliest` (of several).
+    Stop,
+    /// After `earliest of` or its commas: one more stop, or `status in [..]`.
+    StopAlt,
     Anything,
 }
 
@@ -164,6 +168,11 @@ fn want(text: &str, offset: usize, defs: &Defs) -> Want {
         }
     }
     let prev2 = toks.get(1).copied().unwrap_or("");
+    // On the line of a `metric`, after its keyword.
+    let metric_line = toks
+        .iter()
+        .position(|t| *t == "metric")
+        .is_some_and(|m| !toks[..m].contains(&"\n"));
     let is_field = |w: &str| defs.fields.contains_key(w);
     // Inside `FIELD in [a, b, |`: walk back over `, label` pairs.
     let mut i = 0;
@@ -182,12 +191,18 @@ fn want(text: &str, offset: usize, defs: &Defs) -> Want {
         // (a metric's clock, `inside`'s field) a calendar follows.
         "in" if !defs.labels(prev2).is_empty() => return Want::Labels(prev2.to_string()),
         "in" | "inside" | "outside" | "available" => return Want::Calendar,
-        "from" | "to"
-            if toks.contains(&"metric")
-                && !toks[..toks.iter().position(|t| *t == "metric").unwrap_or(0)]
-                    .contains(&"\n") =>
-        {
-            return Want::ClockEnd
+        "from" | "to" | "of" | "," if metric_line => {
+            let earliest = toks.iter().position(|t| *t == "earliest");
+            let to = toks.iter().position(|t| *t == "to");
+            match prev {
+                "from" => return Want::ClockEnd,
+                "to" => return Want::Stop,
+                // Inside `to earliest of ...`, not after a later `to`.
+                _ if earliest.is_some_and(|e| to.is_some_and(|to| to == e + 1)) => {
+                    return Want::StopAlt
+                }
+                _ => {}
+            }
         }
         _ => {}
     }
@@ -266,7 +281,8 @@ pub(crate) fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<Completion
         }
         return items;
     }
-    if any || want == Want::ClockEnd {
+    let clock_end = matches!(want, Want::ClockEnd | Want::Stop | Want::StopAlt);
+    if any || clock_end {
         for name in defs.fields.keys() {
             let detail = field_detail(name);
             if any || detail.contains("timestamp") {
@@ -284,13 +300,28 @@ pub(crate) fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<Completion
             );
         }
     }
-    if any || want == Want::Metric || want == Want::ClockEnd {
+    if any || want == Want::Metric || clock_end {
         for name in defs.metrics.keys() {
             add(name, CompletionItemKind::FUNCTION, "metric".into(), 1);
         }
         for name in defs.closures.keys() {
             add(name, CompletionItemKind::FUNCTION, "closure".into(), 1);
         }
+    }
+    match want {
+        Want::Stop => add(
+            "earliest of",
+            CompletionItemKind::KEYWORD,
+            "stop at the first of several".into(),
+            2,
+        ),
+        Want::StopAlt => add(
+            "status in",
+            CompletionItemKind::KEYWORD,
+            "the first event in one of these statuses".into(),
+            2,
+        ),
+        _ => {}
     }
     if !any {
         return items;
@@ -361,6 +392,13 @@ mod tests {
             Want::Calendar
         );
         assert_eq!(want("metric a from ", 14, &defs), Want::ClockEnd);
+        assert_eq!(want("metric a from b to ", 19, &defs), Want::Stop);
+        let alt = "metric a from b to earliest of c, ";
+        assert_eq!(want(alt, alt.len(), &defs), Want::StopAlt);
+        assert_eq!(want(alt, alt.len() - 2, &defs), Want::StopAlt);
+        // A comma elsewhere on a metric's line is not a stop.
+        let list = "metric a from b to c paused while status in [x, ";
+        assert_ne!(want(list, list.len(), &defs), Want::StopAlt);
         assert_eq!(
             want("exclude when cause = ", 21, &defs),
             Want::Labels("cause".into())

@@ -55,7 +55,7 @@ pub(crate) fn hover(
         Sym::Metric(n) => {
             let m = defs.metrics.get(n.as_str())?;
             let here = clause_at(tree, name.span);
-            metric(&mut out, text, defs, checked, m, here, today);
+            metric(&mut out, text, tree, defs, checked, m, here, today);
         }
         Sym::Closure(n) => {
             let c = defs.closures.get(n.as_str())?;
@@ -108,6 +108,25 @@ fn clause_at(tree: &ast::File, span: Span) -> Option<(&ast::TargetRow, &ast::Tar
                 .find(|c| c.metric.span == span)
                 .map(|c| (row, c))
         }),
+        _ => None,
+    })
+}
+
+/// For a row of a `first match` block, where it stands: the rows above it
+/// are tried first.
+fn row_note(tree: &ast::File, row: Span) -> Option<String> {
+    tree.items.iter().find_map(|i| match i {
+        ast::Item::Targets(t) if t.first_match.is_some() => {
+            let n = t.rows.iter().position(|r| r.span == row)?;
+            Some(match n {
+                0 => "Row 1 of a `first match` block: it takes every ticket it selects.".to_string(),
+                n => format!(
+                    "Row {} of a `first match` block: it takes the tickets it selects that none of the {n} row{} above takes.",
+                    n + 1,
+                    if n == 1 { "" } else { "s" }
+                ),
+            })
+        }
         _ => None,
     })
 }
@@ -202,22 +221,34 @@ fn field(out: &mut String, text: &str, f: &ast::FieldDecl) {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // what a hover reads, lent
 fn metric(
     out: &mut String,
     text: &str,
+    tree: &ast::File,
     defs: &Defs,
     checked: &Checked,
     m: &ast::Metric,
     here: Option<(&ast::TargetRow, &ast::TargetClause)>,
     today: NaiveDate,
 ) {
+    let stop = match &m.earliest {
+        Some(e) => {
+            let each: Vec<String> = e
+                .alternatives
+                .iter()
+                .map(|a| format!("`{}`", snippet(text, a.span())))
+                .collect();
+            format!("the earliest of {}", each.join(", "))
+        }
+        None => format!("`{}`", m.to.node),
+    };
     let _ = write!(
         out,
-        "**metric** `{}`\n\n```sla\n{}\n```\n\nStarts at `{}`, stops at `{}`",
+        "**metric** `{}`\n\n```sla\n{}\n```\n\nStarts at `{}`, stops at {stop}",
         m.name.node,
         snippet(text, m.span),
         m.from.node,
-        m.to.node
     );
     let rules = &checked.rules;
     let compiled = rules.metrics.iter().find(|x| x.name == m.name.node);
@@ -261,6 +292,9 @@ fn metric(
         );
         if let Some(words) = target_words(checked, clause.span, today) {
             let _ = write!(out, "\n\n{words}");
+        }
+        if let Some(note) = row_note(tree, row.span) {
+            let _ = write!(out, "\n\n{note}");
         }
         return;
     }
@@ -314,12 +348,15 @@ pub(crate) fn hover_at(
     });
     if let Some((row, c)) = clause {
         let words = target_words(checked, c.span, today)?;
-        let value = format!(
+        let mut value = format!(
             "**target** for `{}`: `{}` {}\n\n{words}",
             snippet(text, row.selector.span),
             c.metric.node,
             target(text, c)
         );
+        if let Some(note) = row_note(tree, row.span) {
+            let _ = write!(value, "\n\n{note}");
+        }
         return Some((value, c.span));
     }
     let (word, span) = word_at(text, offset)?;

@@ -2,6 +2,8 @@
 //! top-level block, with fields, priority levels, target rows and clauses
 //! as children, so an editor's outline reads like the contract's contents.
 
+use std::fmt::Write;
+
 use lsp_types::{DocumentSymbol, SymbolKind};
 
 use super::hover::snippet;
@@ -227,10 +229,13 @@ impl Builder<'_> {
                         )
                     })
                     .collect();
-                let name = match &t.period {
-                    Some(p) => format!("targets per {}", p.node),
-                    None => "targets".into(),
-                };
+                let mut name = String::from("targets");
+                if t.first_match.is_some() {
+                    name.push_str(" first match");
+                }
+                if let Some(p) = &t.period {
+                    let _ = write!(name, " per {}", p.node);
+                }
                 self.sym(
                     name,
                     None,
