@@ -161,3 +161,64 @@ fn huge_content_length_is_refused_without_allocating() {
         assert!(kb < 200_000, "peak memory {kb} kB");
     }
 }
+
+/// The contracts that once made the checker quadratic (issue 17: 1,600
+/// identical rows killed the server) are opened in the editor: each gets
+/// its diagnostics, capped per block (at most 100 of a block are shown, so
+/// the whole file stays near that), then an outline and a hover, and the
+/// server's memory stays small. The `first match` shapes too: a repeated
+/// row is one warning with a count, not one per pair.
+#[test]
+fn hostile_contracts_are_checked_and_the_server_keeps_serving() {
+    let hostile = |dir: &str, file: &str| {
+        std::fs::read_to_string(format!(
+            "{}/tests/hostile/{dir}/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("a hostile contract")
+    };
+    let rows = hostile("contract-1600-identical-rows", "rows.sla");
+    let first_match = rows.replacen("targets {", "targets first match {", 1);
+    let and = hostile("contract-20000-and-conditions", "and.sla");
+    // (name, text, the most diagnostics it may get, a code it must get)
+    let cases = [
+        ("1,600 identical rows", rows, 3, Some("E0402")),
+        (
+            "1,600 identical first-match rows",
+            first_match,
+            3,
+            Some("W0007"),
+        ),
+        ("20,000 `and` conditions", and, 0, None),
+    ];
+    let mut c = Client::start();
+    initialize(&mut c);
+    for (i, (name, text, most, code)) in cases.iter().enumerate() {
+        let uri = format!("file:///tmp/hostile-{i}.sla");
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "sla", "version": 1, "text": text}}),
+        );
+        let d = c.notification("textDocument/publishDiagnostics");
+        let diags = d["diagnostics"].as_array().cloned().unwrap_or_default();
+        assert!(diags.len() <= *most, "{name}: {} diagnostics", diags.len());
+        if let Some(code) = code {
+            assert!(
+                diags.iter().any(|d| d["code"] == *code),
+                "{name}: no {code} in {diags:?}"
+            );
+        }
+        let symbols = c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert!(
+            symbols.as_array().is_some_and(|s| !s.is_empty()),
+            "{name}: {symbols}"
+        );
+        still_serving(&mut c, name);
+    }
+    if let Some(kb) = peak_kb(c.pid()) {
+        assert!(kb < 500_000, "peak memory {kb} kB");
+    }
+}
