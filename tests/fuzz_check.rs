@@ -106,8 +106,20 @@ fn seeds() -> &'static [String] {
     SEEDS.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut out = Vec::new();
-        for dir in ["contracts", "tests/check/ok"] {
-            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+        // The shipped contracts, the checker's clean cases and the contract
+        // of every hand-worked eval case (each new form of the language has
+        // one there: first-match blocks, earliest-of stops, versions).
+        let mut cases: Vec<_> = std::fs::read_dir(root.join("tests/eval/cases"))
+            .expect("a readable directory")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        cases.sort();
+        let dirs = ["contracts", "contracts/examples", "tests/check/ok"]
+            .map(|d| root.join(d))
+            .into_iter()
+            .chain(cases);
+        for dir in dirs {
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)
                 .expect("a readable directory")
                 .map(|e| e.expect("an entry").path())
                 .filter(|p| p.extension().is_some_and(|x| x == "sla"))
