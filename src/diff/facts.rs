@@ -90,11 +90,14 @@ pub(crate) fn facts(rules: &RuleSet) -> Vec<Fact> {
     }
     for t in &rules.targets {
         let subject = format!("{} {}", t.metric, terms::selector(&t.selector));
-        out.add(
-            "target",
-            &subject,
-            terms::duration(&t.duration, &t.calendar),
+        // In a first-match block a row's place is part of its meaning:
+        // moving it up or down changes which tickets it takes.
+        let text = format!(
+            "{}{}",
+            policy_row(t.policy),
+            terms::duration(&t.duration, &t.calendar)
         );
+        out.add("target", &subject, text);
     }
     for o in &rules.objectives {
         let tickets = match terms::selector(&o.selector) {
@@ -102,7 +105,8 @@ pub(crate) fn facts(rules: &RuleSet) -> Vec<Fact> {
             s => format!(" {s}"),
         };
         let text = format!(
-            "{} of {}{tickets} per {}",
+            "{}{} of {}{tickets} per {}",
+            policy_row(o.policy),
             terms::percent(o.required),
             o.metric,
             terms::period(o.period)
@@ -129,6 +133,14 @@ pub(crate) fn facts(rules: &RuleSet) -> Vec<Fact> {
         credits(&mut out, c);
     }
     out.0
+}
+
+/// `row 2 of first-match block 1: ` for a target or share of such a row
+/// (the tickets it takes are those no row above it takes); empty otherwise.
+fn policy_row(p: Option<crate::rules::PolicyRow>) -> String {
+    p.map_or(String::new(), |p| {
+        format!("row {} of first-match block {}: ", p.row + 1, p.block + 1)
+    })
 }
 
 struct Facts(Vec<Fact>);
