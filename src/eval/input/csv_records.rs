@@ -308,34 +308,6 @@ fn row_like(line: &[u8], width: usize, delimiter: u8) -> bool {
     scan.state != Q::Quoted && scan.cells + 1 == width
 }
 
-/// The start of the first line after the line end at `e` and before `to`
-/// that reads as a row of `width` cells; the last line counts only when it
-/// is `complete` (ends at `to`).
-fn row_after(
-    bytes: &[u8],
-    mut e: usize,
-    to: usize,
-    complete: bool,
-    width: usize,
-    delimiter: u8,
-) -> Option<usize> {
-    loop {
-        let s = next_line_start(bytes, e);
-        if s >= to {
-            return None;
-        }
-        match memchr::memchr2(b'\n', b'\r', &bytes[s..to]) {
-            Some(k) => {
-                if k > 0 && row_like(&bytes[s..s + k], width, delimiter) {
-                    return Some(s);
-                }
-                e = s + k;
-            }
-            None => return (complete && row_like(&bytes[s..to], width, delimiter)).then_some(s),
-        }
-    }
-}
-
 /// Where the record that begins at `bytes[0]` ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Extent {
@@ -390,28 +362,68 @@ pub(crate) fn extent(bytes: &[u8], eof: bool, width: Option<usize>, delimiter: u
             (false, false) => Extent::NeedMore,
         };
     }
-    // The quote runs over the line end: follow it, at most MAX_SPAN bytes.
+    // The quote runs over the line end: follow it line by line, at most
+    // MAX_SPAN bytes. A following line that reads as a row of its own
+    // decides at once (whether or not the quote closes later, the record is
+    // damaged), so a quote that never closes costs one line of look-ahead,
+    // not MAX_SPAN.
     let limit = bytes.len().min(MAX_SPAN);
-    let (kind, to, complete) = match scan.run(bytes, e1, limit, delimiter) {
-        Some(j) => {
-            // Closed: a whole record, unless a later line of it reads as a row.
-            return match width.and_then(|w| row_after(bytes, e1, j, true, w, delimiter)) {
-                None => Extent::Whole(j),
-                Some(s) => damaged(e1, s, DamageKind::RowFollows),
-            };
+    let mut e = e1;
+    loop {
+        let s = next_line_start(bytes, e);
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[s.min(limit)..limit]).map(|k| s + k);
+        let complete = end.is_some() || (eof && limit == bytes.len());
+        let line_end = end.unwrap_or(limit);
+        if complete
+            && line_end > s
+            && width.is_some_and(|w| row_like(&bytes[s..line_end], w, delimiter))
+        {
+            return damaged(e1, s, DamageKind::RowFollows);
         }
-        // Closed, and the input ends the record.
-        None if eof && limit == bytes.len() && scan.state != Q::Quoted => {
-            return Extent::Whole(limit)
+        // The line is part of the record: does the quote close on it?
+        let to = end.map_or(limit, |j| j + 1);
+        if let Some(j) = scan.run(bytes, e, to, delimiter) {
+            return Extent::Whole(j);
         }
-        None if limit == MAX_SPAN => (DamageKind::TooLong, limit, false),
-        None if eof => (DamageKind::EndOfFile, limit, true),
-        None => return Extent::NeedMore,
-    };
-    let resume = width
-        .and_then(|w| row_after(bytes, e1, to, complete, w, delimiter))
-        .unwrap_or_else(|| next_line_start(bytes, e1).min(bytes.len()));
-    damaged(e1, resume, kind)
+        match end {
+            Some(j) => e = j,
+            // Closed, and the input ends the record.
+            None if complete && scan.state != Q::Quoted => return Extent::Whole(limit),
+            None if limit == MAX_SPAN => {
+                break damaged(e1, next_line_start(bytes, e1), DamageKind::TooLong)
+            }
+            None if eof => {
+                break damaged(
+                    e1,
+                    next_line_start(bytes, e1).min(bytes.len()),
+                    DamageKind::EndOfFile,
+                )
+            }
+            None => break Extent::NeedMore,
+        }
+    }
+}
+
+/// A damaged record's open quote (offset in its first line), the cell it
+/// opens, and why the record was cut back.
+type OpenQuote = (usize, usize, DamageKind);
+
+impl Extent {
+    /// The record's end, where reading resumes, and its damage (the quote's
+    /// offset, its cell and why); `None` when more input is needed.
+    fn bounds(self) -> Option<(usize, usize, Option<OpenQuote>)> {
+        match self {
+            Extent::Whole(n) => Some((n, n, None)),
+            Extent::Damaged {
+                line,
+                resume,
+                quote,
+                cell,
+                kind,
+            } => Some((line, resume, Some((quote, cell, kind)))),
+            Extent::NeedMore => None,
+        }
+    }
 }
 
 /// A record's damage found while cutting a block (offsets in the block).
@@ -458,27 +470,20 @@ pub(crate) fn cut(
             }
             break;
         }
-        match extent(&bytes[s..], eof, width, delimiter) {
-            Extent::NeedMore => break,
-            Extent::Whole(n) => at = s + n,
-            Extent::Damaged {
-                line,
-                resume,
+        let Some((end, resume, hurt)) = extent(&bytes[s..], eof, width, delimiter).bounds() else {
+            break;
+        };
+        if let Some((quote, cell, kind)) = hurt {
+            damage.push(BlockDamage {
+                at: s,
+                line_end: s + end,
+                resume: s + resume,
                 quote,
                 cell,
                 kind,
-            } => {
-                damage.push(BlockDamage {
-                    at: s,
-                    line_end: s + line,
-                    resume: s + resume,
-                    quote,
-                    cell,
-                    kind,
-                });
-                at = s + resume;
-            }
+            });
         }
+        at = s + resume;
         cut = Some(at);
         if at == bytes.len() {
             break;
@@ -627,17 +632,11 @@ impl Records<'_> {
                 (d.line_end, d.resume, Some((d.quote, d.cell, d.kind)))
             }
             // The cutter has read every record of the block whole.
-            None => match extent(&self.input[s..], true, self.block.width, self.delimiter) {
-                Extent::Whole(n) => (s + n, s + n, None),
-                Extent::Damaged {
-                    line,
-                    resume,
-                    quote,
-                    cell,
-                    kind,
-                } => (s + line, s + resume, Some((quote, cell, kind))),
-                Extent::NeedMore => return None,
-            },
+            None => {
+                let (end, resume, hurt) =
+                    extent(&self.input[s..], true, self.block.width, self.delimiter).bounds()?;
+                (s + end, s + resume, hurt)
+            }
         };
         self.line += line_ends(&self.input[s..next]);
         self.at = next;
@@ -806,19 +805,9 @@ impl CsvFile {
                 continue;
             }
             let found = extent(&input[blank..], self.eof, self.width, self.delimiter);
-            let (end, next, damage) = match found {
-                Extent::NeedMore => {
-                    self.fill(input.len() + BLOCK)?;
-                    continue;
-                }
-                Extent::Whole(n) => (n, n, None),
-                Extent::Damaged {
-                    line,
-                    resume,
-                    quote,
-                    cell,
-                    kind,
-                } => (line, resume, Some((quote, cell, kind))),
+            let Some((end, next, damage)) = found.bounds() else {
+                self.fill(input.len() + BLOCK)?;
+                continue;
             };
             self.advance(blank);
             let (start, line) = (self.pos, self.line);
@@ -1189,10 +1178,11 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_costs_at_most_max_span() {
+        // No line after the quote reads as a row of two cells.
         let mut text = b"id,x\nA,\"open\n".to_vec();
         let mut n = 0;
         while text.len() < 3 * MAX_SPAN {
-            text.extend_from_slice(format!("T-{n},n\n").as_bytes());
+            text.extend_from_slice(format!("T-{n} n\n").as_bytes());
             n += 1;
         }
         let got = read_with_width(&text, 2);
@@ -1209,6 +1199,33 @@ mod tests {
                 b.bytes.len()
             );
         }
+    }
+
+    #[test]
+    fn a_row_after_an_open_quote_decides_without_reading_further() {
+        // Not the end of the input, far from MAX_SPAN: the line after the
+        // open quote reads as a row, and that is enough to tell.
+        let text = b"A,\"open\nT-0,n\nT-1,n";
+        assert_eq!(
+            extent(text, false, Some(2), b','),
+            Extent::Damaged {
+                line: 7,
+                resume: 8,
+                quote: 2,
+                cell: 1,
+                kind: DamageKind::RowFollows
+            }
+        );
+        // The line after it is still being read: more input is needed.
+        assert_eq!(
+            extent(b"A,\"open\nT-0,", false, Some(2), b','),
+            Extent::NeedMore
+        );
+        // A quote that closes on a later line, with no row-like line between.
+        assert_eq!(
+            extent(b"A,\"open\nstill\"\nB,x\n", false, Some(2), b','),
+            Extent::Whole(14)
+        );
     }
 
     #[test]
