@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod contract_term;
 pub mod diagnostic;
 pub(crate) mod diff;
 pub(crate) mod eval;
@@ -19,5 +20,4 @@ pub mod lsp;
 pub(crate) mod report;
 pub mod rules;
 pub mod syntax;
-pub mod term;
 pub mod time;

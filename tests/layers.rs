@@ -13,7 +13,7 @@ const CRATE_LAYERS: &[&[&str]] = &[
     &["time"],
     &["syntax", "diagnostic"],
     &["rules"],
-    &["check", "fmt", "term"],
+    &["check", "fmt", "contract_term"],
     &["lower", "lsp"],
     &["eval"],
     &["report"],

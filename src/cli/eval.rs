@@ -366,7 +366,7 @@ fn warn_unpaused(plan: &Plan) {
 /// a contract that does not renew): the log reaches outside the agreement.
 fn term_warnings(plan: &Plan, opened: Option<(i64, i64)>) -> Vec<String> {
     let (Some((first, last)), Some((start, end))) =
-        (opened, crate::term::covered(&plan.rules.contract))
+        (opened, crate::contract_term::covered(&plan.rules.contract))
     else {
         return Vec::new();
     };

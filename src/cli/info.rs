@@ -1,6 +1,6 @@
 //! `sla info CONTRACT [--today DATE]`: the contract's header and its term on
 //! a day — the current term, the next renewal and the last day to give
-//! notice (see [`crate::term`] for the date arithmetic). Exit 0, or 2 when
+//! notice (see [`crate::contract_term`] for the date arithmetic). Exit 0, or 2 when
 //! the contract cannot be read or used.
 
 use std::path::Path;
@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use super::DiagnosticFormat;
+use crate::contract_term::{term_on, Term, TermState};
 use crate::eval::{load_rules, EvalError};
 use crate::rules::RuleSet;
-use crate::term::{term_on, Term, TermState};
 use crate::time::holidays::ordinal;
 use crate::time::{local_date, parse_tz};
 
