@@ -6,10 +6,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use proptest::prelude::*;
 use serde_json::Value;
+
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::scratch_dir;
 
 const CONTRACT: &str = r#"
 contract "As-of property" {
@@ -126,15 +129,7 @@ fn eval(dir: &Path, as_of: i64) -> Value {
 }
 
 fn scratch() -> PathBuf {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "sla-as-of-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    std::fs::write(dir.join("contract.sla"), CONTRACT).expect("write the contract");
-    dir
+    scratch_dir("sla-as-of", CONTRACT)
 }
 
 proptest! {

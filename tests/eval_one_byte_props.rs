@@ -13,6 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use proptest::prelude::*;
 use serde_json::Value;
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::scratch_dir;
+
 const CONTRACT: &str = r#"
 contract "One byte" {
   provider "Test"
@@ -148,10 +152,7 @@ fn eval(dir: &Path, bytes: &[u8]) -> (Verdicts, Lines, i32) {
 }
 
 fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-one-byte-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("a temp dir");
-    std::fs::write(d.join("contract.sla"), CONTRACT).expect("write the contract");
-    d
+    scratch_dir("sla-one-byte", CONTRACT)
 }
 
 /// The 0-based lines (`\n`, `\r\n` or `\r` end one) that byte `at` lies on:
@@ -207,5 +208,6 @@ proptest! {
                 id, at, first, byte, String::from_utf8_lossy(&bad)
             );
         }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
