@@ -20,6 +20,9 @@ use chrono::NaiveDate;
 pub(crate) const ID_FIELD: &str = "id";
 /// The field that arrival windows (`opened inside office hours`) look at.
 pub(crate) const OPENED_FIELD: &str = "opened_at";
+/// The ticket's resolution timestamp: once set, the ticket is resolved for
+/// every metric that reads reopenings (SEMANTICS.md "Histories").
+pub(crate) const RESOLVED_FIELD: &str = "resolved_at";
 
 pub(crate) struct Plan {
     pub(crate) rules: RuleSet,
@@ -33,6 +36,8 @@ pub(crate) struct Plan {
     pub(crate) id_column: String,
     pub(crate) id_field: Option<usize>,
     pub(crate) opened_field: Option<usize>,
+    /// [`RESOLVED_FIELD`], when the contract has it as a timestamp.
+    pub(crate) resolved_field: Option<usize>,
     /// The field whose instant decides the version a ticket is judged by:
     /// the ticket's opening, where the first metric that starts at a field
     /// starts (else `opened_at`).
@@ -405,6 +410,9 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
     };
     let id_field = names.field_index(ID_FIELD);
     let opened_field = names.field_index(OPENED_FIELD);
+    let resolved_field = names
+        .field_index(RESOLVED_FIELD)
+        .filter(|&f| fields[f].kind == FieldType::Timestamp);
     let id_column = id_field
         .map(|i| fields[i].column.clone())
         .unwrap_or_else(|| ID_FIELD.to_string());
@@ -565,6 +573,7 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
         id_column,
         id_field,
         opened_field,
+        resolved_field,
         opening,
         priority,
         priority_names,

@@ -11,10 +11,9 @@
 //! starts, it is in no period) and is counted.
 
 use crate::eval::contract::plan::Plan;
-use crate::eval::contract::statuses::status_key;
 use crate::eval::input::cells::{Cell, Change, Ticket};
 use crate::eval::input::event_kind::Activity;
-use crate::eval::input::event_log::{EventLog, What};
+use crate::eval::input::event_log::{EventLog, LoggedEvent, What};
 use crate::eval::timeline::fields::{settle, ticket_at, value_text};
 use crate::eval::timeline::pauses::merge_pauses;
 
@@ -120,93 +119,58 @@ impl Histories<'_> {
         }
         tl.pauses.resize_with(plan.metrics.len(), Vec::new);
         tl.resolved.resize_with(plan.metrics.len(), Vec::new);
-        tl.resolved.iter_mut().for_each(Vec::clear);
         tl.changes.clear();
         tl.initial.clear();
         tl.activities.clear();
         tl.status_hits
             .resize_with(plan.stops.statuses.len(), Vec::new);
         tl.status_hits.iter_mut().for_each(Vec::clear);
-        if self.events.is_none() && t.history.is_none() {
-            // No history: nothing pauses (the common flat log).
-            tl.pauses.iter_mut().for_each(Vec::clear);
-            tl.events.sort_by_key(|e| e.at);
-            return;
-        }
         let logged = match (&t.history, self.events) {
             (Some(_), _) | (None, None) => &[][..],
             (None, Some(log)) => log.events_of(&t.id),
         };
-        for (si, keys) in plan.stops.statuses.iter().enumerate() {
-            let hits = &mut tl.status_hits[si];
-            match (&t.history, self.events) {
-                (Some(h), _) => hits.extend(
-                    h.iter()
-                        .filter(|e| e.0 <= as_of && keys.iter().any(|k| **k == *e.1))
-                        .map(|e| e.0),
-                ),
-                (None, Some(log)) => hits.extend(
-                    logged
-                        .iter()
-                        .filter(|e| {
-                            e.at <= as_of
-                                && matches!(e.what, What::Status(st)
-                                    if keys.contains(&status_key(log.status(st))))
-                        })
-                        .map(|e| e.at),
-                ),
-                (None, None) => {}
-            }
-            hits.sort_unstable();
-        }
+        let statuses = match (&t.history, self.events) {
+            (Some(h), _) => Statuses::Export(h),
+            (None, Some(log)) => Statuses::Log(log, logged),
+            (None, None) => Statuses::None,
+        };
+        // A set resolution timestamp resolves the ticket at that instant,
+        // whatever the status events say (SEMANTICS.md "Histories").
+        let resolved_at = plan.resolved_field.and_then(|f| t.time(f));
         for (mi, m) in plan.metrics.iter().enumerate() {
-            if !m.resolved_keys.is_empty() {
-                let resolved = |s: &str| m.resolved_keys.iter().any(|k| k == s);
-                let out = &mut tl.resolved[mi];
-                match (&t.history, self.events) {
-                    (Some(h), _) => merge_pauses(
-                        h.iter()
-                            .filter(|e| e.0 <= as_of)
-                            .map(|e| (e.0, resolved(&e.1))),
-                        out,
-                    ),
-                    (None, Some(log)) => merge_pauses(
-                        logged
-                            .iter()
-                            .filter(|e| e.at <= as_of)
-                            .filter_map(|e| match e.what {
-                                What::Status(s) => Some((e.at, resolved(log.status(s)))),
-                                _ => None,
-                            }),
-                        out,
-                    ),
-                    (None, None) => out.clear(),
-                }
+            let out = &mut tl.resolved[mi];
+            if m.resolved_keys.is_empty() {
+                out.clear();
+            } else {
+                let resolved = |s| m.resolved_keys.iter().any(|k| k == statuses.key(s));
+                statuses.stretches(as_of, resolved_at, resolved, out);
             }
             let out = &mut tl.pauses[mi];
-            if m.pause_keys.is_empty() {
+            if m.pause_keys.is_empty() || matches!(statuses, Statuses::None) {
+                // No history: nothing pauses (the common flat log).
                 out.clear();
-                continue;
+            } else {
+                let paused = |s| match (s, statuses) {
+                    (Status::Key(k), _) => m.pause_keys.iter().any(|p| p == k),
+                    (Status::Interned(i), Statuses::Log(log, _)) => log.pauses(mi, i),
+                    (Status::Interned(_), _) => false,
+                };
+                statuses.stretches(as_of, None, paused, out);
             }
-            match (&t.history, self.events) {
-                (Some(h), _) => merge_pauses(
-                    h.iter()
-                        .filter(|e| e.0 <= as_of)
-                        .map(|e| (e.0, m.pause_keys.iter().any(|k| **k == *e.1))),
-                    out,
-                ),
-                (None, Some(log)) => merge_pauses(
-                    logged
-                        .iter()
-                        .filter(|e| e.at <= as_of)
-                        .filter_map(|e| match e.what {
-                            What::Status(s) => Some((e.at, log.pauses(mi, s))),
-                            _ => None,
-                        }),
-                    out,
-                ),
-                (None, None) => out.clear(),
-            }
+        }
+        if matches!(statuses, Statuses::None) {
+            tl.events.sort_by_key(|e| e.at);
+            return;
+        }
+        for (si, keys) in plan.stops.statuses.iter().enumerate() {
+            let hits = &mut tl.status_hits[si];
+            hits.extend(
+                statuses
+                    .up_to(as_of)
+                    .filter(|(_, s)| keys.iter().any(|k| k == statuses.key(*s)))
+                    .map(|e| e.0),
+            );
+            hits.sort_unstable();
         }
         match (&t.history, self.events) {
             (Some(_), _) => tl
@@ -274,5 +238,81 @@ impl Histories<'_> {
             // Stable: at one instant, columns first, then events in log order.
             tl.events.sort_by_key(|e| e.at);
         }
+    }
+}
+
+/// Where a ticket's status events come from: the export's own history, or
+/// the `--events` log (its events of the ticket), or nowhere.
+#[derive(Clone, Copy)]
+enum Statuses<'a> {
+    Export(&'a [(i64, Box<str>, u64)]),
+    Log(&'a EventLog, &'a [LoggedEvent]),
+    None,
+}
+
+/// A status as its source gives it: as compared
+/// ([`crate::eval::contract::statuses::status_key`]) in an
+/// export's history, interned in the event log (see [`EventLog::status`]).
+#[derive(Clone, Copy)]
+enum Status<'a> {
+    Key(&'a str),
+    Interned(u32),
+}
+
+impl<'a> Statuses<'a> {
+    /// The status events up to `as_of`, in time order (at one instant, in
+    /// the order of the log).
+    fn up_to(self, as_of: i64) -> impl Iterator<Item = (i64, Status<'a>)> {
+        let (export, logged) = match self {
+            Statuses::Export(h) => (h, &[][..]),
+            Statuses::Log(_, l) => (&[][..], l),
+            Statuses::None => (&[][..], &[][..]),
+        };
+        let export = export
+            .iter()
+            .filter(move |e| e.0 <= as_of)
+            .map(|e| (e.0, Status::Key(&e.1)));
+        let logged = logged
+            .iter()
+            .filter(move |e| e.at <= as_of)
+            .filter_map(|e| match e.what {
+                What::Status(s) => Some((e.at, Status::Interned(s))),
+                _ => None,
+            });
+        export.chain(logged)
+    }
+
+    /// Status `s` as compared.
+    fn key(self, s: Status<'a>) -> &'a str {
+        match (s, self) {
+            (Status::Key(k), _) => k,
+            (Status::Interned(i), Statuses::Log(log, _)) => log.status(i),
+            (Status::Interned(_), _) => "",
+        }
+    }
+
+    /// The stretches `[from, to)` in which the ticket was in a status that
+    /// `is_in` holds for, merged and in order, into `out`; the last lasts
+    /// for ever while the ticket is still in such a status at `as_of`.
+    /// `entered`: an instant at which the ticket entered such a status
+    /// whatever the events say (a resolution timestamp), read before the
+    /// events of that instant.
+    fn stretches(
+        self,
+        as_of: i64,
+        entered: Option<i64>,
+        is_in: impl Fn(Status<'a>) -> bool,
+        out: &mut Vec<(i64, i64)>,
+    ) {
+        let mut events = self.up_to(as_of).map(|(at, s)| (at, is_in(s))).peekable();
+        let mut entered = entered.filter(|at| *at <= as_of);
+        let merged = std::iter::from_fn(|| match (entered, events.peek()) {
+            (Some(at), next) if next.is_none_or(|e| at <= e.0) => {
+                entered = None;
+                Some((at, true))
+            }
+            _ => events.next(),
+        });
+        merge_pauses(merged, out);
     }
 }
