@@ -1311,6 +1311,14 @@ impl<'a> Checker<'a> {
         let mut ok = true;
         for alt in &e.alternatives {
             let source = match alt {
+                // An activity of the event log (`agent_reply`): its first
+                // occurrence at or after the clock's start, as a status is.
+                ast::StopAlt::Instant(name) if !self.fields.contains_key(&name.node) => {
+                    match rules::activity_name(&name.node) {
+                        Some(a) => Some(rules::InstantSource::Event(a.to_string())),
+                        None => self.instant_source(name, false),
+                    }
+                }
                 ast::StopAlt::Instant(name) => self.instant_source(name, false),
                 ast::StopAlt::Status(values, _) => Some(rules::InstantSource::Status(
                     values.iter().map(ast::Value::text).collect(),

@@ -32,7 +32,7 @@ const DOCS: &[(&str, &str)] = &[
     ("metric", "`metric NAME from START to STOP in CALENDAR`: a clock: it starts at one instant and stops at another, and counts the open time of its calendar (`24x7` if none)."),
     ("from", "Where a clock starts (a timestamp field, or the stop of another metric); in `priority from`, the field priorities are read from."),
     ("to", "Where a clock stops: a timestamp field, a closure, or `earliest of` several."),
-    ("earliest", "`to earliest of responded_at, called_at, status in [solved]`: the clock stops at the first of these to happen (a timestamp, a closure, or the first event at or after the start that puts the ticket in one of the statuses)."),
+    ("earliest", "`to earliest of responded_at, called_at, status in [solved]`: the clock stops at the first of these to happen (a timestamp, a closure, an activity such as `agent_reply` at or after the start, or the first event at or after the start that puts the ticket in one of the statuses)."),
     ("in", "`in CALENDAR`: the calendar whose open time is counted; after a label field, `in [..]` tests whether the field holds one of the labels."),
     ("paused", "`paused while status in [...]`: the clock does not run while the ticket's status is one of these."),
     ("while", "`paused while status in [...]`: the statuses during which the clock stands still."),

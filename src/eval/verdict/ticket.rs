@@ -767,7 +767,13 @@ fn instant(
             let alts = &plan.stops.earliest[i];
             let mut best: Option<(i64, usize)> = None;
             for (k, a) in alts.iter().enumerate() {
-                if let Some(at) = instant(ctx, t, tl, *a, false, from).0 {
+                let at = match *a {
+                    // An activity as a stop: its first occurrence at or
+                    // after the start (a repeating clock reads its own).
+                    Source::Event(e) => from.and_then(|from| first_activity(tl, e, from)),
+                    other => instant(ctx, t, tl, other, false, from).0,
+                };
+                if let Some(at) = at {
                     if best.is_none_or(|(b, _)| at < b) {
                         best = Some((at, k));
                     }
@@ -828,6 +834,16 @@ fn instant(
             (at, how)
         }
     }
+}
+
+/// The first activity `e` (of [`crate::rules::ACTIVITY_NAMES`]) of the
+/// timeline at or after `from`.
+fn first_activity(tl: &Timeline, e: usize, from: i64) -> Option<i64> {
+    let name = crate::rules::ACTIVITY_NAMES[e][0];
+    tl.activities
+        .iter()
+        .find(|(at, a)| *at >= from && a.name() == name)
+        .map(|(at, _)| *at)
 }
 
 /// The fraction of a second of the instant `at` that source `s` gave (0
