@@ -102,6 +102,24 @@ fn parentheses_the_tree_needs_are_kept_and_written_ones_stay() {
     );
 }
 
+/// A long `earliest of`, written over lines or wrapped by the printer,
+/// keeps its tree: the clause is compared with its whitespace made single
+/// spaces (a quoted status keeps its own).
+#[test]
+fn a_wrapped_earliest_of_keeps_its_tree() {
+    let src = "contract \"x\" { timezone \"UTC\" }\n\
+        fields {\n  created_at: timestamp\n  resolved_at: timestamp\n  status: status\n}\n\
+        metric time_to_first_response from created_at to earliest of agent_reply, status in \
+        [\"Waiting  for customer\"],\n        resolved_at in 24x7\n";
+    let once = format_source(src).expect("formats");
+    // Wrapped inside the clause, the quoted status spelled as written.
+    let metric = once.split("metric ").nth(1).unwrap_or_default();
+    assert!(metric.trim_end().contains('\n'), "{once}");
+    assert!(once.contains("\"Waiting  for customer\""), "{once}");
+    assert_eq!(tree(src), tree(&once));
+    assert_eq!(format_source(&once).expect("formats"), once);
+}
+
 #[test]
 fn empty_input_stays_empty() {
     assert_eq!(format_source("").expect("formats"), "");

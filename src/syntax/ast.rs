@@ -364,7 +364,8 @@ pub struct MatrixCell {
 pub struct Metric {
     pub name: Ident,
     pub from: Ident,
-    /// The stop; for `to earliest of ...`, the whole clause as written.
+    /// The stop; for `to earliest of ...`, the whole clause as written (its
+    /// whitespace made single spaces).
     pub to: Ident,
     /// `to earliest of responded_at, called_at, status in [solved]`.
     pub earliest: Option<Earliest>,

@@ -895,7 +895,13 @@ impl Builder {
             span: self.span(&e),
         });
         let to = match self.first(&p, Rule::earliest) {
-            Some(e) => self.text(&e),
+            // The clause with its line breaks and runs of spaces made one
+            // space, so that `sla fmt` wrapping a long one keeps its tree.
+            Some(e) => {
+                let mut t = self.text(&e);
+                t.node = one_space(&t.node);
+                t
+            }
             None => ids.get(2).cloned().unwrap_or_else(|| blank(span)),
         };
         Metric {
@@ -1537,6 +1543,28 @@ fn unescape(s: &str) -> String {
         } else {
             out.push(c);
         }
+    }
+    out
+}
+
+/// `text` with every run of whitespace outside a quoted string made one
+/// space (a quoted status keeps its spelling).
+fn one_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut quoted, mut space) = (false, false);
+    for c in text.chars() {
+        if !quoted && c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c == '"' {
+            quoted = !quoted;
+        }
+        out.push(c);
     }
     out
 }
