@@ -312,6 +312,7 @@ impl<'a> Checker<'a> {
             self.metric(m);
         }
         self.metric_cycles(&metrics);
+        self.starts_at_many_stops(&metrics);
         let mut escalations = 0;
         for item in &file.items {
             match item {
@@ -1384,6 +1385,38 @@ impl<'a> Checker<'a> {
                 }
                 cur = next;
             }
+        }
+    }
+
+    /// E0408: a clock that starts where a clock with a cycle per event
+    /// stops (`from each A`, `to each B`) would start at every cycle's
+    /// stop; it has no single start.
+    fn starts_at_many_stops(&mut self, metrics: &[&ast::Metric]) {
+        for m in metrics {
+            let Some(other) = metrics.iter().find(|x| x.name.node == m.from.node) else {
+                continue;
+            };
+            let many_stops = other.from_each.is_some()
+                || other.to_repeat.as_ref().is_some_and(|w| w.node == "each");
+            if m.from_each.is_some() || !many_stops {
+                continue;
+            }
+            self.report(
+                Diagnostic::new(
+                    Code::StartAtManyStops,
+                    format!(
+                        "metric `{}` starts at the stop of `{}`, which stops once per cycle, so it has no single start",
+                        m.name.node, other.name.node
+                    ),
+                )
+                .primary(m.from.span, "a clock with many stops")
+                .secondary(other.name.span, "stops at the end of each cycle")
+                .help(format!(
+                    "start `{}` at a timestamp field, or at a clock with one stop, such as `metric first_{} from opened_at to next {}`",
+                    m.name.node, other.to.node, other.to.node
+                )),
+            );
+            self.metrics.retain(|x| x.name != m.name.node);
         }
     }
 

@@ -202,6 +202,20 @@ many times, so a clock cannot simply start at it.
     metric next_reply from each customer_reply to next agent_reply in office
     metric update     from opened_at to each agent_reply in 24x7";
 
+    StartAtManyStops = "E0408", Error, "a clock starts where a clock with many cycles stops",
+"A metric may start at the stop of another metric (`metric handling from
+first_reply to resolved_at`): its clock starts at the instant the other
+clock stopped. A clock with a cycle per event (`from each customer_reply to
+next agent_reply`, or a periodic update `from opened_at to each
+agent_reply`) stops once per cycle, so a clock that starts at its stop
+would have no single start. Start at a clock with one stop instead, such as
+the first reply (`from opened_at to next agent_reply`: the first agent
+reply after the opening, or the resolution if that comes first), or at a
+timestamp field.
+
+    metric first_reply from opened_at to next agent_reply in office
+    metric handling    from first_reply to resolved_at in office";
+
     CreditTiers = "E0501", Error, "credit tiers out of order, overlapping or with a gap",
 "The credit tiers of an availability window are written from the highest
 threshold down, each below the one before, and together they cover every

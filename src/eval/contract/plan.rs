@@ -993,6 +993,12 @@ fn build_metrics(
                         m.name
                     ));
                 }
+                if out[next].repeat.is_some() {
+                    return Err(format!(
+                        "metric `{}` starts at the stop of `{}`, which stops once per cycle; start it at a timestamp or at a clock with one stop (E0408)",
+                        m.name, out[next].name
+                    ));
+                }
                 cur = out[next].stop;
             }
         }

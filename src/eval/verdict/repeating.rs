@@ -113,6 +113,14 @@ pub(crate) fn cycles(e: &Ends, out: &mut Vec<Clock>) {
     }
 }
 
+/// Where the first cycle stopped (`from START to next B`: the clock's one
+/// stop); `None` while it runs, or when none started.
+pub(crate) fn first_stop(e: &Ends) -> Option<i64> {
+    let mut out = Vec::new();
+    cycles(e, &mut out);
+    out.first().and_then(|c| c.stop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,31 @@ pub(crate) struct MetricTrace {
     pub(crate) reopened: Vec<(i64, i64)>,
 }
 
+/// The ends of metric `mi`'s repeating clock (its stop an event of the
+/// event log), started at `start`; `None` for another clock.
+fn repeating_ends<'t>(
+    plan: &Plan,
+    mi: usize,
+    start: Option<i64>,
+    tl: &'t Timeline,
+) -> Option<Ends<'t>> {
+    let metric = &plan.metrics[mi];
+    let activity = |e: usize| Activity::parse(crate::rules::ACTIVITY_NAMES[e][0]);
+    let Source::Event(stop) = metric.stop else {
+        return None;
+    };
+    Some(Ends {
+        each: match metric.start {
+            Source::Event(e) => activity(e),
+            _ => None,
+        },
+        start,
+        stop: activity(stop)?,
+        activities: &tl.activities,
+        resolved: tl.resolved.get(mi).map_or(&[][..], Vec::as_slice),
+    })
+}
+
 /// The resolved stretches after `start` that a reopening ended.
 fn resolved_stretches(start: Option<i64>, resolved: &[(i64, i64)]) -> Vec<(i64, i64)> {
     let Some(start) = start else {
@@ -217,22 +242,10 @@ pub(crate) fn evaluate_into(
             cycle: metric.cycles.then_some(1),
             own_pauses: false,
         }];
-        let clocks: &[Clock] = if let Source::Event(stop) = metric.stop {
+        let clocks: &[Clock] = if let Source::Event(_) = metric.stop {
             // A repeating clock: its cycles from the event log.
-            let activity = |e: usize| Activity::parse(crate::rules::ACTIVITY_NAMES[e][0]);
-            let Some(stop) = activity(stop) else {
+            let Some(ends) = repeating_ends(plan, mi, start0, tl) else {
                 continue;
-            };
-            let each = match metric.start {
-                Source::Event(e) => activity(e),
-                _ => None,
-            };
-            let ends = Ends {
-                each,
-                start: start0,
-                stop,
-                activities: &tl.activities,
-                resolved,
             };
             repeating::cycles(&ends, &mut cycles);
             if metric.repeat.is_none() {
@@ -793,12 +806,29 @@ fn instant(
             };
             (best.map(|b| b.0), how)
         }
-        // The plan guarantees the chain ends at a field, closure or status.
+        // The plan guarantees the chain ends at a field, closure, status
+        // or the event of a clock with one cycle.
         Source::MetricStop(m) => {
             // That metric's stop, as its own clock sees it (from its start).
             let other = &plan.metrics[m];
             let own_start = instant(ctx, t, tl, other.start, false, None).0;
-            let (at, how) = instant(ctx, t, tl, other.stop, named, own_start);
+            let (at, how) = match repeating_ends(plan, m, own_start, tl) {
+                // `to next B`: where its one cycle stopped, at the B or the
+                // resolution (the plan refuses a clock with many cycles).
+                Some(ends) => {
+                    let at = repeating::first_stop(&ends);
+                    let how = match at {
+                        _ if !named => String::new(),
+                        Some(at) if ends.activities.contains(&(at, ends.stop)) => {
+                            ends.stop.name().to_string()
+                        }
+                        Some(_) => "the resolution".to_string(),
+                        None => format!("the next {}", ends.stop.name()),
+                    };
+                    (at, how)
+                }
+                None => instant(ctx, t, tl, other.stop, named, own_start),
+            };
             if !named {
                 return (at, how);
             }
