@@ -9,7 +9,8 @@
 //!   the reasoning beside each expectation (`why`). It lists ticket `rows`
 //!   (only the fields given are compared; `deadline` as an instant; a
 //!   metric with cycles has a row per `cycle`, found by its number),
-//!   `objectives` (by name and period), `problems` (count per kind, and the
+//!   `objectives` (by name and period), `escalations` (the one row of a
+//!   ticket, by id; `due_at` as an instant), `problems` (count per kind, and the
 //!   lines of the first ones), `summary` fields, `priority_changes` (what
 //!   priority changes moved), `exit` code and text the
 //!   terminal must show (`stderr_contains`); `explain`: lines that
@@ -40,7 +41,7 @@ fn instant(v: &Value) -> Option<i64> {
 
 /// The same value, timestamps compared as instants.
 fn same(key: &str, want: &Value, got: &Value) -> bool {
-    if matches!(key, "deadline" | "start" | "stop" | "closed_at") && want.is_string() {
+    if matches!(key, "deadline" | "start" | "stop" | "closed_at" | "due_at") && want.is_string() {
         return instant(want).is_some() && instant(want) == instant(got);
     }
     want == got
@@ -197,6 +198,29 @@ fn check(dir: &Path) -> Vec<String> {
                 "{name}: priority_changes.{key} is {}, expected {want} ({})",
                 r.json["priority_changes"][key], expected["priority_changes"]["why"]
             ));
+        }
+    }
+    let escalations = r.json["escalations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for want in expected["escalations"].as_array().into_iter().flatten() {
+        let which = format!("{name}: escalation of ticket {}", want["id"]);
+        let hits: Vec<&Value> = escalations
+            .iter()
+            .filter(|e| e["id"] == want["id"])
+            .collect();
+        let [got] = hits.as_slice() else {
+            wrong.push(format!("{which}: {} rows, expected one", hits.len()));
+            continue;
+        };
+        for (key, value) in want.as_object().into_iter().flatten() {
+            if key != "why" && !same(key, value, &got[key]) {
+                wrong.push(format!(
+                    "{which}: {key} is {}, expected {value} ({})",
+                    got[key], want["why"]
+                ));
+            }
         }
     }
     for (key, want) in expected["summary"].as_object().into_iter().flatten() {

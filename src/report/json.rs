@@ -472,7 +472,7 @@ impl RowSink for JsonReport<'_> {
         if let Some(spill) = self.spill.as_mut() {
             for e in rows {
                 let plan = plan.version(e.version);
-                let row = json!({
+                let mut row = json!({
                     "id": e.id,
                     "metric": e.metric.map(|m| plan.metrics[m].name.as_str()),
                     "level": e.level,
@@ -482,6 +482,10 @@ impl RowSink for JsonReport<'_> {
                     "contacts": escalation_contacts(plan),
                     "line": e.line,
                 });
+                // As a verdict row: `cycle` only for a metric with cycles.
+                if let Some(c) = e.cycle {
+                    row["cycle"] = c.into();
+                }
                 write!(spill.file, ",\n    {row}")?;
             }
         }

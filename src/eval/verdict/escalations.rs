@@ -14,6 +14,7 @@ use crate::eval::clock::judge::effective_pauses;
 use crate::eval::contract::plan::{Cond, Plan, TriggerPlan};
 use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::Timeline;
+use crate::eval::verdict::reopening::continued_pauses;
 use crate::eval::verdict::row::{Row, Status};
 use crate::eval::verdict::select::{describe, holds};
 use crate::eval::verdict::ticket::Context;
@@ -24,6 +25,8 @@ pub(crate) struct EscalationRow {
     pub(crate) id: compact_str::CompactString,
     pub(crate) line: u64,
     pub(crate) metric: Option<usize>,
+    /// The cycle of the clock whose trigger fired, for a metric with cycles.
+    pub(crate) cycle: Option<u32>,
     pub(crate) level: u32,
     /// Index into `Plan::escalation`.
     pub(crate) level_index: usize,
@@ -54,52 +57,75 @@ pub(crate) fn escalations(
     let mut best: Option<EscalationRow> = None;
     for (li, level) in plan.escalation.iter().enumerate() {
         for trigger in &level.triggers {
-            let fired = match trigger {
-                TriggerPlan::Breached(m) => row_of(rows, *m).and_then(|r| breached(plan, r)),
-                TriggerPlan::Used(m, percent) => {
-                    row_of(rows, *m).and_then(|r| used(ctx, tl, r, *percent))
-                }
-                TriggerPlan::When(cond) => when(ctx, t, cond),
-            };
-            let fired = fired.and_then(|(metric, at, reason)| {
+            let mut offer = |fired: Fired| {
                 // Not possible before the ladder's hours open.
                 let due = match available {
-                    Some(cal) => cal.next_opening(at)?,
-                    None => at,
+                    Some(cal) => cal.next_opening(fired.at),
+                    None => Some(fired.at),
                 };
-                Some((metric, due, reason))
-            });
-            let Some((metric, due_at, reason)) = fired.filter(|f| f.1 <= ctx.as_of) else {
-                continue;
-            };
-            let better = match &best {
-                None => true,
-                Some(b) => {
+                let Some(due_at) = due.filter(|d| *d <= ctx.as_of) else {
+                    return;
+                };
+                let better = best.as_ref().is_none_or(|b| {
                     (level.level, std::cmp::Reverse(due_at))
                         > (b.level, std::cmp::Reverse(b.due_at))
+                });
+                if better {
+                    best = Some(EscalationRow {
+                        id: t.id.clone(),
+                        line: t.line,
+                        metric: fired.metric,
+                        cycle: fired.cycle,
+                        level: level.level,
+                        level_index: li,
+                        due_at,
+                        reason: fired.reason,
+                        version: 0,
+                    });
                 }
             };
-            if better {
-                best = Some(EscalationRow {
-                    id: t.id.clone(),
-                    line: t.line,
-                    metric,
-                    level: level.level,
-                    level_index: li,
-                    due_at,
-                    reason,
-                    version: 0,
-                });
+            // A trigger on a metric is judged on each of its clocks (each
+            // cycle has its own verdict), a condition on the ticket once.
+            match trigger {
+                TriggerPlan::Breached(m) => rows_of(rows, *m)
+                    .filter_map(|r| breached(plan, r))
+                    .for_each(&mut offer),
+                TriggerPlan::Used(m, percent) => rows_of(rows, *m)
+                    .filter_map(|r| used(ctx, tl, r, *percent))
+                    .for_each(&mut offer),
+                TriggerPlan::When(cond) => when(ctx, t, cond).into_iter().for_each(&mut offer),
             }
         }
     }
     best.into_iter().collect()
 }
 
-type Fired = (Option<usize>, i64, String);
+/// A trigger that fired: on which metric and cycle, when, and why.
+struct Fired {
+    metric: Option<usize>,
+    cycle: Option<u32>,
+    at: i64,
+    reason: String,
+}
 
-fn row_of(rows: &[Row], metric: usize) -> Option<&Row> {
-    rows.iter().find(|r| r.metric == Some(metric))
+/// The rows of `metric`: one, or one per cycle.
+fn rows_of(rows: &[Row], metric: usize) -> impl Iterator<Item = &Row> {
+    rows.iter().filter(move |r| r.metric == Some(metric))
+}
+
+/// A trigger of clock `r` that fired at `at`, for `reason` (which names
+/// the cycle where the metric has cycles).
+fn fired(r: &Row, at: i64, reason: String) -> Fired {
+    let reason = match r.cycle {
+        Some(c) => format!("{reason} (cycle {c})"),
+        None => reason,
+    };
+    Fired {
+        metric: r.metric,
+        cycle: r.cycle,
+        at,
+        reason,
+    }
 }
 
 /// A breached target escalates at its deadline.
@@ -107,14 +133,24 @@ fn breached(plan: &Plan, r: &Row) -> Option<Fired> {
     if r.status != Status::Breached {
         return None;
     }
-    let due = r.deadline?;
     let name = &plan.metrics[r.metric?].name;
-    Some((r.metric, due, format!("{name} target breached")))
+    Some(fired(r, r.deadline?, format!("{name} target breached")))
 }
 
 /// `percent` of a target used escalates when the clock reaches that share,
 /// if it was still running then.
 fn used(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<Fired> {
+    let due = used_at(ctx, tl, r, percent)?;
+    let name = &ctx.plan.metrics[r.metric?].name;
+    Some(fired(
+        r,
+        due,
+        format!("{percent}% of the {name} target used"),
+    ))
+}
+
+/// When clock `r` used `percent` of its target, if it was still running then.
+fn used_at(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<i64> {
     if !matches!(r.status, Status::Met | Status::Breached | Status::Pending) {
         return None;
     }
@@ -125,8 +161,19 @@ fn used(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<Fired> {
         TargetDuration::Seconds { seconds } => {
             let share = (seconds as f64 * percent / 100.0).round() as i64;
             let cal = plan.calendar(target.calendar);
-            // The pauses the verdict counted: the timeline's, none after the stop.
-            let pauses = effective_pauses(tl.pauses.get(mi).map_or(&[][..], Vec::as_slice), r.stop);
+            // The pauses the verdict counted: the timeline's (with the
+            // resolved stretches a reopening ended, for a clock that
+            // continues across reopenings), none after the stop.
+            let own = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
+            let resolved = tl.resolved.get(mi).map_or(&[][..], Vec::as_slice);
+            let mut continued = Vec::new();
+            let counted = if r.cycle.is_none() && !resolved.is_empty() {
+                continued_pauses(start, resolved, own, &mut continued);
+                &continued[..]
+            } else {
+                own
+            };
+            let pauses = effective_pauses(counted, r.stop);
             // The first instant at which that much open time is used.
             if pauses.is_empty() {
                 cal.deadline(start, share)
@@ -146,12 +193,7 @@ fn used(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<Fired> {
     if r.stop.is_some_and(|stop| stop < due) {
         return None; // stopped before using that much
     }
-    let name = &plan.metrics[mi].name;
-    Some((
-        Some(mi),
-        due,
-        format!("{percent}% of the {name} target used"),
-    ))
+    Some(due)
 }
 
 /// A condition on the ticket escalates when the ticket is opened.
@@ -161,5 +203,10 @@ fn when(ctx: Context, t: &Ticket, cond: &Cond) -> Option<Fired> {
         return None;
     }
     let opened = plan.opened_field.and_then(|f| t.time(f))?;
-    Some((None, opened, describe(plan, cond)))
+    Some(Fired {
+        metric: None,
+        cycle: None,
+        at: opened,
+        reason: describe(plan, cond),
+    })
 }

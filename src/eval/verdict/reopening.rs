@@ -82,25 +82,42 @@ pub(crate) fn clocks(
     let stop = still_resolved
         .then(|| resolved.last().map(|r| r.0))
         .flatten();
-    let mut all: Vec<(i64, i64)> = pauses
-        .iter()
-        .copied()
-        .chain(resolved.iter().copied().filter(|r| r.1 != i64::MAX))
-        .collect();
-    all.sort_unstable();
-    paused.clear();
-    for (a, b) in all {
-        match paused.last_mut() {
-            Some(last) if last.1 >= a => last.1 = last.1.max(b),
-            _ => paused.push((a, b)),
-        }
-    }
+    continued_pauses(start, &resolved, pauses, paused);
     out.push(Clock {
         start: Some(start),
         stop,
         cycle: None,
         own_pauses: true,
     });
+}
+
+/// What a clock that continues across reopenings does not count, from
+/// `start`: its `pauses` and the resolved stretches (`resolved`, as
+/// `Timeline::resolved`) that a reopening ended, merged, into `out`.
+pub(crate) fn continued_pauses(
+    start: i64,
+    resolved: &[(i64, i64)],
+    pauses: &[(i64, i64)],
+    out: &mut Vec<(i64, i64)>,
+) {
+    let mut all: Vec<(i64, i64)> = pauses
+        .iter()
+        .copied()
+        .chain(
+            resolved
+                .iter()
+                .filter(|r| r.1 > start && r.1 != i64::MAX)
+                .map(|r| (r.0.max(start), r.1)),
+        )
+        .collect();
+    all.sort_unstable();
+    out.clear();
+    for (a, b) in all {
+        match out.last_mut() {
+            Some(last) if last.1 >= a => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
 }
 
 #[cfg(test)]
