@@ -156,11 +156,16 @@ pub(crate) fn write_ledger(
     if !outcome.tallies.is_empty() {
         writeln!(out)?;
         writeln!(out, "Counts in")?;
-        for (oi, period, status) in &outcome.tallies {
+        for (i, (oi, period, status)) in outcome.tallies.iter().enumerate() {
             let o = &plan.objectives[*oi];
+            // A metric with cycles counts each cycle: say which.
+            let cycle = match trace.tally_cycles.get(i).copied().flatten() {
+                Some(c) => format!(", cycle {c}"),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "  objective {:<24} {}  as {}",
+                "  objective {:<24} {}  as {}{cycle}",
                 o.name,
                 period.label(o.period),
                 status.as_str()

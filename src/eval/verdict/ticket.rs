@@ -74,6 +74,8 @@ pub(crate) struct Trace {
     pub(crate) priority: Option<usize>,
     pub(crate) priority_how: String,
     pub(crate) metrics: Vec<MetricTrace>,
+    /// The cycle of each of `Outcome::tallies` (a metric with cycles).
+    pub(crate) tally_cycles: Vec<Option<u32>>,
 }
 
 #[derive(Debug, Default)]
@@ -171,6 +173,8 @@ struct Out<'a> {
     /// Per `first match` block, once looked up: the ticket's first
     /// matching row (empty, and never allocated, without such blocks).
     first_rows: Vec<Option<Option<usize>>>,
+    /// With a trace: the cycle of each of `tallies`.
+    tally_cycles: Option<Vec<Option<u32>>>,
 }
 
 /// [`evaluate`], appending the ticket's rows to `rows` and putting the
@@ -203,6 +207,7 @@ pub(crate) fn evaluate_into(
         tallies,
         month: None,
         first_rows: Vec::new(),
+        tally_cycles: trace.then(Vec::new),
     };
     // How the priority was found, and the names of where each instant came
     // from, are text only the trace and the odd `invalid` row need: not made
@@ -217,6 +222,7 @@ pub(crate) fn evaluate_into(
     };
     let mut tr = trace.then(|| Trace {
         first_rows: Vec::new(),
+        tally_cycles: Vec::new(),
         priority: prio.priority,
         priority_how: prio.how.clone(),
         metrics: Vec::new(),
@@ -379,7 +385,15 @@ pub(crate) fn evaluate_into(
             else {
                 // No target covers the ticket on this metric: no row, but objectives
                 // on the metric that select the ticket count it as not applicable.
-                tally(ctx, t, out, mi, priority, start, Status::NotApplicable);
+                tally(
+                    ctx,
+                    t,
+                    out,
+                    mi,
+                    priority,
+                    (start, clock.cycle),
+                    Status::NotApplicable,
+                );
                 if let Some(tr) = tr.as_mut() {
                     tr.metrics.push(mt);
                 }
@@ -485,6 +499,7 @@ pub(crate) fn evaluate_into(
         }
     }
     if let Some(tr) = tr.as_mut() {
+        tr.tally_cycles = out.tally_cycles.take().unwrap_or_default();
         tr.first_rows = (0..plan.policy_rows.len())
             .map(|b| first_row(plan, t, prio.priority, &mut out.first_rows, b))
             .collect();
@@ -691,21 +706,30 @@ fn seconds_text(s: i64) -> String {
 
 fn push_row(ctx: Context, t: &Ticket, out: &mut Out, mt: &mut MetricTrace, row: Row) {
     if let Some(mi) = row.metric {
-        tally(ctx, t, out, mi, row.priority, row.start, row.status);
+        tally(
+            ctx,
+            t,
+            out,
+            mi,
+            row.priority,
+            (row.start, row.cycle),
+            row.status,
+        );
     }
     mt.row = Some(out.rows.len() - out.first);
     out.rows.push(row);
 }
 
-/// Counts the ticket in every objective on `metric` that selects it, in the
-/// period its clock started in. A clock that has not started belongs to no period.
+/// Counts the ticket's clock `(start, cycle)` in every objective on
+/// `metric` that selects it, in the period the clock started in. A clock
+/// that has not started belongs to no period.
 fn tally(
     ctx: Context,
     t: &Ticket,
     out: &mut Out,
     metric: usize,
     priority: Option<usize>,
-    start: Option<i64>,
+    (start, cycle): (Option<i64>, Option<u32>),
     status: Status,
 ) {
     let Some(start) = start else { return };
@@ -723,6 +747,9 @@ fn tally(
             };
             out.month = Some((start, month));
             out.tallies.push((oi, period_in(o.period, month), status));
+            if let Some(cycles) = out.tally_cycles.as_mut() {
+                cycles.push(cycle);
+            }
         }
     }
 }
