@@ -406,6 +406,29 @@ fn a_version_in_the_outline_and_on_hover() {
     assert!(hover.contains("in force at its opening"), "{hover}");
 }
 
+/// `target set at start` explains itself word by word, from the one list of
+/// keyword docs (SEMANTICS.md "Histories", priority changes).
+#[test]
+fn hover_explains_target_set_at() {
+    let text = "contract \"Case\" { timezone \"Europe/Amsterdam\" }\n\n\
+                fields {\n  opened_at: timestamp\n  resolved_at: timestamp\n}\n\n\
+                metric resolution from opened_at to resolved_at target set at start\n\n\
+                targets { all resolution within 4 hours }\n";
+    let mut c = open(text);
+    let line = text.find("target set").expect("the clause");
+    let target = hover_text(&mut c, text, line);
+    assert!(target.contains("**keyword** `target`"), "{target}");
+    assert!(
+        target.contains("in force at the clock's start applies"),
+        "{target}"
+    );
+    let set = hover_text(&mut c, text, line + "target ".len());
+    assert!(set.contains("**keyword** `set`"), "{set}");
+    assert!(set.contains("which instant's priority"), "{set}");
+    let at = hover_text(&mut c, text, line + "target set ".len());
+    assert!(at.contains("**keyword** `at`"), "{at}");
+}
+
 /// `opened_at` in care.sla: declared, and the start of both metrics: 3.
 #[test]
 fn rename_field() {
