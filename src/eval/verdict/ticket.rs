@@ -193,12 +193,10 @@ pub(crate) fn evaluate_into(
     // A ticket whose fields changed is judged, per metric, as it stood at
     // the instant that chooses the target (`field_history.rs`).
     let history = !tl.changes.is_empty();
-    let mut scratch = Ticket::default();
-    let mut other = Ticket::default();
-    if history && priority_changed(plan, t, tl, &mut scratch) {
+    let mut scratch = Scratch::default();
+    if history && priority_changed(plan, t, tl, &mut scratch.at) {
         moves.tickets += 1;
     }
-    let orig = t;
     tallies.clear();
     let first = rows.len();
     let out = &mut Out {
@@ -234,13 +232,20 @@ pub(crate) fn evaluate_into(
     } else {
         instant(ctx, t, tl, Source::Closure(0), false, None).0
     };
-    // A metric that reads reopenings: its clocks (one, or one per cycle)
-    // and its pauses with the resolved stretches (`reopening.rs`).
+    let judging = Judging {
+        ctx,
+        ticket: t,
+        tl,
+        trace,
+        history,
+        priority: prio.priority,
+        unreadable: unreadable.as_ref(),
+        closed_at,
+    };
     let (mut paused, mut cycles) = (Vec::new(), Vec::new());
     for (mi, metric) in plan.metrics.iter().enumerate() {
         let start0 = instant(ctx, t, tl, metric.start, false, None).0;
         let stop0 = instant(ctx, t, tl, metric.stop, false, start0).0;
-        let resolved = tl.resolved.get(mi).map_or(&[][..], Vec::as_slice);
         // A metric with cycles numbers its only clock too.
         let whole = [Clock {
             start: start0,
@@ -248,251 +253,15 @@ pub(crate) fn evaluate_into(
             cycle: metric.cycles.then_some(1),
             own_pauses: false,
         }];
-        let clocks: &[Clock] = if let Source::Event(_) = metric.stop {
-            // A repeating clock: its cycles from the event log.
-            let Some(ends) = repeating_ends(plan, mi, start0, tl) else {
-                continue;
-            };
-            repeating::cycles(&ends, &mut cycles);
-            if metric.repeat.is_none() {
-                // `to next B` from a start: the first cycle, one clock.
-                cycles.truncate(1);
-                cycles.iter_mut().for_each(|c| c.cycle = None);
-            }
-            &cycles
-        } else if resolved.is_empty() {
-            &whole
-        } else {
-            let pauses = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
-            reopening::clocks(
-                metric.cycles,
-                (start0, stop0),
-                resolved,
-                pauses,
-                &mut paused,
-                &mut cycles,
-            );
-            &cycles
-        };
+        let clocks = metric_clocks(ctx, tl, mi, &whole, &mut paused, &mut cycles);
         for clock in clocks {
-            let mut mt = MetricTrace {
-                metric: mi,
-                cycle: clock.cycle,
-                ..MetricTrace::default()
+            let at = ClockAt {
+                mi,
+                clock,
+                ends: (start0, stop0),
+                paused: &paused,
             };
-            let (start, stop) = (clock.start, clock.stop);
-            mt.start = start;
-            mt.stop = stop;
-            let (t, priority) = if history {
-                let at = choosing_instant(metric.target_at, start, stop, ctx.as_of);
-                tl.ticket_at(t, at, false, &mut scratch);
-                let p = if trace {
-                    derive_priority(plan, &scratch)
-                } else {
-                    PriorityOutcome {
-                        priority: priority_of(plan, &scratch),
-                        how: String::new(),
-                    }
-                };
-                mt.chosen_at = Some((at, p.priority, p.how));
-                (&scratch, p.priority)
-            } else {
-                (t, prio.priority)
-            };
-            // Named in the trace, and in the reason when the clock stops before it starts.
-            if let (true, Source::Event(e)) = (trace, metric.stop) {
-                let event = crate::rules::ACTIVITY_NAMES[e][0];
-                mt.start_how = match metric.start {
-                    _ if start == start0 => instant(ctx, t, tl, metric.start, true, None).1,
-                    Source::Event(a) => crate::rules::ACTIVITY_NAMES[a][0].to_string(),
-                    _ => format!("the last {event}, or a reopening"),
-                };
-                let by_event = tl
-                    .activities
-                    .iter()
-                    .any(|(at, a)| Some(*at) == stop && a.name() == event);
-                mt.stop_how = match stop {
-                    None => "not stopped by the as-of instant".into(),
-                    Some(_) if by_event => event.to_string(),
-                    Some(_) => "resolved: the status became a resolved one".into(),
-                };
-            } else if trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
-                mt.start_how = if start == start0 {
-                    instant(ctx, t, tl, metric.start, true, None).1
-                } else {
-                    "reopened: the status left the resolved ones".into()
-                };
-                mt.stop_how = if stop == stop0 {
-                    instant(ctx, t, tl, metric.stop, true, start0).1
-                } else if stop.is_some() {
-                    "resolved: the status became a resolved one".into()
-                } else {
-                    "reopened, and not resolved again by the as-of instant".into()
-                };
-                if clock.own_pauses {
-                    mt.reopened = resolved_stretches(start, resolved);
-                }
-            }
-            let mut row = Row {
-                line: t.line,
-                id: t.id.clone(),
-                priority,
-                metric: Some(mi),
-                target: None,
-                status: Status::Invalid,
-                elapsed: None,
-                target_seconds: None,
-                deadline: None,
-                start,
-                stop,
-                reason: None,
-                note: None,
-                closed_at,
-                version: 0,
-                cycle: clock.cycle,
-            };
-            // An unreadable row is invalid on every metric: which target would
-            // apply cannot be trusted.
-            if let Some(reason) = &unreadable {
-                row.reason = Some(reason.clone());
-                push_row(ctx, t, out, &mut mt, row);
-                if let Some(tr) = tr.as_mut() {
-                    tr.metrics.push(mt);
-                }
-                continue;
-            }
-            let mut chosen = None;
-            // The ticket as this clock sees it may differ (fields in force at
-            // the start or the stop): each clock looks its first rows up anew.
-            out.first_rows.clear();
-            for &ti in &metric.targets {
-                let hit = match plan.targets[ti].policy {
-                    None => selector_matches(plan, &plan.targets[ti].selector, t, priority),
-                    // In a `first match` block: only the ticket's first matching row.
-                    Some((b, r)) => first_row(plan, t, priority, &mut out.first_rows, b) == Some(r),
-                };
-                if trace {
-                    mt.tried.push((ti, hit));
-                }
-                if hit {
-                    chosen = Some(ti);
-                    break;
-                }
-            }
-            mt.chosen = chosen;
-            let Some(ti) = chosen
-                .filter(|ti| !matches!(plan.targets[*ti].duration, TargetDuration::NotApplicable))
-            else {
-                // No target covers the ticket on this metric: no row, but objectives
-                // on the metric that select the ticket count it as not applicable.
-                tally(
-                    ctx,
-                    t,
-                    out,
-                    mi,
-                    priority,
-                    (start, clock.cycle),
-                    Status::NotApplicable,
-                );
-                if let Some(tr) = tr.as_mut() {
-                    tr.metrics.push(mt);
-                }
-                continue;
-            };
-            // A target whose calendars the ticket chooses is judged by the
-            // variant in the chosen calendars; a value with none is invalid.
-            let ti = match &plan.targets[ti].chosen {
-                None => ti,
-                Some(chosen) => match choose(plan, chosen, t) {
-                    Ok((variant, how)) => {
-                        if trace {
-                            mt.calendar_how = Some(how);
-                        }
-                        variant
-                    }
-                    Err(reason) => {
-                        row.target = Some(ti);
-                        row.reason = Some(CompactString::from(reason));
-                        push_row(ctx, t, out, &mut mt, row);
-                        if let Some(tr) = tr.as_mut() {
-                            tr.metrics.push(mt);
-                        }
-                        continue;
-                    }
-                },
-            };
-            let target = &plan.targets[ti];
-            row.target = Some(ti);
-            let mut excluded_by = None;
-            for (xi, x) in plan.exclusions.iter().enumerate() {
-                if x.metrics.as_ref().is_some_and(|ms| !ms.contains(&mi)) {
-                    continue;
-                }
-                let applies = holds(plan, &x.when, t);
-                if trace {
-                    mt.exclusions.push((xi, applies));
-                }
-                if applies {
-                    excluded_by = Some(xi);
-                    break;
-                }
-            }
-            if let Some(xi) = excluded_by {
-                row.status = Status::Excluded;
-                row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
-            } else {
-                let pauses = if clock.own_pauses {
-                    &paused[..]
-                } else {
-                    tl.pauses.get(mi).map_or(&[][..], Vec::as_slice)
-                };
-                // A cycle's ends may come from the status history, which has no
-                // fractions of a second.
-                let span = Span {
-                    start,
-                    stop,
-                    start_nanos: if start == start0 {
-                        nanos(ctx, t, metric.start, start)
-                    } else {
-                        0
-                    },
-                    stop_nanos: if stop == stop0 {
-                        nanos(ctx, t, metric.stop, stop)
-                    } else {
-                        0
-                    },
-                    start_name: &mt.start_how,
-                    stop_name: &mt.stop_how,
-                    pauses,
-                };
-                let mut j = judge(plan, target, &span, ctx.as_of);
-                if history {
-                    let clock = ChangedClock {
-                        plan,
-                        metric,
-                        ticket: orig,
-                        tl,
-                        span: &span,
-                        as_of: ctx.as_of,
-                    };
-                    let (earlier, changes) =
-                        judge_changes(&clock, &mut j, priority, trace, moves, &mut other);
-                    mt.earlier_breach = earlier;
-                    mt.changes = changes;
-                }
-                row.status = j.status;
-                row.elapsed = j.elapsed;
-                row.target_seconds = j.target_seconds;
-                row.deadline = j.deadline;
-                row.reason = j.reason.map(CompactString::from);
-                row.note = j.note;
-                if trace {
-                    // The resolved stretches are listed apart (`reopened`).
-                    let own = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
-                    mt.pauses = effective_pauses(own, stop).into_owned();
-                }
-            }
-            push_row(ctx, t, out, &mut mt, row);
+            let mt = judging.judge_clock(&at, &mut scratch, out, moves);
             if let Some(tr) = tr.as_mut() {
                 tr.metrics.push(mt);
             }
@@ -506,30 +275,393 @@ pub(crate) fn evaluate_into(
     }
     if out.rows.len() == out.first {
         // Every ticket appears at least once.
-        let (status, reason) = match &unreadable {
-            Some(r) => (Status::Invalid, Some(r.clone())),
-            None => (Status::NotApplicable, None),
+        out.rows.push(ticket_row(&judging));
+    }
+    tr
+}
+
+/// The one row of a ticket no clock gave a row: `invalid` when its row
+/// cannot be read, else `not_applicable`.
+fn ticket_row(j: &Judging) -> Row {
+    let (status, reason) = match j.unreadable {
+        Some(r) => (Status::Invalid, Some(r.clone())),
+        None => (Status::NotApplicable, None),
+    };
+    Row {
+        line: j.ticket.line,
+        id: j.ticket.id.clone(),
+        priority: j.priority,
+        metric: None,
+        target: None,
+        status,
+        elapsed: None,
+        target_seconds: None,
+        deadline: None,
+        start: None,
+        stop: None,
+        reason,
+        note: None,
+        closed_at: j.closed_at,
+        version: 0,
+        cycle: None,
+    }
+}
+
+/// The clocks of metric `mi`: its `whole` clock (as the ticket log gives
+/// its ends), or its cycles from the event log, or the clocks of its
+/// reopenings (`reopening.rs`: one per cycle, or one continued whose pauses,
+/// with the resolved stretches, go into `paused`); none for a repeating
+/// clock whose events are not activities.
+fn metric_clocks<'c>(
+    ctx: Context,
+    tl: &Timeline,
+    mi: usize,
+    whole: &'c [Clock; 1],
+    paused: &mut Vec<(i64, i64)>,
+    cycles: &'c mut Vec<Clock>,
+) -> &'c [Clock] {
+    let metric = &ctx.plan.metrics[mi];
+    let (start0, stop0) = (whole[0].start, whole[0].stop);
+    let resolved = tl.resolved.get(mi).map_or(&[][..], Vec::as_slice);
+    if let Source::Event(_) = metric.stop {
+        // A repeating clock: its cycles from the event log.
+        let Some(ends) = repeating_ends(ctx.plan, mi, start0, tl) else {
+            return &[];
         };
-        out.rows.push(Row {
+        repeating::cycles(&ends, cycles);
+        if metric.repeat.is_none() {
+            // `to next B` from a start: the first cycle, one clock.
+            cycles.truncate(1);
+            cycles.iter_mut().for_each(|c| c.cycle = None);
+        }
+        cycles
+    } else if resolved.is_empty() {
+        whole
+    } else {
+        let pauses = tl.pauses.get(mi).map_or(&[][..], Vec::as_slice);
+        reopening::clocks(
+            metric.cycles,
+            (start0, stop0),
+            resolved,
+            pauses,
+            paused,
+            cycles,
+        );
+        cycles
+    }
+}
+
+/// One ticket as each of its clocks is judged: what stays the same from
+/// clock to clock.
+struct Judging<'a> {
+    ctx: Context<'a>,
+    /// The ticket as the timeline left it (its cells at the as-of instant).
+    ticket: &'a Ticket,
+    tl: &'a Timeline,
+    trace: bool,
+    /// Its fields changed: each clock sees them as they stood at the instant
+    /// that chooses its target (`field_history.rs`).
+    history: bool,
+    /// Its priority at the as-of instant.
+    priority: Option<usize>,
+    /// Why its row cannot be used: every clock is invalid.
+    unreadable: Option<&'a CompactString>,
+    closed_at: Option<i64>,
+}
+
+/// One clock of metric `mi`, and the ends the ticket log gives the metric
+/// (a cycle's ends may be others).
+struct ClockAt<'c> {
+    mi: usize,
+    clock: &'c Clock,
+    ends: (Option<i64>, Option<i64>),
+    /// The pauses of a clock continued across reopenings (`own_pauses`).
+    paused: &'c [(i64, i64)],
+}
+
+/// The ticket as it stood at an instant, twice over: reused from clock to
+/// clock.
+#[derive(Default)]
+struct Scratch {
+    at: Ticket,
+    other: Ticket,
+}
+
+impl Judging<'_> {
+    /// Judges one clock: the target that covers the ticket, exclusions, the
+    /// clock against the target; its row (if any) goes to `out`, and what
+    /// was decided on the way comes back for the trace.
+    fn judge_clock(
+        &self,
+        c: &ClockAt,
+        scratch: &mut Scratch,
+        out: &mut Out,
+        moves: &mut PriorityMoves,
+    ) -> MetricTrace {
+        let (ctx, plan) = (self.ctx, self.ctx.plan);
+        let (mi, clock) = (c.mi, c.clock);
+        let (start, stop) = (clock.start, clock.stop);
+        let mut mt = MetricTrace {
+            metric: mi,
+            cycle: clock.cycle,
+            start,
+            stop,
+            ..MetricTrace::default()
+        };
+        let Scratch { at: seen, other } = scratch;
+        let (t, priority) = self.as_the_clock_sees_it(c, seen, &mut mt);
+        self.name_ends(c, t, &mut mt);
+        let mut row = Row {
             line: t.line,
             id: t.id.clone(),
-            priority: prio.priority,
-            metric: None,
+            priority,
+            metric: Some(mi),
             target: None,
-            status,
+            status: Status::Invalid,
             elapsed: None,
             target_seconds: None,
             deadline: None,
-            start: None,
-            stop: None,
-            reason,
+            start,
+            stop,
+            reason: None,
             note: None,
-            closed_at,
+            closed_at: self.closed_at,
             version: 0,
-            cycle: None,
-        });
+            cycle: clock.cycle,
+        };
+        // An unreadable row is invalid on every metric: which target would
+        // apply cannot be trusted.
+        if let Some(reason) = self.unreadable {
+            row.reason = Some(reason.clone());
+            push_row(ctx, t, out, &mut mt, row);
+            return mt;
+        }
+        let Some(ti) = self.target_of(mi, (t, priority), out, &mut mt) else {
+            // No target covers the ticket on this metric: no row, but objectives
+            // on the metric that select the ticket count it as not applicable.
+            let status = Status::NotApplicable;
+            tally(ctx, t, out, mi, priority, (start, clock.cycle), status);
+            return mt;
+        };
+        // A target whose calendars the ticket chooses is judged by the
+        // variant in the chosen calendars; a value with none is invalid.
+        let ti = match &plan.targets[ti].chosen {
+            None => ti,
+            Some(chosen) => match choose(plan, chosen, t) {
+                Ok((variant, how)) => {
+                    if self.trace {
+                        mt.calendar_how = Some(how);
+                    }
+                    variant
+                }
+                Err(reason) => {
+                    row.target = Some(ti);
+                    row.reason = Some(CompactString::from(reason));
+                    push_row(ctx, t, out, &mut mt, row);
+                    return mt;
+                }
+            },
+        };
+        row.target = Some(ti);
+        if let Some(xi) = self.exclusion(mi, t, &mut mt) {
+            row.status = Status::Excluded;
+            row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
+        } else {
+            let j = self.judged(c, ti, priority, other, moves, &mut mt);
+            row.status = j.status;
+            row.elapsed = j.elapsed;
+            row.target_seconds = j.target_seconds;
+            row.deadline = j.deadline;
+            row.reason = j.reason.map(CompactString::from);
+            row.note = j.note;
+        }
+        push_row(ctx, t, out, &mut mt, row);
+        mt
     }
-    tr
+
+    /// The ticket as clock `c` sees it, and its priority: with field
+    /// changes, as it stood at the instant that chooses the target (in
+    /// `seen`, noted in the trace).
+    fn as_the_clock_sees_it<'s>(
+        &'s self,
+        c: &ClockAt,
+        seen: &'s mut Ticket,
+        mt: &mut MetricTrace,
+    ) -> (&'s Ticket, Option<usize>) {
+        if !self.history {
+            return (self.ticket, self.priority);
+        }
+        let plan = self.ctx.plan;
+        let metric = &plan.metrics[c.mi];
+        let at = choosing_instant(
+            metric.target_at,
+            c.clock.start,
+            c.clock.stop,
+            self.ctx.as_of,
+        );
+        self.tl.ticket_at(self.ticket, at, false, seen);
+        let p = if self.trace {
+            derive_priority(plan, seen)
+        } else {
+            PriorityOutcome {
+                priority: priority_of(plan, seen),
+                how: String::new(),
+            }
+        };
+        mt.chosen_at = Some((at, p.priority, p.how));
+        (seen, p.priority)
+    }
+
+    /// Where clock `c` started and stopped, in words: for the trace, and for
+    /// the reason when the clock stops before it starts.
+    fn name_ends(&self, c: &ClockAt, t: &Ticket, mt: &mut MetricTrace) {
+        let (ctx, tl) = (self.ctx, self.tl);
+        let metric = &ctx.plan.metrics[c.mi];
+        let (start, stop) = (c.clock.start, c.clock.stop);
+        let (start0, stop0) = c.ends;
+        if let (true, Source::Event(e)) = (self.trace, metric.stop) {
+            let event = crate::rules::ACTIVITY_NAMES[e][0];
+            mt.start_how = match metric.start {
+                _ if start == start0 => instant(ctx, t, tl, metric.start, true, None).1,
+                Source::Event(a) => crate::rules::ACTIVITY_NAMES[a][0].to_string(),
+                _ => format!("the last {event}, or a reopening"),
+            };
+            let by_event = tl
+                .activities
+                .iter()
+                .any(|(at, a)| Some(*at) == stop && a.name() == event);
+            mt.stop_how = match stop {
+                None => "not stopped by the as-of instant".into(),
+                Some(_) if by_event => event.to_string(),
+                Some(_) => "resolved: the status became a resolved one".into(),
+            };
+        } else if self.trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
+            mt.start_how = if start == start0 {
+                instant(ctx, t, tl, metric.start, true, None).1
+            } else {
+                "reopened: the status left the resolved ones".into()
+            };
+            mt.stop_how = if stop == stop0 {
+                instant(ctx, t, tl, metric.stop, true, start0).1
+            } else if stop.is_some() {
+                "resolved: the status became a resolved one".into()
+            } else {
+                "reopened, and not resolved again by the as-of instant".into()
+            };
+            if c.clock.own_pauses {
+                let resolved = tl.resolved.get(c.mi).map_or(&[][..], Vec::as_slice);
+                mt.reopened = resolved_stretches(start, resolved);
+            }
+        }
+    }
+
+    /// The first target of metric `mi` that covers ticket `t` (with its
+    /// priority); `None` when none does or it is `not applicable`.
+    fn target_of(
+        &self,
+        mi: usize,
+        (t, priority): (&Ticket, Option<usize>),
+        out: &mut Out,
+        mt: &mut MetricTrace,
+    ) -> Option<usize> {
+        let plan = self.ctx.plan;
+        let mut chosen = None;
+        // The ticket as this clock sees it may differ (fields in force at
+        // the start or the stop): each clock looks its first rows up anew.
+        out.first_rows.clear();
+        for &ti in &plan.metrics[mi].targets {
+            let hit = match plan.targets[ti].policy {
+                None => selector_matches(plan, &plan.targets[ti].selector, t, priority),
+                // In a `first match` block: only the ticket's first matching row.
+                Some((b, r)) => first_row(plan, t, priority, &mut out.first_rows, b) == Some(r),
+            };
+            if self.trace {
+                mt.tried.push((ti, hit));
+            }
+            if hit {
+                chosen = Some(ti);
+                break;
+            }
+        }
+        mt.chosen = chosen;
+        chosen.filter(|ti| !matches!(plan.targets[*ti].duration, TargetDuration::NotApplicable))
+    }
+
+    /// The first exclusion that concerns metric `mi` and applies to `t`.
+    fn exclusion(&self, mi: usize, t: &Ticket, mt: &mut MetricTrace) -> Option<usize> {
+        let plan = self.ctx.plan;
+        for (xi, x) in plan.exclusions.iter().enumerate() {
+            if x.metrics.as_ref().is_some_and(|ms| !ms.contains(&mi)) {
+                continue;
+            }
+            let applies = holds(plan, &x.when, t);
+            if self.trace {
+                mt.exclusions.push((xi, applies));
+            }
+            if applies {
+                return Some(xi);
+            }
+        }
+        None
+    }
+
+    /// Clock `c` judged against target `ti` (chosen with `priority`): its
+    /// pauses, and with field changes the rule that a breach stands.
+    fn judged(
+        &self,
+        c: &ClockAt,
+        ti: usize,
+        priority: Option<usize>,
+        other: &mut Ticket,
+        moves: &mut PriorityMoves,
+        mt: &mut MetricTrace,
+    ) -> Judgement {
+        let (ctx, plan, tl, t) = (self.ctx, self.ctx.plan, self.tl, self.ticket);
+        let metric = &plan.metrics[c.mi];
+        let (start, stop) = (c.clock.start, c.clock.stop);
+        let (start0, stop0) = c.ends;
+        let own = tl.pauses.get(c.mi).map_or(&[][..], Vec::as_slice);
+        let pauses = if c.clock.own_pauses { c.paused } else { own };
+        // A cycle's ends may come from the status history, which has no
+        // fractions of a second.
+        let span = Span {
+            start,
+            stop,
+            start_nanos: if start == start0 {
+                nanos(ctx, t, metric.start, start)
+            } else {
+                0
+            },
+            stop_nanos: if stop == stop0 {
+                nanos(ctx, t, metric.stop, stop)
+            } else {
+                0
+            },
+            start_name: &mt.start_how,
+            stop_name: &mt.stop_how,
+            pauses,
+        };
+        let mut j = judge(plan, &plan.targets[ti], &span, ctx.as_of);
+        if self.history {
+            let clock = ChangedClock {
+                plan,
+                metric,
+                ticket: t,
+                tl,
+                span: &span,
+                as_of: ctx.as_of,
+            };
+            let (earlier, changes) =
+                judge_changes(&clock, &mut j, priority, self.trace, moves, other);
+            mt.earlier_breach = earlier;
+            mt.changes = changes;
+        }
+        if self.trace {
+            // The resolved stretches are listed apart (`reopened`).
+            mt.pauses = effective_pauses(own, stop).into_owned();
+        }
+        j
+    }
 }
 
 /// The variant of a chosen target for this ticket, and how its calendars
