@@ -661,3 +661,95 @@ fn escalations_due_by_the_as_of_instant() {
         "{due:?}"
     );
 }
+
+/// Duplicate ids are found in the log's order however the log is cut into
+/// chunks for the worker threads (a CSV block is 128 KiB, a JSON Lines
+/// chunk 1024 rows): 6000 tickets T0..T5999 on lines 2..6001, answered in
+/// an hour (met against tests/eval/cases/duplicate_ids' 4 hours), then the
+/// same ids again in reverse order on lines 6002..12001, answered in six
+/// hours (in JSON Lines, without a header, every line one less).
+/// SEMANTICS.md: each later row is `invalid` and names its id's first line
+/// (T5999 on line 6002 names 6001; T0 on line 12001 names 2),
+/// is counted as a duplicate_id problem, and is no ticket: 6000 tickets,
+/// all met, none breached, 12000 rows.
+#[test]
+fn duplicate_ids_are_found_across_chunks_in_log_order() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-dups-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let n = 6000;
+    let ids = (0..n).chain((0..n).rev());
+    let answered = |i: usize| if i < n { "10" } else { "15" };
+    let csv: String = std::iter::once("id,opened_at,responded_at\n".to_string())
+        .chain(ids.clone().enumerate().map(|(i, id)| {
+            format!(
+                "T{id},2026-06-01T09:00:00Z,2026-06-01T{}:00:00Z\n",
+                answered(i)
+            )
+        }))
+        .collect();
+    let jsonl: String = ids
+        .enumerate()
+        .map(|(i, id)| {
+            format!(
+                "{{\"id\": \"T{id}\", \"opened_at\": \"2026-06-01T09:00:00Z\", \"responded_at\": \"2026-06-01T{}:00:00Z\"}}\n",
+                answered(i)
+            )
+        })
+        .collect();
+    assert!(csv.len() > 3 * 128 * 1024, "several CSV blocks");
+    for (name, log, line) in [("dups.csv", csv, 2), ("dups.jsonl", jsonl, 1)] {
+        // The line of the log's k-th row (from 0).
+        let at = |k: usize| Value::from(line + k);
+        let file = dir.join(name);
+        std::fs::write(&file, log).expect("write");
+        let out = sla(&[
+            "eval",
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/eval/cases/duplicate_ids/contract.sla")
+                .display()
+                .to_string(),
+            &file.display().to_string(),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-06-10T00:00:00Z",
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {}", text(&out.stderr)));
+        assert_eq!(report["summary"]["tickets"], 6000, "{name}");
+        assert_eq!(report["summary"]["rows"], 12000, "{name}");
+        let dups = &report["problems"]["kinds"]["duplicate_id"];
+        assert_eq!(dups["count"], 6000, "{name}");
+        assert_eq!(dups["first"][0]["line"], at(n), "{name}");
+        let first = dups["first"][0]["reason"].as_str().unwrap_or("");
+        assert!(
+            first.starts_with(&format!("ticket T5999 is already on line {}", at(n - 1))),
+            "{name}: {first}"
+        );
+        let objective = &report["objectives"][0];
+        assert_eq!(
+            (&objective["met"], &objective["breached"]),
+            (&6000.into(), &0.into()),
+            "{name}"
+        );
+        let rows = report["tickets"].as_array().cloned().unwrap_or_default();
+        let t0: Vec<_> = rows.iter().filter(|r| r["id"] == "T0").collect();
+        assert_eq!(t0.len(), 2, "{name}");
+        assert_eq!(
+            (&t0[0]["line"], &t0[0]["status"]),
+            (&at(0), &"met".into()),
+            "{name}"
+        );
+        assert_eq!(
+            (&t0[1]["line"], &t0[1]["status"]),
+            (&at(2 * n - 1), &"invalid".into()),
+            "{name}"
+        );
+        let reason = t0[1]["reason"].as_str().unwrap_or("");
+        assert!(
+            reason.contains(&format!("ticket T0 is already on line {}", at(0))),
+            "{name}: {reason}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

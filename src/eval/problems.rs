@@ -12,6 +12,8 @@ pub(crate) enum ProblemKind {
     InvalidVerdict,
     /// A ticket opened after the as-of instant: not started, in no period.
     OpenedAfterAsOf,
+    /// A second row with an id already seen: invalid, naming the first line.
+    DuplicateId,
     /// An event whose row or time cannot be read.
     UnreadableEvent,
     /// An event at a local time that does not exist (a spring-forward gap).
@@ -28,10 +30,11 @@ pub(crate) enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, in the order reports list them.
-    pub(crate) const ALL: [ProblemKind; 9] = [
+    pub(crate) const ALL: [ProblemKind; 10] = [
         ProblemKind::UnreadableRow,
         ProblemKind::InvalidVerdict,
         ProblemKind::OpenedAfterAsOf,
+        ProblemKind::DuplicateId,
         ProblemKind::UnreadableEvent,
         ProblemKind::EventInDstGap,
         ProblemKind::EventWithoutTicket,
@@ -46,6 +49,7 @@ impl ProblemKind {
             ProblemKind::UnreadableRow => "unreadable_row",
             ProblemKind::InvalidVerdict => "invalid_verdict",
             ProblemKind::OpenedAfterAsOf => "opened_after_as_of",
+            ProblemKind::DuplicateId => "duplicate_id",
             ProblemKind::UnreadableEvent => "unreadable_event",
             ProblemKind::EventInDstGap => "event_in_dst_gap",
             ProblemKind::EventWithoutTicket => "event_without_ticket",
@@ -61,6 +65,7 @@ impl ProblemKind {
             ProblemKind::UnreadableRow => "unreadable rows",
             ProblemKind::InvalidVerdict => "invalid verdicts",
             ProblemKind::OpenedAfterAsOf => "tickets opened after the as-of instant",
+            ProblemKind::DuplicateId => "duplicate ticket ids",
             ProblemKind::UnreadableEvent => "unreadable events",
             ProblemKind::EventInDstGap => "events in a DST gap",
             ProblemKind::EventWithoutTicket => "events without a ticket",

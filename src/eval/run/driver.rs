@@ -1,8 +1,9 @@
 //! The streaming driver: a reader thread cuts the log into chunks, worker
 //! threads (one per core) type, evaluate and format them, and the calling
-//! thread writes them in log order. Memory stays bounded by the chunks in
-//! flight plus the objective counters; output follows the log's order, so
-//! results are deterministic whatever the number of threads.
+//! thread writes them in log order, and finds duplicate ids there. Memory
+//! stays bounded by the chunks in flight plus the objective counters and
+//! the compact table of ids seen (`seen_ids.rs`); output follows the log's
+//! order, so results are deterministic whatever the number of threads.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::eval::input::cells::{type_row_into, Ticket};
 use crate::eval::input::log_reader::{Chunk, LogReader, RowRef};
 use crate::eval::input::profiles::Comparison;
 use crate::eval::problems::ProblemKind;
+use crate::eval::run::seen_ids::{id_hash, SeenIds};
 use crate::eval::run::sink::{ChunkFormat, RowSink, RowText};
 use crate::eval::run::summary::{Problems, Summary};
 use crate::eval::timeline::history::Timeline;
@@ -68,10 +70,18 @@ struct Done {
     moves: PriorityMoves,
     /// The statuses of the export's own histories (as compared).
     statuses: FxHashSet<Box<str>>,
+    /// The hash and line of each row's id (rows without an id have none),
+    /// for the writer to find duplicates in log order.
+    ids: Vec<(u64, u64)>,
+    /// How many bytes of the log the reader had read with this chunk.
+    read: u64,
 }
 
-type Work = (u64, Chunk);
-type Result_ = (u64, Result<Done, EvalError>);
+/// A chunk, its number, and how many bytes of the log were read with it.
+type Work = (u64, Chunk, u64);
+/// An evaluated chunk, with the chunk itself: evaluated again in the rare
+/// case that it holds a duplicate id, then handed back to the reader.
+type Result_ = (u64, Result<(Done, Chunk), EvalError>);
 
 /// A chunk's row and text buffers, emptied by the writer and handed back to
 /// the workers, so that the big buffers are not made anew for every chunk.
@@ -113,6 +123,8 @@ pub(crate) fn run(
     }
     let mut tally = Tally::default();
     let mut statuses: FxHashSet<Box<str>> = FxHashSet::default();
+    // The log's size, to guess from the share read how many ids it holds.
+    let log_bytes = std::fs::metadata(opts.tickets).map_or(0, |m| m.len());
     std::thread::scope(|scope| -> Result<(), EvalError> {
         let (work_tx, work_rx) = sync_channel::<Work>(in_flight);
         let (done_tx, done_rx) = sync_channel::<Result_>(in_flight);
@@ -147,7 +159,8 @@ pub(crate) fn run(
                 if let Some(p) = progress {
                     p(reader.bytes_read());
                 }
-                if token_rx.recv().is_err() || work_tx.send((seq, chunk)).is_err() {
+                let read = reader.bytes_read();
+                if token_rx.recv().is_err() || work_tx.send((seq, chunk, read)).is_err() {
                     return;
                 }
                 seq += 1;
@@ -157,7 +170,6 @@ pub(crate) fn run(
             let work_rx = Arc::clone(&work_rx);
             let spare_rx = Arc::clone(&spare_rx);
             let done_tx = done_tx.clone();
-            let used_tx = used_tx.clone();
             let file = file.as_str();
             scope.spawn(move || {
                 let mut worker = Worker::new(ctx, log_tz, file, compare, keep_rows, format);
@@ -166,15 +178,15 @@ pub(crate) fn run(
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((seq, chunk)) = job else { return };
+                    let Ok((seq, chunk, read)) = job else { return };
                     let spare = spare_rx
                         .lock()
                         .ok()
                         .and_then(|rx| rx.try_recv().ok())
                         .unwrap_or_default();
-                    let done = worker.evaluate(&chunk, spare);
-                    let _ = used_tx.send(chunk);
-                    if done_tx.send((seq, Ok(done))).is_err() {
+                    let mut done = worker.evaluate(&chunk, spare);
+                    done.read = read;
+                    if done_tx.send((seq, Ok((done, chunk)))).is_err() {
                         return;
                     }
                 }
@@ -184,11 +196,26 @@ pub(crate) fn run(
         drop(work_rx);
         // Chunks come back in any order; hold the early ones until their turn
         // (at most `in_flight` of them).
-        let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut waiting: BTreeMap<u64, (Done, Chunk)> = BTreeMap::new();
         let mut next = 0;
+        let mut seen = SeenIds::default();
+        let mut again: Option<Worker> = None;
         for (seq, done) in done_rx.iter() {
             waiting.insert(seq, done?);
-            while let Some(mut done) = waiting.remove(&next) {
+            while let Some((mut done, chunk)) = waiting.remove(&next) {
+                if let Some(dups) = duplicates(&mut seen, &done, log_bytes) {
+                    // Rare: the chunk is evaluated again, here, knowing
+                    // which of its rows repeat an earlier row's id.
+                    let redo = again.get_or_insert_with(|| {
+                        Worker::new(ctx, log_tz, &file, compare, keep_rows, format)
+                    });
+                    redo.duplicates = dups;
+                    let (mut rows, mut text) = (done.rows, done.text);
+                    rows.clear();
+                    text.clear();
+                    done = redo.evaluate(&chunk, (rows, text));
+                }
+                let _ = used_tx.send(chunk);
                 statuses.extend(done.statuses.drain());
                 let write_err =
                     |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
@@ -239,6 +266,10 @@ struct Worker<'a> {
     timeline: Timeline,
     /// The periods a ticket counts in.
     tallies: Vec<(usize, PeriodKey, Status)>,
+    /// The rows of the chunk that repeat an earlier row's id: (line, line
+    /// of the first row with that id), the next one last. Empty but when a
+    /// chunk is evaluated again (`duplicates`).
+    duplicates: Vec<(u64, u64)>,
 }
 
 impl<'a> Worker<'a> {
@@ -260,6 +291,7 @@ impl<'a> Worker<'a> {
             ticket: Ticket::default(),
             timeline: Timeline::default(),
             tallies: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 
@@ -276,6 +308,8 @@ impl<'a> Worker<'a> {
             comparison: Comparison::default(),
             moves: PriorityMoves::default(),
             statuses: FxHashSet::default(),
+            ids: Vec::with_capacity(CHUNK),
+            read: 0,
         };
         chunk.for_each_row(|raw| self.one(raw, &mut done));
         done
@@ -285,17 +319,39 @@ impl<'a> Worker<'a> {
         let (ctx, file) = (self.ctx, self.file);
         type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
         let ticket = &mut self.ticket;
-        if !ticket.problems.is_empty() {
+        // A row without an id is a problem of its own, and no duplicate.
+        if !ticket.id.is_empty() {
+            done.ids.push((id_hash(&ticket.id), ticket.line));
+        }
+        let duplicate = self.duplicates.last().is_some_and(|d| d.0 == ticket.line);
+        let own = usize::from(duplicate);
+        if duplicate {
+            let first = self.duplicates.pop().map_or(0, |d| d.1);
+            let reason = format!(
+                "ticket {} is already on line {first}, and a ticket is evaluated once, from its first row; remove this row or give it its own id",
+                ticket.id
+            );
+            done.problems.add(
+                ProblemKind::DuplicateId,
+                file,
+                Some(ticket.line),
+                reason.clone(),
+            );
+            // Its verdicts are invalid, with this reason first.
+            ticket
+                .problems
+                .insert(0, format!("{file}:{}: {reason}", ticket.line));
+        }
+        if ticket.problems.len() > own {
             // One problem per row, naming all that is wrong with it, at the
             // line of its first problem: an event-shaped export's ticket spans
             // many lines, and the bad cell may lie on a later one.
-            let reasons: Vec<&str> = ticket
-                .problems
+            let problems = &ticket.problems[own..];
+            let reasons: Vec<&str> = problems
                 .iter()
                 .map(|p| split_problem(p, file).map_or(p.as_str(), |(_, r)| r))
                 .collect();
-            let (line, column) = ticket
-                .problems
+            let (line, column) = problems
                 .first()
                 .and_then(|p| split_problem(p, file))
                 .and_then(|(at, _)| at)
@@ -346,7 +402,9 @@ impl<'a> Worker<'a> {
             }
         }
         let rows = &done.rows[first..];
-        done.tickets += 1;
+        // A duplicate row is reported (invalid), but it is no second ticket:
+        // neither in the count of tickets nor in an objective's period.
+        done.tickets += u64::from(!duplicate);
         let opened = ctx.plan.opened_field.and_then(|f| ticket.time(f));
         done.opened = span_with(done.opened, opened);
         for w in &ticket.warnings {
@@ -370,7 +428,7 @@ impl<'a> Worker<'a> {
         if let Some(m) = self.compare {
             compare_verdict(&mut done.comparison, ticket, rows, m);
         }
-        for &(oi, period, status) in &self.tallies {
+        for &(oi, period, status) in self.tallies.iter().filter(|_| !duplicate) {
             done.tally.add(version, oi, period, status);
         }
         if !ctx.plan.escalation.is_empty() {
@@ -386,6 +444,31 @@ impl<'a> Worker<'a> {
             done.rows.truncate(first);
         }
     }
+}
+
+/// Enters a chunk's ids, in log order, into the ids seen so far, and
+/// returns its rows that repeat an earlier row's id, if there are any:
+/// (line, first line), the first duplicate last.
+fn duplicates(seen: &mut SeenIds, done: &Done, log_bytes: u64) -> Option<Vec<(u64, u64)>> {
+    // The ids of the whole log, guessed from the share of it read so far,
+    // so that the table is made the right size once (`seen_ids.rs`).
+    let so_far = (seen.len() + done.ids.len()) as u128;
+    let guess = match done.read {
+        0 => 0,
+        read => so_far * u128::from(log_bytes.max(read)) / u128::from(read),
+    };
+    seen.make_room(done.ids.len(), usize::try_from(guess).unwrap_or(usize::MAX));
+    seen.warm(done.ids.iter().map(|&(key, _)| key));
+    let mut dups: Vec<(u64, u64)> = done
+        .ids
+        .iter()
+        .filter_map(|&(key, line)| seen.insert(key, line).map(|first| (line, first)))
+        .collect();
+    if dups.is_empty() {
+        return None;
+    }
+    dups.reverse();
+    Some(dups)
 }
 
 /// A warning for each pause status of the contract that no event of the
