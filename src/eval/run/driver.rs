@@ -495,6 +495,11 @@ fn unknown_statuses(
     } else {
         occur.join(", ")
     };
+    // A set resolved_at resolves a ticket whatever the statuses say.
+    let never_resolves = match ctx.plan.resolved_field {
+        Some(_) => "never resolves a ticket (only a set `resolved_at` does)",
+        None => "never resolves a ticket",
+    };
     for m in &ctx.plan.metrics {
         let pauses = m
             .pause
@@ -503,7 +508,7 @@ fn unknown_statuses(
         let resolved = m
             .resolved
             .iter()
-            .map(|s| (s, "is resolved while", "never resolves a ticket"));
+            .map(|s| (s, "is resolved while", never_resolves));
         for (status, does, so) in pauses.chain(resolved) {
             if occur.contains(&status_key(status).as_str()) {
                 continue;
