@@ -34,10 +34,11 @@ fn cases() -> Vec<PathBuf> {
     dirs
 }
 
-fn instant(v: &Value) -> Option<i64> {
+/// An instant to the nanosecond: fractions of a second decide too.
+fn instant(v: &Value) -> Option<(i64, u32)> {
     v.as_str()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.timestamp())
+        .map(|d| (d.timestamp(), d.timestamp_subsec_nanos()))
 }
 
 /// The same value, timestamps compared as instants.

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use crate::diff::changes::Change;
 use crate::diff::whatif::{Compliance, Outcome, TicketChange};
 use crate::eval::Status;
-use crate::time::format_rfc3339;
+use crate::time::exact::format_rfc3339_at;
+use crate::time::{format_rfc3339, At};
 
 /// The human report lists this many changed tickets; JSON lists them all.
 pub(crate) const LISTED: usize = 100;
@@ -56,7 +57,7 @@ pub(crate) fn json_ticket(
     tz: Tz,
     first: bool,
 ) -> std::io::Result<()> {
-    let at = |t: Option<i64>| t.map_or(Value::Null, |t| Value::from(format_rfc3339(t, tz)));
+    let at = |t: Option<At>| t.map_or(Value::Null, |t| Value::from(format_rfc3339_at(t, tz)));
     let v = json!({
         "id": c.id,
         "line": c.line,

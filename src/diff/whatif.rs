@@ -6,6 +6,7 @@
 //! change (met → breached …), and the objectives whose share or compliance
 //! changes, per period.
 
+use crate::time::At;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -26,8 +27,8 @@ pub(crate) struct TicketChange {
     /// The status under the old contract; `None` when it has no row for that metric.
     pub(crate) old: Option<Status>,
     pub(crate) new: Option<Status>,
-    pub(crate) old_deadline: Option<i64>,
-    pub(crate) new_deadline: Option<i64>,
+    pub(crate) old_deadline: Option<At>,
+    pub(crate) new_deadline: Option<At>,
 }
 
 /// An objective in a period whose counts, share or compliance differ.

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use super::{metric_name, priority_name, Report};
 use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
-use crate::time::format_rfc3339;
+use crate::time::exact::format_rfc3339_at;
+use crate::time::At;
 
 pub(crate) struct CsvReport<'a> {
     out: Box<dyn Write + 'a>,
@@ -64,7 +65,7 @@ impl RowText for CsvRowText<'_> {
     fn write(&mut self, rows: &[Row], out: &mut Vec<u8>) {
         let plan = self.plan;
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        let time = |t: Option<i64>| t.map(|t| format_rfc3339(t, plan.tz)).unwrap_or_default();
+        let time = |t: Option<At>| t.map(|t| format_rfc3339_at(t, plan.tz)).unwrap_or_default();
         // A ticket's few rows: a small buffer.
         let mut w = csv::WriterBuilder::new()
             .buffer_capacity(1024)

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use chrono::Duration;
 
-use super::format::{duration, local};
+use super::format::{duration, duration_nanos, local, local_at};
 use crate::eval::clock::status::Status;
 use crate::eval::contract::plan::{Chosen, Source, VersionIndex};
 use crate::eval::input::cells::Ticket;
@@ -18,6 +18,7 @@ use crate::eval::verdict::ticket::Outcome;
 use crate::eval::verdict::ticket::{span_text, MetricTrace, Trace};
 use crate::eval::Plan;
 use crate::rules::TargetDuration;
+use crate::time::exact::{open_nanos, At};
 use crate::time::{local_date, Calendar};
 
 /// Which version of the contract judges the ticket, and why: the one in
@@ -85,9 +86,15 @@ pub(crate) fn write_ledger(
     writeln!(out)?;
     writeln!(out, "Cells read")?;
     for (i, f) in plan.fields.iter().enumerate() {
-        if let Some(c) = ticket.cells.get(i) {
-            writeln!(out, "  {:<20} {}", f.name, cell_text(plan, i, c))?;
-        }
+        let text = match ticket.at(i) {
+            // With its fraction of a second.
+            Some(at) => crate::time::exact::format_rfc3339_at(at, plan.tz),
+            None => match ticket.cells.get(i) {
+                Some(c) => cell_text(plan, i, c),
+                None => continue,
+            },
+        };
+        writeln!(out, "  {:<20} {text}", f.name)?;
     }
     for p in &ticket.problems {
         writeln!(out, "  problem: {p}")?;
@@ -191,7 +198,7 @@ fn timeline_ledger(
     writeln!(out, "Timeline")?;
     let mut said_as_of = false;
     for e in &timeline.events {
-        if e.at > as_of && !said_as_of {
+        if e.at > At::whole(as_of) && !said_as_of {
             writeln!(
                 out,
                 "  {}  ── as of: nothing after this is seen",
@@ -214,7 +221,11 @@ fn timeline_ledger(
         } else {
             ""
         };
-        writeln!(out, "  {}  {what:<28} {whence}{cut}", local(e.at, plan.tz))?;
+        writeln!(
+            out,
+            "  {}  {what:<28} {whence}{cut}",
+            local_at(e.at, plan.tz)
+        )?;
     }
     if timeline.opened_after_as_of {
         writeln!(
@@ -262,7 +273,7 @@ fn metric_ledger(
                 crate::rules::TargetAt::Stop => "stop",
                 crate::rules::TargetAt::Start => "start",
             },
-            local(*at, tz),
+            local_at(*at, tz),
             p.map_or("none", |p| plan.priority_names[p].as_str()),
         )?;
     }
@@ -326,7 +337,7 @@ fn metric_ledger(
             if *applies { "applies" } else { "no" }
         )?;
     }
-    let at = |t: Option<i64>| t.map(|t| local(t, tz)).unwrap_or_else(|| "—".into());
+    let at = |t: Option<At>| t.map(|t| local_at(t, tz)).unwrap_or_else(|| "—".into());
     if let Some(how) = &mt.calendar_how {
         writeln!(out, "  calendar {how}")?;
     }
@@ -337,7 +348,7 @@ fn metric_ledger(
     };
     if row.status != Status::Excluded && row.status != Status::Invalid {
         if let Some(start) = mt.start {
-            let end = mt.stop.unwrap_or(as_of).max(start);
+            let end = mt.stop.unwrap_or(At::whole(as_of)).max(start);
             // The variant the ticket's calendars chose, where they are chosen.
             let target = row.target.map_or(target, |v| &plan.targets[v]);
             let cal_index = match target.duration {
@@ -353,21 +364,21 @@ fn metric_ledger(
                 writeln!(
                     out,
                     "  resolved {} → reopened {}: not counted, the clock continues",
-                    local(*a, tz),
-                    local(*b, tz)
+                    local_at(*a, tz),
+                    local_at(*b, tz)
                 )?;
             }
             for (a, b) in &mt.pauses {
-                let to = if *b == i64::MAX {
+                let to = if *b == At::FOREVER {
                     "on".to_string()
                 } else {
-                    local(*b, tz)
+                    local_at(*b, tz)
                 };
                 writeln!(
                     out,
                     "  paused   {} → {to}: {} of open time not counted",
-                    local(*a, tz),
-                    duration(cal.open_seconds(*a, (*b).min(end).max(*a)))
+                    local_at(*a, tz),
+                    duration_nanos(open_nanos(cal, *a, (*b).min(end).max(*a), &[]))
                 )?;
             }
         }
@@ -376,7 +387,7 @@ fn metric_ledger(
         writeln!(
             out,
             "  change   {}: before it priority {}, target {}{}",
-            local(*at, tz),
+            local_at(*at, tz),
             p.map_or("none", |p| plan.priority_names[p].as_str()),
             ti.map_or("none".to_string(), |ti| {
                 let t = &plan.targets[ti];
@@ -394,16 +405,17 @@ fn metric_ledger(
         )?;
     }
     if let Some(d) = row.deadline {
-        writeln!(out, "  deadline {}", local(d, tz))?;
+        writeln!(out, "  deadline {}", local_at(d, tz))?;
     }
-    let verdict = match (row.elapsed, row.target_seconds) {
-        (Some(e), Some(t)) => format!(
-            "elapsed {} of {} → {}",
-            duration(e),
-            duration(t),
-            row.status.as_str()
-        ),
-        (Some(e), None) => format!("elapsed {} → {}", duration(e), row.status.as_str()),
+    // Elapsed as counted, to the fraction of a second (the JSON's
+    // `elapsed_seconds` is rounded up).
+    let elapsed = mt
+        .elapsed_nanos
+        .map(duration_nanos)
+        .or(row.elapsed.map(duration));
+    let verdict = match (elapsed, row.target_seconds) {
+        (Some(e), Some(t)) => format!("elapsed {e} of {} → {}", duration(t), row.status.as_str()),
+        (Some(e), None) => format!("elapsed {e} → {}", row.status.as_str()),
         _ => row.status.as_str().to_string(),
     };
     writeln!(out, "  verdict  {verdict}")?;
@@ -422,15 +434,22 @@ fn stretches(
     plan: &Plan,
     cal: &Calendar,
     cal_name: &str,
-    start: i64,
-    end: i64,
+    start: At,
+    end: At,
 ) -> std::io::Result<()> {
     let tz = plan.tz;
     // A calendar in another zone than the contract's is shown in its own
     // zone (its hours and holidays are local there), the contract's beside.
     let cal_tz = cal.timezone();
     let own_zone = cal_tz != tz;
-    let intervals = cal.open_intervals(start, end);
+    // The calendar's whole seconds, cut to the start's and stop's fractions.
+    let intervals: Vec<(At, At)> = cal
+        .open_intervals(start.secs, end.ceil_secs())
+        .into_iter()
+        .map(|(a, b)| (At::whole(a).max(start), At::whole(b).min(end)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    let length = |(a, b): &(At, At)| b.as_nanos() - a.as_nanos();
     if own_zone {
         writeln!(
             out,
@@ -449,33 +468,33 @@ fn stretches(
             writeln!(
                 out,
                 "    {} → {}  {}  ({} → {})",
-                local(*a, cal_tz),
-                local(*b, cal_tz),
-                duration(b - a),
-                local(*a, tz),
-                local(*b, tz)
+                local_at(*a, cal_tz),
+                local_at(*b, cal_tz),
+                duration_nanos(length(&(*a, *b))),
+                local_at(*a, tz),
+                local_at(*b, tz)
             )?;
         } else {
             writeln!(
                 out,
                 "    {} → {}  {}",
-                local(*a, tz),
-                local(*b, tz),
-                duration(b - a)
+                local_at(*a, tz),
+                local_at(*b, tz),
+                duration_nanos(length(&(*a, *b)))
             )?;
         }
     }
     if intervals.len() > MAX_STRETCHES {
-        let rest: i64 = intervals[MAX_STRETCHES..].iter().map(|(a, b)| b - a).sum();
+        let rest: i128 = intervals[MAX_STRETCHES..].iter().map(length).sum();
         writeln!(
             out,
             "    … {} more stretches, {}",
             intervals.len() - MAX_STRETCHES,
-            duration(rest)
+            duration_nanos(rest)
         )?;
     }
     // The closed days in between, holidays by name: days of the calendar's zone.
-    let (first, last) = (local_date(cal_tz, start), local_date(cal_tz, end));
+    let (first, last) = (local_date(cal_tz, start.secs), local_date(cal_tz, end.secs));
     let mut closed = Vec::new();
     let mut day = first;
     while day <= last && closed.len() <= MAX_CLOSED_DAYS {

@@ -2,7 +2,8 @@
 
 use chrono_tz::Tz;
 
-use crate::time::format_rfc3339;
+use crate::time::exact::{format_rfc3339_at, fraction_text, NANOS};
+use crate::time::{format_rfc3339, At};
 
 /// `7h 31m 12s`, `2h`, `45s`, `-3m`: open time is counted in hours, not days
 /// (a "day" of office hours is not 24 hours).
@@ -22,6 +23,26 @@ pub(crate) fn duration(secs: i64) -> String {
         parts.push(format!("{s}s"));
     }
     parts.join(" ")
+}
+
+/// [`duration`] of nanoseconds, with the fraction of a second where there
+/// is one: `1m 0.5s`.
+pub(crate) fn duration_nanos(ns: i128) -> String {
+    if ns < 0 {
+        return format!("-{}", duration_nanos(-ns));
+    }
+    let secs = i64::try_from(ns / NANOS).unwrap_or(i64::MAX);
+    let fraction = (ns % NANOS) as u32;
+    if fraction == 0 {
+        return duration(secs);
+    }
+    let whole = duration(secs - secs % 60);
+    let s = format!("{}{}s", secs % 60, fraction_text(fraction));
+    if secs < 60 {
+        s
+    } else {
+        format!("{whole} {s}")
+    }
 }
 
 /// Wall-clock lateness: `242d 5h`, `3h 12m`, `45s` (days are real days here).
@@ -45,7 +66,16 @@ pub(crate) fn lateness(secs: i64) -> String {
 
 /// A local time without the noise: `2025-03-03 09:15:00 +01:00`.
 pub(crate) fn local(t: i64, tz: Tz) -> String {
-    let s = format_rfc3339(t, tz);
+    local_text(format_rfc3339(t, tz))
+}
+
+/// [`local`] with the fraction of a second, where there is one
+/// (`2025-03-03 09:15:00.5 +01:00`).
+pub(crate) fn local_at(t: At, tz: Tz) -> String {
+    local_text(format_rfc3339_at(t, tz))
+}
+
+fn local_text(s: String) -> String {
     match s.split_once('T') {
         Some((d, rest)) => {
             let (time, off) = split_offset(rest);
@@ -88,6 +118,9 @@ mod tests {
         assert_eq!(duration(7200), "2h");
         assert_eq!(duration(27072), "7h 31m 12s");
         assert_eq!(duration(-60), "-1m");
+        assert_eq!(duration_nanos(60_500_000_000), "1m 0.5s");
+        assert_eq!(duration_nanos(30_500_000_000), "30.5s");
+        assert_eq!(duration_nanos(3_600_250_000_000), "1h 0.25s");
         assert_eq!(lateness(90061), "1d 1h");
         assert_eq!(lateness(3720), "1h 2m");
     }

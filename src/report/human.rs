@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::Write;
 
-use super::format::{duration, lateness, local, percent};
+use super::format::{duration, lateness, local, local_at, percent};
 use super::{metric_name, priority_name, Header, Report};
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
@@ -41,7 +41,7 @@ struct Worst {
 struct RowKey {
     id: compact_str::CompactString,
     priority: Option<usize>,
-    deadline: Option<i64>,
+    deadline: Option<crate::time::At>,
     elapsed: Option<i64>,
     target: Option<i64>,
     target_index: Option<usize>,
@@ -255,7 +255,7 @@ impl Report for HumanReport<'_> {
                     },
                     priority_name(plan, &row).unwrap_or("–").to_string(),
                     late_text(plan.version(row.version), w.row.target_index, w.overshoot),
-                    row.deadline.map(|d| local(d, tz)).unwrap_or_default(),
+                    row.deadline.map(|d| local_at(d, tz)).unwrap_or_default(),
                     row.line.to_string(),
                 ];
                 if versioned {
@@ -490,7 +490,7 @@ fn escalations(
             e.id.to_string(),
             e.level.to_string(),
             plan.escalation[e.level_index].role.clone(),
-            local(e.due_at, tz),
+            local_at(e.due_at, tz),
             e.reason.clone(),
             e.line.to_string(),
         ]);

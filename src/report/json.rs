@@ -13,7 +13,8 @@ use crate::eval::{
     AvailabilityRow, ChunkFormat, EscalationRow, ObjectiveResult, Plan, Problems, Row, RowSink,
     RowText, Status, Summary,
 };
-use crate::time::{format_rfc3339, Rfc3339Writer};
+use crate::time::exact::{format_rfc3339_at, insert_fraction};
+use crate::time::{format_rfc3339, At, Rfc3339Writer};
 
 pub(crate) struct JsonReport<'a> {
     header: Header<'a>,
@@ -317,12 +318,14 @@ fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
     }
 }
 
-fn opt_time(out: &mut Vec<u8>, t: Option<i64>, times: &mut Rfc3339Writer) {
+fn opt_time(out: &mut Vec<u8>, t: Option<At>, times: &mut Rfc3339Writer) {
     match t {
         Some(t) => {
             // An RFC 3339 date (or the note for an absurd instant) needs no escaping.
             out.push(b'"');
-            times.write(out, t);
+            let from = out.len();
+            times.write(out, t.secs);
+            insert_fraction(out, from, t.nanos);
             out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
@@ -477,7 +480,7 @@ impl RowSink for JsonReport<'_> {
                     "metric": e.metric.map(|m| plan.metrics[m].name.as_str()),
                     "level": e.level,
                     "role": plan.escalation[e.level_index].role,
-                    "due_at": format_rfc3339(e.due_at, plan.tz),
+                    "due_at": format_rfc3339_at(e.due_at, plan.tz),
                     "reason": e.reason,
                     "contacts": escalation_contacts(plan),
                     "line": e.line,
@@ -656,8 +659,8 @@ mod tests {
                         status,
                         elapsed: Some(-5),
                         target_seconds: None,
-                        deadline: Some(1_700_000_000),
-                        start: Some(1_699_990_000),
+                        deadline: Some(At::whole(1_700_000_000)),
+                        start: Some(At::whole(1_699_990_000)),
                         stop: None,
                         reason: Some("best effort".into()),
                         note: None,

@@ -12,6 +12,7 @@
 //! log timestamp an input error.
 
 pub mod calendar;
+pub mod exact;
 pub mod holiday_sets;
 pub mod holidays;
 pub mod instant;
@@ -21,6 +22,7 @@ pub mod zones;
 pub use calendar::{
     add_calendar_span, Calendar, CalendarError, HORIZON_END_YEAR, HORIZON_FIRST_YEAR,
 };
+pub use exact::At;
 pub use holidays::{easter_sunday, Holidays};
 pub use instant::{
     format_rfc3339, local_date, local_to_instant, month_of, parse_timestamp, parse_tz, to_local,

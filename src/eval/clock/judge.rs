@@ -6,29 +6,33 @@ use std::borrow::Cow;
 
 use crate::eval::contract::plan::{Plan, TargetPlan};
 use crate::rules::TargetDuration;
+use crate::time::exact::{
+    deadline_nanos, format_rfc3339_at, open_nanos, same_time_of_day, At, NANOS,
+};
 use crate::time::{add_calendar_span, Calendar};
 
 /// The instants a clock runs between, with the names of where they came from
 /// (for the reason of an `invalid` row).
 #[derive(Debug, Clone)]
 pub(crate) struct Span<'a> {
-    pub(crate) start: Option<i64>,
-    pub(crate) stop: Option<i64>,
-    /// The fractions of a second past `start` and `stop`, in nanoseconds.
-    pub(crate) start_nanos: u32,
-    pub(crate) stop_nanos: u32,
+    /// To the fraction of a second the log gives.
+    pub(crate) start: Option<At>,
+    pub(crate) stop: Option<At>,
     pub(crate) start_name: &'a str,
     pub(crate) stop_name: &'a str,
     /// `[from, to)` intervals during which the clock does not run, merged and ordered.
-    pub(crate) pauses: &'a [(i64, i64)],
+    pub(crate) pauses: &'a [(At, At)],
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Judgement {
     pub(crate) status: Status,
+    /// Whole seconds, rounded up: over the target exactly when it is.
     pub(crate) elapsed: Option<i64>,
+    /// Elapsed exactly, in nanoseconds (for `--explain`).
+    pub(crate) elapsed_nanos: Option<i128>,
     pub(crate) target_seconds: Option<i64>,
-    pub(crate) deadline: Option<i64>,
+    pub(crate) deadline: Option<At>,
     pub(crate) reason: Option<String>,
     pub(crate) note: Option<String>,
 }
@@ -41,6 +45,7 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
     let mut j = Judgement {
         status: Status::Pending,
         elapsed: None,
+        elapsed_nanos: None,
         target_seconds,
         deadline: None,
         reason: None,
@@ -66,46 +71,31 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
             j.reason = Some(format!(
                 "{} ({}) is before {} ({}): the stop of the clock lies before its start; correct the log",
                 span.stop_name,
-                crate::time::format_rfc3339(stop, plan.tz),
+                format_rfc3339_at(stop, plan.tz),
                 span.start_name,
-                crate::time::format_rfc3339(start, plan.tz)
+                format_rfc3339_at(start, plan.tz)
             ));
             return j;
         }
     }
-    let end = span.stop.unwrap_or(as_of).max(start);
+    let end = span.stop.unwrap_or(At::whole(as_of)).max(start);
     let pauses = &*effective_pauses(span.pauses, span.stop);
     let cal = plan.calendar(target.calendar);
-    // A timed target without pauses: its open time and deadline in one go.
-    let (elapsed, timed_deadline) = match target.duration {
-        TargetDuration::Seconds { seconds } if pauses.is_empty() => {
-            let (elapsed, deadline) = cal.open_and_deadline(start, end, seconds);
-            (elapsed, Some(deadline))
+    // Fractions of a second decide too (60.9 s is more than 60 s): elapsed
+    // is counted in nanoseconds. A timed target without pauses between
+    // whole seconds (nearly every ticket): open time and deadline in one go.
+    let whole = start.nanos == 0 && end.nanos == 0;
+    let (exact, timed_deadline) = match target.duration {
+        TargetDuration::Seconds { seconds } if pauses.is_empty() && whole => {
+            let (elapsed, deadline) = cal.open_and_deadline(start.secs, end.secs, seconds);
+            (i128::from(elapsed) * NANOS, Some(deadline.map(At::whole)))
         }
-        _ => (open_time(elapsed_cal, start, end, pauses), None),
-    };
-    // Fractions of a second decide too (60.9 s is more than 60 s): the
-    // exact count, in nanoseconds, where the start or stop has one.
-    let stop_nanos = if span.stop.is_some() {
-        span.stop_nanos
-    } else {
-        0
-    };
-    let exact = if span.start_nanos == 0 && stop_nanos == 0 {
-        i128::from(elapsed) * NANOS
-    } else {
-        exact_nanos(
-            elapsed_cal,
-            elapsed,
-            (start, span.start_nanos),
-            (end, stop_nanos),
-            pauses,
-        )
+        _ => (open_nanos(elapsed_cal, start, end, pauses), None),
     };
     // Printed in whole seconds, rounded up: over the target exactly when it is.
     let elapsed = exact.div_euclid(NANOS) + i128::from(exact.rem_euclid(NANOS) > 0);
-    let elapsed = i64::try_from(elapsed).unwrap_or(i64::MAX);
-    j.elapsed = Some(elapsed);
+    j.elapsed = Some(i64::try_from(elapsed).unwrap_or(i64::MAX));
+    j.elapsed_nanos = Some(exact);
     let deadline = match &target.duration {
         TargetDuration::Untimed { note } => {
             j.status = Status::Untimed;
@@ -119,7 +109,7 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
         TargetDuration::Seconds { seconds } => {
             j.deadline = match timed_deadline {
                 Some(deadline) => deadline,
-                None => cal.deadline_paused(start, *seconds, pauses),
+                None => deadline_nanos(cal, start, i128::from(*seconds) * NANOS, pauses),
             };
             j.status = if exact > i128::from(*seconds) * NANOS {
                 Status::Breached
@@ -130,9 +120,21 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
             };
             return j;
         }
-        TargetDuration::WorkingDays { n } => cal.working_days_deadline(start, *n),
-        TargetDuration::NextWorkingDay => cal.next_working_day_close(start),
-        TargetDuration::Calendar { span: cs } => add_calendar_span(plan.tz, start, *cs),
+        // The same local time of day N working days on, with the start's
+        // fraction; not when the start was moved to an opening, or the
+        // deadline clamped to a closing (opening and closing times are whole).
+        TargetDuration::WorkingDays { n } => cal.working_days_deadline(start.secs, *n).map(|d| {
+            let clamped = cal.is_open(d.saturating_sub(1)) && !cal.is_open(d);
+            if cal.is_open(start.secs) && !clamped {
+                same_time_of_day(plan.tz, start, d)
+            } else {
+                At::whole(d)
+            }
+        }),
+        TargetDuration::NextWorkingDay => cal.next_working_day_close(start.secs).map(At::whole),
+        TargetDuration::Calendar { span: cs } => {
+            add_calendar_span(plan.tz, start.secs, *cs).map(|d| same_time_of_day(plan.tz, start, d))
+        }
     };
     let Some(deadline) = deadline else {
         j.status = Status::Invalid;
@@ -148,79 +150,33 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
         return j;
     };
     j.deadline = Some(deadline);
-    // A deadline at the start's time of day carries its fraction; a closing
-    // time does not.
-    let deadline_nanos = match target.duration {
-        TargetDuration::NextWorkingDay => 0,
-        _ => span.start_nanos,
-    };
     j.status = match span.stop {
-        Some(stop) if (stop, span.stop_nanos) <= (deadline, deadline_nanos) => Status::Met,
+        Some(stop) if stop <= deadline => Status::Met,
         Some(_) => Status::Breached,
-        None if as_of > deadline => Status::Breached,
+        None if At::whole(as_of) > deadline => Status::Breached,
         None => Status::Pending,
     };
     j
 }
 
-const NANOS: i128 = 1_000_000_000;
-
-/// The open time between `(start, fraction)` and `(end, fraction)` in
-/// nanoseconds, from the whole seconds' count `whole`: a second in which the
-/// clock runs counts the part of it past the start's fraction and up to the
-/// end's. (Calendars open and close on whole seconds, so a second runs
-/// wholly or not at all.)
-fn exact_nanos(
-    cal: &Calendar,
-    whole: i64,
-    (start, start_nanos): (i64, u32),
-    (end, end_nanos): (i64, u32),
-    pauses: &[(i64, i64)],
-) -> i128 {
-    let mut exact = i128::from(whole) * NANOS;
-    let runs = |t: i64| open_time(cal, t, t.saturating_add(1), pauses) > 0;
-    if start_nanos > 0 && runs(start) {
-        exact -= i128::from(start_nanos);
-    }
-    if end_nanos > 0 && runs(end) {
-        exact += i128::from(end_nanos);
-    }
-    exact.max(0)
-}
-
-/// Open time of `cal` in `[a, b)`, paused time left out.
-pub(crate) fn open_time(cal: &Calendar, a: i64, b: i64, pauses: &[(i64, i64)]) -> i64 {
-    if pauses.is_empty() {
-        cal.open_seconds(a, b)
-    } else {
-        cal.open_seconds_paused(a, b, pauses)
-    }
-}
-
 /// A deadline found without pauses, moved out by the open time paused before
 /// it: that much unpaused open time after it is needed to make up. `None`
 /// when a pause that lasts for ever (open at the as-of instant) comes first.
-fn extend_by_pauses(
-    cal: &Calendar,
-    start: i64,
-    deadline: i64,
-    pauses: &[(i64, i64)],
-) -> Option<i64> {
+fn extend_by_pauses(cal: &Calendar, start: At, deadline: At, pauses: &[(At, At)]) -> Option<At> {
     if pauses.is_empty() {
         return Some(deadline);
     }
-    let paused =
-        cal.open_seconds(start, deadline) - cal.open_seconds_paused(start, deadline, pauses);
+    let paused = open_nanos(cal, start, deadline, &[]) - open_nanos(cal, start, deadline, pauses);
     if paused <= 0 {
         return Some(deadline);
     }
-    cal.deadline_paused(deadline, paused, pauses)
+    deadline_nanos(cal, deadline, paused, pauses)
 }
 
 /// The pauses that count for a clock: none after its stop (SEMANTICS.md:
 /// once a clock has stopped, its deadline is fixed), a pause running at the
 /// stop ended there.
-pub(crate) fn effective_pauses(pauses: &[(i64, i64)], stop: Option<i64>) -> Cow<'_, [(i64, i64)]> {
+pub(crate) fn effective_pauses(pauses: &[(At, At)], stop: Option<At>) -> Cow<'_, [(At, At)]> {
     match stop {
         Some(stop) if pauses.last().is_some_and(|p| p.1 > stop) => Cow::Owned(
             pauses

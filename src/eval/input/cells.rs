@@ -10,7 +10,7 @@ use crate::eval::contract::plan::{FieldType, Plan};
 use crate::eval::contract::statuses::status_key;
 use crate::eval::input::log_reader::{RawRow, RowRef};
 use crate::eval::input::profiles::label_key;
-use crate::time::{parse_timestamp, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
+use crate::time::{parse_timestamp, At, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
@@ -39,15 +39,16 @@ pub(crate) struct Ticket {
     /// The ticket's own status history (an event-shaped export), sorted by
     /// time: (instant, status as compared, line); `None`: look in the
     /// `--events` log.
-    pub(crate) history: Option<Vec<(i64, Box<str>, u64)>>,
+    pub(crate) history: Option<Vec<(At, Box<str>, u64)>>,
     /// The ticket's own field changes (an event-shaped export), sorted by
     /// time; empty otherwise. Its cells hold each field's first value.
     pub(crate) changes: Vec<Change>,
     /// The fractions of a second of the timestamps that have one: (field,
     /// nanoseconds). Few logs have any, so the list is mostly empty.
     pub(crate) fractions: Vec<(usize, u32)>,
-    /// The latest of its timestamps (`i64::MIN` without one): the timeline
-    /// cuts at the as-of instant only tickets that reach past it.
+    /// The latest of its timestamps, rounded up to the second (`i64::MIN`
+    /// without one): the timeline cuts at the as-of instant only tickets
+    /// that reach past it.
     pub(crate) latest: i64,
     /// The export's own verdict (`made_sla`), when it has one.
     pub(crate) verdict: Option<bool>,
@@ -57,7 +58,7 @@ pub(crate) struct Ticket {
 /// "Histories": priority, group, … changes).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Change {
-    pub(crate) at: i64,
+    pub(crate) at: At,
     /// Index into the plan's fields.
     pub(crate) field: usize,
     pub(crate) value: Cell,
@@ -71,6 +72,14 @@ impl Ticket {
             Some(Cell::Time(t)) => Some(*t),
             _ => None,
         }
+    }
+
+    /// Timestamp `field` with its fraction of a second.
+    pub(crate) fn at(&self, field: usize) -> Option<At> {
+        self.time(field).map(|secs| At {
+            secs,
+            nanos: self.fraction(field),
+        })
     }
 
     /// The fraction of a second of timestamp `field`, in nanoseconds.
@@ -170,7 +179,7 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
                     if parsed.nanos > 0 {
                         fractions.push((i, parsed.nanos));
                     }
-                    *latest = (*latest).max(parsed.at);
+                    *latest = (*latest).max(parsed.at + i64::from(parsed.nanos > 0));
                     Cell::Time(parsed.at)
                 }
                 Err(e) => {
@@ -207,7 +216,10 @@ fn type_changes(
             continue;
         };
         let at = match parse_timestamp(at, log_tz) {
-            Ok(parsed) => parsed.at,
+            Ok(parsed) => At {
+                secs: parsed.at,
+                nanos: parsed.nanos,
+            },
             Err(e) => {
                 problems.push(format!(
                     "{file}:{line}: update time of the change of `{}`: {}",
@@ -238,7 +250,7 @@ fn type_history(
     file: &str,
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
-) -> Vec<(i64, Box<str>, u64)> {
+) -> Vec<(At, Box<str>, u64)> {
     let mut out = Vec::with_capacity(x.history.len());
     for (line, at, status) in &x.history {
         match parse_timestamp(at, log_tz) {
@@ -246,7 +258,11 @@ fn type_history(
                 if let Some(w) = parsed.warning {
                     warnings.push(format!("{file}:{line}: update time: {w}"));
                 }
-                out.push((parsed.at, status_key(status).into(), *line));
+                let at = At {
+                    secs: parsed.at,
+                    nanos: parsed.nanos,
+                };
+                out.push((at, status_key(status).into(), *line));
             }
             Err(e) => problems.push(format!(
                 "{file}:{line}: update time of status `{status}`: {}",

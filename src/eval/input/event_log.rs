@@ -34,7 +34,7 @@ use crate::eval::input::cells::{field_value, timestamp_message, Cell};
 use crate::eval::input::event_kind::Activity;
 use crate::eval::input::log_reader::{LogReader, WantedColumn};
 use crate::eval::problems::{Problem, ProblemCounts, ProblemKind};
-use crate::time::{parse_timestamp, TimestampErrorKind};
+use crate::time::{parse_timestamp, At, TimestampErrorKind};
 
 /// What one event says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,8 @@ pub(crate) enum What {
 /// One event of a ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct LoggedEvent {
-    pub(crate) at: i64,
+    /// To the fraction of a second the log gives.
+    pub(crate) at: At,
     pub(crate) what: What,
     /// Line of the event log.
     pub(crate) line: u64,
@@ -170,7 +171,10 @@ impl EventLog {
                 continue;
             }
             let at = match parse_timestamp(&row.cells[AT], log_tz) {
-                Ok(p) => p.at,
+                Ok(p) => At {
+                    secs: p.at,
+                    nanos: p.nanos,
+                },
                 Err(e) => {
                     let kind = match e.kind {
                         TimestampErrorKind::Nonexistent { .. } => ProblemKind::EventInDstGap,

@@ -4,6 +4,7 @@
 
 use crate::eval::contract::plan::{FieldType, Plan};
 use crate::eval::input::cells::{Cell, Change, Ticket};
+use crate::time::At;
 
 /// Keeps the ticket log's cells of the changed fields in `initial` and puts
 /// the values in force at the as-of instant (the last change of each,
@@ -28,7 +29,7 @@ pub(crate) fn ticket_at(
     t: &Ticket,
     initial: &[(usize, Cell)],
     changes: &[Change],
-    (at, before): (i64, bool),
+    (at, before): (At, bool),
     out: &mut Ticket,
 ) {
     out.clone_from(t);

@@ -16,6 +16,7 @@ use crate::eval::input::event_kind::Activity;
 use crate::eval::input::event_log::{EventLog, LoggedEvent, What};
 use crate::eval::timeline::fields::{settle, ticket_at, value_text};
 use crate::eval::timeline::pauses::merge_pauses;
+use crate::time::At;
 
 /// Where an event of the timeline comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +32,7 @@ pub(crate) enum Origin {
 /// One event of the timeline, for `--explain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Event {
-    pub(crate) at: i64,
+    pub(crate) at: At,
     /// What it says, in words (`status on_hold`, `priority → high`,
     /// `agent_reply`); `None` for a timestamp column (its field names it).
     pub(crate) what: Option<String>,
@@ -46,7 +47,7 @@ pub(crate) struct Timeline {
     /// Per metric of the plan, the intervals `[from, to)` in which the ticket
     /// was in one of the metric's pause statuses, merged and in order; a
     /// pause with no later event lasts for ever (the clock cuts it).
-    pub(crate) pauses: Vec<Vec<(i64, i64)>>,
+    pub(crate) pauses: Vec<Vec<(At, At)>>,
     /// The ticket was opened after the as-of instant.
     pub(crate) opened_after_as_of: bool,
     /// Its field changes up to the as-of instant, in time order. The
@@ -58,21 +59,21 @@ pub(crate) struct Timeline {
     /// Per metric that reads reopenings (`resolved while status in`), the
     /// stretches `[from, to)` in which the ticket was resolved, in order; the
     /// last lasts for ever while it is still resolved at the as-of instant.
-    pub(crate) resolved: Vec<Vec<(i64, i64)>>,
+    pub(crate) resolved: Vec<Vec<(At, At)>>,
     /// Its activities up to the as-of instant, in time order.
-    pub(crate) activities: Vec<(i64, Activity)>,
+    pub(crate) activities: Vec<(At, Activity)>,
     /// Every event, in time order, when a trace was asked for.
     pub(crate) events: Vec<Event>,
     /// Per status stop of the plan (`Stops::statuses`), the instants, in
     /// order and up to the as-of instant, of the events in those statuses.
-    pub(crate) status_hits: Vec<Vec<i64>>,
+    pub(crate) status_hits: Vec<Vec<At>>,
 }
 
 impl Timeline {
     /// `t` (as the timeline left it) as it stood at instant `at`: with the
     /// changes at or before `at` (strictly before it, with `before`), into
     /// `out`.
-    pub(crate) fn ticket_at(&self, t: &Ticket, at: i64, before: bool, out: &mut Ticket) {
+    pub(crate) fn ticket_at(&self, t: &Ticket, at: At, before: bool, out: &mut Ticket) {
         ticket_at(t, &self.initial, &self.changes, (at, before), out);
     }
 }
@@ -90,19 +91,25 @@ impl Histories<'_> {
     /// timestamps of `t` that lie after the as-of instant. With `trace`,
     /// every event is listed in `tl.events`.
     pub(crate) fn build(&self, t: &mut Ticket, tl: &mut Timeline, trace: bool) {
-        let (plan, as_of) = (self.plan, self.as_of);
+        let plan = self.plan;
+        // The as-of instant is a whole second: a timestamp in the second
+        // after it (10:00:00.5 as of 10:00:00) lies after it.
+        let as_of = At::whole(self.as_of);
         tl.events.clear();
         tl.opened_after_as_of = plan
             .opened_field
-            .and_then(|f| t.time(f))
+            .and_then(|f| t.at(f))
             .is_some_and(|at| at > as_of);
         // Most tickets lie wholly before the as-of instant: nothing to cut.
-        let cutting = t.latest > as_of || trace;
+        let cutting = t.latest > self.as_of || trace;
+        let fractions = &t.fractions;
         for (i, cell) in t.cells.iter_mut().enumerate() {
             if !cutting {
                 break;
             }
-            if let Cell::Time(at) = *cell {
+            if let Cell::Time(secs) = *cell {
+                let nanos = fractions.iter().find(|f| f.0 == i).map_or(0, |f| f.1);
+                let at = At { secs, nanos };
                 let cut = at > as_of || tl.opened_after_as_of;
                 if trace {
                     tl.events.push(Event {
@@ -136,7 +143,7 @@ impl Histories<'_> {
         };
         // A set resolution timestamp resolves the ticket at that instant,
         // whatever the status events say (SEMANTICS.md "Histories").
-        let resolved_at = plan.resolved_field.and_then(|f| t.time(f));
+        let resolved_at = plan.resolved_field.and_then(|f| t.at(f));
         for (mi, m) in plan.metrics.iter().enumerate() {
             let out = &mut tl.resolved[mi];
             if m.resolved_keys.is_empty() {
@@ -245,7 +252,7 @@ impl Histories<'_> {
 /// the `--events` log (its events of the ticket), or nowhere.
 #[derive(Clone, Copy)]
 enum Statuses<'a> {
-    Export(&'a [(i64, Box<str>, u64)]),
+    Export(&'a [(At, Box<str>, u64)]),
     Log(&'a EventLog, &'a [LoggedEvent]),
     None,
 }
@@ -262,7 +269,7 @@ enum Status<'a> {
 impl<'a> Statuses<'a> {
     /// The status events up to `as_of`, in time order (at one instant, in
     /// the order of the log).
-    fn up_to(self, as_of: i64) -> impl Iterator<Item = (i64, Status<'a>)> {
+    fn up_to(self, as_of: At) -> impl Iterator<Item = (At, Status<'a>)> {
         let (export, logged) = match self {
             Statuses::Export(h) => (h, &[][..]),
             Statuses::Log(_, l) => (&[][..], l),
@@ -299,10 +306,10 @@ impl<'a> Statuses<'a> {
     /// events of that instant.
     fn stretches(
         self,
-        as_of: i64,
-        entered: Option<i64>,
+        as_of: At,
+        entered: Option<At>,
         is_in: impl Fn(Status<'a>) -> bool,
-        out: &mut Vec<(i64, i64)>,
+        out: &mut Vec<(At, At)>,
     ) {
         let mut events = self.up_to(as_of).map(|(at, s)| (at, is_in(s))).peekable();
         let mut entered = entered.filter(|at| *at <= as_of);

@@ -19,6 +19,8 @@ use crate::eval::verdict::row::{Row, Status};
 use crate::eval::verdict::select::{describe, holds};
 use crate::eval::verdict::ticket::Context;
 use crate::rules::TargetDuration;
+use crate::time::exact::{deadline_nanos, open_nanos, NANOS};
+use crate::time::At;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EscalationRow {
@@ -30,7 +32,7 @@ pub(crate) struct EscalationRow {
     pub(crate) level: u32,
     /// Index into `Plan::escalation`.
     pub(crate) level_index: usize,
-    pub(crate) due_at: i64,
+    pub(crate) due_at: At,
     pub(crate) reason: String,
     /// The version of the contract whose ladder it is (`metric` and
     /// `level_index` index into its plan).
@@ -60,10 +62,12 @@ pub(crate) fn escalations(
             let mut offer = |fired: Fired| {
                 // Not possible before the ladder's hours open.
                 let due = match available {
-                    Some(cal) => cal.next_opening(fired.at),
-                    None => Some(fired.at),
+                    Some(cal) if !cal.is_open(fired.at.secs) => {
+                        cal.next_opening(fired.at.secs).map(At::whole)
+                    }
+                    _ => Some(fired.at),
                 };
-                let Some(due_at) = due.filter(|d| *d <= ctx.as_of) else {
+                let Some(due_at) = due.filter(|d| *d <= At::whole(ctx.as_of)) else {
                     return;
                 };
                 let better = best.as_ref().is_none_or(|b| {
@@ -104,7 +108,7 @@ pub(crate) fn escalations(
 struct Fired {
     metric: Option<usize>,
     cycle: Option<u32>,
-    at: i64,
+    at: At,
     reason: String,
 }
 
@@ -115,7 +119,7 @@ fn rows_of(rows: &[Row], metric: usize) -> impl Iterator<Item = &Row> {
 
 /// A trigger of clock `r` that fired at `at`, for `reason` (which names
 /// the cycle where the metric has cycles).
-fn fired(r: &Row, at: i64, reason: String) -> Fired {
+fn fired(r: &Row, at: At, reason: String) -> Fired {
     let reason = match r.cycle {
         Some(c) => format!("{reason} (cycle {c})"),
         None => reason,
@@ -150,7 +154,7 @@ fn used(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<Fired> {
 }
 
 /// When clock `r` used `percent` of its target, if it was still running then.
-fn used_at(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<i64> {
+fn used_at(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<At> {
     if !matches!(r.status, Status::Met | Status::Breached | Status::Pending) {
         return None;
     }
@@ -175,19 +179,16 @@ fn used_at(ctx: Context, tl: &Timeline, r: &Row, percent: f64) -> Option<i64> {
             };
             let pauses = effective_pauses(counted, r.stop);
             // The first instant at which that much open time is used.
-            if pauses.is_empty() {
-                cal.deadline(start, share)
-            } else {
-                cal.deadline_paused(start, share, &pauses)
-            }?
+            deadline_nanos(cal, start, i128::from(share) * NANOS, &pauses)?
         }
         // Targets given as a deadline: the same share of the target calendar's
         // open time up to it (wall-clock time for a 24x7 calendar).
         _ => {
             let deadline = r.deadline?;
             let cal = plan.calendar(target.calendar);
-            let total = cal.open_seconds(start, deadline);
-            cal.deadline(start, (total as f64 * percent / 100.0).round() as i64)?
+            let total = open_nanos(cal, start, deadline, &[]);
+            let share = (total as f64 * percent / 100.0).round() as i128;
+            deadline_nanos(cal, start, share, &[])?
         }
     };
     if r.stop.is_some_and(|stop| stop < due) {
@@ -202,7 +203,7 @@ fn when(ctx: Context, t: &Ticket, cond: &Cond) -> Option<Fired> {
     if !holds(plan, cond, t) {
         return None;
     }
-    let opened = plan.opened_field.and_then(|f| t.time(f))?;
+    let opened = plan.opened_field.and_then(|f| t.at(f))?;
     Some(Fired {
         metric: None,
         cycle: None,

@@ -12,19 +12,20 @@ use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::select::{first_row, priority_of, selector_matches};
 use crate::rules::{TargetAt, TargetDuration};
+use crate::time::At;
 
 /// The instant whose fields choose the metric's target: its stop (the
 /// as-of instant while it runs), or its start (the as-of instant before it
 /// starts) when the contract says `target set at start`.
 pub(crate) fn choosing_instant(
     target_at: TargetAt,
-    start: Option<i64>,
-    stop: Option<i64>,
+    start: Option<At>,
+    stop: Option<At>,
     as_of: i64,
-) -> i64 {
+) -> At {
     match target_at {
-        TargetAt::Stop => stop.unwrap_or(as_of),
-        TargetAt::Start => start.unwrap_or(as_of),
+        TargetAt::Stop => stop.unwrap_or(At::whole(as_of)),
+        TargetAt::Start => start.unwrap_or(At::whole(as_of)),
     }
 }
 
@@ -62,7 +63,7 @@ pub(crate) struct ChangedClock<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EarlierBreach {
     /// The instant of the change.
-    pub(crate) at: i64,
+    pub(crate) at: At,
     pub(crate) target: usize,
     pub(crate) priority: Option<usize>,
     pub(crate) elapsed: Option<i64>,
@@ -78,7 +79,7 @@ pub(crate) fn breach_before_change(
 ) -> Option<EarlierBreach> {
     let (plan, m, t, tl, span, as_of) = (c.plan, c.metric, c.ticket, c.tl, c.span, c.as_of);
     let start = span.start?;
-    let end = span.stop.unwrap_or(as_of);
+    let end = span.stop.unwrap_or(At::whole(as_of));
     let mut last = None;
     for c in &tl.changes {
         if c.at <= start || c.at > end || last == Some(c.at) {
@@ -100,7 +101,6 @@ pub(crate) fn breach_before_change(
         }
         let then = Span {
             stop: Some(c.at),
-            stop_nanos: 0,
             ..span.clone()
         };
         let j = judge(plan, target, &then, as_of);
@@ -172,7 +172,7 @@ pub(crate) fn priority_changed(
     if plan.priority.is_none() {
         return false;
     }
-    let first = tl.changes.first().map_or(i64::MIN, |c| c.at);
+    let first = tl.changes.first().map_or(At::whole(i64::MIN), |c| c.at);
     tl.ticket_at(t, first, true, scratch);
     let before = priority_of(plan, scratch);
     tl.changes.iter().any(|c| {

@@ -6,6 +6,8 @@
 use crate::eval::clock::status::Status;
 use crate::eval::contract::plan::Plan;
 use crate::eval::verdict::row::Row;
+use crate::time::exact::{open_nanos, NANOS};
+use crate::time::At;
 
 /// Seconds of the target's time past the target, for a breached row:
 /// elapsed − target for a target in hours (paused time is already left out
@@ -21,10 +23,11 @@ pub(crate) fn late_by(plan: &Plan, row: &Row, as_of: i64) -> Option<i64> {
     }
     let deadline = row.deadline?;
     let plan = plan.version(row.version);
-    let end = row.stop.unwrap_or(as_of);
+    let end = row.stop.unwrap_or(At::whole(as_of));
+    // Whole seconds, rounded up: a breach is never 0 s late.
     let late = match row.target.and_then(|t| plan.targets.get(t)) {
-        Some(t) => plan.calendar(t.calendar).open_seconds(deadline, end),
-        None => end - deadline,
+        Some(t) => open_nanos(plan.calendar(t.calendar), deadline, end, &[]),
+        None => end.as_nanos() - deadline.as_nanos(),
     };
-    Some(late)
+    i64::try_from((late + NANOS - 1).div_euclid(NANOS)).ok()
 }

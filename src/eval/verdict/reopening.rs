@@ -5,11 +5,13 @@
 //! is the last resolution; with `new cycle on reopening` each reopening
 //! starts a new cycle with its own verdict.
 
+use crate::time::At;
+
 /// One clock of a metric: the whole of it, or one cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Clock {
-    pub(crate) start: Option<i64>,
-    pub(crate) stop: Option<i64>,
+    pub(crate) start: Option<At>,
+    pub(crate) stop: Option<At>,
     /// The cycle's number (1, 2, …) with `new cycle on reopening`.
     pub(crate) cycle: Option<u32>,
     /// Its pauses are `paused` below (the metric's own merged with the
@@ -25,10 +27,10 @@ pub(crate) struct Clock {
 /// stretches that a reopening ended) are put into `paused`.
 pub(crate) fn clocks(
     cycles: bool,
-    (start, stop): (Option<i64>, Option<i64>),
-    resolved: &[(i64, i64)],
-    pauses: &[(i64, i64)],
-    paused: &mut Vec<(i64, i64)>,
+    (start, stop): (Option<At>, Option<At>),
+    resolved: &[(At, At)],
+    pauses: &[(At, At)],
+    paused: &mut Vec<(At, At)>,
     out: &mut Vec<Clock>,
 ) {
     out.clear();
@@ -44,7 +46,7 @@ pub(crate) fn clocks(
         return;
     };
     // Resolutions before the clock started do not end it.
-    let resolved: Vec<(i64, i64)> = resolved
+    let resolved: Vec<(At, At)> = resolved
         .iter()
         .filter(|r| r.1 > start)
         .map(|r| (r.0.max(start), r.1))
@@ -54,7 +56,7 @@ pub(crate) fn clocks(
         out.push(whole);
         return;
     }
-    let still_resolved = resolved.last().is_some_and(|r| r.1 == i64::MAX);
+    let still_resolved = resolved.last().is_some_and(|r| r.1 == At::FOREVER);
     if cycles {
         let mut from = Some(start);
         for (i, r) in resolved.iter().enumerate() {
@@ -64,7 +66,7 @@ pub(crate) fn clocks(
                 cycle: Some(i as u32 + 1),
                 own_pauses: false,
             });
-            from = (r.1 != i64::MAX).then_some(r.1);
+            from = (r.1 != At::FOREVER).then_some(r.1);
         }
         if let Some(from) = from.filter(|_| !still_resolved) {
             out.push(Clock {
@@ -95,18 +97,18 @@ pub(crate) fn clocks(
 /// `start`: its `pauses` and the resolved stretches (`resolved`, as
 /// `Timeline::resolved`) that a reopening ended, merged, into `out`.
 pub(crate) fn continued_pauses(
-    start: i64,
-    resolved: &[(i64, i64)],
-    pauses: &[(i64, i64)],
-    out: &mut Vec<(i64, i64)>,
+    start: At,
+    resolved: &[(At, At)],
+    pauses: &[(At, At)],
+    out: &mut Vec<(At, At)>,
 ) {
-    let mut all: Vec<(i64, i64)> = pauses
+    let mut all: Vec<(At, At)> = pauses
         .iter()
         .copied()
         .chain(
             resolved
                 .iter()
-                .filter(|r| r.1 > start && r.1 != i64::MAX)
+                .filter(|r| r.1 > start && r.1 != At::FOREVER)
                 .map(|r| (r.0.max(start), r.1)),
         )
         .collect();
@@ -128,17 +130,38 @@ mod tests {
         cycles: bool,
         resolved: &[(i64, i64)],
         pauses: &[(i64, i64)],
-    ) -> (Vec<Clock>, Vec<(i64, i64)>) {
+    ) -> (Vec<Clock64>, Vec<(i64, i64)>) {
         let (mut paused, mut out) = (Vec::new(), Vec::new());
+        let at = |v: &[(i64, i64)]| -> Vec<(At, At)> {
+            v.iter()
+                .map(|&(a, b)| (At::whole(a), At::whole(b)))
+                .collect()
+        };
         clocks(
             cycles,
-            (Some(0), None),
-            resolved,
-            pauses,
+            (Some(At::whole(0)), None),
+            &at(resolved),
+            &at(pauses),
             &mut paused,
             &mut out,
         );
-        (out, paused)
+        let secs = |t: Option<At>| t.map(|t| t.secs);
+        let out = out
+            .iter()
+            .map(|c| Clock64 {
+                start: secs(c.start),
+                stop: secs(c.stop),
+                cycle: c.cycle,
+            })
+            .collect();
+        (out, paused.iter().map(|p| (p.0.secs, p.1.secs)).collect())
+    }
+
+    /// A clock in whole seconds.
+    struct Clock64 {
+        start: Option<i64>,
+        stop: Option<i64>,
+        cycle: Option<u32>,
     }
 
     #[test]

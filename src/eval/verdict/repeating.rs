@@ -9,6 +9,7 @@
 
 use crate::eval::input::event_kind::Activity;
 use crate::eval::verdict::reopening::Clock;
+use crate::time::At;
 
 /// The ends of a repeating clock, from the ticket's activities (up to the
 /// as-of instant, in time order) and its resolved stretches (as
@@ -17,19 +18,19 @@ pub(crate) struct Ends<'a> {
     /// `from each A`: the event that starts a cycle; else the clock starts
     /// at `start` (and again after each B and at each reopening).
     pub(crate) each: Option<Activity>,
-    pub(crate) start: Option<i64>,
+    pub(crate) start: Option<At>,
     /// The event that stops a cycle.
     pub(crate) stop: Activity,
-    pub(crate) activities: &'a [(i64, Activity)],
-    pub(crate) resolved: &'a [(i64, i64)],
+    pub(crate) activities: &'a [(At, Activity)],
+    pub(crate) resolved: &'a [(At, At)],
 }
 
 /// The cycles, numbered from 1, into `out`. A cycle that has not stopped at
 /// the as-of instant is running (`stop: None`).
 pub(crate) fn cycles(e: &Ends, out: &mut Vec<Clock>) {
     out.clear();
-    let resolved_at = |t: i64| e.resolved.iter().any(|r| r.0 <= t && t < r.1);
-    let push = |out: &mut Vec<Clock>, start: i64, stop: Option<i64>| {
+    let resolved_at = |t: At| e.resolved.iter().any(|r| r.0 <= t && t < r.1);
+    let push = |out: &mut Vec<Clock>, start: At, stop: Option<At>| {
         out.push(Clock {
             start: Some(start),
             stop,
@@ -42,14 +43,14 @@ pub(crate) fn cycles(e: &Ends, out: &mut Vec<Clock>) {
     const RESOLVED: u8 = 0;
     const ACTIVITY: u8 = 1;
     const REOPENED: u8 = 2;
-    let mut events: Vec<(i64, u8, Option<Activity>)> = e
+    let mut events: Vec<(At, u8, Option<Activity>)> = e
         .activities
         .iter()
         .map(|&(at, a)| (at, ACTIVITY, Some(a)))
         .collect();
     for r in e.resolved {
         events.push((r.0, RESOLVED, None));
-        if r.1 != i64::MAX {
+        if r.1 != At::FOREVER {
             events.push((r.1, REOPENED, None));
         }
     }
@@ -89,7 +90,7 @@ pub(crate) fn cycles(e: &Ends, out: &mut Vec<Clock>) {
         return;
     };
     // Next: from each `each` to the next `stop`.
-    let mut running: Option<i64> = None;
+    let mut running: Option<At> = None;
     for &(at, kind, a) in &events {
         match kind {
             RESOLVED => {
@@ -115,7 +116,7 @@ pub(crate) fn cycles(e: &Ends, out: &mut Vec<Clock>) {
 
 /// Where the first cycle stopped (`from START to next B`: the clock's one
 /// stop); `None` while it runs, or when none started.
-pub(crate) fn first_stop(e: &Ends) -> Option<i64> {
+pub(crate) fn first_stop(e: &Ends) -> Option<At> {
     let mut out = Vec::new();
     cycles(e, &mut out);
     out.first().and_then(|c| c.stop)
@@ -132,16 +133,21 @@ mod tests {
         resolved: &[(i64, i64)],
     ) -> Vec<(i64, Option<i64>)> {
         let mut out = Vec::new();
+        let acts: Vec<(At, Activity)> = acts.iter().map(|&(t, a)| (At::whole(t), a)).collect();
+        let resolved: Vec<(At, At)> = resolved
+            .iter()
+            .map(|&(a, b)| (At::whole(a), At::whole(b)))
+            .collect();
         let e = Ends {
             each,
-            start: Some(0),
+            start: Some(At::whole(0)),
             stop: A,
-            activities: acts,
-            resolved,
+            activities: &acts,
+            resolved: &resolved,
         };
         cycles(&e, &mut out);
         out.iter()
-            .map(|c| (c.start.unwrap_or(-1), c.stop))
+            .map(|c| (c.start.map_or(-1, |s| s.secs), c.stop.map(|s| s.secs)))
             .collect()
     }
 

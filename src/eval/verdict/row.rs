@@ -3,6 +3,8 @@
 pub(crate) use crate::eval::clock::status::Status;
 use compact_str::CompactString;
 
+use crate::time::At;
+
 /// One verdict row. Names are indices into the plan (`metric`, `priority`,
 /// `target`) so that a row is cheap to make; reports turn them into names.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,9 +21,10 @@ pub(crate) struct Row {
     pub(crate) status: Status,
     pub(crate) elapsed: Option<i64>,
     pub(crate) target_seconds: Option<i64>,
-    pub(crate) deadline: Option<i64>,
-    pub(crate) start: Option<i64>,
-    pub(crate) stop: Option<i64>,
+    /// Instants to the fraction of a second.
+    pub(crate) deadline: Option<At>,
+    pub(crate) start: Option<At>,
+    pub(crate) stop: Option<At>,
     /// The exclusion, or the input problem.
     pub(crate) reason: Option<CompactString>,
     /// The note of an untimed target ("in a next release").
@@ -30,7 +33,7 @@ pub(crate) struct Row {
     /// rule (the customer's confirmation, or the automatic close once it has
     /// happened by the as-of instant); `None` without a closure rule or
     /// before the ticket closed. The same on every row of the ticket.
-    pub(crate) closed_at: Option<i64>,
+    pub(crate) closed_at: Option<At>,
     /// The version of the contract the ticket was judged by (0: the first,
     /// the only one of a contract without versions); `metric`, `priority`
     /// and `target` index into that version's plan.

@@ -21,7 +21,8 @@ use crate::eval::verdict::select::{
     cell_text, derive_priority, first_row, holds, priority_of, selector_matches, PriorityOutcome,
 };
 use crate::rules::{Period, TargetAt, TargetDuration};
-use crate::time::{add_calendar_span, month_of};
+use crate::time::exact::same_time_of_day;
+use crate::time::{add_calendar_span, month_of, At};
 
 /// What the evaluation of a ticket needs besides the ticket.
 #[derive(Clone, Copy)]
@@ -88,18 +89,20 @@ pub(crate) struct MetricTrace {
     pub(crate) chosen: Option<usize>,
     /// Each exclusion that concerns the metric, and whether it applied.
     pub(crate) exclusions: Vec<(usize, bool)>,
-    pub(crate) start: Option<i64>,
-    pub(crate) stop: Option<i64>,
+    pub(crate) start: Option<At>,
+    pub(crate) stop: Option<At>,
     pub(crate) start_how: String,
     pub(crate) stop_how: String,
-    pub(crate) pauses: Vec<(i64, i64)>,
+    pub(crate) pauses: Vec<(At, At)>,
+    /// Elapsed to the nanosecond (the row's `elapsed` is rounded up).
+    pub(crate) elapsed_nanos: Option<i128>,
     /// Which calendar the ticket's field chose, and why (calendars chosen by a field).
     pub(crate) calendar_how: Option<String>,
     /// Index into `Outcome::rows`.
     pub(crate) row: Option<usize>,
     /// With field changes: the instant whose fields chose the target, and
     /// the priority then and how it was found.
-    pub(crate) chosen_at: Option<(i64, Option<usize>, String)>,
+    pub(crate) chosen_at: Option<(At, Option<usize>, String)>,
     /// With field changes: per change while the clock ran, the target in
     /// force just before it and whether the clock had already breached it.
     pub(crate) changes: Vec<ChangeTrace>,
@@ -107,7 +110,7 @@ pub(crate) struct MetricTrace {
     pub(crate) earlier_breach: Option<EarlierBreach>,
     /// Without cycles: the stretches from a resolution to the reopening
     /// that ended it, not counted.
-    pub(crate) reopened: Vec<(i64, i64)>,
+    pub(crate) reopened: Vec<(At, At)>,
 }
 
 /// The ends of metric `mi`'s repeating clock (its stop an event of the
@@ -115,7 +118,7 @@ pub(crate) struct MetricTrace {
 fn repeating_ends<'t>(
     plan: &Plan,
     mi: usize,
-    start: Option<i64>,
+    start: Option<At>,
     tl: &'t Timeline,
 ) -> Option<Ends<'t>> {
     let metric = &plan.metrics[mi];
@@ -136,13 +139,13 @@ fn repeating_ends<'t>(
 }
 
 /// The resolved stretches after `start` that a reopening ended.
-fn resolved_stretches(start: Option<i64>, resolved: &[(i64, i64)]) -> Vec<(i64, i64)> {
+fn resolved_stretches(start: Option<At>, resolved: &[(At, At)]) -> Vec<(At, At)> {
     let Some(start) = start else {
         return Vec::new();
     };
     resolved
         .iter()
-        .filter(|r| r.1 > start && r.1 != i64::MAX)
+        .filter(|r| r.1 > start && r.1 != At::FOREVER)
         .map(|r| (r.0.max(start), r.1))
         .collect()
 }
@@ -317,7 +320,7 @@ fn metric_clocks<'c>(
     tl: &Timeline,
     mi: usize,
     whole: &'c [Clock; 1],
-    paused: &mut Vec<(i64, i64)>,
+    paused: &mut Vec<(At, At)>,
     cycles: &'c mut Vec<Clock>,
 ) -> &'c [Clock] {
     let metric = &ctx.plan.metrics[mi];
@@ -366,7 +369,7 @@ struct Judging<'a> {
     priority: Option<usize>,
     /// Why its row cannot be used: every clock is invalid.
     unreadable: Option<&'a CompactString>,
-    closed_at: Option<i64>,
+    closed_at: Option<At>,
 }
 
 /// One clock of metric `mi`, and the ends the ticket log gives the metric
@@ -374,9 +377,9 @@ struct Judging<'a> {
 struct ClockAt<'c> {
     mi: usize,
     clock: &'c Clock,
-    ends: (Option<i64>, Option<i64>),
+    ends: (Option<At>, Option<At>),
     /// The pauses of a clock continued across reopenings (`own_pauses`).
-    paused: &'c [(i64, i64)],
+    paused: &'c [(At, At)],
 }
 
 /// The ticket as it stood at an instant, twice over: reused from clock to
@@ -619,24 +622,11 @@ impl Judging<'_> {
         let (ctx, plan, tl, t) = (self.ctx, self.ctx.plan, self.tl, self.ticket);
         let metric = &plan.metrics[c.mi];
         let (start, stop) = (c.clock.start, c.clock.stop);
-        let (start0, stop0) = c.ends;
         let own = tl.pauses.get(c.mi).map_or(&[][..], Vec::as_slice);
         let pauses = if c.clock.own_pauses { c.paused } else { own };
-        // A cycle's ends may come from the status history, which has no
-        // fractions of a second.
         let span = Span {
             start,
             stop,
-            start_nanos: if start == start0 {
-                nanos(ctx, t, metric.start, start)
-            } else {
-                0
-            },
-            stop_nanos: if stop == stop0 {
-                nanos(ctx, t, metric.stop, stop)
-            } else {
-                0
-            },
             start_name: &mt.start_how,
             stop_name: &mt.stop_how,
             pauses,
@@ -741,7 +731,7 @@ fn judge_changes(
             j.status = Status::Breached;
             j.reason = Some(format!(
                     "breached before the change at {}: {} used of the target then in force ({}, priority {}); a later change does not undo a breach",
-                    crate::time::format_rfc3339(b.at, plan.tz),
+                    crate::time::exact::format_rfc3339_at(b.at, plan.tz),
                     b.elapsed.map_or("?".into(), seconds_text),
                     describe_target(plan, b.target),
                     b.priority.map_or("none", |p| plan.priority_names[p].as_str())
@@ -751,7 +741,7 @@ fn judge_changes(
     }
     if trace {
         if let Some(start) = span.start {
-            let end = span.stop.unwrap_or(as_of);
+            let end = span.stop.unwrap_or(At::whole(as_of));
             for c in tl.changes.iter().filter(|c| c.at > start && c.at <= end) {
                 if changes.last().is_some_and(|x| x.0 == c.at) {
                     continue;
@@ -768,7 +758,7 @@ fn judge_changes(
         TargetAt::Stop => (TargetAt::Start, span.start),
         TargetAt::Start => (TargetAt::Stop, span.stop),
     };
-    tl.ticket_at(t, other_at.unwrap_or(as_of), false, scratch);
+    tl.ticket_at(t, other_at.unwrap_or(At::whole(as_of)), false, scratch);
     let p = priority_of(plan, scratch);
     if p == priority {
         return (earlier, changes);
@@ -797,7 +787,7 @@ fn judge_changes(
 
 /// A change while the clock ran: its instant, the priority and target in
 /// force just before it, and whether the clock had breached that target.
-type ChangeTrace = (i64, Option<usize>, Option<usize>, bool);
+type ChangeTrace = (At, Option<usize>, Option<usize>, bool);
 
 /// Target `ti`, or its variant in the calendars the ticket chooses.
 fn variant(plan: &Plan, ti: usize, t: &Ticket) -> Option<usize> {
@@ -861,10 +851,12 @@ fn tally(
     out: &mut Out,
     metric: usize,
     priority: Option<usize>,
-    (start, cycle): (Option<i64>, Option<u32>),
+    (start, cycle): (Option<At>, Option<u32>),
     status: Status,
 ) {
-    let Some(start) = start else { return };
+    let Some(start) = start.map(|s| s.secs) else {
+        return;
+    };
     for &oi in &ctx.plan.metrics[metric].objectives {
         let o = &ctx.plan.objectives[oi];
         let counts = match o.policy {
@@ -907,12 +899,12 @@ fn instant(
     tl: &Timeline,
     s: Source,
     named: bool,
-    from: Option<i64>,
-) -> (Option<i64>, String) {
+    from: Option<At>,
+) -> (Option<At>, String) {
     let plan = ctx.plan;
     match s {
-        Source::Field(f) if !named => (t.time(f), String::new()),
-        Source::Field(f) => (t.time(f), plan.fields[f].name.clone()),
+        Source::Field(f) if !named => (t.at(f), String::new()),
+        Source::Field(f) => (t.at(f), plan.fields[f].name.clone()),
         // A repeating clock's event has no single instant (`repeating.rs`).
         Source::Event(e) => (
             None,
@@ -937,7 +929,7 @@ fn instant(
         }
         Source::Earliest(i) => {
             let alts = &plan.stops.earliest[i];
-            let mut best: Option<(i64, usize)> = None;
+            let mut best: Option<(At, usize)> = None;
             for (k, a) in alts.iter().enumerate() {
                 let at = match *a {
                     // An activity as a stop: its first occurrence at or
@@ -995,12 +987,15 @@ fn instant(
         }
         Source::Closure(c) => {
             let cl = &plan.closures[c];
-            let confirmed = t.time(cl.confirmed);
+            let confirmed = t.at(cl.confirmed);
             // An automatic close counts only once it has happened by the as-of instant.
             let auto = t
-                .time(cl.from)
-                .and_then(|from| add_calendar_span(plan.tz, from, cl.after))
-                .filter(|a| *a <= ctx.as_of);
+                .at(cl.from)
+                .and_then(|from| {
+                    add_calendar_span(plan.tz, from.secs, cl.after)
+                        .map(|d| same_time_of_day(plan.tz, from, d))
+                })
+                .filter(|a| *a <= At::whole(ctx.as_of));
             let at = match (confirmed, auto) {
                 (Some(c), Some(a)) => Some(c.min(a)),
                 (c, a) => c.or(a),
@@ -1027,45 +1022,12 @@ fn instant(
 
 /// The first activity `e` (of [`crate::rules::ACTIVITY_NAMES`]) of the
 /// timeline at or after `from`.
-fn first_activity(tl: &Timeline, e: usize, from: i64) -> Option<i64> {
+fn first_activity(tl: &Timeline, e: usize, from: At) -> Option<At> {
     let name = crate::rules::ACTIVITY_NAMES[e][0];
     tl.activities
         .iter()
         .find(|(at, a)| *at >= from && a.name() == name)
         .map(|(at, _)| *at)
-}
-
-/// The fraction of a second of the instant `at` that source `s` gave (0
-/// for an automatic closure, which is whole seconds after its base).
-fn nanos(ctx: Context, t: &Ticket, s: Source, at: Option<i64>) -> u32 {
-    if at.is_none() || t.fractions.is_empty() {
-        return 0;
-    }
-    match s {
-        Source::Field(f) => t.fraction(f),
-        Source::MetricStop(m) => nanos(ctx, t, ctx.plan.metrics[m].stop, at),
-        Source::Event(_) => 0,
-        // Events carry whole seconds.
-        Source::Status(_) => 0,
-        // The alternatives that gave `at`: the earliest fraction of those
-        // that are fields (a status or closure is whole seconds).
-        Source::Earliest(i) => ctx.plan.stops.earliest[i]
-            .iter()
-            .filter_map(|a| match a {
-                Source::Field(f) if t.time(*f) == at => Some(t.fraction(*f)),
-                _ => None,
-            })
-            .min()
-            .unwrap_or(0),
-        Source::Closure(c) => {
-            let f = ctx.plan.closures[c].confirmed;
-            if t.time(f) == at {
-                t.fraction(f)
-            } else {
-                0
-            }
-        }
-    }
 }
 
 pub(crate) fn span_text(s: crate::rules::CalendarSpan) -> String {
@@ -1151,7 +1113,10 @@ mod tests {
         assert_eq!(before.rows[0].status, Status::Pending);
         assert_eq!(before.rows[0].stop, None);
         let after = judged(ctx(at("2025-03-10T00:00:00Z")), &t, false);
-        assert_eq!(after.rows[0].stop, Some(at("2025-03-04T10:00:00Z")));
+        assert_eq!(
+            after.rows[0].stop,
+            Some(At::whole(at("2025-03-04T10:00:00Z")))
+        );
         assert_eq!(after.rows[0].status, Status::Met);
         // A confirmation before the automatic close wins.
         let t = ticket(
@@ -1166,7 +1131,7 @@ mod tests {
             ],
         );
         let r = judged(ctx(at("2025-03-10T00:00:00Z")), &t, false);
-        assert_eq!(r.rows[0].stop, Some(at("2025-03-03T11:00:00Z")));
+        assert_eq!(r.rows[0].stop, Some(At::whole(at("2025-03-03T11:00:00Z"))));
     }
 
     #[test]
@@ -1224,7 +1189,7 @@ mod tests {
             .iter()
             .find(|r| r.metric == Some(1))
             .expect("resolution row");
-        assert_eq!(res.start, Some(at("2025-03-03T10:00:00Z")));
+        assert_eq!(res.start, Some(At::whole(at("2025-03-03T10:00:00Z"))));
         assert_eq!(res.elapsed, Some(3600));
     }
 

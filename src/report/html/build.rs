@@ -10,7 +10,7 @@ use super::page::*;
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{AvailabilityRow, ObjectiveResult, OutageLog, Plan, Status, Summary};
-use crate::report::format::{duration, local, percent};
+use crate::report::format::{duration, local, local_at, percent};
 use crate::rules::TargetDuration;
 use crate::time::holidays::month_name;
 use crate::time::month_of;
@@ -187,7 +187,7 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
                         .escalation
                         .get(e.level_index)
                         .map_or(String::new(), |l| l.role.clone()),
-                    due: local(e.due_at, tz),
+                    due: local_at(e.due_at, tz),
                     reason: e.reason.clone(),
                 })
                 .collect()
@@ -588,16 +588,16 @@ fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
     };
     let mut ledger = Vec::new();
     if let Some(s) = row.start {
-        ledger.push(format!("clock started {}", local(s, tz)));
+        ledger.push(format!("clock started {}", local_at(s, tz)));
     }
     if let Some(t) = target {
         ledger.push(format!("target {} in {}", target_text(&t.duration), cal));
     }
     if let Some(d) = row.deadline {
-        ledger.push(format!("deadline {}", local(d, tz)));
+        ledger.push(format!("deadline {}", local_at(d, tz)));
     }
     match row.stop {
-        Some(s) => ledger.push(format!("stopped {}", local(s, tz))),
+        Some(s) => ledger.push(format!("stopped {}", local_at(s, tz))),
         None => ledger.push(format!("still running at {}", local(as_of, tz))),
     }
     if let (Some(e), Some(t)) = (row.elapsed, row.target_seconds) {
@@ -617,7 +617,7 @@ fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
             .and_then(|p| plan.priority_names.get(p))
             .cloned()
             .unwrap_or_default(),
-        deadline: row.deadline.map_or("–".into(), |d| local(d, tz)),
+        deadline: row.deadline.map_or("–".into(), |d| local_at(d, tz)),
         late: format!("{} of {time_of}", duration(l.late)),
         ledger,
     }

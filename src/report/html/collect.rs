@@ -78,7 +78,7 @@ impl Ord for Due {
     }
 }
 impl Due {
-    fn key(&self) -> (i64, Reverse<u64>, u32) {
+    fn key(&self) -> (crate::time::At, Reverse<u64>, u32) {
         (self.0.due_at, Reverse(self.0.line), self.0.level)
     }
 }
@@ -121,7 +121,8 @@ impl RowSink for Collect<'_> {
     fn rows(&mut self, rows: &[Row], _text: &[u8]) -> std::io::Result<()> {
         for row in rows {
             // A ticket belongs to the month its clock started in.
-            if row.status != Status::Breached || !row.start.is_some_and(|s| self.in_months(s)) {
+            if row.status != Status::Breached || !row.start.is_some_and(|s| self.in_months(s.secs))
+            {
                 continue;
             }
             let Some(late) = crate::eval::verdict::lateness::late_by(self.plan, row, self.as_of)
@@ -145,7 +146,7 @@ impl RowSink for Collect<'_> {
 
     fn escalations(&mut self, rows: &[EscalationRow]) -> std::io::Result<()> {
         for e in rows {
-            if !self.in_months(e.due_at) {
+            if !self.in_months(e.due_at.secs) {
                 continue;
             }
             self.escalations += 1;
