@@ -841,7 +841,10 @@ impl Checker<'_> {
         }
         // A later clock with the same start and a shorter target for the same
         // tickets. Targets are grouped by what must be equal (the clock's
-        // start, the selector and the calendar), so only candidates are paired.
+        // start, its pauses and repetition, the selector and the calendar),
+        // so only candidates are paired. A clock that pauses in other
+        // statuses counts other time (Zendesk's agent work time against its
+        // requester wait time): its target may well be shorter.
         let metric_index: HashMap<&str, usize> = self
             .metrics
             .iter()
@@ -851,9 +854,12 @@ impl Checker<'_> {
         let mut groups: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, t) in self.targets.iter().enumerate() {
             if let Some(&m) = metric_index.get(t.metric.as_str()) {
+                let metric = &self.metrics[m];
+                let mut pause: Vec<&str> = metric.pause.iter().map(String::as_str).collect();
+                pause.sort_unstable();
                 let key = format!(
-                    "{:?}|{:?}|{}",
-                    self.metrics[m].start, t.selector, t.calendar
+                    "{:?}|{:?}|{:?}|{:?}|{}",
+                    metric.start, pause, metric.repeat, t.selector, t.calendar
                 );
                 groups.entry(key).or_default().push((m, i));
             }

@@ -269,9 +269,11 @@ reported as `not_applicable`. If that is intended, say so in a comment;
 otherwise add targets for it.";
 
     ShorterLaterTarget = "W0002", Warning, "later target is shorter than an earlier one",
-"For the same tickets, a clock that starts at the same moment but is declared
-later (resolution after response) has a shorter target than the earlier one.
-Resolution within 1 hour but response within 2 hours is usually a typo.";
+"For the same tickets, a clock that starts at the same moment and pauses in the
+same statuses but is declared later (resolution after response) has a shorter
+target than the earlier one. Resolution within 1 hour but response within 2
+hours is usually a typo. Clocks with different pauses count different time and
+are not compared.";
 
     NeverOpen = "W0003", Warning, "calendar is never open",
 "The calendar has no opening hours, so no open time is ever counted and
