@@ -348,7 +348,7 @@ E-4,2025-03-10T08:45:00+01:00,
         "--format",
         "human",
     ]);
-    assert!(text.contains("Escalations due: 3 ticket(s)"), "{text}");
+    assert!(text.contains("Escalations due: 3 tickets"), "{text}");
     assert!(text.contains("level 3 (director): 1"), "{text}");
     assert!(text.contains("email help@example.com"), "{text}");
     assert!(text.contains("carries: id, customer"), "{text}");

@@ -11,8 +11,9 @@
 //!   the fields given are compared; `deadline` as an instant; a metric
 //!   with cycles has a row per `cycle`, found by its number),
 //!   `objectives` (by name and period), `escalations` (the one row of a
-//!   ticket, by id; `due_at` as an instant), `problems` (count per kind, and the
-//!   lines of the first ones), `summary` fields, `priority_changes` (what
+//!   ticket, by id; `due_at` as an instant), `problems` (count per kind, its
+//!   diagnostic `code`, and the lines of the first ones), `summary` fields,
+//!   `priority_changes` (what
 //!   priority changes moved), `exit` code and text the
 //!   terminal must show (`stderr_contains`); `explain`: lines that
 //!   `--explain ID` must show. Under a contract with versions an objective
@@ -171,6 +172,21 @@ fn check(dir: &Path) -> Vec<String> {
                 got["count"], want["count"], want["why"]
             ));
         }
+        // Each kind is a diagnostic code of the one registry, on the kind
+        // and on every problem kept.
+        if !want["code"].is_null() {
+            let codes = got["first"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| &p["code"]);
+            if got["code"] != want["code"] || codes.clone().any(|c| *c != want["code"]) {
+                wrong.push(format!(
+                    "{name}: problems.{kind}: code {}, expected {}: {got}",
+                    got["code"], want["code"]
+                ));
+            }
+        }
         let lines: Vec<&Value> = got["first"]
             .as_array()
             .into_iter()
@@ -278,4 +294,37 @@ fn every_case_gives_the_verdicts_worked_out_by_hand() {
     assert!(!dirs.is_empty(), "no cases under tests/eval/cases");
     let wrong: Vec<String> = dirs.iter().flat_map(|d| check(d)).collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Every code of evaluation's input problems (E07xx, W07xx) is produced by a
+/// case: some case expects a problem of that code (and the run's JSON gives
+/// it that code, which the case test checks).
+#[test]
+fn every_input_code_has_a_case() {
+    let mut named = std::collections::BTreeSet::new();
+    for dir in cases() {
+        let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+        let expected: Value = serde_json::from_str(&text).expect("expected.json is JSON");
+        for want in expected["problems"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, w)| w)
+        {
+            if want["count"].as_u64().is_some_and(|n| n > 0) {
+                if let Some(code) = want["code"].as_str() {
+                    named.insert(code.to_string());
+                }
+            }
+        }
+    }
+    let missing: Vec<&str> = sla::diagnostic::CODES
+        .iter()
+        .filter(|c| c.is_input() && !named.contains(c.as_str()))
+        .map(|c| c.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "input codes no case under tests/eval/cases expects: {missing:?}"
+    );
 }

@@ -344,14 +344,16 @@ fn full_servicenow_log_when_present() {
     // 29 timestamps in the skipped hour: closed_at in 25 rows and the update
     // time of 4 of them, all of 4 incidents, which are invalid.
     assert_eq!(r.json["problems"]["unreadable_rows"], 4);
+    // Each shown as a diagnostic E0701 placed at its line.
     for line in [16582, 41314, 41462, 42207] {
-        assert!(
-            r.stderr.contains(&format!(
-                "incident_event_log.csv:{line}: column `closed_at`"
-            )),
-            "{line}: {}",
-            r.stderr
-        );
+        let place = format!("incident_event_log.csv:{line}\n");
+        let shown = r.stderr.split("warning[E0701]: ").any(|d| {
+            d.starts_with("column `closed_at`")
+                && d.lines()
+                    .nth(1)
+                    .is_some_and(|l| l.starts_with("  ┌─ ") && format!("{l}\n").ends_with(&place))
+        });
+        assert!(shown, "{line}: {}", r.stderr);
     }
     let c = &r.json["comparison"];
     assert_eq!(

@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono_tz::Tz;
 
 use super::{EvalArgs, ReportFormat};
+use crate::diagnostic::{counted, render, Diagnostic, Severity};
 use crate::eval::problems::ProblemKind;
 use crate::eval::{
     self, ChangeLog, Context, EvalError, EventLog, OutageLog, Plan, Problems, RunOptions,
@@ -395,11 +396,12 @@ fn term_warnings(plan: &Plan, opened: Option<(i64, i64)>) -> Vec<String> {
 
 pub(super) fn report_problems(p: &Problems, strict: bool) {
     let mut stderr = std::io::stderr().lock();
+    let color = stderr.is_terminal();
     if p.warnings > 0 {
         let _ = writeln!(
             stderr,
-            "warning: {} timestamp(s) needed a choice:",
-            p.warnings
+            "warning: {} needed a choice:",
+            counted(p.warnings, "timestamp", "timestamps")
         );
         for w in &p.warning_samples {
             let _ = writeln!(stderr, "  {w}");
@@ -410,19 +412,38 @@ pub(super) fn report_problems(p: &Problems, strict: bool) {
         if n == 0 {
             continue;
         }
-        let level = if strict && kind.is_error() {
-            "error"
+        // Without --strict the run goes on: the problem is reported as a
+        // warning, whatever its code's severity.
+        let severity = if strict && kind.is_error() {
+            Severity::Error
         } else {
-            "warning"
+            Severity::Warning
         };
-        let _ = writeln!(stderr, "{level}: {n} {}:", kind.words());
-        let mut shown = 0;
-        for problem in p.counts.first(kind) {
-            let _ = writeln!(stderr, "  {}", problem.text());
-            shown += 1;
-        }
-        if n > shown {
-            let _ = writeln!(stderr, "  … and {} more", n - shown);
+        let level = match severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let code = kind.code();
+        let _ = writeln!(
+            stderr,
+            "{level}: {} ({code}; `sla explain {code}` says more):",
+            kind.counted(n)
+        );
+        let shown: Vec<Diagnostic> = p
+            .counts
+            .first(kind)
+            .map(|problem| Diagnostic {
+                severity,
+                ..problem.diagnostic.clone()
+            })
+            .collect();
+        let _ = write!(stderr, "{}", render::human_in_log(&shown, color));
+        if n > shown.len() as u64 {
+            let _ = writeln!(
+                stderr,
+                "  … and {} more",
+                kind.counted(n - shown.len() as u64)
+            );
         }
     }
     if !strict && p.any_error() {

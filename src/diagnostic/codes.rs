@@ -28,6 +28,11 @@ macro_rules! codes {
             pub fn explanation(self) -> &'static str {
                 match self { $(Code::$variant => $explain),* }
             }
+            /// A problem of the logs `sla eval` reads (E07xx, W07xx), found
+            /// by running it on them, not by checking a contract.
+            pub fn is_input(self) -> bool {
+                self.as_str().get(1..3) == Some("07")
+            }
             pub fn parse(s: &str) -> Option<Code> {
                 let s = s.trim().to_ascii_uppercase();
                 CODES.iter().copied().find(|c| c.as_str() == s)
@@ -322,4 +327,78 @@ above it.
 of responded_at, called_at`). With one alternative (or one named twice) it
 says no more than that alternative: write it plainly, or add the other
 instants the agreement names.";
+
+    // E07xx and W07xx: the logs `sla eval` reads (tickets, `--events`,
+    // `--outages`, `--changes`). Each is a kind of the run's `problems`
+    // summary, named by its key there.
+
+    UnreadableRow = "E0701", Error, "ticket row cannot be read (`unreadable_row`)",
+"A row of the ticket log has a cell the contract reads that cannot be read as
+its field's type (a timestamp that is not one, or lies in a spring-forward
+gap; a label not in the field's set), no id, or damaged quoting. The row is
+kept: its verdicts are `invalid` with the reason, and the rest of the log
+keeps its verdicts. The location names the file, line and column.
+
+    id,opened_at,responded_at
+    T-7,2025-03-03 09:15,yesterday     # `yesterday` is not a timestamp
+
+Correct the cell in the export, or give the log's time zone with --log-tz
+when its local times are not the contract's.";
+
+    InvalidVerdict = "E0702", Error, "ticket contradicts itself (`invalid_verdict`)",
+"The ticket's own data gives a verdict that cannot be reached: a clock that
+stops before it starts (`resolved_at` before `opened_at`), or a calendar
+chosen by a field whose value has no calendar. The verdict is `invalid` with
+its reason; the other metrics of the ticket keep theirs. Correct the log.";
+
+    UnreadableEvent = "E0703", Error, "event cannot be read (`unreadable_event`)",
+"A row of the event log (`--events`) has no ticket id, a time that cannot be
+read, says nothing (no status, field or activity), names an unknown activity
+or gives a value that is not one of its field's labels. The event is left out
+and counted; the ticket's other events are used.
+
+    id,at,status
+    T-1,2025-03-03 25:00,on_hold      # 25:00 is not a time of day";
+
+    EventInDstGap = "E0704", Error, "event at a local time that does not exist (`event_in_dst_gap`)",
+"The event's time has no offset and falls in the hour the clocks skip in
+spring (02:30 on the last Sunday of March in Europe/Amsterdam): it names no
+instant, so the event is left out and counted. Give the times with their
+offset (RFC 3339), or name the log's zone with --log-tz if it is not the
+contract's.";
+
+    EventWithoutTicket = "E0705", Error, "event of a ticket not in the log (`event_without_ticket`)",
+"The event's id is not an id of the ticket log, so no clock reads it. Check
+that both logs cover the same tickets and spell the ids alike (`T-1` and
+`t1` are different ids).";
+
+    UnreadableSideRow = "E0706", Error, "outage or deployment row cannot be read (`unreadable_side_row`)",
+"A row of the outage log (`--outages`, columns `service,start,end`) or the
+change log (`--changes`, columns `id,deployed_at`) cannot be read: no
+service, a time that cannot be read, an outage that ends before it starts.
+The row is left out of availability or change windows and counted.";
+
+    DuplicateId = "E0707", Error, "second row of a ticket id already seen (`duplicate_id`)",
+"A ticket is evaluated once, from its first row. A later row with the same
+id is reported `invalid`, its reason naming the first row's line, and counts
+in no objective's period; the first row keeps its verdicts. Remove the
+duplicate from the export, or give the tickets distinct ids.";
+
+    OpenedAfterAsOf = "W0701", Warning, "ticket opened after the as-of instant (`opened_after_as_of`)",
+"The log is read as it stood at the as-of instant (`--as-of`, or now): a
+ticket opened after it has not happened yet. It is reported with no clock
+started, in no period. Evaluate as of a later instant to judge it.";
+
+    UnknownStatus = "W0702", Warning, "pause or resolved status that no event has (`unknown_status`)",
+"A metric pauses (`paused while status in [...]`) or resolves on a status
+that no event of the run has, so it never pauses or resolves a ticket.
+Statuses match without regard to case, and spaces, `_` and `-` are the same;
+the message lists the statuses that do occur. Correct the contract's status
+name, or check that the right event log was given.";
+
+    UnknownEventField = "W0703", Warning, "event changes a field the contract does not have (`unknown_event_field`)",
+"An event of the `--events` log changes a field (`field,value` columns) that
+is not a field of the contract, so the change is not used. A log may carry
+more than a contract reads, so this is a warning even with --strict; if the
+contract meant that field, declare it in `fields`.";
 }

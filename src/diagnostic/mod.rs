@@ -6,6 +6,7 @@ mod codes;
 pub mod render;
 
 pub use codes::{Code, CODES};
+pub use render::JsonLogDiagnostic;
 
 use serde::Serialize;
 
@@ -26,12 +27,41 @@ pub struct Label {
     pub primary: bool,
 }
 
+/// A place in a log that `sla eval` reads. A log is streamed, not kept, so
+/// a diagnostic there names its file, line and column and shows no snippet
+/// (a contract's diagnostics point with [`Label`]s into the source instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogPlace {
+    pub file: String,
+    /// 1-based; `None` for the file as a whole.
+    pub line: Option<u64>,
+    /// 1-based, in characters; `None` when the problem is the whole line.
+    pub column: Option<u64>,
+}
+
+impl std::fmt::Display for LogPlace {
+    /// `file:line:column`, as far as it is known.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
+    /// Where in the contract's source (empty for a diagnostic of a log).
     pub labels: Vec<Label>,
+    /// Where in a log, for evaluation's input problems.
+    pub log: Option<LogPlace>,
     pub notes: Vec<String>,
     pub help: Option<String>,
 }
@@ -44,6 +74,7 @@ impl Diagnostic {
             severity: code.severity(),
             message: message.into(),
             labels: Vec::new(),
+            log: None,
             notes: Vec::new(),
             help: None,
         }
@@ -64,6 +95,12 @@ impl Diagnostic {
             message: message.into(),
             primary: false,
         });
+        self
+    }
+
+    /// Placed in a log rather than in the contract's source.
+    pub fn in_log(mut self, place: LogPlace) -> Diagnostic {
+        self.log = Some(place);
         self
     }
 
@@ -89,6 +126,16 @@ impl Diagnostic {
             .or_else(|| self.labels.first())
             .map(|l| l.span)
             .unwrap_or_default()
+    }
+}
+
+/// `1 unreadable row`, `3 unreadable rows`: a count with its noun in the
+/// right number.
+pub fn counted(n: u64, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
     }
 }
 

@@ -126,6 +126,49 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
     String::from_utf8_lossy(buf.as_slice()).into_owned()
 }
 
+/// Render diagnostics of a log for a terminal (`color`: with ANSI
+/// colours), in the form [`human`] gives a contract's, without the snippet
+/// (a log is streamed, not kept):
+///
+/// ```text
+/// warning[E0703]: ticket T-1: column `at`: `25:00` is not a timestamp
+///   ┌─ events.csv:4:5
+/// ```
+pub fn human_in_log(diagnostics: &[Diagnostic], color: bool) -> String {
+    use std::io::Write;
+    use termcolor::{Color, ColorSpec, WriteColor};
+    let mut buf = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    // The styles of codespan-reporting's default configuration.
+    let styles = term::Styles::default();
+    for d in diagnostics {
+        let header = match d.severity {
+            Severity::Error => &styles.header_error,
+            Severity::Warning => &styles.header_warning,
+        };
+        let _ = buf.set_color(header);
+        let _ = write!(buf, "{}[{}]", sev_word(d.severity), d.code);
+        let _ = buf.set_color(&styles.header_message);
+        let _ = write!(buf, ": {}", d.message);
+        let _ = buf.reset();
+        let _ = writeln!(buf);
+        if let Some(place) = &d.log {
+            let _ = buf.set_color(ColorSpec::new().set_fg(Some(Color::Blue)));
+            let _ = write!(buf, "  ┌─");
+            let _ = buf.reset();
+            let _ = writeln!(buf, " {place}");
+        }
+        let help = d.help.as_ref().map(|h| format!("help: {h}"));
+        for note in d.notes.iter().chain(&help) {
+            let _ = writeln!(buf, "  = {note}");
+        }
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
 fn buf_write(buf: &mut termcolor::Buffer, s: &str) {
     use std::io::Write;
     let _ = buf.write_all(s.as_bytes());
@@ -178,6 +221,31 @@ fn json_span(source: &Source, span: Span) -> JsonSpan {
         end: r.end,
         start_pos: source.position(r.start),
         end_pos: source.position(r.end),
+    }
+}
+
+/// The machine form of a diagnostic of a log: as `sla eval --format json`
+/// lists the first problems of each kind (INTERFACES.md: the file, line and
+/// reason; the code and severity beside them).
+#[derive(Serialize)]
+pub struct JsonLogDiagnostic<'a> {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub file: Option<&'a str>,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub reason: &'a str,
+}
+
+/// [`JsonLogDiagnostic`] of `d`.
+pub fn json_in_log(d: &Diagnostic) -> JsonLogDiagnostic<'_> {
+    JsonLogDiagnostic {
+        code: d.code.as_str(),
+        severity: d.severity,
+        file: d.log.as_ref().map(|p| p.file.as_str()),
+        line: d.log.as_ref().and_then(|p| p.line),
+        column: d.log.as_ref().and_then(|p| p.column),
+        reason: &d.message,
     }
 }
 

@@ -1,7 +1,11 @@
 //! Input problems of a run, by kind: every one counted, the first few of
 //! each kind kept with the file, line and reason (SEMANTICS.md: "Nothing read
 //! is silently dropped"). Every layer that reads input reports here, so the
-//! run's summary can say what it could not use and why.
+//! run's summary can say what it could not use and why. Each problem is a
+//! [`Diagnostic`] (one model for terminal, JSON and editor), placed in its
+//! log, with a code of the one registry (E07xx, W07xx).
+
+use crate::diagnostic::{counted, Code, Diagnostic, LogPlace, Severity};
 
 /// What kind of input problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,32 +63,60 @@ impl ProblemKind {
         }
     }
 
-    /// The kind in words, for the human report (`3 unreadable rows`).
-    pub(crate) fn words(self) -> &'static str {
+    /// Its code in the one registry of diagnostics (`sla explain CODE`).
+    pub(crate) fn code(self) -> Code {
         match self {
-            ProblemKind::UnreadableRow => "unreadable rows",
-            ProblemKind::InvalidVerdict => "invalid verdicts",
-            ProblemKind::OpenedAfterAsOf => "tickets opened after the as-of instant",
-            ProblemKind::DuplicateId => "duplicate ticket ids",
-            ProblemKind::UnreadableEvent => "unreadable events",
-            ProblemKind::EventInDstGap => "events in a DST gap",
-            ProblemKind::EventWithoutTicket => "events without a ticket",
-            ProblemKind::UnknownStatus => "pause or resolved statuses never seen",
-            ProblemKind::UnknownEventField => "changes of fields the contract does not have",
-            ProblemKind::UnreadableSideRow => "unreadable outage or deployment rows",
+            ProblemKind::UnreadableRow => Code::UnreadableRow,
+            ProblemKind::InvalidVerdict => Code::InvalidVerdict,
+            ProblemKind::OpenedAfterAsOf => Code::OpenedAfterAsOf,
+            ProblemKind::DuplicateId => Code::DuplicateId,
+            ProblemKind::UnreadableEvent => Code::UnreadableEvent,
+            ProblemKind::EventInDstGap => Code::EventInDstGap,
+            ProblemKind::EventWithoutTicket => Code::EventWithoutTicket,
+            ProblemKind::UnknownStatus => Code::UnknownStatus,
+            ProblemKind::UnknownEventField => Code::UnknownEventField,
+            ProblemKind::UnreadableSideRow => Code::UnreadableSideRow,
         }
     }
 
-    /// Whether the kind makes `--strict` fail the run: input that is wrong,
-    /// as opposed to input that is only not there yet (tickets opened after
-    /// the as-of instant) or a contract that may expect other statuses.
+    /// `n` problems of the kind in words, for the human report (`1
+    /// unreadable row`, `3 unreadable rows`).
+    pub(crate) fn counted(self, n: u64) -> String {
+        let (one, many) = match self {
+            ProblemKind::UnreadableRow => ("unreadable row", "unreadable rows"),
+            ProblemKind::InvalidVerdict => ("invalid verdict", "invalid verdicts"),
+            ProblemKind::OpenedAfterAsOf => (
+                "ticket opened after the as-of instant",
+                "tickets opened after the as-of instant",
+            ),
+            ProblemKind::DuplicateId => ("duplicate ticket id", "duplicate ticket ids"),
+            ProblemKind::UnreadableEvent => ("unreadable event", "unreadable events"),
+            ProblemKind::EventInDstGap => ("event in a DST gap", "events in a DST gap"),
+            ProblemKind::EventWithoutTicket => {
+                ("event without a ticket", "events without a ticket")
+            }
+            ProblemKind::UnknownStatus => (
+                "pause or resolved status never seen",
+                "pause or resolved statuses never seen",
+            ),
+            ProblemKind::UnknownEventField => (
+                "change of a field the contract does not have",
+                "changes of fields the contract does not have",
+            ),
+            ProblemKind::UnreadableSideRow => (
+                "unreadable outage or deployment row",
+                "unreadable outage or deployment rows",
+            ),
+        };
+        counted(n, one, many)
+    }
+
+    /// Whether the kind makes `--strict` fail the run: input that is wrong
+    /// (an error code), as opposed to input that is only not there yet
+    /// (tickets opened after the as-of instant) or a contract that may
+    /// expect other statuses (warnings).
     pub(crate) fn is_error(self) -> bool {
-        !matches!(
-            self,
-            ProblemKind::OpenedAfterAsOf
-                | ProblemKind::UnknownStatus
-                | ProblemKind::UnknownEventField
-        )
+        self.code().severity() == Severity::Error
     }
 
     fn index(self) -> usize {
@@ -92,34 +124,48 @@ impl ProblemKind {
     }
 }
 
-/// One input problem: where it is and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One input problem: a [`Diagnostic`] placed in a log (its code the
+/// kind's), and the kind it is counted under.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Problem {
     pub(crate) kind: ProblemKind,
-    pub(crate) file: String,
-    /// 1-based line of the file; `None` for a problem of the run as a whole.
-    pub(crate) line: Option<u64>,
-    /// 1-based column (in characters) of that line, where the problem is one place.
-    pub(crate) column: Option<u64>,
-    pub(crate) reason: String,
+    pub(crate) diagnostic: Diagnostic,
 }
 
 impl Problem {
-    /// `file:line: reason`, as the terminal shows it.
+    /// A problem of `kind` at `line` (1-based; `None` for the file as a
+    /// whole) and `column` (1-based, in characters) of `file`.
+    pub(crate) fn new(
+        kind: ProblemKind,
+        file: &str,
+        line: Option<u64>,
+        column: Option<u64>,
+        reason: String,
+    ) -> Problem {
+        let place = LogPlace {
+            file: file.to_string(),
+            line,
+            column,
+        };
+        Problem {
+            kind,
+            diagnostic: Diagnostic::new(kind.code(), reason).in_log(place),
+        }
+    }
+
+    /// `file:line:column: reason`, in one line.
     pub(crate) fn text(&self) -> String {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => {
-                format!("{}:{line}:{column}: {}", self.file, self.reason)
-            }
-            (Some(line), None) => format!("{}:{line}: {}", self.file, self.reason),
-            (None, _) => format!("{}: {}", self.file, self.reason),
+        let d = &self.diagnostic;
+        match &d.log {
+            Some(place) => format!("{place}: {}", d.message),
+            None => d.message.clone(),
         }
     }
 }
 
 /// Problems of one kind or many, counted in full; the first
 /// [`ProblemCounts::KEEP`] of each kind kept.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct ProblemCounts {
     counts: [u64; ProblemKind::ALL.len()],
     first: Vec<Problem>,

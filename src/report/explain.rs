@@ -534,7 +534,10 @@ fn target_text(
     };
     match d {
         TargetDuration::Seconds { seconds } => format!("within {} of {cal}", duration(*seconds)),
-        TargetDuration::WorkingDays { n } => format!("within {n} working day(s) of {cal}"),
+        TargetDuration::WorkingDays { n } => format!(
+            "within {} of {cal}",
+            crate::diagnostic::counted(u64::from(*n), "working day", "working days")
+        ),
         TargetDuration::NextWorkingDay => format!("by the close of the next working day of {cal}"),
         TargetDuration::Calendar { span } => format!("within {}", span_text(*span)),
         TargetDuration::Untimed { note } => format!("untimed ({note})"),

@@ -375,7 +375,7 @@ fn problems_line(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     let parts: Vec<String> = ProblemKind::ALL
         .iter()
         .filter(|k| c.count(**k) > 0)
-        .map(|k| format!("{} {}", c.count(*k), k.words()))
+        .map(|k| k.counted(c.count(*k)))
         .collect();
     writeln!(
         out,
@@ -445,7 +445,8 @@ fn escalations(
     } else {
         writeln!(
             out,
-            "Escalations due: {due} ticket(s) — {} (the highest level due per ticket).",
+            "Escalations due: {} — {} (the highest level due per ticket).",
+            crate::diagnostic::counted(due, "ticket", "tickets"),
             counts.join(", ")
         )?;
     }
@@ -549,8 +550,8 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     );
     writeln!(
         out,
-        "Objectives over {} period(s), {first} … {last}:",
-        periods.len()
+        "Objectives over {}, {first} … {last}:",
+        crate::diagnostic::counted(periods.len() as u64, "period", "periods")
     )?;
     // Objectives in the contract's order, each with one mark per period.
     // Under a contract with versions, each version's objectives in turn.

@@ -360,16 +360,15 @@ fn problems_json(p: &Problems) -> serde_json::Value {
     let mut kinds = serde_json::Map::new();
     let mut first = Vec::new();
     for kind in ProblemKind::ALL {
+        // Each a diagnostic: its code beside the file, line and reason.
         let kept: Vec<serde_json::Value> = c
             .first(kind)
-            .map(
-                |q| json!({"file": q.file, "line": q.line, "column": q.column, "reason": q.reason}),
-            )
+            .map(|q| json!(crate::diagnostic::render::json_in_log(&q.diagnostic)))
             .collect();
         first.extend(c.first(kind).map(|q| q.text()));
         kinds.insert(
             kind.key().into(),
-            json!({"count": c.count(kind), "first": kept}),
+            json!({"count": c.count(kind), "code": kind.code().as_str(), "first": kept}),
         );
     }
     json!({

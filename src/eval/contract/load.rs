@@ -37,8 +37,8 @@ pub(crate) fn rules_from_source(text: &str, path: &Path) -> Result<RuleSet, Eval
             let source = crate::diagnostic::render::Source::new(&name, text);
             let rendered = crate::diagnostic::render::human(&source, &errors, false);
             Err(EvalError::new(format!(
-                "{name}: the contract has {} error(s) and cannot be evaluated; fix them (`sla check {name}` shows them too):\n{}",
-                errors.len(),
+                "{name}: the contract has {} and cannot be evaluated; fix them (`sla check {name}` shows them too):\n{}",
+                crate::diagnostic::counted(errors.len() as u64, "error", "errors"),
                 rendered.trim_end()
             )))
         }

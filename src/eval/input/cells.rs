@@ -274,16 +274,29 @@ fn type_history(
     out
 }
 
-/// A timestamp error as the user reads it. The time engine's message names
-/// the value; what is expected is added when it does not say.
+/// A timestamp error of a ticket row as the user reads it (the row's
+/// verdicts are `invalid`). The time engine's message names the value; what
+/// is expected is added when it does not say.
 pub(crate) fn timestamp_message(e: &crate::time::TimestampError) -> String {
+    let gap = matches!(e.kind, crate::time::TimestampErrorKind::Nonexistent { .. });
+    let e = timestamp_reason(e);
+    if gap {
+        format!("{e}; the row's verdicts are invalid")
+    } else {
+        e
+    }
+}
+
+/// [`timestamp_message`] of a row that is left out (an event, an outage),
+/// whose consequence the caller says.
+pub(crate) fn timestamp_reason(e: &crate::time::TimestampError) -> String {
     let gap = matches!(e.kind, crate::time::TimestampErrorKind::Nonexistent { .. });
     let e = e.to_string();
     if e.contains("expected") {
         e
     } else if gap {
         // Well-formed, in a zone's spring-forward gap: no other form would help.
-        format!("{e}; the row's verdicts are invalid (if the log is not in this zone, say which with --log-tz)")
+        format!("{e} (if the log is not in this zone, say which with --log-tz)")
     } else {
         format!("{e}; expected RFC 3339 such as 2025-03-03T09:15:00+01:00, or a local time such as 2025-03-03 09:15:00")
     }

@@ -30,7 +30,7 @@ use chrono_tz::Tz;
 use crate::eval::contract::plan::{did_you_mean, FieldType, Plan};
 use crate::eval::contract::statuses::status_key;
 use crate::eval::error::EvalError;
-use crate::eval::input::cells::{field_value, timestamp_message, Cell};
+use crate::eval::input::cells::{field_value, timestamp_reason, Cell};
 use crate::eval::input::event_kind::Activity;
 use crate::eval::input::log_reader::{LogReader, WantedColumn};
 use crate::eval::problems::{Problem, ProblemCounts, ProblemKind};
@@ -149,18 +149,16 @@ impl EventLog {
         let mut values: HashMap<(String, String), u32> = HashMap::new();
         while let Some(row) = reader.next_row() {
             let row = row?;
-            let problem = |kind, reason: String| Problem {
-                kind,
-                file: file.clone(),
-                line: Some(row.line),
-                column: None,
-                reason,
-            };
+            let problem =
+                |kind, reason: String| Problem::new(kind, &file, Some(row.line), None, reason);
             if let Some(e) = &row.error {
-                log.problems.add(Problem {
-                    column: row.error_column,
-                    ..problem(ProblemKind::UnreadableEvent, e.clone())
-                });
+                log.problems.add(Problem::new(
+                    ProblemKind::UnreadableEvent,
+                    &file,
+                    Some(row.line),
+                    row.error_column,
+                    e.clone(),
+                ));
                 continue;
             }
             if row.id.is_empty() {
@@ -183,7 +181,7 @@ impl EventLog {
                     let reason = format!(
                         "ticket {}: column `at`: {}; the event is left out",
                         row.id,
-                        timestamp_message(&e)
+                        timestamp_reason(&e)
                     );
                     log.problems.add(problem(kind, reason));
                     continue;
@@ -347,15 +345,15 @@ impl EventLog {
         missing.dedup();
         let mut out = ProblemCounts::default();
         for (line, id) in missing {
-            out.add(Problem {
-                kind: ProblemKind::EventWithoutTicket,
-                file: self.file.clone(),
-                line: Some(line),
-                column: None,
-                reason: format!(
+            out.add(Problem::new(
+                ProblemKind::EventWithoutTicket,
+                &self.file,
+                Some(line),
+                None,
+                format!(
                     "ticket {id} is not in the ticket log, so the event is not used; check the id, or that both logs cover the same tickets"
                 ),
-            });
+            ));
         }
         out
     }

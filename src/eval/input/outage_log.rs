@@ -95,12 +95,13 @@ impl OutageLog {
             .filter(|(s, _)| !known.contains(&s.as_str()))
             .map(|(s, (place, n))| {
                 format!(
-                    "{place}: the contract sets no availability for service `{s}` (it names {}); its {n} row(s) are not evaluated",
+                    "{place}: the contract sets no availability for service `{s}` (it names {}); {} not evaluated",
                     if known.is_empty() {
                         "none".to_string()
                     } else {
                         known.join(", ")
-                    }
+                    },
+                    if *n == 1 { "its row is".to_string() } else { format!("its {n} rows are") }
                 )
             })
             .collect()

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono_tz::Tz;
 
 use crate::eval::error::EvalError;
-use crate::eval::input::cells::timestamp_message;
+use crate::eval::input::cells::timestamp_reason;
 use crate::eval::input::log_reader::{LogReader, WantedColumn};
 use crate::eval::problems::{Problem, ProblemCounts, ProblemKind};
 use crate::time::parse_timestamp;
@@ -29,7 +29,7 @@ impl SideRow {
     pub(crate) fn time(&self, i: usize, column: &str, tz: Tz) -> Result<i64, String> {
         parse_timestamp(&self.cells[i], tz)
             .map(|p| p.at)
-            .map_err(|e| format!("column `{column}`: {}", timestamp_message(&e)))
+            .map_err(|e| format!("column `{column}`: {}", timestamp_reason(&e)))
     }
 }
 
@@ -60,13 +60,13 @@ pub(crate) fn read(
             }),
         };
         if let Err(reason) = outcome {
-            problems.add(Problem {
-                kind: ProblemKind::UnreadableSideRow,
-                file: file.clone(),
-                line: Some(row.line),
+            problems.add(Problem::new(
+                ProblemKind::UnreadableSideRow,
+                &file,
+                Some(row.line),
                 column,
                 reason,
-            });
+            ));
         }
     }
     Ok(problems)

@@ -37,13 +37,8 @@ impl Problems {
         column: Option<u64>,
         reason: String,
     ) {
-        self.counts.add(Problem {
-            kind,
-            file: file.to_string(),
-            line,
-            column,
-            reason,
-        });
+        self.counts
+            .add(Problem::new(kind, file, line, column, reason));
     }
 
     pub(crate) fn warn(&mut self, text: String) {

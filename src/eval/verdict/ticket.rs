@@ -806,7 +806,9 @@ fn describe_target(plan: &Plan, ti: usize) -> String {
             seconds_text(seconds),
             plan.calendars[t.calendar].name
         ),
-        TargetDuration::WorkingDays { n } => format!("{n} working day(s)"),
+        TargetDuration::WorkingDays { n } => {
+            crate::diagnostic::counted(u64::from(n), "working day", "working days")
+        }
         TargetDuration::NextWorkingDay => "next working day".into(),
         TargetDuration::Calendar { span } => span_text(span),
         TargetDuration::Untimed { .. } => "untimed".into(),

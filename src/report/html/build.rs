@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use super::charts::{self, Bar};
 use super::collect::{Collect, Late, Month};
 use super::page::*;
+use crate::diagnostic::counted;
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{AvailabilityRow, ObjectiveResult, OutageLog, Plan, Status, Summary};
@@ -141,7 +142,9 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
     );
     if unreadable + invalid > 0 {
         notes.push(format!(
-            "The log had {unreadable} unreadable row(s) and {invalid} invalid verdict(s); they are not in the shares above."
+            "The log had {} and {}; they are not in the shares above.",
+            ProblemKind::UnreadableRow.counted(unreadable),
+            ProblemKind::InvalidVerdict.counted(invalid)
         ));
     }
     if month_of(tz, inp.as_of) <= inp.to {
@@ -626,11 +629,11 @@ fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
 fn target_text(d: &TargetDuration) -> String {
     match d {
         TargetDuration::Seconds { seconds } => duration(*seconds),
-        TargetDuration::WorkingDays { n } => format!("{n} working day(s)"),
+        TargetDuration::WorkingDays { n } => counted(u64::from(*n), "working day", "working days"),
         TargetDuration::NextWorkingDay => "the end of the next working day".into(),
         TargetDuration::Calendar { span } => match span {
-            crate::rules::CalendarSpan::Days(n) => format!("{n} day(s)"),
-            crate::rules::CalendarSpan::Months(n) => format!("{n} month(s)"),
+            crate::rules::CalendarSpan::Days(n) => counted(u64::from(*n), "day", "days"),
+            crate::rules::CalendarSpan::Months(n) => counted(u64::from(*n), "month", "months"),
         },
         TargetDuration::Untimed { note } => note.clone(),
         TargetDuration::NotApplicable => "not applicable".into(),
