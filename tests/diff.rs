@@ -192,7 +192,7 @@ fn the_what_if_over_a_log_is_worked_out_by_hand() {
     let (code, out, _) = sla(&dir, &[&args[..], &["--format", "human"]].concat());
     assert_eq!(code, 1);
     for line in [
-        "5 ticket(s), 2 with a changed verdict",
+        "5 tickets, 2 with a changed verdict",
         "  breached → met                       1",
         "  excluded → met                       2",
         "  unchanged                            7",

@@ -87,7 +87,9 @@ pub fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
                 eprintln!("checked {n} {files_word}: no problems{not_read}");
             } else {
                 eprintln!(
-                    "checked {n} {files_word}: {errors} error(s), {warnings} warning(s){not_read}"
+                    "checked {n} {files_word}: {}, {}{not_read}",
+                    crate::diagnostic::counted(errors as u64, "error", "errors"),
+                    crate::diagnostic::counted(warnings as u64, "warning", "warnings"),
                 );
             }
         }

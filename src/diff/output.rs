@@ -129,10 +129,10 @@ pub(crate) fn human(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "\nOver {} as of {}: {} ticket(s), {} with a changed verdict",
+        "\nOver {} as of {}: {}, {} with a changed verdict",
         h.tickets.display(),
         format_rfc3339(h.as_of, h.tz),
-        o.tickets,
+        crate::diagnostic::counted(o.tickets, "ticket", "tickets"),
         o.tickets_changed
     )?;
     if o.new.problems.unreadable() > 0 {

@@ -197,8 +197,13 @@ impl Report for HumanReport<'_> {
             writeln!(out)?;
             writeln!(
                 out,
-                "Priority changes: {} tickets changed priority by the as-of instant; {} verdicts were judged under another priority than the one at their clock's start (or stop, with `target set at start`), and {} of them differ from what that other priority gives: {} met that would be breached, {} breached that would be met, {} other.",
-                m.tickets, m.rows, m.moved(), m.met_not_breached, m.breached_not_met, m.other
+                "Priority changes: {} changed priority by the as-of instant; {} judged under another priority than the one at their clock's start (or stop, with `target set at start`), and {} from what that other priority gives: {} met that would be breached, {} breached that would be met, {} other.",
+                crate::diagnostic::counted(m.tickets, "ticket", "tickets"),
+                crate::diagnostic::counted(m.rows, "verdict was", "verdicts were"),
+                crate::diagnostic::counted(m.moved(), "of them differs", "of them differ"),
+                m.met_not_breached,
+                m.breached_not_met,
+                m.other
             )?;
         }
         if !plan.escalation.is_empty() {
