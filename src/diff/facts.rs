@@ -67,9 +67,7 @@ pub(crate) fn facts(rules: &RuleSet) -> Vec<Fact> {
     for c in &rules.closures {
         let text = format!(
             "at {}, or automatically {} after {}",
-            c.confirmed,
-            terms::span(c.after),
-            c.from
+            c.confirmed, c.after, c.from
         );
         out.add("closure", &c.name, text);
     }

@@ -2,7 +2,7 @@
 //! (`4 hours of office`, `mon..fri 09:00-17:00`; a condition says itself,
 //! see `Condition`'s `Display`), so that a difference reads like the agreement.
 
-use crate::rules::{CalendarSpan, CreditValue, Period, Selector, TargetDuration, Trigger};
+use crate::rules::{CreditValue, Period, Selector, TargetDuration, Trigger};
 use crate::time::spec::{CalendarSpec, OpeningSpec};
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -25,13 +25,6 @@ pub(crate) fn seconds(s: i64) -> String {
     }
 }
 
-pub(crate) fn span(s: CalendarSpan) -> String {
-    match s {
-        CalendarSpan::Days(n) => format!("{n} day{}", if n == 1 { "" } else { "s" }),
-        CalendarSpan::Months(n) => format!("{n} month{}", if n == 1 { "" } else { "s" }),
-    }
-}
-
 /// A target's duration with the calendar it is counted in.
 pub(crate) fn duration(d: &TargetDuration, calendar: &str) -> String {
     match d {
@@ -41,7 +34,7 @@ pub(crate) fn duration(d: &TargetDuration, calendar: &str) -> String {
             if *n == 1 { "" } else { "s" }
         ),
         TargetDuration::NextWorkingDay => format!("by end of next working day of {calendar}"),
-        TargetDuration::Calendar { span: s } => format!("within {}", span(*s)),
+        TargetDuration::Calendar { span: s } => format!("within {s}"),
         TargetDuration::Untimed { note } => format!("untimed ({note})"),
         TargetDuration::NotApplicable => "not applicable".into(),
     }

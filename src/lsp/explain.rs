@@ -11,7 +11,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
 use crate::rules::{TargetDuration, ALWAYS};
 use crate::time::holiday_sets;
 use crate::time::holidays::{easter_name, is_builtin_set, nth_in_month, ordinal};
-use crate::time::spec::{CalendarSpan, CalendarSpec, DayRule, OpeningSpec, WeeklySpec};
+use crate::time::spec::{CalendarSpec, DayRule, OpeningSpec, WeeklySpec};
 use crate::time::{add_calendar_span, local_to_instant, to_local, Calendar, Holidays};
 
 const DAY: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -284,8 +284,8 @@ pub(crate) fn target(
             };
             format!(
                 "{} of calendar time in {tz}: the same local time {} later, whatever the hours.",
-                span_text(*span),
-                span_text(*span)
+                span,
+                span
             )
         }
         TargetDuration::Untimed { note } => {
@@ -313,13 +313,6 @@ fn duration(seconds: i64) -> String {
             plural(seconds / 3600, "hour"),
             plural(seconds % 3600 / 60, "minute")
         )
-    }
-}
-
-fn span_text(s: CalendarSpan) -> String {
-    match s {
-        CalendarSpan::Days(n) => format!("{n} day{}", if n == 1 { "" } else { "s" }),
-        CalendarSpan::Months(n) => format!("{n} month{}", if n == 1 { "" } else { "s" }),
     }
 }
 

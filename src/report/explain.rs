@@ -15,7 +15,7 @@ use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::{Origin, Timeline};
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
 use crate::eval::verdict::ticket::Outcome;
-use crate::eval::verdict::ticket::{span_text, MetricTrace, Trace};
+use crate::eval::verdict::ticket::{MetricTrace, Trace};
 use crate::eval::Plan;
 use crate::rules::TargetDuration;
 use crate::time::exact::{open_nanos, At};
@@ -539,7 +539,7 @@ fn target_text(
             crate::diagnostic::counted(u64::from(*n), "working day", "working days")
         ),
         TargetDuration::NextWorkingDay => format!("by the close of the next working day of {cal}"),
-        TargetDuration::Calendar { span } => format!("within {}", span_text(*span)),
+        TargetDuration::Calendar { span } => format!("within {span}"),
         TargetDuration::Untimed { note } => format!("untimed ({note})"),
         TargetDuration::NotApplicable => "not applicable".into(),
     }

@@ -136,3 +136,15 @@ pub enum CalendarSpan {
     Days(u32),
     Months(u32),
 }
+
+/// `1 day`, `3 days`, `1 month`: as a contract writes it (the checker's
+/// hover, `--explain` and `sla diff` all say it so).
+impl std::fmt::Display for CalendarSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (n, unit) = match *self {
+            CalendarSpan::Days(n) => (n, "day"),
+            CalendarSpan::Months(n) => (n, "month"),
+        };
+        write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}

@@ -810,7 +810,7 @@ fn describe_target(plan: &Plan, ti: usize) -> String {
             crate::diagnostic::counted(u64::from(n), "working day", "working days")
         }
         TargetDuration::NextWorkingDay => "next working day".into(),
-        TargetDuration::Calendar { span } => span_text(span),
+        TargetDuration::Calendar { span } => span.to_string(),
         TargetDuration::Untimed { .. } => "untimed".into(),
         TargetDuration::NotApplicable => "not applicable".into(),
     }
@@ -1011,9 +1011,7 @@ fn instant(
                 }
                 (_, Some(_), Some(_)) => format!(
                     "{} + {} (closure {}, automatic)",
-                    plan.fields[cl.from].name,
-                    span_text(cl.after),
-                    cl.name
+                    plan.fields[cl.from].name, cl.after, cl.name
                 ),
                 _ => format!("closure {}", cl.name),
             };
@@ -1030,16 +1028,6 @@ fn first_activity(tl: &Timeline, e: usize, from: At) -> Option<At> {
         .iter()
         .find(|(at, a)| *at >= from && a.name() == name)
         .map(|(at, _)| *at)
-}
-
-pub(crate) fn span_text(s: crate::rules::CalendarSpan) -> String {
-    use crate::rules::CalendarSpan;
-    match s {
-        CalendarSpan::Days(1) => "1 day".into(),
-        CalendarSpan::Days(n) => format!("{n} days"),
-        CalendarSpan::Months(1) => "1 month".into(),
-        CalendarSpan::Months(n) => format!("{n} months"),
-    }
 }
 
 #[cfg(test)]
