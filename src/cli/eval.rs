@@ -15,7 +15,7 @@ use crate::eval::{
     self, ChangeLog, Context, EvalError, EventLog, OutageLog, Plan, Problems, RunOptions,
 };
 use crate::report::{self, explain, progress::Progress, Header};
-use crate::time::{parse_timestamp, parse_tz, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
+use crate::time::{parse_timestamp, parse_tz, At, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
 pub fn run(args: &EvalArgs) -> i32 {
     match eval_command(args) {
@@ -32,7 +32,8 @@ pub fn run(args: &EvalArgs) -> i32 {
 /// logs and the ticket log. `sla eval` and `sla report` share it.
 pub(super) struct Opened {
     pub(super) plan: Plan,
-    pub(super) as_of: i64,
+    /// To the fraction of a second given.
+    pub(super) as_of: At,
     pub(super) log_tz: Tz,
     pub(super) events: Option<EventLog>,
     pub(super) outages: Option<OutageLog>,
@@ -56,7 +57,7 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
         .map_err(EvalError::new)?;
     let as_of = as_of(args.input.as_of.as_deref(), plan.tz)?;
     let (h0, h1) = plan.calendar(0).horizon();
-    if !(h0..h1).contains(&as_of) {
+    if !(h0..h1).contains(&as_of.secs) {
         return Err(EvalError::new(format!(
             "--as-of: {} lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover",
             args.input.as_of.as_deref().unwrap_or("now"),
@@ -87,7 +88,7 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
                     path.display()
                 );
             }
-            Some(OutageLog::load(path, encoding, log_tz, as_of)?)
+            Some(OutageLog::load(path, encoding, log_tz, as_of.secs)?)
         }
         None => None,
     };
@@ -174,7 +175,8 @@ pub(super) fn evaluate(
     };
     let plan = &o.plan;
     if let Some(log) = &o.outages {
-        summary.availability = eval::verdict::availability::evaluate(plan, log, o.as_of);
+        // Availability is counted in whole seconds (README): the as-of second.
+        summary.availability = eval::verdict::availability::evaluate(plan, log, o.as_of.secs);
     }
     if let Some(log) = &o.changes {
         summary.changes = log.rows.clone();
@@ -336,14 +338,20 @@ fn parse_renames(items: &[String]) -> Result<Vec<(String, String)>, EvalError> {
         .collect()
 }
 
-fn as_of(given: Option<&str>, tz: Tz) -> Result<i64, EvalError> {
+fn as_of(given: Option<&str>, tz: Tz) -> Result<At, EvalError> {
     match given {
-        Some(s) => parse_timestamp(s, tz).map(|p| p.at).map_err(|e| {
+        Some(s) => parse_timestamp(s, tz).map(|p| p.instant()).map_err(|e| {
             EvalError::new(format!(
                 "--as-of {s}: not a timestamp ({e}); use RFC 3339 such as 2026-01-10T12:00:00Z"
             ))
         }),
-        None => Ok(chrono::Utc::now().timestamp()),
+        None => {
+            let now = chrono::Utc::now();
+            Ok(At {
+                secs: now.timestamp(),
+                nanos: now.timestamp_subsec_nanos(),
+            })
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use super::eval::{evaluate, open, report_problems};
 use super::{EvalArgs, ReportArgs};
 use crate::eval::{EvalError, Plan};
 use crate::report::html::{self, page::Footer, Collect, Inputs};
-use crate::time::month_of;
+use crate::time::{month_of, At};
 
 type Month = (i32, u32);
 
@@ -96,7 +96,7 @@ fn report_command(args: &ReportArgs) -> Result<i32, EvalError> {
         "wrote {} ({}, as of {})",
         args.out.display(),
         html::build::months_text(from, to),
-        crate::report::format::local(o.as_of, o.plan.tz)
+        crate::report::format::local_at(o.as_of, o.plan.tz)
     );
     Ok(0)
 }
@@ -116,7 +116,7 @@ impl crate::eval::RowText for NoText {
 
 /// The report's months: `--period`, `--from`/`--to`, or by default the last
 /// month that has ended at the as-of instant.
-fn months(args: &ReportArgs, plan: &Plan, as_of: i64) -> Result<(Month, Month), EvalError> {
+fn months(args: &ReportArgs, plan: &Plan, as_of: At) -> Result<(Month, Month), EvalError> {
     let parse = |flag: &str, s: &str| {
         parse_month(s).ok_or_else(|| {
             EvalError::new(format!(
@@ -141,7 +141,7 @@ fn months(args: &ReportArgs, plan: &Plan, as_of: i64) -> Result<(Month, Month), 
             Ok((f, t))
         }
         (None, None, None) => {
-            let m = back(month_of(plan.tz, as_of), 1);
+            let m = back(month_of(plan.tz, as_of.secs), 1);
             Ok((m, m))
         }
         _ => Err(EvalError::new(
@@ -198,7 +198,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The command that makes this report again, with the months and the as-of
 /// instant spelled out.
-fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: i64) -> String {
+fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: At) -> String {
     let mut parts = vec![
         "sla report".to_string(),
         args.contract.display().to_string(),
@@ -235,7 +235,7 @@ fn command_line(args: &ReportArgs, from: Month, to: Month, as_of: i64) -> String
     }
     parts.push(format!(
         "--as-of {}",
-        crate::time::format_rfc3339(as_of, chrono_tz::UTC)
+        crate::time::exact::format_rfc3339_at(as_of, chrono_tz::UTC)
     ));
     parts.push(format!("-o {}", args.out.display()));
     parts.join(" ")

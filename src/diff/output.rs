@@ -12,7 +12,7 @@ use crate::diff::changes::Change;
 use crate::diff::whatif::{Compliance, Outcome, TicketChange};
 use crate::eval::Status;
 use crate::time::exact::format_rfc3339_at;
-use crate::time::{format_rfc3339, At};
+use crate::time::At;
 
 /// The human report lists this many changed tickets; JSON lists them all.
 pub(crate) const LISTED: usize = 100;
@@ -22,7 +22,7 @@ pub(crate) struct Header<'a> {
     pub(crate) old: &'a str,
     pub(crate) new: &'a str,
     pub(crate) tickets: &'a Path,
-    pub(crate) as_of: i64,
+    pub(crate) as_of: At,
     /// The zone instants are written in (the new contract's).
     pub(crate) tz: Tz,
 }
@@ -39,7 +39,7 @@ pub(crate) fn json_open(
         "same": changes.is_empty(),
         "changes": changes,
         "log": h.tickets.display().to_string(),
-        "as_of": format_rfc3339(h.as_of, h.tz),
+        "as_of": format_rfc3339_at(h.as_of, h.tz),
     });
     let text = head.to_string();
     // Reopen the object to stream the tickets into it.
@@ -131,7 +131,7 @@ pub(crate) fn human(
         out,
         "\nOver {} as of {}: {}, {} with a changed verdict",
         h.tickets.display(),
-        format_rfc3339(h.as_of, h.tz),
+        format_rfc3339_at(h.as_of, h.tz),
         crate::diagnostic::counted(o.tickets, "ticket", "tickets"),
         o.tickets_changed
     )?;

@@ -28,7 +28,7 @@ fn version_ledger(
     first: &Plan,
     version: VersionIndex,
     ticket: &Ticket,
-    as_of: i64,
+    as_of: At,
 ) -> std::io::Result<()> {
     let Some(name) = first.version_name(version) else {
         return Ok(());
@@ -40,7 +40,10 @@ fn version_ledger(
     });
     let what = match opening {
         Some((field, at)) => format!("opened ({field} {})", local(at, tz)),
-        None => format!("not yet opened, at the as-of instant {}", local(as_of, tz)),
+        None => format!(
+            "not yet opened, at the as-of instant {}",
+            local_at(as_of, tz)
+        ),
     };
     let since = match usize::from(version).checked_sub(1) {
         Some(i) => format!("in force from {}", local(first.versions[i].from, tz)),
@@ -74,14 +77,14 @@ pub(crate) fn write_ledger(
     ticket: &Ticket,
     timeline: &Timeline,
     outcome: &Outcome,
-    as_of: i64,
+    as_of: At,
     file: &str,
 ) -> std::io::Result<()> {
     let plan = first.version(version);
     let tz = plan.tz;
     writeln!(out, "Ticket {} ({file}, line {})", ticket.id, ticket.line)?;
     writeln!(out, "contract: {}", plan.rules.contract.name)?;
-    writeln!(out, "as of:    {}", local(as_of, tz))?;
+    writeln!(out, "as of:    {}", local_at(as_of, tz))?;
     version_ledger(out, first, version, ticket, as_of)?;
     writeln!(out)?;
     writeln!(out, "Cells read")?;
@@ -188,7 +191,7 @@ fn timeline_ledger(
     out: &mut dyn Write,
     plan: &Plan,
     timeline: &Timeline,
-    as_of: i64,
+    as_of: At,
     file: &str,
 ) -> std::io::Result<()> {
     if timeline.events.is_empty() {
@@ -198,11 +201,11 @@ fn timeline_ledger(
     writeln!(out, "Timeline")?;
     let mut said_as_of = false;
     for e in &timeline.events {
-        if e.at > At::whole(as_of) && !said_as_of {
+        if e.at > as_of && !said_as_of {
             writeln!(
                 out,
                 "  {}  ── as of: nothing after this is seen",
-                local(as_of, plan.tz)
+                local_at(as_of, plan.tz)
             )?;
             said_as_of = true;
         }
@@ -242,7 +245,7 @@ fn metric_ledger(
     outcome: &Outcome,
     mt: &MetricTrace,
     trace: &Trace,
-    as_of: i64,
+    as_of: At,
 ) -> std::io::Result<()> {
     let tz = plan.tz;
     let m = &plan.metrics[mt.metric];
@@ -348,7 +351,7 @@ fn metric_ledger(
     };
     if row.status != Status::Excluded && row.status != Status::Invalid {
         if let Some(start) = mt.start {
-            let end = mt.stop.unwrap_or(At::whole(as_of)).max(start);
+            let end = mt.stop.unwrap_or(as_of).max(start);
             // The variant the ticket's calendars chose, where they are chosen.
             let target = row.target.map_or(target, |v| &plan.targets[v]);
             let cal_index = match target.duration {

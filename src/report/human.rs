@@ -162,7 +162,7 @@ impl Report for HumanReport<'_> {
         writeln!(
             out,
             "as of {} · {} · {}",
-            local(self.header.as_of, tz),
+            local_at(self.header.as_of, tz),
             how_many(s.tickets, "ticket"),
             verdicts_line(s.rows, &counts)
         )?;

@@ -502,7 +502,7 @@ impl Report for JsonReport<'_> {
             self.out,
             "{{\n  \"contract\": {},\n  \"as_of\": {},\n  \"timezone\": {},\n",
             string(&plan.rules.contract.name),
-            string(&format_rfc3339(self.header.as_of, plan.tz)),
+            string(&format_rfc3339_at(self.header.as_of, plan.tz)),
             string(&plan.rules.timezone),
         )?;
         if !plan.versions.is_empty() {

@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
+use crate::time::At;
 
 pub(crate) mod csv;
 pub(crate) mod explain;
@@ -26,7 +27,7 @@ pub(crate) enum ReportFormat {
 /// What every report states about the run.
 pub(crate) struct Header<'a> {
     pub(crate) plan: &'a Plan,
-    pub(crate) as_of: i64,
+    pub(crate) as_of: At,
 }
 
 /// A report: rows as they come, then the summary.

@@ -39,6 +39,16 @@ pub struct Parsed {
     pub warning: Option<String>,
 }
 
+impl Parsed {
+    /// The instant read, with its fraction of a second.
+    pub fn instant(&self) -> crate::time::exact::At {
+        crate::time::exact::At {
+            secs: self.at,
+            nanos: self.nanos,
+        }
+    }
+}
+
 /// Why a timestamp could not be read. `Display` gives the user-facing message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampError {

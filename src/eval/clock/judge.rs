@@ -37,7 +37,7 @@ pub(crate) struct Judgement {
     pub(crate) note: Option<String>,
 }
 
-pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -> Judgement {
+pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) -> Judgement {
     let target_seconds = match target.duration {
         TargetDuration::Seconds { seconds } => Some(seconds),
         _ => None,
@@ -78,7 +78,7 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
             return j;
         }
     }
-    let end = span.stop.unwrap_or(At::whole(as_of)).max(start);
+    let end = span.stop.unwrap_or(as_of).max(start);
     let pauses = &*effective_pauses(span.pauses, span.stop);
     let cal = plan.calendar(target.calendar);
     // Fractions of a second decide too (60.9 s is more than 60 s): elapsed
@@ -153,7 +153,7 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: i64) -
     j.status = match span.stop {
         Some(stop) if stop <= deadline => Status::Met,
         Some(_) => Status::Breached,
-        None if At::whole(as_of) > deadline => Status::Breached,
+        None if as_of > deadline => Status::Breached,
         None => Status::Pending,
     };
     j

@@ -216,10 +216,7 @@ fn type_changes(
             continue;
         };
         let at = match parse_timestamp(at, log_tz) {
-            Ok(parsed) => At {
-                secs: parsed.at,
-                nanos: parsed.nanos,
-            },
+            Ok(parsed) => parsed.instant(),
             Err(e) => {
                 problems.push(format!(
                     "{file}:{line}: update time of the change of `{}`: {}",
@@ -255,14 +252,10 @@ fn type_history(
     for (line, at, status) in &x.history {
         match parse_timestamp(at, log_tz) {
             Ok(parsed) => {
+                out.push((parsed.instant(), status_key(status).into(), *line));
                 if let Some(w) = parsed.warning {
                     warnings.push(format!("{file}:{line}: update time: {w}"));
                 }
-                let at = At {
-                    secs: parsed.at,
-                    nanos: parsed.nanos,
-                };
-                out.push((at, status_key(status).into(), *line));
             }
             Err(e) => problems.push(format!(
                 "{file}:{line}: update time of status `{status}`: {}",

@@ -83,7 +83,7 @@ impl Timeline {
 pub(crate) struct Histories<'a> {
     pub(crate) plan: &'a Plan,
     pub(crate) events: Option<&'a EventLog>,
-    pub(crate) as_of: i64,
+    pub(crate) as_of: At,
 }
 
 impl Histories<'_> {
@@ -92,16 +92,16 @@ impl Histories<'_> {
     /// every event is listed in `tl.events`.
     pub(crate) fn build(&self, t: &mut Ticket, tl: &mut Timeline, trace: bool) {
         let plan = self.plan;
-        // The as-of instant is a whole second: a timestamp in the second
-        // after it (10:00:00.5 as of 10:00:00) lies after it.
-        let as_of = At::whole(self.as_of);
+        let as_of = self.as_of;
         tl.events.clear();
         tl.opened_after_as_of = plan
             .opened_field
             .and_then(|f| t.at(f))
             .is_some_and(|at| at > as_of);
         // Most tickets lie wholly before the as-of instant: nothing to cut.
-        let cutting = t.latest > self.as_of || trace;
+        // (`latest` is rounded up, so it exceeds the as-of second exactly
+        // when some timestamp lies after the as-of instant.)
+        let cutting = t.latest > as_of.secs || trace;
         let fractions = &t.fractions;
         for (i, cell) in t.cells.iter_mut().enumerate() {
             if !cutting {

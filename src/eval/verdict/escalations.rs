@@ -67,7 +67,7 @@ pub(crate) fn escalations(
                     }
                     _ => Some(fired.at),
                 };
-                let Some(due_at) = due.filter(|d| *d <= At::whole(ctx.as_of)) else {
+                let Some(due_at) = due.filter(|d| *d <= ctx.as_of) else {
                     return;
                 };
                 let better = best.as_ref().is_none_or(|b| {

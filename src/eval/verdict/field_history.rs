@@ -21,11 +21,11 @@ pub(crate) fn choosing_instant(
     target_at: TargetAt,
     start: Option<At>,
     stop: Option<At>,
-    as_of: i64,
+    as_of: At,
 ) -> At {
     match target_at {
-        TargetAt::Stop => stop.unwrap_or(At::whole(as_of)),
-        TargetAt::Start => start.unwrap_or(At::whole(as_of)),
+        TargetAt::Stop => stop.unwrap_or(as_of),
+        TargetAt::Start => start.unwrap_or(as_of),
     }
 }
 
@@ -56,7 +56,7 @@ pub(crate) struct ChangedClock<'a> {
     pub(crate) ticket: &'a Ticket,
     pub(crate) tl: &'a Timeline,
     pub(crate) span: &'a Span<'a>,
-    pub(crate) as_of: i64,
+    pub(crate) as_of: At,
 }
 
 /// A breach under the target in force before a field changed.
@@ -79,7 +79,7 @@ pub(crate) fn breach_before_change(
 ) -> Option<EarlierBreach> {
     let (plan, m, t, tl, span, as_of) = (c.plan, c.metric, c.ticket, c.tl, c.span, c.as_of);
     let start = span.start?;
-    let end = span.stop.unwrap_or(At::whole(as_of));
+    let end = span.stop.unwrap_or(as_of);
     let mut last = None;
     for c in &tl.changes {
         if c.at <= start || c.at > end || last == Some(c.at) {

@@ -14,7 +14,7 @@ use crate::time::At;
 /// of elapsed); otherwise the calendar's open time from the deadline to the
 /// stop (or the as-of instant while the clock runs). `None` for a row that
 /// is not breached or has neither.
-pub(crate) fn late_by(plan: &Plan, row: &Row, as_of: i64) -> Option<i64> {
+pub(crate) fn late_by(plan: &Plan, row: &Row, as_of: At) -> Option<i64> {
     if row.status != Status::Breached {
         return None;
     }
@@ -23,7 +23,7 @@ pub(crate) fn late_by(plan: &Plan, row: &Row, as_of: i64) -> Option<i64> {
     }
     let deadline = row.deadline?;
     let plan = plan.version(row.version);
-    let end = row.stop.unwrap_or(At::whole(as_of));
+    let end = row.stop.unwrap_or(as_of);
     // Whole seconds, rounded up: a breach is never 0 s late.
     let late = match row.target.and_then(|t| plan.targets.get(t)) {
         Some(t) => open_nanos(plan.calendar(t.calendar), deadline, end, &[]),

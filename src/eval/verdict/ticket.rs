@@ -29,7 +29,8 @@ use crate::time::{add_calendar_span, month_of, At};
 pub(crate) struct Context<'a> {
     pub(crate) plan: &'a Plan,
     pub(crate) events: Option<&'a EventLog>,
-    pub(crate) as_of: i64,
+    /// To the fraction of a second `--as-of` gives.
+    pub(crate) as_of: At,
 }
 
 impl<'a> Context<'a> {
@@ -41,7 +42,7 @@ impl<'a> Context<'a> {
             return (self, 0);
         }
         let at = self.plan.opening.and_then(|f| t.time(f));
-        let v = self.plan.version_at(at.unwrap_or(self.as_of));
+        let v = self.plan.version_at(at.unwrap_or(self.as_of.secs));
         let plan = self.plan.version(v);
         (Context { plan, ..self }, v)
     }
@@ -473,6 +474,7 @@ impl Judging<'_> {
             let j = self.judged(c, ti, priority, other, moves, &mut mt);
             row.status = j.status;
             row.elapsed = j.elapsed;
+            mt.elapsed_nanos = j.elapsed_nanos;
             row.target_seconds = j.target_seconds;
             row.deadline = j.deadline;
             row.reason = j.reason.map(CompactString::from);
@@ -741,7 +743,7 @@ fn judge_changes(
     }
     if trace {
         if let Some(start) = span.start {
-            let end = span.stop.unwrap_or(At::whole(as_of));
+            let end = span.stop.unwrap_or(as_of);
             for c in tl.changes.iter().filter(|c| c.at > start && c.at <= end) {
                 if changes.last().is_some_and(|x| x.0 == c.at) {
                     continue;
@@ -758,7 +760,7 @@ fn judge_changes(
         TargetAt::Stop => (TargetAt::Start, span.start),
         TargetAt::Start => (TargetAt::Stop, span.stop),
     };
-    tl.ticket_at(t, other_at.unwrap_or(At::whole(as_of)), false, scratch);
+    tl.ticket_at(t, other_at.unwrap_or(as_of), false, scratch);
     let p = priority_of(plan, scratch);
     if p == priority {
         return (earlier, changes);
@@ -997,7 +999,7 @@ fn instant(
                     add_calendar_span(plan.tz, from.secs, cl.after)
                         .map(|d| same_time_of_day(plan.tz, from, d))
                 })
-                .filter(|a| *a <= At::whole(ctx.as_of));
+                .filter(|a| *a <= ctx.as_of);
             let at = match (confirmed, auto) {
                 (Some(c), Some(a)) => Some(c.min(a)),
                 (c, a) => c.or(a),
@@ -1099,10 +1101,10 @@ mod tests {
             events: None,
             as_of,
         };
-        let before = judged(ctx(at("2025-03-03T12:00:00Z")), &t, false);
+        let before = judged(ctx(At::whole(at("2025-03-03T12:00:00Z"))), &t, false);
         assert_eq!(before.rows[0].status, Status::Pending);
         assert_eq!(before.rows[0].stop, None);
-        let after = judged(ctx(at("2025-03-10T00:00:00Z")), &t, false);
+        let after = judged(ctx(At::whole(at("2025-03-10T00:00:00Z"))), &t, false);
         assert_eq!(
             after.rows[0].stop,
             Some(At::whole(at("2025-03-04T10:00:00Z")))
@@ -1120,7 +1122,7 @@ mod tests {
                 "2025-03-03T11:00:00Z",
             ],
         );
-        let r = judged(ctx(at("2025-03-10T00:00:00Z")), &t, false);
+        let r = judged(ctx(At::whole(at("2025-03-10T00:00:00Z"))), &t, false);
         assert_eq!(r.rows[0].stop, Some(At::whole(at("2025-03-03T11:00:00Z"))));
     }
 
@@ -1130,7 +1132,7 @@ mod tests {
         let ctx = Context {
             plan: &p,
             events: None,
-            as_of: at("2025-06-01T00:00:00Z"),
+            as_of: At::whole(at("2025-06-01T00:00:00Z")),
         };
         // id, opened_at, type, level, component, responded_at, acknowledged_at, resolved_at
         let change = ticket(
@@ -1189,7 +1191,7 @@ mod tests {
         let ctx = Context {
             plan: &p,
             events: None,
-            as_of: at("2025-06-01T00:00:00Z"),
+            as_of: At::whole(at("2025-06-01T00:00:00Z")),
         };
         // 23:30 UTC on 31 March is 1 April in Amsterdam.
         let t = ticket(

@@ -14,12 +14,12 @@ use crate::eval::{AvailabilityRow, ObjectiveResult, OutageLog, Plan, Status, Sum
 use crate::report::format::{duration, local, local_at, percent};
 use crate::rules::TargetDuration;
 use crate::time::holidays::month_name;
-use crate::time::month_of;
+use crate::time::{month_of, At};
 
 /// What the report is made from besides the streamed rows.
 pub(crate) struct Inputs<'a> {
     pub(crate) plan: &'a Plan,
-    pub(crate) as_of: i64,
+    pub(crate) as_of: At,
     /// The report's months, inclusive.
     pub(crate) from: Month,
     pub(crate) to: Month,
@@ -147,7 +147,7 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
             ProblemKind::InvalidVerdict.counted(invalid)
         ));
     }
-    if month_of(tz, inp.as_of) <= inp.to {
+    if month_of(tz, inp.as_of.secs) <= inp.to {
         notes.push(
             "The period is not over at the as-of instant: its figures are counted so far (amber)."
                 .into(),
@@ -158,7 +158,7 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
         provider: plan.rules.contract.provider.clone(),
         customer: plan.rules.contract.customer.clone(),
         period: months_text(inp.from, inp.to),
-        as_of: local(inp.as_of, tz),
+        as_of: local_at(inp.as_of, tz),
         overall,
         summary,
         objectives,
@@ -280,7 +280,7 @@ fn objective_rag(o: &ObjectiveResult, partial: bool) -> Rag {
 
 fn objectives(inp: &Inputs) -> Vec<ObjectiveView> {
     let plan = inp.plan;
-    let now = month_of(plan.tz, inp.as_of);
+    let now = month_of(plan.tz, inp.as_of.secs);
     let chart_months = months(inp.chart_from, inp.to);
     let mut out = Vec::new();
     // Under a contract with versions, each version's objectives in turn.
@@ -487,8 +487,9 @@ fn interruptions(inp: &Inputs) -> Vec<InterruptionView> {
     let mut out = Vec::new();
     for a in &inp.plan.rules.availability {
         for &(s, e) in log.by_service.get(&a.service).into_iter().flatten() {
-            let e = e.min(inp.as_of);
-            if s >= inp.as_of {
+            // Outages are whole seconds (README): cut at the as-of second.
+            let e = e.min(inp.as_of.secs);
+            if s >= inp.as_of.secs {
                 continue;
             }
             let m = month_of(tz, s);
@@ -575,7 +576,7 @@ fn totals(credits: &[&CreditRow]) -> Vec<String> {
     out
 }
 
-fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
+fn breach(plan: &Plan, l: &Late, as_of: At) -> BreachView {
     let tz: Tz = plan.tz;
     let row = &l.row;
     let plan = plan.version(row.version);
@@ -601,7 +602,7 @@ fn breach(plan: &Plan, l: &Late, as_of: i64) -> BreachView {
     }
     match row.stop {
         Some(s) => ledger.push(format!("stopped {}", local_at(s, tz))),
-        None => ledger.push(format!("still running at {}", local(as_of, tz))),
+        None => ledger.push(format!("still running at {}", local_at(as_of, tz))),
     }
     if let (Some(e), Some(t)) = (row.elapsed, row.target_seconds) {
         ledger.push(format!("counted {} of {}", duration(e), duration(t)));

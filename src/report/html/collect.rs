@@ -8,7 +8,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::eval::{EscalationRow, Plan, Row, RowSink, Status};
-use crate::time::month_of;
+use crate::time::{month_of, At};
 
 /// How many breached tickets and escalations the report lists.
 pub(crate) const TOP: usize = 200;
@@ -18,7 +18,7 @@ pub(crate) type Month = (i32, u32);
 
 pub(crate) struct Collect<'a> {
     plan: &'a Plan,
-    as_of: i64,
+    as_of: At,
     from: Month,
     to: Month,
     /// Min-heap on lateness: the least late of the kept rows is dropped first.
@@ -84,7 +84,7 @@ impl Due {
 }
 
 impl<'a> Collect<'a> {
-    pub(crate) fn new(plan: &'a Plan, as_of: i64, from: Month, to: Month) -> Self {
+    pub(crate) fn new(plan: &'a Plan, as_of: At, from: Month, to: Month) -> Self {
         Collect {
             plan,
             as_of,
