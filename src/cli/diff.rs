@@ -10,7 +10,7 @@ use std::process::Command;
 
 use super::eval;
 use super::{DiagnosticFormat, DiffArgs, EvalArgs, InputArgs};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{counted, did_you_mean};
 use crate::diff::changes::{compare, Change};
 use crate::diff::output::{self, Header};
 use crate::diff::whatif::{self, Names, TicketChange};
@@ -161,11 +161,10 @@ fn human(args: &DiffArgs, changes: &[Change]) -> String {
         return out;
     }
     out.push_str(&format!(
-        "{} → {}: {} change{}\n",
+        "{} → {}: {}\n",
         args.old,
         args.new,
-        changes.len(),
-        if changes.len() == 1 { "" } else { "s" }
+        counted(changes.len() as u64, "change", "changes")
     ));
     for c in changes {
         out.push_str("  ");

@@ -363,9 +363,14 @@ fn warn_unpaused(plan: &Plan) {
         .filter(|m| !m.pause.is_empty())
         .map(|m| m.name.as_str())
         .collect();
+    let (noun, verb) = if pausing.len() == 1 {
+        ("metric", "pauses")
+    } else {
+        ("metrics", "pause")
+    };
     if !pausing.is_empty() {
         eprintln!(
-            "warning: metric(s) {} pause on statuses of the event log, but no --events FILE was given: no time is paused",
+            "warning: {noun} {} {verb} on statuses of the event log, but no --events FILE was given: no time is paused",
             pausing.join(", ")
         );
     }

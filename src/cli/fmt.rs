@@ -5,6 +5,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::counted;
 use crate::diagnostic::render::{self, Source};
 use crate::fmt::{format_source, same_but_line_endings};
 
@@ -23,8 +24,10 @@ pub fn run(files: &[PathBuf], check: bool) -> i32 {
         worst = worst.max(code);
     }
     if check && changed > 0 {
-        let files_word = if changed == 1 { "file" } else { "files" };
-        eprintln!("{changed} {files_word} would be reformatted");
+        eprintln!(
+            "{} would be reformatted",
+            counted(changed as u64, "file", "files")
+        );
     }
     worst
 }

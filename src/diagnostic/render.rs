@@ -81,11 +81,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
         source.name,
         source.lf_text.as_deref().unwrap_or(source.text),
     );
-    let mut buf = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
+    let mut buf = buffer(color);
     let config = term::Config::default();
     for d in diagnostics {
         let severity = match d.severity {
@@ -137,11 +133,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
 pub fn human_in_log(diagnostics: &[Diagnostic], color: bool) -> String {
     use std::io::Write;
     use termcolor::{Color, ColorSpec, WriteColor};
-    let mut buf = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
+    let mut buf = buffer(color);
     // The styles of codespan-reporting's default configuration.
     let styles = term::Styles::default();
     for d in diagnostics {
@@ -167,6 +159,15 @@ pub fn human_in_log(diagnostics: &[Diagnostic], color: bool) -> String {
         }
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// A buffer that writes ANSI colours, or none.
+fn buffer(color: bool) -> termcolor::Buffer {
+    if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    }
 }
 
 fn buf_write(buf: &mut termcolor::Buffer, s: &str) {

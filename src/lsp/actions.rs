@@ -18,7 +18,7 @@ use lsp_types::{
 
 use super::index::Defs;
 use super::position::LineIndex;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{counted, Code, Diagnostic};
 use crate::syntax::ast::{self, Span};
 
 /// The fixes for the diagnostics that touch `range` (byte offsets).
@@ -190,8 +190,8 @@ fn matrix_cells(text: &str, tree: &ast::File, defs: &Defs, at: Span) -> Vec<Fix>
             }
             let n = missing.len();
             let title = format!(
-                "Add the {n} missing matrix cell{} as `{}`",
-                if n == 1 { "" } else { "s" },
+                "Add the {} as `{}`",
+                counted(n as u64, "missing matrix cell", "missing matrix cells"),
                 level.name.node
             );
             (title, vec![(Span::new(at, at), new)], false)

@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
 
+use crate::diagnostic::counted;
 use crate::rules::{TargetDuration, ALWAYS};
 use crate::time::holiday_sets;
 use crate::time::holidays::{easter_name, is_builtin_set, nth_in_month, ordinal};
@@ -59,11 +60,8 @@ pub(crate) fn calendar_brief(spec: &CalendarSpec) -> String {
             }
             let others = w.closed.len() - sets.len();
             if others > 0 {
-                let _ = write!(
-                    s,
-                    ", {others} other closed day{}",
-                    if others == 1 { "" } else { "s" }
-                );
+                let others = counted(others as u64, "other closed day", "other closed days");
+                let _ = write!(s, ", {others}");
             }
             s
         }

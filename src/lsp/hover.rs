@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use super::index::Defs;
 use super::{explain, keywords};
 use crate::check::{Checked, NameRef, Sym};
+use crate::diagnostic::counted;
 use crate::syntax::ast::{self, Span};
 use crate::time::spec::CalendarSpec;
 
@@ -121,9 +122,9 @@ fn row_note(tree: &ast::File, row: Span) -> Option<String> {
             Some(match n {
                 0 => "Row 1 of a `first match` block: it takes every ticket it selects.".to_string(),
                 n => format!(
-                    "Row {} of a `first match` block: it takes the tickets it selects that none of the {n} row{} above takes.",
+                    "Row {} of a `first match` block: it takes the tickets it selects that none of the {} above takes.",
                     n + 1,
-                    if n == 1 { "" } else { "s" }
+                    counted(n as u64, "row", "rows")
                 ),
             })
         }

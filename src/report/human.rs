@@ -478,9 +478,14 @@ fn escalations(
         .map(|l| format!("{} ({})", l.level, l.role))
         .collect();
     if !by_hand.is_empty() {
+        let (noun, verb) = if by_hand.len() == 1 {
+            ("level", "has")
+        } else {
+            ("levels", "have")
+        };
         writeln!(
             out,
-            "  level(s) {} have no trigger in the contract: escalated by hand, never due here",
+            "  {noun} {} {verb} no trigger in the contract: escalated by hand, never due here",
             by_hand.join(", ")
         )?;
     }
@@ -624,7 +629,12 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "Latest period(s) in detail (--format json lists every period):"
+        "Latest {} in detail (--format json lists every period):",
+        if recent.len() == 1 {
+            "period"
+        } else {
+            "periods"
+        }
     )?;
     let mut rows = vec![[
         "period",
