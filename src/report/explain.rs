@@ -10,9 +10,10 @@ use chrono::Duration;
 
 use super::format::{duration, duration_nanos, local, local_at};
 use crate::eval::clock::status::Status;
-use crate::eval::contract::plan::{Chosen, Source, VersionIndex};
+use crate::eval::contract::plan::{Chosen, Source, TargetPlan, VersionIndex};
 use crate::eval::input::cells::Ticket;
 use crate::eval::timeline::history::{Origin, Timeline};
+use crate::eval::verdict::row::Row;
 use crate::eval::verdict::select::{cell_text, describe, describe_selector};
 use crate::eval::verdict::ticket::Outcome;
 use crate::eval::verdict::ticket::{MetricTrace, Trace};
@@ -247,6 +248,45 @@ fn metric_ledger(
     trace: &Trace,
     as_of: At,
 ) -> std::io::Result<()> {
+    metric_heading(out, plan, mt)?;
+    targets_tried(out, plan, mt, trace)?;
+    let Some(ti) = mt.chosen else {
+        return no_target(out, plan, outcome, mt);
+    };
+    let tz = plan.tz;
+    let target = &plan.targets[ti];
+    if matches!(target.duration, TargetDuration::NotApplicable) {
+        writeln!(out, "  the target says: not applicable")?;
+        return Ok(());
+    }
+    for (xi, applies) in &mt.exclusions {
+        let x = &plan.exclusions[*xi];
+        writeln!(
+            out,
+            "  exclusion \"{}\" ({}): {}",
+            x.reason,
+            describe(plan, &x.when),
+            if *applies { "applies" } else { "no" }
+        )?;
+    }
+    let at = |t: Option<At>| t.map(|t| local_at(t, tz)).unwrap_or_else(|| "—".into());
+    if let Some(how) = &mt.calendar_how {
+        writeln!(out, "  calendar {how}")?;
+    }
+    writeln!(out, "  start    {}  ({})", at(mt.start), mt.start_how)?;
+    writeln!(out, "  stop     {}  ({})", at(mt.stop), mt.stop_how)?;
+    let Some(row) = mt.row.and_then(|i| outcome.rows.get(i)) else {
+        return Ok(());
+    };
+    if row.status != Status::Excluded && row.status != Status::Invalid {
+        open_time(out, plan, mt, row, target, as_of)?;
+    }
+    field_changes(out, plan, mt)?;
+    verdict_lines(out, plan, mt, row)
+}
+
+/// The metric as the contract writes it, and the instant that chose its target.
+fn metric_heading(out: &mut dyn Write, plan: &Plan, mt: &MetricTrace) -> std::io::Result<()> {
     let tz = plan.tz;
     let m = &plan.metrics[mt.metric];
     writeln!(
@@ -280,6 +320,16 @@ fn metric_ledger(
             p.map_or("none", |p| plan.priority_names[p].as_str()),
         )?;
     }
+    Ok(())
+}
+
+/// Each target of the metric that was tried, and why it did or did not apply.
+fn targets_tried(
+    out: &mut dyn Write,
+    plan: &Plan,
+    mt: &MetricTrace,
+    trace: &Trace,
+) -> std::io::Result<()> {
     for (ti, hit) in &mt.tried {
         let t = &plan.targets[*ti];
         let verdict = match t.policy {
@@ -304,88 +354,90 @@ fn metric_ledger(
             target_text(plan, &t.duration, t.calendar, t.chosen.as_ref()),
         )?;
     }
-    let Some(ti) = mt.chosen else {
-        match mt.row.and_then(|i| outcome.rows.get(i)) {
-            // An unreadable row: no target was tried, every verdict is invalid.
-            Some(row) => {
-                writeln!(
-                    out,
-                    "  verdict  {} (the row could not be read)",
-                    row.status.as_str()
-                )?;
-                if let Some(r) = &row.reason {
-                    writeln!(out, "  reason   {r}")?;
-                }
-            }
-            None => writeln!(
+    Ok(())
+}
+
+/// The ledger of a metric no target covers (or whose row could not be read).
+fn no_target(
+    out: &mut dyn Write,
+    plan: &Plan,
+    outcome: &Outcome,
+    mt: &MetricTrace,
+) -> std::io::Result<()> {
+    let m = &plan.metrics[mt.metric];
+    match mt.row.and_then(|i| outcome.rows.get(i)) {
+        // An unreadable row: no target was tried, every verdict is invalid.
+        Some(row) => {
+            writeln!(
                 out,
-                "  no target covers this ticket: no verdict on {}",
-                m.name
-            )?,
+                "  verdict  {} (the row could not be read)",
+                row.status.as_str()
+            )?;
+            if let Some(r) = &row.reason {
+                writeln!(out, "  reason   {r}")?;
+            }
         }
-        return Ok(());
-    };
-    let target = &plan.targets[ti];
-    if matches!(target.duration, TargetDuration::NotApplicable) {
-        writeln!(out, "  the target says: not applicable")?;
-        return Ok(());
-    }
-    for (xi, applies) in &mt.exclusions {
-        let x = &plan.exclusions[*xi];
-        writeln!(
+        None => writeln!(
             out,
-            "  exclusion \"{}\" ({}): {}",
-            x.reason,
-            describe(plan, &x.when),
-            if *applies { "applies" } else { "no" }
-        )?;
+            "  no target covers this ticket: no verdict on {}",
+            m.name
+        )?,
     }
-    let at = |t: Option<At>| t.map(|t| local_at(t, tz)).unwrap_or_else(|| "—".into());
-    if let Some(how) = &mt.calendar_how {
-        writeln!(out, "  calendar {how}")?;
-    }
-    writeln!(out, "  start    {}  ({})", at(mt.start), mt.start_how)?;
-    writeln!(out, "  stop     {}  ({})", at(mt.stop), mt.stop_how)?;
-    let Some(row) = mt.row.and_then(|i| outcome.rows.get(i)) else {
-        return Ok(());
-    };
-    if row.status != Status::Excluded && row.status != Status::Invalid {
-        if let Some(start) = mt.start {
-            let end = mt.stop.unwrap_or(as_of).max(start);
-            // The variant the ticket's calendars chose, where they are chosen.
-            let target = row.target.map_or(target, |v| &plan.targets[v]);
-            let cal_index = match target.duration {
-                TargetDuration::Seconds { .. } => target.calendar,
-                _ => target.metric_calendar,
+    Ok(())
+}
+
+/// The open time the clock counted from its start to its stop (or the
+/// as-of instant), and what was left out of it: resolved stretches, pauses.
+fn open_time(
+    out: &mut dyn Write,
+    plan: &Plan,
+    mt: &MetricTrace,
+    row: &Row,
+    target: &TargetPlan,
+    as_of: At,
+) -> std::io::Result<()> {
+    let tz = plan.tz;
+    if let Some(start) = mt.start {
+        let end = mt.stop.unwrap_or(as_of).max(start);
+        // The variant the ticket's calendars chose, where they are chosen.
+        let target = row.target.map_or(target, |v| &plan.targets[v]);
+        let cal_index = match target.duration {
+            TargetDuration::Seconds { .. } => target.calendar,
+            _ => target.metric_calendar,
+        };
+        let cal = plan.calendar(cal_index);
+        if mt.stop.is_none() {
+            writeln!(out, "  (still running: counted up to the as-of instant)")?;
+        }
+        stretches(out, plan, cal, &plan.calendars[cal_index].name, start, end)?;
+        for (a, b) in &mt.reopened {
+            writeln!(
+                out,
+                "  resolved {} → reopened {}: not counted, the clock continues",
+                local_at(*a, tz),
+                local_at(*b, tz)
+            )?;
+        }
+        for (a, b) in &mt.pauses {
+            let to = if *b == At::FOREVER {
+                "on".to_string()
+            } else {
+                local_at(*b, tz)
             };
-            let cal = plan.calendar(cal_index);
-            if mt.stop.is_none() {
-                writeln!(out, "  (still running: counted up to the as-of instant)")?;
-            }
-            stretches(out, plan, cal, &plan.calendars[cal_index].name, start, end)?;
-            for (a, b) in &mt.reopened {
-                writeln!(
-                    out,
-                    "  resolved {} → reopened {}: not counted, the clock continues",
-                    local_at(*a, tz),
-                    local_at(*b, tz)
-                )?;
-            }
-            for (a, b) in &mt.pauses {
-                let to = if *b == At::FOREVER {
-                    "on".to_string()
-                } else {
-                    local_at(*b, tz)
-                };
-                writeln!(
-                    out,
-                    "  paused   {} → {to}: {} of open time not counted",
-                    local_at(*a, tz),
-                    duration_nanos(open_nanos(cal, *a, (*b).min(end).max(*a), &[]))
-                )?;
-            }
+            writeln!(
+                out,
+                "  paused   {} → {to}: {} of open time not counted",
+                local_at(*a, tz),
+                duration_nanos(open_nanos(cal, *a, (*b).min(end).max(*a), &[]))
+            )?;
         }
     }
+    Ok(())
+}
+
+/// Each change of a field that chooses the target, and the target before it.
+fn field_changes(out: &mut dyn Write, plan: &Plan, mt: &MetricTrace) -> std::io::Result<()> {
+    let tz = plan.tz;
     for (at, p, ti, breached) in &mt.changes {
         writeln!(
             out,
@@ -407,6 +459,17 @@ fn metric_ledger(
             }
         )?;
     }
+    Ok(())
+}
+
+/// The deadline, elapsed time and verdict of the metric's row.
+fn verdict_lines(
+    out: &mut dyn Write,
+    plan: &Plan,
+    mt: &MetricTrace,
+    row: &Row,
+) -> std::io::Result<()> {
+    let tz = plan.tz;
     if let Some(d) = row.deadline {
         writeln!(out, "  deadline {}", local_at(d, tz))?;
     }
