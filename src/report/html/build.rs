@@ -42,116 +42,19 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
         .iter()
         .filter(|c| label_overlaps(&c.period, inp.from, inp.to))
         .collect();
-    let mut summary = Vec::new();
-    let mut overall = Rag::Empty;
-    // Objectives: how many of the objective-months met.
-    let rows: Vec<&ObjectiveRow> = objectives.iter().flat_map(|o| o.rows.iter()).collect();
-    if !rows.is_empty() {
-        let judged = rows.iter().filter(|r| r.rag != Rag::Empty).count();
-        let missed = rows.iter().filter(|r| r.rag == Rag::Red).count();
-        let partial = rows.iter().any(|r| r.rag == Rag::Amber);
-        let rag = if missed > 0 {
-            Rag::Red
-        } else if partial {
-            Rag::Amber
-        } else if judged > 0 {
-            Rag::Green
-        } else {
-            Rag::Empty
-        };
-        overall = overall.worst(rag);
-        let per = if inp.from == inp.to {
-            ""
-        } else {
-            " (objective-months)"
-        };
-        summary.push(SummaryLine {
-            rag,
-            word: rag.word().into(),
-            what: "Objectives".into(),
-            detail: format!(
-                "{} of {} met{per}; {missed} missed; {} without tickets",
-                judged - missed,
-                judged,
-                rows.len() - judged
-            ),
-        });
-    }
-    for a in &availability {
-        let rag = a.rows.iter().fold(Rag::Empty, |acc, r| acc.worst(r.rag));
-        overall = overall.worst(rag);
-        let detail = a
-            .rows
-            .iter()
-            .map(|r| format!("{} {}", r.period, r.availability))
-            .collect::<Vec<_>>()
-            .join(", ");
-        summary.push(SummaryLine {
-            rag,
-            word: rag.word().into(),
-            what: format!("Availability of {}, {}", a.service, a.window),
-            detail: format!(
-                "{detail} (required {})",
-                a.rows.first().map_or("", |r| &r.required)
-            ),
-        });
-    }
     let credit_totals = totals(&credits);
+    // The overall colour is that of the objectives and availability lines.
+    let judged: Vec<SummaryLine> = objectives_line(&inp, &objectives)
+        .into_iter()
+        .chain(availability.iter().map(availability_line))
+        .collect();
+    let overall = judged.iter().fold(Rag::Empty, |acc, l| acc.worst(l.rag));
+    let mut summary = judged;
     if plan.rules.has_credits() {
-        let rag = if credits
-            .iter()
-            .any(|c| c.percent.unwrap_or(0.0) > 0.0 || c.amount.unwrap_or(0.0) > 0.0)
-        {
-            Rag::Red
-        } else {
-            Rag::Green
-        };
-        summary.push(SummaryLine {
-            rag,
-            word: if rag == Rag::Red { "owed" } else { "none owed" }.into(),
-            what: "Service credits".into(),
-            detail: if credit_totals.is_empty() {
-                "none owed".into()
-            } else {
-                format!("owed: {}", credit_totals.join("; "))
-            },
-        });
+        summary.push(credits_line(&credits, &credit_totals));
     }
     if !plan.rules.targets.is_empty() {
-        summary.push(SummaryLine {
-            rag: if collect.breached > 0 {
-                Rag::Red
-            } else {
-                Rag::Green
-            },
-            word: if collect.breached > 0 {
-                "some late"
-            } else {
-                "none late"
-            }
-            .into(),
-            what: "Breached tickets".into(),
-            detail: format!("{} in the period", collect.breached),
-        });
-    }
-    let mut notes = Vec::new();
-    let problems = &inp.summary.problems.counts;
-    let (unreadable, invalid) = (
-        problems.count(ProblemKind::UnreadableRow),
-        problems.count(ProblemKind::InvalidVerdict),
-    );
-    if unreadable + invalid > 0 {
-        notes.push(format!(
-            "The log had {} and {}; they are not in the shares above.",
-            ProblemKind::UnreadableRow.counted(unreadable),
-            ProblemKind::InvalidVerdict.counted(invalid)
-        ));
-    }
-    if month_of(tz, inp.as_of.secs) <= inp.to {
-        notes.push(
-            "The period is not over at the as-of instant: its figures are counted so far (amber)."
-                .into(),
-        );
+        summary.push(breaches_line(collect));
     }
     Page {
         contract: plan.rules.contract.name.clone(),
@@ -174,51 +77,186 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
             .map(|l| breach(plan, l, inp.as_of))
             .collect(),
         breaches_total: collect.breached,
-        escalations: plan.rules.escalation.as_ref().map(|_| {
-            collect
-                .latest()
-                .iter()
-                .map(|e| (e, plan.version(e.version)))
-                .map(|(e, plan)| EscalationView {
-                    id: e.id.to_string(),
-                    metric: e
-                        .metric
-                        .and_then(|m| plan.metrics.get(m))
-                        .map_or(String::new(), |m| m.name.clone()),
-                    level: e.level.to_string(),
-                    role: plan
-                        .escalation
-                        .get(e.level_index)
-                        .map_or(String::new(), |l| l.role.clone()),
-                    due: local_at(e.due_at, tz),
-                    reason: e.reason.clone(),
-                })
-                .collect()
-        }),
+        escalations: escalation_views(&inp, collect),
         escalations_total: collect.escalations,
-        changes: inp.changes_given.then(|| {
-            inp.summary
-                .changes
-                .iter()
-                .filter(|c| {
-                    let m = month_of(tz, c.deployed_at);
-                    inp.from <= m && m <= inp.to && (!c.allowed || c.by_exception)
-                })
-                .map(|c| ChangeView {
-                    id: c.id.clone(),
-                    deployed: local(c.deployed_at, tz),
-                    allowed: if !c.allowed {
-                        "✖ no".into()
-                    } else {
-                        "◐ by exception".into()
-                    },
-                    reason: c.reason.clone(),
-                })
-                .collect()
-        }),
-        notes,
+        changes: change_views(&inp),
+        notes: notes(&inp),
         footer: inp.footer,
     }
+}
+
+/// How many of the objective-months met, if there are objectives.
+fn objectives_line(inp: &Inputs, objectives: &[ObjectiveView]) -> Option<SummaryLine> {
+    let rows: Vec<&ObjectiveRow> = objectives.iter().flat_map(|o| o.rows.iter()).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let judged = rows.iter().filter(|r| r.rag != Rag::Empty).count();
+    let missed = rows.iter().filter(|r| r.rag == Rag::Red).count();
+    let partial = rows.iter().any(|r| r.rag == Rag::Amber);
+    let rag = if missed > 0 {
+        Rag::Red
+    } else if partial {
+        Rag::Amber
+    } else if judged > 0 {
+        Rag::Green
+    } else {
+        Rag::Empty
+    };
+    let per = if inp.from == inp.to {
+        ""
+    } else {
+        " (objective-months)"
+    };
+    Some(SummaryLine {
+        rag,
+        word: rag.word().into(),
+        what: "Objectives".into(),
+        detail: format!(
+            "{} of {} met{per}; {missed} missed; {} without tickets",
+            judged - missed,
+            judged,
+            rows.len() - judged
+        ),
+    })
+}
+
+/// A service window's availability in each month.
+fn availability_line(a: &AvailabilityView) -> SummaryLine {
+    let rag = a.rows.iter().fold(Rag::Empty, |acc, r| acc.worst(r.rag));
+    let detail = a
+        .rows
+        .iter()
+        .map(|r| format!("{} {}", r.period, r.availability))
+        .collect::<Vec<_>>()
+        .join(", ");
+    SummaryLine {
+        rag,
+        word: rag.word().into(),
+        what: format!("Availability of {}, {}", a.service, a.window),
+        detail: format!(
+            "{detail} (required {})",
+            a.rows.first().map_or("", |r| &r.required)
+        ),
+    }
+}
+
+/// The credits owed in the period, if any.
+fn credits_line(credits: &[&CreditRow], credit_totals: &[String]) -> SummaryLine {
+    let rag = if credits
+        .iter()
+        .any(|c| c.percent.unwrap_or(0.0) > 0.0 || c.amount.unwrap_or(0.0) > 0.0)
+    {
+        Rag::Red
+    } else {
+        Rag::Green
+    };
+    SummaryLine {
+        rag,
+        word: if rag == Rag::Red { "owed" } else { "none owed" }.into(),
+        what: "Service credits".into(),
+        detail: if credit_totals.is_empty() {
+            "none owed".into()
+        } else {
+            format!("owed: {}", credit_totals.join("; "))
+        },
+    }
+}
+
+/// How many tickets breached in the period.
+fn breaches_line(collect: &Collect) -> SummaryLine {
+    SummaryLine {
+        rag: if collect.breached > 0 {
+            Rag::Red
+        } else {
+            Rag::Green
+        },
+        word: if collect.breached > 0 {
+            "some late"
+        } else {
+            "none late"
+        }
+        .into(),
+        what: "Breached tickets".into(),
+        detail: format!("{} in the period", collect.breached),
+    }
+}
+
+/// What the reader should know about the figures: problems of the log, a
+/// period not over yet.
+fn notes(inp: &Inputs) -> Vec<String> {
+    let tz = inp.plan.tz;
+    let mut notes = Vec::new();
+    let problems = &inp.summary.problems.counts;
+    let (unreadable, invalid) = (
+        problems.count(ProblemKind::UnreadableRow),
+        problems.count(ProblemKind::InvalidVerdict),
+    );
+    if unreadable + invalid > 0 {
+        notes.push(format!(
+            "The log had {} and {}; they are not in the shares above.",
+            ProblemKind::UnreadableRow.counted(unreadable),
+            ProblemKind::InvalidVerdict.counted(invalid)
+        ));
+    }
+    if month_of(tz, inp.as_of.secs) <= inp.to {
+        notes.push(
+            "The period is not over at the as-of instant: its figures are counted so far (amber)."
+                .into(),
+        );
+    }
+    notes
+}
+
+/// The escalations that fell due last, where the contract has escalations.
+fn escalation_views(inp: &Inputs, collect: &Collect) -> Option<Vec<EscalationView>> {
+    let (plan, tz) = (inp.plan, inp.plan.tz);
+    plan.rules.escalation.as_ref().map(|_| {
+        collect
+            .latest()
+            .iter()
+            .map(|e| (e, plan.version(e.version)))
+            .map(|(e, plan)| EscalationView {
+                id: e.id.to_string(),
+                metric: e
+                    .metric
+                    .and_then(|m| plan.metrics.get(m))
+                    .map_or(String::new(), |m| m.name.clone()),
+                level: e.level.to_string(),
+                role: plan
+                    .escalation
+                    .get(e.level_index)
+                    .map_or(String::new(), |l| l.role.clone()),
+                due: local_at(e.due_at, tz),
+                reason: e.reason.clone(),
+            })
+            .collect()
+    })
+}
+
+/// The deployments outside their windows, where a change log was given.
+fn change_views(inp: &Inputs) -> Option<Vec<ChangeView>> {
+    let tz = inp.plan.tz;
+    inp.changes_given.then(|| {
+        inp.summary
+            .changes
+            .iter()
+            .filter(|c| {
+                let m = month_of(tz, c.deployed_at);
+                inp.from <= m && m <= inp.to && (!c.allowed || c.by_exception)
+            })
+            .map(|c| ChangeView {
+                id: c.id.clone(),
+                deployed: local(c.deployed_at, tz),
+                allowed: if !c.allowed {
+                    "✖ no".into()
+                } else {
+                    "◐ by exception".into()
+                },
+                reason: c.reason.clone(),
+            })
+            .collect()
+    })
 }
 
 /// `November 2025`, or `June 2025 – November 2025`.
