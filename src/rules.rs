@@ -317,6 +317,67 @@ pub(crate) fn activity_name(word: &str) -> Option<&'static str> {
         .map(|names| names[0])
 }
 
+/// A metric that reads reopenings but stops at no timestamp of its own,
+/// under a contract whose metrics that stop at resolution stop at two
+/// timestamps: which of them resolves the ticket for it is not said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AmbiguousResolution {
+    /// Index of the metric without a resolution timestamp of its own.
+    pub(crate) metric: usize,
+    /// Indices of two metrics that stop at resolution at different timestamps.
+    pub(crate) stops: [usize; 2],
+}
+
+/// Per metric of `metrics`, the timestamp field whose being set resolves the
+/// ticket for it (SEMANTICS.md "Histories": a ticket is resolved when its
+/// status becomes a resolved one "or its resolution timestamp is set").
+///
+/// A metric that names the statuses in which a ticket is resolved
+/// (`resolved while status in [...]`) stops at the resolution, so the
+/// timestamp it stops at is its resolution timestamp: `solved_at` in
+/// Zendesk's export, `resolved_at` in Jira's. A metric that names them but
+/// stops at an event (a next-reply or periodic-update clock) or at an
+/// `earliest of` takes the contract's: the one timestamp at which the
+/// others stop. None when no metric stops at a timestamp at resolution;
+/// an error when they stop at two and a metric needs the contract's.
+/// Metrics that read no reopenings have none.
+pub(crate) fn resolution_fields(
+    metrics: &[Metric],
+) -> Result<Vec<Option<&str>>, AmbiguousResolution> {
+    fn own(m: &Metric) -> Option<&str> {
+        match &m.stop {
+            InstantSource::Field(f) if !m.resolved.is_empty() => Some(f),
+            _ => None,
+        }
+    }
+    let mut contracts: Option<(usize, &str)> = None;
+    let mut second: Option<usize> = None;
+    for (i, m) in metrics.iter().enumerate() {
+        match (own(m), contracts) {
+            (Some(f), None) => contracts = Some((i, f)),
+            (Some(f), Some((_, g))) if f != g && second.is_none() => second = Some(i),
+            _ => {}
+        }
+    }
+    let mut out = Vec::with_capacity(metrics.len());
+    for (i, m) in metrics.iter().enumerate() {
+        out.push(match own(m) {
+            Some(f) => Some(f),
+            None if m.resolved.is_empty() => None,
+            None => match (contracts, second) {
+                (Some((first, _)), Some(second)) => {
+                    return Err(AmbiguousResolution {
+                        metric: i,
+                        stops: [first, second],
+                    })
+                }
+                (c, _) => c.map(|c| c.1),
+            },
+        });
+    }
+    Ok(out)
+}
+
 /// How a repeating clock runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -679,4 +740,74 @@ pub struct LeadWeeks {
     pub load: String,
     pub min_weeks: u32,
     pub max_weeks: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A metric to `stop` (a field, or an event with `~`), reading
+    /// reopenings when `resolved`.
+    fn metric(name: &str, stop: &str, resolved: bool) -> Metric {
+        Metric {
+            name: name.into(),
+            start: InstantSource::Field("opened_at".into()),
+            stop: match stop.strip_prefix('~') {
+                Some(e) => InstantSource::Event(e.into()),
+                None => InstantSource::Field(stop.into()),
+            },
+            pause: Vec::new(),
+            calendar: ALWAYS.into(),
+            target_at: TargetAt::Stop,
+            resolved: if resolved {
+                vec!["solved".into()]
+            } else {
+                Vec::new()
+            },
+            cycles: false,
+            repeat: None,
+        }
+    }
+
+    #[test]
+    fn the_resolution_timestamp_is_where_a_resolved_metric_stops() {
+        let ms = [
+            metric("response", "responded_at", false),
+            metric("work", "solved_at", true),
+            metric("next_reply", "~agent_reply", true),
+        ];
+        // Not a field named `resolved_at`: the one `work` stops at.
+        assert_eq!(
+            resolution_fields(&ms),
+            Ok(vec![None, Some("solved_at"), Some("solved_at")])
+        );
+        // No metric stops at the resolution at a timestamp: none.
+        let ms = [metric("next_reply", "~agent_reply", true)];
+        assert_eq!(resolution_fields(&ms), Ok(vec![None]));
+    }
+
+    #[test]
+    fn two_resolution_timestamps_are_each_their_metrics_own() {
+        let ms = [
+            metric("fix", "resolved_at", true),
+            metric("close", "closed_at", true),
+        ];
+        assert_eq!(
+            resolution_fields(&ms),
+            Ok(vec![Some("resolved_at"), Some("closed_at")])
+        );
+        // A metric that needs the contract's cannot tell which.
+        let ms = [
+            metric("fix", "resolved_at", true),
+            metric("close", "closed_at", true),
+            metric("next_reply", "~agent_reply", true),
+        ];
+        assert_eq!(
+            resolution_fields(&ms),
+            Err(AmbiguousResolution {
+                metric: 2,
+                stops: [0, 1]
+            })
+        );
+    }
 }

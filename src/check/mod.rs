@@ -10,6 +10,7 @@ mod items;
 mod names;
 mod overlap;
 mod policies;
+mod resolution;
 mod versions;
 
 pub use names::{NameRef, Names, Sym};
@@ -313,6 +314,7 @@ impl<'a> Checker<'a> {
         }
         self.metric_cycles(&metrics);
         self.starts_at_many_stops(&metrics);
+        self.resolution_timestamp(&metrics);
         let mut escalations = 0;
         for item in &file.items {
             match item {

@@ -221,6 +221,23 @@ timestamp field.
     metric first_reply from opened_at to next agent_reply in office
     metric handling    from first_reply to resolved_at in office";
 
+    AmbiguousResolution = "E0409", Error, "two resolution timestamps, and a metric that does not say which",
+"A ticket is resolved when its status becomes one a metric names as resolved
+(`resolved while status in [...]`), or when its resolution timestamp is set.
+A metric that names resolved statuses and stops at a timestamp stops at the
+resolution, so that timestamp is the resolution timestamp: `solved_at` for
+Zendesk, `resolved_at` for Jira. A metric that names resolved statuses but
+stops at an event (a next reply, a periodic update) takes the one timestamp
+at which the other metrics stop at the resolution. When they stop at two
+different timestamps, it is not said which of them resolves the ticket for
+it. Stop the metrics that end at the resolution at one timestamp, or do not
+let the others name resolved statuses.
+
+    metric agent_work from created_at to solved_at in business
+      resolved while status in [solved, closed]
+    metric next_reply from each customer_reply to next agent_reply in business
+      resolved while status in [solved, closed]";
+
     CreditTiers = "E0501", Error, "credit tiers out of order, overlapping or with a gap",
 "The credit tiers of an availability window are written from the highest
 threshold down, each below the one before, and together they cover every

@@ -36,7 +36,7 @@ const DOCS: &[(&str, &str)] = &[
     ("in", "`in CALENDAR`: the calendar whose open time is counted; after a label field, `in [..]` tests whether the field holds one of the labels."),
     ("paused", "`paused while status in [...]`: the clock does not run while the ticket's status is one of these."),
     ("while", "`paused while status in [...]`: the statuses during which the clock stands still."),
-    ("resolved", "`resolved while status in [...]`: the statuses in which the ticket is resolved (`closed` too; a set `resolved_at` resolves it as well); a later status outside them reopens it, and the clock continues without counting the resolved stretch."),
+    ("resolved", "`resolved while status in [...]`: the statuses in which the ticket is resolved (`closed` too; once set, the timestamp the metric stops at resolves it as well); a later status outside them reopens it, and the clock continues without counting the resolved stretch."),
     ("target", "`target set at start`: when the ticket's priority (or another field a target reads) changes, the target in force at the clock's start applies. Without it, the one in force at the stop (at the as-of instant while the clock runs). Either way elapsed time counts from the start, and a breach under the target in force before a change stands."),
     ("set", "`target set at start` or `target set at stop` (the default): which instant's priority and fields choose the metric's target when they change over the ticket's history."),
     ("at", "`at least N%`, `at most N interruptions`: a lower or upper bound. `target set at start`: the instant whose priority and fields choose the target."),

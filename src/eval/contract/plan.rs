@@ -20,9 +20,6 @@ use chrono::NaiveDate;
 pub(crate) const ID_FIELD: &str = "id";
 /// The field that arrival windows (`opened inside office hours`) look at.
 pub(crate) const OPENED_FIELD: &str = "opened_at";
-/// The ticket's resolution timestamp: once set, the ticket is resolved for
-/// every metric that reads reopenings (SEMANTICS.md "Histories").
-pub(crate) const RESOLVED_FIELD: &str = "resolved_at";
 
 pub(crate) struct Plan {
     pub(crate) rules: RuleSet,
@@ -36,8 +33,6 @@ pub(crate) struct Plan {
     pub(crate) id_column: String,
     pub(crate) id_field: Option<usize>,
     pub(crate) opened_field: Option<usize>,
-    /// [`RESOLVED_FIELD`], when the contract has it as a timestamp.
-    pub(crate) resolved_field: Option<usize>,
     /// The field whose instant decides the version a ticket is judged by:
     /// the ticket's opening, where the first metric that starts at a field
     /// starts (else `opened_at`).
@@ -223,6 +218,9 @@ pub(crate) struct MetricPlan {
     /// The statuses in which the ticket is resolved, as compared
     /// ([`status_key`]), `closed` among them; empty: reopenings are not read.
     pub(crate) resolved_keys: Vec<String>,
+    /// The timestamp field whose being set resolves the ticket for this
+    /// metric, whatever the statuses say ([`crate::rules::resolution_fields`]).
+    pub(crate) resolution: Option<usize>,
     /// Each reopening starts a new cycle with its own verdict.
     pub(crate) cycles: bool,
     /// How the clock repeats; none: one clock (per reopening cycle).
@@ -410,9 +408,6 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
     };
     let id_field = names.field_index(ID_FIELD);
     let opened_field = names.field_index(OPENED_FIELD);
-    let resolved_field = names
-        .field_index(RESOLVED_FIELD)
-        .filter(|&f| fields[f].kind == FieldType::Timestamp);
     let id_column = id_field
         .map(|i| fields[i].column.clone())
         .unwrap_or_else(|| ID_FIELD.to_string());
@@ -428,143 +423,12 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
             _ => None,
         })
         .or(opened_field);
-    let mut targets = Vec::with_capacity(rules.targets.len());
-    for (i, t) in rules.targets.iter().enumerate() {
-        let what = format!("target {} (for metric `{}`)", i + 1, t.metric);
-        let metric = names.metric_index(&t.metric, &what)?;
-        let calendar = names.slot(&t.calendar, &what)?;
-        let selector = names.selector(&t.selector, &what)?;
-        if let TargetDuration::Seconds { seconds } = t.duration {
-            if seconds < 0 {
-                return Err(format!("{what}: a negative duration ({seconds} s)"));
-            }
-        }
-        metrics[metric].targets.push(targets.len());
-        let metric_calendar = metrics[metric].calendar;
-        let (fixed, chosen) = match (calendar, metric_calendar) {
-            (CalSlot::Fixed(c), CalSlot::Fixed(m)) => ((c, m), None),
-            (tc, mc) => {
-                let pairs = slot_calendars(&choices, tc).into_iter().flat_map(|c| {
-                    slot_calendars(&choices, mc)
-                        .into_iter()
-                        .map(move |m| (c, m))
-                });
-                let chosen = Chosen {
-                    target: tc,
-                    metric: mc,
-                    variants: pairs.map(|p| (p, usize::MAX)).collect(),
-                };
-                // The base is never judged itself; its calendars are those of
-                // its first variant so that every index stays valid.
-                let first = chosen.variants.first().map_or((0, 0), |v| v.0);
-                (first, Some(chosen))
-            }
-        };
-        targets.push(TargetPlan {
-            selector,
-            duration: t.duration.clone(),
-            calendar: fixed.0,
-            metric_calendar: fixed.1,
-            rule: i,
-            chosen,
-            policy: t.policy.map(|p| (p.block as usize, p.row as usize)),
-        });
-    }
+    let mut targets = build_targets(&rules, &names, &choices, &mut metrics)?;
     let policy_rows = build_policy_rows(&targets)?;
-    // The variants of chosen targets, after every rule's own target, so that
-    // a rule's target keeps the rule's index.
-    for base in 0..targets.len() {
-        let Some(mut chosen) = targets[base].chosen.take() else {
-            continue;
-        };
-        for v in &mut chosen.variants {
-            v.1 = targets.len();
-            let b = &targets[base];
-            targets.push(TargetPlan {
-                selector: SelectorPlan::default(),
-                duration: b.duration.clone(),
-                calendar: v.0 .0,
-                metric_calendar: v.0 .1,
-                rule: b.rule,
-                chosen: None,
-                policy: None,
-            });
-        }
-        targets[base].chosen = Some(chosen);
-    }
-    let mut objectives = Vec::with_capacity(rules.objectives.len());
-    for o in &rules.objectives {
-        let what = format!("objective `{}`", o.name);
-        if !(0.0..=100.0).contains(&o.required) {
-            return Err(format!(
-                "{what}: required share {} is not a percentage between 0 and 100",
-                o.required
-            ));
-        }
-        let metric = names.metric_index(&o.metric, &what)?;
-        metrics[metric].objectives.push(objectives.len());
-        let policy = o.policy.map(|p| (p.block as usize, p.row as usize));
-        if let Some((b, r)) = policy {
-            if policy_rows.get(b).and_then(|rows| rows.get(r)).is_none() {
-                return Err(format!(
-                    "{what}: it counts row {} of `first match` block {}, which has no targets",
-                    r + 1,
-                    b + 1
-                ));
-            }
-        }
-        objectives.push(ObjectivePlan {
-            name: o.name.clone(),
-            metric,
-            policy,
-            selector: names.selector(&o.selector, &what)?,
-            required: o.required,
-            period: o.period,
-        });
-    }
-    let mut exclusions = Vec::with_capacity(rules.exclusions.len());
-    for (i, x) in rules.exclusions.iter().enumerate() {
-        let what = format!("exclusion {} (\"{}\")", i + 1, x.reason);
-        let metrics = match &x.metrics {
-            None => None,
-            Some(ms) => Some(
-                ms.iter()
-                    .map(|m| names.metric_index(m, &what))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
-        exclusions.push(ExclusionPlan {
-            when: names.condition(&x.when, &what)?,
-            reason: x.reason.clone(),
-            metrics,
-        });
-    }
-    let mut escalation = Vec::new();
-    for l in rules.escalation.iter().flat_map(|e| &e.levels) {
-        let what = format!("escalation level {} ({})", l.level, l.role);
-        let triggers = l
-            .triggers
-            .iter()
-            .map(|t| {
-                Ok(match t {
-                    Trigger::Breached { metric } => {
-                        TriggerPlan::Breached(names.metric_index(metric, &what)?)
-                    }
-                    Trigger::Used { metric, percent } => {
-                        TriggerPlan::Used(names.metric_index(metric, &what)?, *percent)
-                    }
-                    Trigger::When { condition } => {
-                        TriggerPlan::When(names.condition(condition, &what)?)
-                    }
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        escalation.push(LevelPlan {
-            level: l.level,
-            role: l.role.clone(),
-            triggers,
-        });
-    }
+    add_chosen_variants(&mut targets);
+    let objectives = build_objectives(&rules, &names, &policy_rows, &mut metrics)?;
+    let exclusions = build_exclusions(&rules, &names)?;
+    let escalation = build_escalation(&rules, &names)?;
     Ok(Plan {
         tz,
         calendars,
@@ -573,7 +437,6 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
         id_column,
         id_field,
         opened_field,
-        resolved_field,
         opening,
         priority,
         priority_names,
@@ -641,6 +504,175 @@ impl Plan {
             }
         }
     }
+}
+
+/// The targets of the rule set, each added to its metric's list; a target
+/// whose calendars a ticket chooses gets its variants later
+/// ([`add_chosen_variants`]).
+fn build_targets(
+    rules: &RuleSet,
+    names: &Names,
+    choices: &[ChoicePlan],
+    metrics: &mut [MetricPlan],
+) -> Result<Vec<TargetPlan>, String> {
+    let mut targets = Vec::with_capacity(rules.targets.len());
+    for (i, t) in rules.targets.iter().enumerate() {
+        let what = format!("target {} (for metric `{}`)", i + 1, t.metric);
+        let metric = names.metric_index(&t.metric, &what)?;
+        let calendar = names.slot(&t.calendar, &what)?;
+        let selector = names.selector(&t.selector, &what)?;
+        if let TargetDuration::Seconds { seconds } = t.duration {
+            if seconds < 0 {
+                return Err(format!("{what}: a negative duration ({seconds} s)"));
+            }
+        }
+        metrics[metric].targets.push(targets.len());
+        let metric_calendar = metrics[metric].calendar;
+        let (fixed, chosen) = match (calendar, metric_calendar) {
+            (CalSlot::Fixed(c), CalSlot::Fixed(m)) => ((c, m), None),
+            (tc, mc) => {
+                let pairs = slot_calendars(choices, tc)
+                    .into_iter()
+                    .flat_map(|c| slot_calendars(choices, mc).into_iter().map(move |m| (c, m)));
+                let chosen = Chosen {
+                    target: tc,
+                    metric: mc,
+                    variants: pairs.map(|p| (p, usize::MAX)).collect(),
+                };
+                // The base is never judged itself; its calendars are those of
+                // its first variant so that every index stays valid.
+                let first = chosen.variants.first().map_or((0, 0), |v| v.0);
+                (first, Some(chosen))
+            }
+        };
+        targets.push(TargetPlan {
+            selector,
+            duration: t.duration.clone(),
+            calendar: fixed.0,
+            metric_calendar: fixed.1,
+            rule: i,
+            chosen,
+            policy: t.policy.map(|p| (p.block as usize, p.row as usize)),
+        });
+    }
+    Ok(targets)
+}
+
+/// Appends the variants of each target whose calendars a ticket chooses.
+fn add_chosen_variants(targets: &mut Vec<TargetPlan>) {
+    // The variants of chosen targets, after every rule's own target, so that
+    // a rule's target keeps the rule's index.
+    for base in 0..targets.len() {
+        let Some(mut chosen) = targets[base].chosen.take() else {
+            continue;
+        };
+        for v in &mut chosen.variants {
+            v.1 = targets.len();
+            let b = &targets[base];
+            targets.push(TargetPlan {
+                selector: SelectorPlan::default(),
+                duration: b.duration.clone(),
+                calendar: v.0 .0,
+                metric_calendar: v.0 .1,
+                rule: b.rule,
+                chosen: None,
+                policy: None,
+            });
+        }
+        targets[base].chosen = Some(chosen);
+    }
+}
+
+/// The objectives, each added to its metric's list.
+fn build_objectives(
+    rules: &RuleSet,
+    names: &Names,
+    policy_rows: &[Vec<usize>],
+    metrics: &mut [MetricPlan],
+) -> Result<Vec<ObjectivePlan>, String> {
+    let mut objectives = Vec::with_capacity(rules.objectives.len());
+    for o in &rules.objectives {
+        let what = format!("objective `{}`", o.name);
+        if !(0.0..=100.0).contains(&o.required) {
+            return Err(format!(
+                "{what}: required share {} is not a percentage between 0 and 100",
+                o.required
+            ));
+        }
+        let metric = names.metric_index(&o.metric, &what)?;
+        metrics[metric].objectives.push(objectives.len());
+        let policy = o.policy.map(|p| (p.block as usize, p.row as usize));
+        if let Some((b, r)) = policy {
+            if policy_rows.get(b).and_then(|rows| rows.get(r)).is_none() {
+                return Err(format!(
+                    "{what}: it counts row {} of `first match` block {}, which has no targets",
+                    r + 1,
+                    b + 1
+                ));
+            }
+        }
+        objectives.push(ObjectivePlan {
+            name: o.name.clone(),
+            metric,
+            policy,
+            selector: names.selector(&o.selector, &what)?,
+            required: o.required,
+            period: o.period,
+        });
+    }
+    Ok(objectives)
+}
+
+fn build_exclusions(rules: &RuleSet, names: &Names) -> Result<Vec<ExclusionPlan>, String> {
+    let mut exclusions = Vec::with_capacity(rules.exclusions.len());
+    for (i, x) in rules.exclusions.iter().enumerate() {
+        let what = format!("exclusion {} (\"{}\")", i + 1, x.reason);
+        let metrics = match &x.metrics {
+            None => None,
+            Some(ms) => Some(
+                ms.iter()
+                    .map(|m| names.metric_index(m, &what))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        exclusions.push(ExclusionPlan {
+            when: names.condition(&x.when, &what)?,
+            reason: x.reason.clone(),
+            metrics,
+        });
+    }
+    Ok(exclusions)
+}
+
+/// The escalation ladder's levels, in order.
+fn build_escalation(rules: &RuleSet, names: &Names) -> Result<Vec<LevelPlan>, String> {
+    let mut escalation = Vec::new();
+    for l in rules.escalation.iter().flat_map(|e| &e.levels) {
+        let what = format!("escalation level {} ({})", l.level, l.role);
+        let triggers = l
+            .triggers
+            .iter()
+            .map(|t| {
+                Ok(match t {
+                    Trigger::Breached { metric } => {
+                        TriggerPlan::Breached(names.metric_index(metric, &what)?)
+                    }
+                    Trigger::Used { metric, percent } => {
+                        TriggerPlan::Used(names.metric_index(metric, &what)?, *percent)
+                    }
+                    Trigger::When { condition } => {
+                        TriggerPlan::When(names.condition(condition, &what)?)
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        escalation.push(LevelPlan {
+            level: l.level,
+            role: l.role.clone(),
+            triggers,
+        });
+    }
+    Ok(escalation)
 }
 
 /// " (did you mean `x`?)" when a known name is close, else "".
@@ -973,11 +1005,24 @@ fn build_metrics(
             target_at: m.target_at,
             resolved: m.resolved.clone(),
             resolved_keys: resolved_keys(&m.resolved),
+            resolution: None,
             cycles: m.cycles,
             repeat: m.repeat,
             targets: Vec::new(),
             objectives: Vec::new(),
         });
+    }
+    let resolutions = crate::rules::resolution_fields(&rules.metrics).map_err(|a| {
+        let name = |i: usize| rules.metrics[i].name.as_str();
+        format!(
+            "metric `{}` reads reopenings but stops at no timestamp, and the metrics that stop at the resolution stop at two: `{}` and `{}`; a ticket has one resolution timestamp (E0409)",
+            name(a.metric),
+            name(a.stops[0]),
+            name(a.stops[1])
+        )
+    })?;
+    for (m, field) in out.iter_mut().zip(resolutions) {
+        m.resolution = field.and_then(|f| names.field_index(f));
     }
     // A start or stop that is another metric's stop must end at a timestamp:
     // follow each chain at most once around the metrics.

@@ -495,12 +495,15 @@ fn unknown_statuses(
     } else {
         occur.join(", ")
     };
-    // A set resolved_at resolves a ticket whatever the statuses say.
-    let never_resolves = match ctx.plan.resolved_field {
-        Some(_) => "never resolves a ticket (only a set `resolved_at` does)",
-        None => "never resolves a ticket",
-    };
     for m in &ctx.plan.metrics {
+        // A set resolution timestamp resolves a ticket whatever the statuses say.
+        let never_resolves = match m.resolution {
+            Some(f) => format!(
+                "never resolves a ticket (only a set `{}` does)",
+                ctx.plan.fields[f].name
+            ),
+            None => "never resolves a ticket".to_string(),
+        };
         let pauses = m
             .pause
             .iter()
@@ -508,7 +511,7 @@ fn unknown_statuses(
         let resolved = m
             .resolved
             .iter()
-            .map(|s| (s, "is resolved while", never_resolves));
+            .map(|s| (s, "is resolved while", never_resolves.as_str()));
         for (status, does, so) in pauses.chain(resolved) {
             if occur.contains(&status_key(status).as_str()) {
                 continue;

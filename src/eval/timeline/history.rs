@@ -141,30 +141,7 @@ impl Histories<'_> {
             (None, Some(log)) => Statuses::Log(log, logged),
             (None, None) => Statuses::None,
         };
-        // A set resolution timestamp resolves the ticket at that instant,
-        // whatever the status events say (SEMANTICS.md "Histories").
-        let resolved_at = plan.resolved_field.and_then(|f| t.at(f));
-        for (mi, m) in plan.metrics.iter().enumerate() {
-            let out = &mut tl.resolved[mi];
-            if m.resolved_keys.is_empty() {
-                out.clear();
-            } else {
-                let resolved = |s| m.resolved_keys.iter().any(|k| k == statuses.key(s));
-                statuses.stretches(as_of, resolved_at, resolved, out);
-            }
-            let out = &mut tl.pauses[mi];
-            if m.pause_keys.is_empty() || matches!(statuses, Statuses::None) {
-                // No history: nothing pauses (the common flat log).
-                out.clear();
-            } else {
-                let paused = |s| match (s, statuses) {
-                    (Status::Key(k), _) => m.pause_keys.iter().any(|p| p == k),
-                    (Status::Interned(i), Statuses::Log(log, _)) => log.pauses(mi, i),
-                    (Status::Interned(_), _) => false,
-                };
-                statuses.stretches(as_of, None, paused, out);
-            }
-        }
+        metric_stretches(plan, t, statuses, as_of, tl);
         if matches!(statuses, Statuses::None) {
             tl.events.sort_by_key(|e| e.at);
             return;
@@ -207,43 +184,80 @@ impl Histories<'_> {
             settle(t, &tl.changes, &mut tl.initial);
         }
         if trace {
-            if let Some(h) = &t.history {
-                tl.events.extend(h.iter().map(|(at, status, line)| Event {
-                    at: *at,
-                    what: Some(format!("status {status}")),
-                    origin: Origin::Export(*line),
-                    cut: *at > as_of,
-                }));
-                tl.events.extend(t.changes.iter().map(|c| Event {
-                    at: c.at,
-                    what: Some(format!(
-                        "{} → {}",
-                        plan.fields[c.field].name,
-                        value_text(plan, c.field, &c.value)
-                    )),
-                    origin: Origin::Export(c.line),
-                    cut: c.at > as_of,
-                }));
-            } else if let Some(log) = self.events {
-                tl.events.extend(logged.iter().map(|e| Event {
-                    at: e.at,
-                    what: Some(match e.what {
-                        What::Status(s) => format!("status {}", log.status(s)),
-                        What::Field(v) => log.change(v).map_or(String::new(), |c| {
-                            format!(
-                                "{} → {}",
-                                plan.fields[c.field].name,
-                                value_text(plan, c.field, &c.value)
-                            )
-                        }),
-                        What::Activity(a) => a.name().to_string(),
+            self.trace_events(t, logged, as_of, &mut tl.events);
+        }
+    }
+
+    /// Every event of `t`'s history (`logged`: its events of the `--events`
+    /// log), into `events`, after its columns, in time order.
+    fn trace_events(&self, t: &Ticket, logged: &[LoggedEvent], as_of: At, events: &mut Vec<Event>) {
+        let plan = self.plan;
+        if let Some(h) = &t.history {
+            events.extend(h.iter().map(|(at, status, line)| Event {
+                at: *at,
+                what: Some(format!("status {status}")),
+                origin: Origin::Export(*line),
+                cut: *at > as_of,
+            }));
+            events.extend(t.changes.iter().map(|c| Event {
+                at: c.at,
+                what: Some(format!(
+                    "{} → {}",
+                    plan.fields[c.field].name,
+                    value_text(plan, c.field, &c.value)
+                )),
+                origin: Origin::Export(c.line),
+                cut: c.at > as_of,
+            }));
+        } else if let Some(log) = self.events {
+            events.extend(logged.iter().map(|e| Event {
+                at: e.at,
+                what: Some(match e.what {
+                    What::Status(s) => format!("status {}", log.status(s)),
+                    What::Field(v) => log.change(v).map_or(String::new(), |c| {
+                        format!(
+                            "{} → {}",
+                            plan.fields[c.field].name,
+                            value_text(plan, c.field, &c.value)
+                        )
                     }),
-                    origin: Origin::EventLog(e.line),
-                    cut: e.at > as_of,
-                }));
-            }
-            // Stable: at one instant, columns first, then events in log order.
-            tl.events.sort_by_key(|e| e.at);
+                    What::Activity(a) => a.name().to_string(),
+                }),
+                origin: Origin::EventLog(e.line),
+                cut: e.at > as_of,
+            }));
+        }
+        // Stable: at one instant, columns first, then events in log order.
+        events.sort_by_key(|e| e.at);
+    }
+}
+
+/// Per metric of the plan, the stretches in which `t` was resolved and those
+/// in which it was paused, from its `statuses`, into `tl`.
+fn metric_stretches(plan: &Plan, t: &Ticket, statuses: Statuses, as_of: At, tl: &mut Timeline) {
+    for (mi, m) in plan.metrics.iter().enumerate() {
+        let out = &mut tl.resolved[mi];
+        if m.resolved_keys.is_empty() {
+            out.clear();
+        } else {
+            // A set resolution timestamp resolves the ticket at that
+            // instant, whatever the status events say (SEMANTICS.md
+            // "Histories"); the metric's own (`rules::resolution_fields`).
+            let resolved_at = m.resolution.and_then(|f| t.at(f));
+            let resolved = |s| m.resolved_keys.iter().any(|k| k == statuses.key(s));
+            statuses.stretches(as_of, resolved_at, resolved, out);
+        }
+        let out = &mut tl.pauses[mi];
+        if m.pause_keys.is_empty() || matches!(statuses, Statuses::None) {
+            // No history: nothing pauses (the common flat log).
+            out.clear();
+        } else {
+            let paused = |s| match (s, statuses) {
+                (Status::Key(k), _) => m.pause_keys.iter().any(|p| p == k),
+                (Status::Interned(i), Statuses::Log(log, _)) => log.pauses(mi, i),
+                (Status::Interned(_), _) => false,
+            };
+            statuses.stretches(as_of, None, paused, out);
         }
     }
 }
