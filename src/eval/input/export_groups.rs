@@ -147,6 +147,7 @@ pub(crate) fn open_export(
     })
 }
 
+#[derive(Clone)]
 struct Shape {
     /// Positions among the row's cells.
     order: usize,
@@ -202,6 +203,19 @@ pub(crate) struct Grouper {
 }
 
 impl Grouping for Grouper {
+    fn restart(&self) -> Box<dyn Grouping> {
+        Box::new(Grouper {
+            shape: self.shape.clone(),
+            fields: self.fields,
+            verdict: self.verdict,
+            current: None,
+            parked: HashMap::new(),
+            handed_on: HashSet::new(),
+            ready: VecDeque::new(),
+            done: false,
+        })
+    }
+
     fn next(&mut self, reader: &mut LogReader) -> Option<Result<RawRow, EvalError>> {
         if self.shape.is_none() {
             return reader

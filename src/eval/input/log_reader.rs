@@ -145,10 +145,15 @@ pub(crate) struct RowExtra {
 pub(crate) trait Grouping: Send {
     /// The next ticket, made of the rows it reads from `reader`.
     fn next(&mut self, reader: &mut LogReader) -> Option<Result<RawRow, EvalError>>;
+    /// A grouping of the same settings that has read nothing yet (to read
+    /// the log again, [`LogReader::reopen`]).
+    fn restart(&self) -> Box<dyn Grouping>;
 }
 
 pub(crate) struct LogReader {
     path: PathBuf,
+    /// What text not in UTF-8 is decoded from.
+    encoding: &'static Encoding,
     header: Vec<String>,
     /// Which cells a row keeps, and how a profile rewrites them.
     layout: Arc<Layout>,
@@ -374,6 +379,7 @@ impl LogReader {
         };
         LogReader {
             path: path.to_path_buf(),
+            encoding: encoding_rs::UTF_8,
             header,
             layout: Arc::new(layout),
             names: Vec::new(),
@@ -419,11 +425,35 @@ impl LogReader {
             path.extension().and_then(|e| e.to_str()),
             Some("jsonl" | "ndjson" | "json")
         );
-        if json {
+        let mut reader = if json {
             open_json(path, file, encoding)
         } else {
             open_csv(path, file, encoding)
+        }?;
+        reader.encoding = encoding;
+        Ok(reader)
+    }
+
+    /// The same log opened again, to be read from its start with the same
+    /// columns, profile and grouping; `None` where it cannot be read twice
+    /// (a pipe, a terminal) or is no stream (a spreadsheet, read whole).
+    pub(crate) fn reopen(&self) -> Option<Result<LogReader, EvalError>> {
+        if matches!(self.inner, Inner::Sheet(_)) {
+            return None;
         }
+        if !std::fs::metadata(&self.path).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let mut again = match LogReader::open_unresolved(&self.path, self.encoding) {
+            Ok(again) => again,
+            Err(e) => return Some(Err(e)),
+        };
+        again.layout = Arc::clone(&self.layout);
+        again.names = self.names.clone();
+        again.id_name = self.id_name.clone();
+        again.wanted = self.wanted.clone();
+        again.grouper = self.grouper.as_ref().map(|g| g.restart());
+        Some(Ok(again))
     }
 
     /// Rewrites each wanted column's cells by an export profile.

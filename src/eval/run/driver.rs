@@ -2,12 +2,12 @@
 //! threads (one per core) type, evaluate and format them, and the calling
 //! thread writes them in log order, and finds duplicate ids there. Memory
 //! stays bounded by the chunks in flight plus the objective counters and
-//! the compact table of ids seen (`seen_ids.rs`); output follows the log's
-//! order, so results are deterministic whatever the number of threads.
+//! what finding duplicates is allowed (`duplicates.rs`); output follows the
+//! log's order, so results are deterministic whatever the number of threads.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
@@ -19,7 +19,8 @@ use crate::eval::input::cells::{type_row_into, Ticket};
 use crate::eval::input::log_reader::{Chunk, LogReader, RowRef};
 use crate::eval::input::profiles::Comparison;
 use crate::eval::problems::ProblemKind;
-use crate::eval::run::seen_ids::{id_hash, SeenIds};
+use crate::eval::run::duplicates::Duplicates;
+use crate::eval::run::seen_ids::id_hash;
 use crate::eval::run::sink::{ChunkFormat, RowSink, RowText};
 use crate::eval::run::summary::{Problems, Summary};
 use crate::eval::timeline::history::Timeline;
@@ -89,7 +90,7 @@ type Spare = (Vec<Row>, Vec<u8>);
 
 /// Evaluates the whole log. The reader thread cuts the log into chunks;
 /// worker threads parse (CSV blocks), type, evaluate and format them; this
-/// thread puts them back in log order, writes them and adds up the counters.
+/// thread puts them back in log order and writes them ([`Writer`]).
 ///
 /// Chunks in flight (queued, being evaluated, or done and waiting for an
 /// earlier one) are limited: the reader takes a token for each chunk and the
@@ -97,34 +98,24 @@ type Spare = (Vec<Row>, Vec<u8>);
 /// however unevenly the threads are scheduled, memory stays at that many chunks.
 pub(crate) fn run(
     ctx: Context,
-    mut reader: LogReader,
+    reader: LogReader,
     opts: &RunOptions,
     format: &dyn ChunkFormat,
     sink: &mut dyn RowSink,
 ) -> Result<Summary, EvalError> {
     let file = opts.tickets.display().to_string();
-    let log_tz = opts.log_tz;
-    let progress = opts.progress;
     let compare = opts.compare.as_ref().map(|(m, _)| *m);
-    let mut comparison = opts.compare.as_ref().map(|(m, column)| Comparison {
-        metric: ctx.plan.metrics[*m].name.clone(),
-        column: column.clone(),
-        ..Comparison::default()
-    });
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
     let in_flight = workers * 4;
     let keep_rows = sink.keeps_rows();
-    let mut summary = Summary::default();
-    if let Some(log) = ctx.events {
-        summary.problems.counts.merge(log.problems.clone());
-    }
-    let mut tally = Tally::default();
-    let mut statuses: FxHashSet<Box<str>> = FxHashSet::default();
-    // The log's size, to guess from the share read how many ids it holds.
+    // The log read once more, should its ids outgrow the memory allowed
+    // for finding duplicates (`duplicates.rs`).
+    let again = reader.reopen().transpose()?;
     let log_bytes = std::fs::metadata(opts.tickets).map_or(0, |m| m.len());
+    let mut writer = Writer::new(ctx, opts, &file, format, Duplicates::new(again, log_bytes));
     std::thread::scope(|scope| -> Result<(), EvalError> {
         let (work_tx, work_rx) = sync_channel::<Work>(in_flight);
         let (done_tx, done_rx) = sync_channel::<Result_>(in_flight);
@@ -140,37 +131,14 @@ pub(crate) fn run(
         // unblocks the reader if this thread gave up early.
         let work_rx = Arc::new(Mutex::new(work_rx));
         let reader_done = done_tx.clone();
-        scope.spawn(move || {
-            let mut seq = 0;
-            loop {
-                while let Ok(used) = used_rx.try_recv() {
-                    reader.recycle(used);
-                }
-                let Some(next) = reader.next_chunk(CHUNK) else {
-                    return;
-                };
-                let chunk = match next {
-                    Ok(chunk) => chunk,
-                    Err(e) => {
-                        let _ = reader_done.send((seq, Err(e)));
-                        return;
-                    }
-                };
-                if let Some(p) = progress {
-                    p(reader.bytes_read());
-                }
-                let read = reader.bytes_read();
-                if token_rx.recv().is_err() || work_tx.send((seq, chunk, read)).is_err() {
-                    return;
-                }
-                seq += 1;
-            }
-        });
+        let progress = opts.progress;
+        scope.spawn(move || read_chunks(reader, progress, work_tx, reader_done, token_rx, used_rx));
         for _ in 0..workers {
             let work_rx = Arc::clone(&work_rx);
             let spare_rx = Arc::clone(&spare_rx);
             let done_tx = done_tx.clone();
             let file = file.as_str();
+            let log_tz = opts.log_tz;
             scope.spawn(move || {
                 let mut worker = Worker::new(ctx, log_tz, file, compare, keep_rows, format);
                 loop {
@@ -198,58 +166,164 @@ pub(crate) fn run(
         // (at most `in_flight` of them).
         let mut waiting: BTreeMap<u64, (Done, Chunk)> = BTreeMap::new();
         let mut next = 0;
-        let mut seen = SeenIds::default();
-        let mut again: Option<Worker> = None;
         for (seq, done) in done_rx.iter() {
             waiting.insert(seq, done?);
-            while let Some((mut done, chunk)) = waiting.remove(&next) {
-                if let Some(dups) = duplicates(&mut seen, &done, log_bytes) {
-                    // Rare: the chunk is evaluated again, here, knowing
-                    // which of its rows repeat an earlier row's id.
-                    let redo = again.get_or_insert_with(|| {
-                        Worker::new(ctx, log_tz, &file, compare, keep_rows, format)
-                    });
-                    redo.duplicates = dups;
-                    let (mut rows, mut text) = (done.rows, done.text);
-                    rows.clear();
-                    text.clear();
-                    done = redo.evaluate(&chunk, (rows, text));
-                }
+            while let Some((done, chunk)) = waiting.remove(&next) {
+                let (chunk, spare) = writer.write(done, chunk, sink)?;
                 let _ = used_tx.send(chunk);
-                statuses.extend(done.statuses.drain());
-                let write_err =
-                    |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
-                sink.rows(&done.rows, &done.text).map_err(write_err)?;
-                sink.escalations(&done.escalations).map_err(write_err)?;
-                summary.escalations += done.escalations.len() as u64;
-                summary.opened = span_with(summary.opened, done.opened.map(|o| o.0));
-                summary.opened = span_with(summary.opened, done.opened.map(|o| o.1));
-                summary.tickets += done.tickets;
-                summary.rows += done.by_status.0.iter().sum::<u64>();
-                summary.by_status.merge(&done.by_status);
-                summary.problems.merge(done.problems);
-                if let Some(c) = comparison.as_mut() {
-                    c.merge(&done.comparison);
-                }
-                tally.merge(&done.tally);
-                summary.priority_moves.merge(&done.moves);
-                done.moves = PriorityMoves::default();
                 next += 1;
-                done.rows.clear();
-                done.text.clear();
-                let _ = spare_tx.send((done.rows, done.text));
+                let _ = spare_tx.send(spare);
                 let _ = token_tx.send(());
             }
         }
         Ok(())
     })?;
-    summary.objectives = tally.results(ctx.plan);
-    summary.comparison = comparison;
-    if let Some(log) = ctx.events {
-        summary.problems.counts.merge(log.without_ticket());
+    Ok(writer.finish())
+}
+
+/// The reader thread: cuts the log into chunks and hands them to the
+/// workers, each when a token says there is room for one more in flight.
+fn read_chunks(
+    mut reader: LogReader,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    work_tx: SyncSender<Work>,
+    done_tx: SyncSender<Result_>,
+    token_rx: Receiver<()>,
+    used_rx: Receiver<Chunk>,
+) {
+    let mut seq = 0;
+    loop {
+        while let Ok(used) = used_rx.try_recv() {
+            reader.recycle(used);
+        }
+        let Some(next) = reader.next_chunk(CHUNK) else {
+            return;
+        };
+        let chunk = match next {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                let _ = done_tx.send((seq, Err(e)));
+                return;
+            }
+        };
+        if let Some(p) = progress {
+            p(reader.bytes_read());
+        }
+        let read = reader.bytes_read();
+        if token_rx.recv().is_err() || work_tx.send((seq, chunk, read)).is_err() {
+            return;
+        }
+        seq += 1;
     }
-    unknown_statuses(ctx, &file, &statuses, &mut summary.problems);
-    Ok(summary)
+}
+
+/// The calling thread's part: takes the evaluated chunks in log order,
+/// finds their duplicate ids (evaluating again the rare chunk that has
+/// one), writes them to the sink and adds up the counters.
+struct Writer<'a> {
+    ctx: Context<'a>,
+    log_tz: Tz,
+    file: &'a str,
+    compare: Option<usize>,
+    format: &'a dyn ChunkFormat,
+    summary: Summary,
+    tally: Tally,
+    comparison: Option<Comparison>,
+    /// The statuses of the export's own histories (as compared).
+    statuses: FxHashSet<Box<str>>,
+    duplicates: Duplicates,
+    /// Evaluates again a chunk that holds a duplicate (made when needed).
+    again: Option<Worker<'a>>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(
+        ctx: Context<'a>,
+        opts: &RunOptions,
+        file: &'a str,
+        format: &'a dyn ChunkFormat,
+        duplicates: Duplicates,
+    ) -> Self {
+        let mut summary = Summary::default();
+        if let Some(log) = ctx.events {
+            summary.problems.counts.merge(log.problems.clone());
+        }
+        Writer {
+            ctx,
+            log_tz: opts.log_tz,
+            file,
+            compare: opts.compare.as_ref().map(|(m, _)| *m),
+            format,
+            summary,
+            tally: Tally::default(),
+            comparison: opts.compare.as_ref().map(|(m, column)| Comparison {
+                metric: ctx.plan.metrics[*m].name.clone(),
+                column: column.clone(),
+                ..Comparison::default()
+            }),
+            statuses: FxHashSet::default(),
+            duplicates,
+            again: None,
+        }
+    }
+
+    /// Writes the next chunk in log order; hands back the chunk (for the
+    /// reader) and its emptied buffers (for the workers).
+    fn write(
+        &mut self,
+        mut done: Done,
+        chunk: Chunk,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Chunk, Spare), EvalError> {
+        if let Some(dups) = self.duplicates.chunk(&done.ids, done.read)? {
+            // Rare: the chunk is evaluated again, here, knowing which of
+            // its rows repeat an earlier row's id.
+            let (ctx, log_tz, file, compare, format) =
+                (self.ctx, self.log_tz, self.file, self.compare, self.format);
+            let keep_rows = sink.keeps_rows();
+            let redo = self
+                .again
+                .get_or_insert_with(|| Worker::new(ctx, log_tz, file, compare, keep_rows, format));
+            redo.duplicates = dups;
+            let (mut rows, mut text) = (done.rows, done.text);
+            rows.clear();
+            text.clear();
+            done = redo.evaluate(&chunk, (rows, text));
+        }
+        self.statuses.extend(done.statuses.drain());
+        let write_err = |e: std::io::Error| EvalError::new(format!("cannot write the report: {e}"));
+        sink.rows(&done.rows, &done.text).map_err(write_err)?;
+        sink.escalations(&done.escalations).map_err(write_err)?;
+        let summary = &mut self.summary;
+        summary.escalations += done.escalations.len() as u64;
+        summary.opened = span_with(summary.opened, done.opened.map(|o| o.0));
+        summary.opened = span_with(summary.opened, done.opened.map(|o| o.1));
+        summary.tickets += done.tickets;
+        summary.rows += done.by_status.0.iter().sum::<u64>();
+        summary.by_status.merge(&done.by_status);
+        summary.problems.merge(done.problems);
+        if let Some(c) = self.comparison.as_mut() {
+            c.merge(&done.comparison);
+        }
+        self.tally.merge(&done.tally);
+        summary.priority_moves.merge(&done.moves);
+        done.rows.clear();
+        done.text.clear();
+        Ok((chunk, (done.rows, done.text)))
+    }
+
+    /// The run's summary, once every chunk is written.
+    fn finish(mut self) -> Summary {
+        let ctx = self.ctx;
+        let mut summary = self.summary;
+        summary.objectives = self.tally.results(ctx.plan);
+        summary.comparison = self.comparison.take();
+        if let Some(log) = ctx.events {
+            summary.problems.counts.merge(log.without_ticket());
+        }
+        unknown_statuses(ctx, self.file, &self.statuses, &mut summary.problems);
+        summary
+    }
 }
 
 /// What a worker thread keeps between chunks: its settings, its text
@@ -444,31 +518,6 @@ impl<'a> Worker<'a> {
             done.rows.truncate(first);
         }
     }
-}
-
-/// Enters a chunk's ids, in log order, into the ids seen so far, and
-/// returns its rows that repeat an earlier row's id, if there are any:
-/// (line, first line), the first duplicate last.
-fn duplicates(seen: &mut SeenIds, done: &Done, log_bytes: u64) -> Option<Vec<(u64, u64)>> {
-    // The ids of the whole log, guessed from the share of it read so far,
-    // so that the table is made the right size once (`seen_ids.rs`).
-    let so_far = (seen.len() + done.ids.len()) as u128;
-    let guess = match done.read {
-        0 => 0,
-        read => so_far * u128::from(log_bytes.max(read)) / u128::from(read),
-    };
-    seen.make_room(done.ids.len(), usize::try_from(guess).unwrap_or(usize::MAX));
-    seen.warm(done.ids.iter().map(|&(key, _)| key));
-    let mut dups: Vec<(u64, u64)> = done
-        .ids
-        .iter()
-        .filter_map(|&(key, line)| seen.insert(key, line).map(|first| (line, first)))
-        .collect();
-    if dups.is_empty() {
-        return None;
-    }
-    dups.reverse();
-    Some(dups)
 }
 
 /// A warning for each pause status of the contract that no event of the

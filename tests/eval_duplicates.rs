@@ -1,0 +1,219 @@
+//! Duplicate ids in a long log (issue 11): the real binary on generated
+//! logs whose duplicates lie far apart, with the ids kept in memory and
+//! forced through the way a long log takes (its ids sorted on disk,
+//! `src/eval/run/duplicates.rs`, by `SLA_ID_MEMORY=0`): the two must write
+//! the same report, byte for byte, and the report must be the one worked
+//! out below from SEMANTICS.md.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const AS_OF: &str = "2026-06-10T00:00:00Z";
+
+fn contract() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/eval/cases/duplicate_ids/contract.sla")
+        .display()
+        .to_string()
+}
+
+/// `sla eval CONTRACT LOG --format json` with `SLA_ID_MEMORY` set (or not).
+fn eval(log: &str, memory: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sla"));
+    cmd.args([
+        "eval",
+        &contract(),
+        log,
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
+    match memory {
+        Some(m) => cmd.env("SLA_ID_MEMORY", m),
+        None => cmd.env_remove("SLA_ID_MEMORY"),
+    };
+    cmd.output().expect("run sla")
+}
+
+/// [`eval`] of `log` written into a named pipe `name` in `dir`: a log that
+/// can be read only once. It is written from another thread while sla
+/// reads it (and writes its report).
+fn eval_piped(dir: &Path, name: &str, log: &str, memory: &str) -> (Output, String) {
+    let pipe = dir.join(name);
+    let _ = std::fs::remove_file(&pipe);
+    let made = Command::new("mkfifo").arg(&pipe).status().expect("mkfifo");
+    assert!(made.success(), "mkfifo {}", pipe.display());
+    let to = pipe.clone();
+    let log = log.to_string();
+    let writer = std::thread::spawn(move || {
+        if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&to) {
+            let _ = f.write_all(log.as_bytes());
+        }
+    });
+    let out = eval(&pipe.display().to_string(), Some(memory));
+    let _ = writer.join();
+    (out, pipe.display().to_string())
+}
+
+fn report(out: &Output, what: &str) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// The rows of the log: `N` tickets `TICKET-000000`.. opened at 09:00 and
+/// answered at 10:00 (1 h, met against the contract's 4 hours), then the
+/// repeats, answered at 20:00 (11 h: were they judged, breached). The ids
+/// are long enough, and the tickets many enough, that the sorting of the
+/// long way writes more than one run to disk (a run holds about 1 MiB).
+const N: usize = 30_000;
+/// The repeated tickets, in the order they come after the N: the last one,
+/// the first, the middle one, the first again (a third row of it), and the
+/// last row of the log repeats the first row once more.
+const REPEATS: [usize; 5] = [N - 1, 0, N / 2, 0, 0];
+
+fn id(i: usize) -> String {
+    format!("TICKET-{i:06}")
+}
+
+fn rows() -> impl Iterator<Item = (String, &'static str)> {
+    (0..N)
+        .map(|i| (id(i), "10"))
+        .chain(REPEATS.iter().map(|&i| (id(i), "20")))
+}
+
+fn csv() -> String {
+    std::iter::once("id,opened_at,responded_at\n".to_string())
+        .chain(rows().map(|(id, at)| format!("{id},2026-06-01T09:00:00Z,2026-06-01T{at}:00:00Z\n")))
+        .collect()
+}
+
+fn jsonl() -> String {
+    rows()
+        .map(|(id, at)| {
+            format!(
+                "{{\"id\": \"{id}\", \"opened_at\": \"2026-06-01T09:00:00Z\", \"responded_at\": \"2026-06-01T{at}:00:00Z\"}}\n"
+            )
+        })
+        .collect()
+}
+
+/// Checks the report against what SEMANTICS.md says of the log, whose
+/// k-th row (from 0) is on line `first_line + k`:
+/// - each repeat is `invalid`, counted as a duplicate_id problem, and names
+///   the line of its id's first row: TICKET-029999 (row N) names row N-1,
+///   TICKET-000000 (rows N+1, N+3, N+4) names row 0, TICKET-015000 (row
+///   N+2) names row 15000; a third row names the first, not the second;
+/// - the first rows keep their verdicts (met, 1 h), and the repeats are no
+///   tickets: N tickets, N+5 rows, the objective's period has N met and
+///   nothing breached or invalid.
+fn check(report: &Value, first_line: usize, what: &str) {
+    let line = |k: usize| Value::from(first_line + k);
+    assert_eq!(report["summary"]["tickets"], N, "{what}");
+    assert_eq!(report["summary"]["rows"], N + 5, "{what}");
+    let dups = &report["problems"]["kinds"]["duplicate_id"];
+    assert_eq!(dups["count"], 5, "{what}");
+    let objective = &report["objectives"][0];
+    assert_eq!(
+        (
+            &objective["met"],
+            &objective["breached"],
+            &objective["invalid"]
+        ),
+        (&N.into(), &0.into(), &0.into()),
+        "{what}"
+    );
+    let rows = report["tickets"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), N + 5, "{what}");
+    let firsts = [N - 1, 0, N / 2, 0, 0];
+    for (k, &first) in firsts.iter().enumerate() {
+        let row = &rows[N + k];
+        assert_eq!(row["line"], line(N + k), "{what}: {row}");
+        assert_eq!(row["status"], "invalid", "{what}: {row}");
+        let want = format!("ticket {} is already on line {}", id(first), line(first));
+        let reason = row["reason"].as_str().unwrap_or("");
+        assert!(reason.contains(&want), "{what}: {reason}");
+    }
+    for k in [0, N / 2, N - 1] {
+        let row = &rows[k];
+        assert_eq!(
+            (&row["line"], &row["status"], &row["elapsed_seconds"]),
+            (&line(k), &"met".into(), &3600.into()),
+            "{what}: {row}"
+        );
+    }
+}
+
+fn write(dir: &Path, name: &str, log: &str) -> String {
+    let file = dir.join(name);
+    std::fs::write(&file, log).expect("write the log");
+    file.display().to_string()
+}
+
+#[test]
+fn far_apart_duplicates_are_the_same_in_memory_and_on_disk() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-long-dups-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let csv = csv();
+    assert!(csv.len() > 4 * 128 * 1024, "several CSV blocks");
+    // In JSON Lines, without a header, each row is a line up.
+    for (name, log, first_line) in [("dups.csv", csv, 2), ("dups.jsonl", jsonl(), 1)] {
+        let file = write(&dir, name, &log);
+        let memory = eval(&file, None);
+        let disk = eval(&file, Some("0"));
+        check(&report(&memory, name), first_line, name);
+        check(&report(&disk, name), first_line, &format!("{name} on disk"));
+        assert_eq!(memory.stdout, disk.stdout, "{name}: the same report");
+        assert_eq!(
+            String::from_utf8_lossy(&memory.stderr),
+            String::from_utf8_lossy(&disk.stderr),
+            "{name}: the same warnings"
+        );
+        assert_eq!(memory.status.code(), disk.status.code(), "{name}");
+        // A pipe cannot be read twice: the ids stay in memory, whatever
+        // the budget, and the report is the same but for the file's name.
+        let (piped, pipe) = eval_piped(&dir, &format!("pipe-{name}"), &log, "0");
+        check(&report(&piped, name), first_line, &format!("{name} piped"));
+        let renamed = String::from_utf8_lossy(&memory.stdout).replace(&file, &pipe);
+        assert_eq!(
+            String::from_utf8_lossy(&piped.stdout),
+            renamed,
+            "{name} piped"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A log whose first rows are long (a note of 500 characters the contract
+/// does not read) and the rest short: from the first block the whole log
+/// is guessed to hold about 6,900 ids (3.9 MB at 560 bytes a row), within a
+/// budget of 100,000 bytes (10,000 ids at 10 bytes each), so the table is
+/// used; as the short rows come the guess grows past the budget (at about
+/// the 6,700th id), and the rows from there on are looked up on disk. The
+/// repeats at the end name first rows on both sides of that point.
+#[test]
+fn a_table_outgrown_midway_hands_over_to_the_disk() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-midway-dups-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let note = "n".repeat(500);
+    let log: String = std::iter::once("id,opened_at,responded_at,note\n".to_string())
+        .chain(rows().enumerate().map(|(k, (id, at))| {
+            let note = if k < 5000 { note.as_str() } else { "" };
+            format!("{id},2026-06-01T09:00:00Z,2026-06-01T{at}:00:00Z,{note}\n")
+        }))
+        .collect();
+    let file = write(&dir, "dups.csv", &log);
+    let memory = eval(&file, None);
+    check(&report(&memory, "in memory"), 2, "in memory");
+    let midway = eval(&file, Some("100000"));
+    check(&report(&midway, "midway"), 2, "midway");
+    assert_eq!(memory.stdout, midway.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
