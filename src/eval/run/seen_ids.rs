@@ -6,15 +6,15 @@
 //! chunks back in order (`driver.rs`), so the later of two rows is the
 //! duplicate whatever the order the chunks were evaluated in.
 //!
-//! It is the one part of a run's memory that grows with the log: telling a
-//! second row from a first cannot be done without a trace of every id. So
-//! the trace is small: one 64-bit word a slot, the low 40 bits of a hash of
+//! Telling a second row from a first cannot be done without a trace of
+//! every id, so the trace is small, and kept to a budget: a log with more
+//! ids has its duplicates listed on disk instead (`duplicates.rs`). Here: one 64-bit word a slot, the low 40 bits of a hash of
 //! the id over the 24 bits of the line it was first seen on (a line past
 //! 16,777,214 is marked in the word and kept beside the table with the
 //! whole hash), in an open-addressed table (linear probing, the home slot
 //! taken from the hash's high bits) filled to at most 88%. It is made once,
 //! at the size the log is guessed to need from the share of it read so far:
-//! about 9.5 bytes an id, 95 MB for ten million. A slot does not keep the
+//! about 9.5 bytes an id, 10 MB for a million. A slot does not keep the
 //! bits its home was found by, so a full table cannot be moved to a bigger
 //! one; when the guess falls short (or there is none), a further table is
 //! made beside it and every id is looked up in both.
@@ -22,10 +22,11 @@
 //! Two different ids are taken for one when their 40 bits agree and the
 //! later one's search passes the earlier one's slot: a table filled to 88%
 //! compares 3.7 slots an id on average, so for n ids the chance is about
-//! 3.7·n/2⁴⁰: 3 in 100,000 runs of ten million ids, 3 in ten million runs
-//! of a million. Such a pair would show as a duplicate naming another id's
-//! line. Ruling it out would take keeping every id in full, several times
-//! the memory, for a risk far below that of a mistyped id in the export.
+//! 3.7·n/2⁴⁰: 3 in a million runs of a million ids, 1 in 85,000 runs of
+//! the 3.5 million the budget allows. Such a pair would show as a duplicate
+//! naming another id's line. Ruling it out would take keeping every id in
+//! full, several times the memory, for a risk far below that of a mistyped
+//! id in the export (the list on disk does compare ids in full).
 
 use std::hash::{BuildHasher, Hasher};
 
