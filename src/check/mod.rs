@@ -1391,32 +1391,53 @@ impl<'a> Checker<'a> {
     }
 
     /// E0408: a clock that starts where a clock with a cycle per event
-    /// stops (`from each A`, `to each B`) would start at every cycle's
-    /// stop; it has no single start.
+    /// stops (`from each A`, `to each B`), or with a cycle per reopening
+    /// (`new cycle on reopening`), would start at every cycle's stop; it has
+    /// no single start.
     fn starts_at_many_stops(&mut self, metrics: &[&ast::Metric]) {
         for m in metrics {
             let Some(other) = metrics.iter().find(|x| x.name.node == m.from.node) else {
                 continue;
             };
-            let many_stops = other.from_each.is_some()
+            let per_event = other.from_each.is_some()
                 || other.to_repeat.as_ref().is_some_and(|w| w.node == "each");
-            if m.from_each.is_some() || !many_stops {
+            let per_reopening = other.new_cycle.is_some() && other.resolved.is_some();
+            if m.from_each.is_some() || !(per_event || per_reopening) {
                 continue;
             }
+            let (cycle, label, help) = if per_event {
+                (
+                    "once per cycle",
+                    (other.name.span, "stops at the end of each cycle"),
+                    format!(
+                        "start `{}` at a timestamp field, or at a clock with one stop, such as `metric first_{} from opened_at to next {}`",
+                        m.name.node, other.to.node, other.to.node
+                    ),
+                )
+            } else {
+                (
+                    "once per reopening cycle",
+                    (
+                        other.new_cycle.unwrap_or(other.name.span),
+                        "a cycle, and a stop, per reopening",
+                    ),
+                    format!(
+                        "start `{}` at a timestamp field, or take `new cycle on reopening` off `{}`: its clock then continues across reopenings and stops at the last resolution",
+                        m.name.node, other.name.node
+                    ),
+                )
+            };
             self.report(
                 Diagnostic::new(
                     Code::StartAtManyStops,
                     format!(
-                        "metric `{}` starts at the stop of `{}`, which stops once per cycle, so it has no single start",
+                        "metric `{}` starts at the stop of `{}`, which stops {cycle}, so it has no single start",
                         m.name.node, other.name.node
                     ),
                 )
                 .primary(m.from.span, "a clock with many stops")
-                .secondary(other.name.span, "stops at the end of each cycle")
-                .help(format!(
-                    "start `{}` at a timestamp field, or at a clock with one stop, such as `metric first_{} from opened_at to next {}`",
-                    m.name.node, other.to.node, other.to.node
-                )),
+                .secondary(label.0, label.1)
+                .help(help),
             );
             self.metrics.retain(|x| x.name != m.name.node);
         }

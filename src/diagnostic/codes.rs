@@ -212,14 +212,19 @@ many times, so a clock cannot simply start at it.
 first_reply to resolved_at`): its clock starts at the instant the other
 clock stopped. A clock with a cycle per event (`from each customer_reply to
 next agent_reply`, or a periodic update `from opened_at to each
-agent_reply`) stops once per cycle, so a clock that starts at its stop
-would have no single start. Start at a clock with one stop instead, such as
-the first reply (`from opened_at to next agent_reply`: the first agent
-reply after the opening, or the resolution if that comes first), or at a
-timestamp field.
+agent_reply`) stops once per cycle, and so does a clock with a cycle per
+reopening (`new cycle on reopening`): a clock that starts at its stop would
+have no single start. Start at a clock with one stop instead, such as the
+first reply (`from opened_at to next agent_reply`: the first agent reply
+after the opening, or the resolution if that comes first) or a clock that
+continues across reopenings (without `new cycle on reopening`: it stops at
+the last resolution), or at a timestamp field.
 
     metric first_reply from opened_at to next agent_reply in office
-    metric handling    from first_reply to resolved_at in office";
+    metric handling    from first_reply to resolved_at in office
+    metric fix         from opened_at to resolved_at in office
+      resolved while status in [resolved, closed]
+    metric report      from fix to report_at in office";
 
     AmbiguousResolution = "E0409", Error, "two resolution timestamps, and a metric that does not say which",
 "A ticket is resolved when its status becomes one a metric names as resolved

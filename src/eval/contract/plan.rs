@@ -1038,7 +1038,7 @@ fn build_metrics(
                         m.name
                     ));
                 }
-                if out[next].repeat.is_some() {
+                if out[next].repeat.is_some() || out[next].cycles {
                     return Err(format!(
                         "metric `{}` starts at the stop of `{}`, which stops once per cycle; start it at a timestamp or at a clock with one stop (E0408)",
                         m.name, out[next].name

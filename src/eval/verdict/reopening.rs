@@ -81,9 +81,7 @@ pub(crate) fn clocks(
     // One clock: it stops at the last resolution if the ticket is resolved
     // at the as-of instant, else it runs; the stretches a reopening ended
     // are not counted.
-    let stop = still_resolved
-        .then(|| resolved.last().map(|r| r.0))
-        .flatten();
+    let stop = continued_stop(start, stop, &resolved);
     continued_pauses(start, &resolved, pauses, paused);
     out.push(Clock {
         start: Some(start),
@@ -91,6 +89,19 @@ pub(crate) fn clocks(
         cycle: None,
         own_pauses: true,
     });
+}
+
+/// Where a clock started at `start` and continued across reopenings stops
+/// (`resolved` as in [`clocks`]): at the last resolution while the ticket is
+/// still resolved at the as-of instant, nowhere while it is open again; at
+/// `stop` (as the ticket log says) when it was never resolved after `start`.
+pub(crate) fn continued_stop(start: At, stop: Option<At>, resolved: &[(At, At)]) -> Option<At> {
+    // The stretches are in order: the last one is the one that counts.
+    match resolved.last().filter(|r| r.1 > start) {
+        None => stop,
+        Some(r) if r.1 == At::FOREVER => Some(r.0.max(start)),
+        Some(_) => None,
+    }
 }
 
 /// What a clock that continues across reopenings does not count, from
@@ -174,6 +185,21 @@ mod tests {
         // Reopened and not resolved again: running.
         let (c, _) = run(false, &[(10, 20)], &[]);
         assert_eq!(c[0].stop, None);
+    }
+
+    #[test]
+    fn a_continued_clock_stops_at_the_last_resolution_or_not_at_all() {
+        let w = At::whole;
+        let stretches =
+            |v: &[(i64, i64)]| -> Vec<(At, At)> { v.iter().map(|&(a, b)| (w(a), w(b))).collect() };
+        // Resolved again at 30 and still: the last resolution, not the log's 10.
+        let r = stretches(&[(10, 20), (30, i64::MAX)]);
+        assert_eq!(continued_stop(w(0), Some(w(10)), &r), Some(w(30)));
+        // Reopened at 20 and open: no stop, whatever the log says.
+        let r = stretches(&[(10, 20)]);
+        assert_eq!(continued_stop(w(0), Some(w(10)), &r), None);
+        // Resolved only before the clock started: the log's stop.
+        assert_eq!(continued_stop(w(25), Some(w(40)), &r), Some(w(40)));
     }
 
     #[test]

@@ -964,26 +964,7 @@ fn instant(
         // The plan guarantees the chain ends at a field, closure, status
         // or the event of a clock with one cycle.
         Source::MetricStop(m) => {
-            // That metric's stop, as its own clock sees it (from its start).
-            let other = &plan.metrics[m];
-            let own_start = instant(ctx, t, tl, other.start, false, None).0;
-            let (at, how) = match repeating_ends(plan, m, own_start, tl) {
-                // `to next B`: where its one cycle stopped, at the B or the
-                // resolution (the plan refuses a clock with many cycles).
-                Some(ends) => {
-                    let at = repeating::first_stop(&ends);
-                    let how = match at {
-                        _ if !named => String::new(),
-                        Some(at) if ends.activities.contains(&(at, ends.stop)) => {
-                            ends.stop.name().to_string()
-                        }
-                        Some(_) => "the resolution".to_string(),
-                        None => format!("the next {}", ends.stop.name()),
-                    };
-                    (at, how)
-                }
-                None => instant(ctx, t, tl, other.stop, named, own_start),
-            };
+            let (at, how) = metric_stop(ctx, t, tl, m, named);
             if !named {
                 return (at, how);
             }
@@ -1019,6 +1000,45 @@ fn instant(
             };
             (at, how)
         }
+    }
+}
+
+/// The stop of metric `m`, as its own clock sees it (from its own start),
+/// and (when `named`) where it came from: for a clock `to next B`, where its
+/// one cycle stopped, at the B or the resolution; for a clock that reads
+/// reopenings, the last resolution while the ticket is resolved at the
+/// as-of instant and none while it is open again (SEMANTICS.md
+/// "Reopening"); else its stop. The plan refuses a clock with many stops
+/// (a cycle per event or per reopening, E0408).
+fn metric_stop(
+    ctx: Context,
+    t: &Ticket,
+    tl: &Timeline,
+    m: usize,
+    named: bool,
+) -> (Option<At>, String) {
+    let plan = ctx.plan;
+    let other = &plan.metrics[m];
+    let own_start = instant(ctx, t, tl, other.start, false, None).0;
+    if let Some(ends) = repeating_ends(plan, m, own_start, tl) {
+        let at = repeating::first_stop(&ends);
+        let how = match at {
+            _ if !named => String::new(),
+            Some(at) if ends.activities.contains(&(at, ends.stop)) => ends.stop.name().to_string(),
+            Some(_) => "the resolution".to_string(),
+            None => format!("the next {}", ends.stop.name()),
+        };
+        return (at, how);
+    }
+    let (stop, how) = instant(ctx, t, tl, other.stop, named, own_start);
+    let resolved = tl.resolved.get(m).map_or(&[][..], Vec::as_slice);
+    let Some(start) = own_start.filter(|_| !resolved.is_empty()) else {
+        return (stop, how);
+    };
+    let at = reopening::continued_stop(start, stop, resolved);
+    match at {
+        Some(at) if named && Some(at) != stop => (Some(at), "the last resolution".to_string()),
+        _ => (at, how),
     }
 }
 
