@@ -184,6 +184,12 @@ impl ProblemCounts {
         self.counts[i] += 1;
     }
 
+    /// Counts `n` more problems of `kind` whose text is not kept: they come
+    /// after the [`ProblemCounts::KEEP`] first, already added.
+    pub(crate) fn add_more(&mut self, kind: ProblemKind, n: u64) {
+        self.counts[kind.index()] += n;
+    }
+
     /// How many problems of `kind` there are.
     pub(crate) fn count(&self, kind: ProblemKind) -> u64 {
         self.counts[kind.index()]

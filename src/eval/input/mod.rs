@@ -4,16 +4,20 @@
 //!
 //! Order within the layer: `text_encoding` → `csv_records`, `json_lines` →
 //! `profiles` → `log_reader` → `columns` → `export_groups`; `cells` →
-//! `event_kind` → `side_log` → the side logs.
+//! `event_kind` → `logged_event` → `event_spill` → `event_store` →
+//! `side_log` → the side logs.
 
 pub(crate) mod cells;
 pub(crate) mod columns;
 pub(crate) mod csv_records;
 pub(crate) mod event_kind;
 pub(crate) mod event_log;
+pub(crate) mod event_spill;
+pub(crate) mod event_store;
 pub(crate) mod export_groups;
 pub(crate) mod json_lines;
 pub(crate) mod log_reader;
+pub(crate) mod logged_event;
 pub(crate) mod outage_log;
 pub(crate) mod profiles;
 pub(crate) mod side_log;

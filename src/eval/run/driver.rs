@@ -178,7 +178,7 @@ pub(crate) fn run(
         }
         Ok(())
     })?;
-    Ok(writer.finish())
+    writer.finish()
 }
 
 /// The reader thread: cuts the log into chunks and hands them to the
@@ -312,17 +312,18 @@ impl<'a> Writer<'a> {
         Ok((chunk, (done.rows, done.text)))
     }
 
-    /// The run's summary, once every chunk is written.
-    fn finish(mut self) -> Summary {
+    /// The run's summary, once every chunk is written (an error when the
+    /// event log spilled to disk cannot be read back).
+    fn finish(mut self) -> Result<Summary, EvalError> {
         let ctx = self.ctx;
         let mut summary = self.summary;
         summary.objectives = self.tally.results(ctx.plan);
         summary.comparison = self.comparison.take();
         if let Some(log) = ctx.events {
-            summary.problems.counts.merge(log.without_ticket());
+            summary.problems.counts.merge(log.without_ticket()?);
         }
         unknown_statuses(ctx, self.file, &self.statuses, &mut summary.problems);
-        summary
+        Ok(summary)
     }
 }
 

@@ -67,6 +67,8 @@ pub(crate) struct Timeline {
     /// Per status stop of the plan (`Stops::statuses`), the instants, in
     /// order and up to the as-of instant, of the events in those statuses.
     pub(crate) status_hits: Vec<Vec<At>>,
+    /// The ticket's events of the `--events` log (kept for its buffer).
+    logged: Vec<LoggedEvent>,
 }
 
 impl Timeline {
@@ -91,6 +93,19 @@ impl Histories<'_> {
     /// timestamps of `t` that lie after the as-of instant. With `trace`,
     /// every event is listed in `tl.events`.
     pub(crate) fn build(&self, t: &mut Ticket, tl: &mut Timeline, trace: bool) {
+        // The event log's events of the ticket, read into a buffer that the
+        // timeline keeps between tickets (they may come from disk).
+        let mut logged = std::mem::take(&mut tl.logged);
+        logged.clear();
+        if let (None, Some(log)) = (&t.history, self.events) {
+            log.events_of(&t.id, &mut logged);
+        }
+        self.build_with(t, tl, trace, &logged);
+        tl.logged = logged;
+    }
+
+    /// [`Histories::build`], with the ticket's events of the event log.
+    fn build_with(&self, t: &mut Ticket, tl: &mut Timeline, trace: bool, logged: &[LoggedEvent]) {
         let plan = self.plan;
         let as_of = self.as_of;
         tl.events.clear();
@@ -132,10 +147,6 @@ impl Histories<'_> {
         tl.status_hits
             .resize_with(plan.stops.statuses.len(), Vec::new);
         tl.status_hits.iter_mut().for_each(Vec::clear);
-        let logged = match (&t.history, self.events) {
-            (Some(_), _) | (None, None) => &[][..],
-            (None, Some(log)) => log.events_of(&t.id),
-        };
         let statuses = match (&t.history, self.events) {
             (Some(h), _) => Statuses::Export(h),
             (None, Some(log)) => Statuses::Log(log, logged),

@@ -1,0 +1,495 @@
+//! Where the event log's events wait for their tickets. The ticket log is
+//! streamed in any order, so each ticket's history must be at hand when its
+//! row comes; but memory must not grow with the event log. Events are kept
+//! grouped by ticket in a compact form (an event in 24 bytes, an id once,
+//! in about 24 bytes besides its text) while they fit in a budget
+//! (`SLA_EVENTS_MEMORY`, 64 MiB by default); past it each batch is sorted
+//! and written to disk as a run, and the runs are merged into one file read
+//! back a block at a time (`event_spill`). Either way, a ticket's events
+//! come back in time order, and the store knows which tickets were asked
+//! for, to name the events whose ticket never came.
+
+use std::hash::Hasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+
+use crate::eval::error::EvalError;
+use crate::eval::input::event_spill::{merge, GroupWriter, Spilled};
+use crate::eval::input::logged_event::{LoggedEvent, Packed};
+
+/// The memory budget of the events when `SLA_EVENTS_MEMORY` does not set one.
+const DEFAULT_BUDGET: usize = 64 << 20;
+
+/// The fewest bytes a budget may be: a smaller one would write a run every
+/// few events.
+const MIN_BUDGET: usize = 64 << 10;
+
+/// Runs merged at once; more are merged into one run first, so that open
+/// files and their buffers stay few however long the log.
+const MAX_RUNS: usize = 64;
+
+/// The hash by which tickets are grouped (in memory and on disk).
+fn id_hash(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(id.as_bytes());
+    h.finish()
+}
+
+/// The memory budget of the events: `SLA_EVENTS_MEMORY` (bytes, or with a
+/// `K`, `M` or `G` suffix for binary kilo-, mega-, gigabytes), or 64 MiB.
+pub(crate) fn budget_from_env() -> Result<usize, EvalError> {
+    budget_from(std::env::var("SLA_EVENTS_MEMORY").ok().as_deref())
+}
+
+/// The memory budget that `SLA_EVENTS_MEMORY` set to `text` means.
+fn budget_from(text: Option<&str>) -> Result<usize, EvalError> {
+    let Some(text) = text else {
+        return Ok(DEFAULT_BUDGET);
+    };
+    let t = text.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.trim().parse::<usize>() {
+        Ok(n) => Ok(n.saturating_mul(1 << shift).max(MIN_BUDGET)),
+        Err(_) => Err(EvalError::new(format!(
+            "SLA_EVENTS_MEMORY is `{text}`, not a number of bytes; write e.g. `64M` (or unset it for 64 MiB)"
+        ))),
+    }
+}
+
+/// Ticket ids, each interned once: their text in one string, found by a
+/// table of their numbers.
+#[derive(Debug, Default)]
+struct Ids {
+    table: HashTable<u32>,
+    text: String,
+    /// Where each id's text ends in `text`.
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+impl Ids {
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let from = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.text[from..self.ends[i]]
+    }
+
+    fn find(&self, hash: u64, id: &str) -> Option<u32> {
+        self.table.find(hash, |&i| self.get(i) == id).copied()
+    }
+
+    /// The number of `id`, interned if new.
+    fn intern(&mut self, id: &str) -> u32 {
+        let hash = id_hash(id);
+        if let Some(i) = self.find(hash, id) {
+            return i;
+        }
+        let i = self.ends.len() as u32;
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table.insert_unique(hash, i, |&j| hashes[j as usize]);
+        i
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Bytes held, about (the table's slots at its load factor of 7/8).
+    fn bytes(&self) -> usize {
+        self.table.len() * 6 + self.text.len() + self.ends.len() * (size_of::<usize>() + 8)
+    }
+}
+
+/// An event and its ticket's number, 24 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    secs: i64,
+    nanos_line: u64,
+    what: u32,
+    /// The ticket's number in [`Ids`], then its rank once sorted.
+    id: u32,
+}
+
+impl Rec {
+    fn packed(&self) -> Packed {
+        Packed {
+            secs: self.secs,
+            nanos_line: self.nanos_line,
+            what: self.what,
+        }
+    }
+}
+
+/// A batch of events grouped by ticket: ids by rank, the ranks in the order
+/// of (hash, id), so that batches merge.
+#[derive(Debug, Default)]
+struct Batch {
+    ids: Ids,
+    recs: Vec<Rec>,
+    /// After [`Batch::sort`]: the id number of each rank, the rank of each
+    /// id number, and the first event of each rank (one more, the end).
+    order: Vec<u32>,
+    rank: Vec<u32>,
+    starts: Vec<usize>,
+}
+
+impl Batch {
+    /// Groups the events by ticket, each ticket's in time order.
+    fn sort(&mut self) {
+        let ids = &self.ids;
+        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            (ids.hashes[a as usize], ids.get(a)).cmp(&(ids.hashes[b as usize], ids.get(b)))
+        });
+        let mut rank = vec![0u32; order.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        for e in &mut self.recs {
+            e.id = rank[e.id as usize];
+        }
+        self.rank = rank;
+        self.recs.sort_unstable_by_key(|e| (e.id, e.packed()));
+        self.starts.clear();
+        self.starts.reserve(order.len() + 1);
+        let mut at = 0;
+        for r in 0..order.len() as u32 {
+            self.starts.push(at);
+            while at < self.recs.len() && self.recs[at].id == r {
+                at += 1;
+            }
+        }
+        self.starts.push(at);
+        self.order = order;
+    }
+
+    /// The events of rank `r`, in order.
+    fn events(&self, r: usize) -> impl ExactSizeIterator<Item = Packed> + '_ {
+        self.recs[self.starts[r]..self.starts[r + 1]]
+            .iter()
+            .map(Rec::packed)
+    }
+
+    /// Writes the sorted batch as a run.
+    fn write(&self) -> std::io::Result<std::fs::File> {
+        let mut w = GroupWriter::new()?;
+        for (r, &i) in self.order.iter().enumerate() {
+            w.group(self.ids.hashes[i as usize], self.ids.get(i), self.events(r))?;
+        }
+        w.finish()
+    }
+}
+
+/// Gathers the events as the log is read.
+#[derive(Debug)]
+pub(crate) struct Collector {
+    budget: usize,
+    batch: Batch,
+    runs: Vec<std::fs::File>,
+}
+
+fn disk_error(e: std::io::Error) -> EvalError {
+    EvalError::new(format!(
+        "the event log is larger than its memory budget, and writing it to the temporary directory ({}) failed: {e}; free space there, point TMPDIR elsewhere, or raise SLA_EVENTS_MEMORY",
+        std::env::temp_dir().display()
+    ))
+}
+
+impl Collector {
+    /// A collector that keeps at most about `budget` bytes of events in
+    /// memory: half for the events, whose room is taken at once so that it
+    /// is never grown by copying (the pages not yet written are not
+    /// resident), half for the ids.
+    pub(crate) fn new(budget: usize) -> Collector {
+        let batch = Batch {
+            recs: Vec::with_capacity((budget / 2 / size_of::<Rec>()).max(1024)),
+            ..Batch::default()
+        };
+        Collector {
+            budget,
+            batch,
+            runs: Vec::new(),
+        }
+    }
+
+    /// Adds the events of one row of ticket `id`.
+    pub(crate) fn push(&mut self, id: &str, events: &[LoggedEvent]) -> Result<(), EvalError> {
+        if self.batch.recs.len() + events.len() > self.batch.recs.capacity() {
+            self.spill()?;
+        }
+        let i = self.batch.ids.intern(id);
+        for e in events {
+            let p = Packed::new(e);
+            self.batch.recs.push(Rec {
+                secs: p.secs,
+                nanos_line: p.nanos_line,
+                what: p.what,
+                id: i,
+            });
+        }
+        if self.batch.ids.bytes() > self.budget / 2 {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the batch to disk as a run, and empties it (its memory kept).
+    fn spill(&mut self) -> Result<(), EvalError> {
+        self.batch.sort();
+        self.runs.push(self.batch.write().map_err(disk_error)?);
+        let b = &mut self.batch;
+        b.recs.clear();
+        b.order = Vec::new();
+        b.rank = Vec::new();
+        b.starts = Vec::new();
+        b.ids.table.clear();
+        b.ids.text.clear();
+        b.ids.ends.clear();
+        b.ids.hashes.clear();
+        if self.runs.len() >= MAX_RUNS {
+            let runs = std::mem::take(&mut self.runs);
+            self.runs.push(merge(runs).map_err(disk_error)?.into_file());
+        }
+        Ok(())
+    }
+
+    /// The events, grouped and ready for lookups.
+    pub(crate) fn finish(mut self) -> Result<EventStore, EvalError> {
+        let form = if self.runs.is_empty() {
+            self.batch.sort();
+            Form::Memory(self.batch)
+        } else {
+            if !self.batch.recs.is_empty() {
+                self.spill()?;
+            }
+            drop(self.batch);
+            Form::Disk(merge(self.runs).map_err(disk_error)?)
+        };
+        let groups = match &form {
+            Form::Memory(b) => b.order.len(),
+            Form::Disk(s) => s.groups as usize,
+        };
+        Ok(EventStore {
+            form,
+            seen: (0..groups.div_ceil(64))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+            failure: OnceLock::new(),
+        })
+    }
+}
+
+#[derive(Debug)]
+enum Form {
+    Memory(Batch),
+    Disk(Spilled),
+}
+
+/// The events of the log, grouped by ticket.
+#[derive(Debug)]
+pub(crate) struct EventStore {
+    form: Form,
+    /// One bit per ticket (by rank, or group number on disk): asked for.
+    seen: Vec<AtomicU64>,
+    /// The first failure to read the spilled events back.
+    failure: OnceLock<String>,
+}
+
+impl EventStore {
+    fn mark(&self, g: usize) {
+        let (word, bit) = (g / 64, 1u64 << (g % 64));
+        if let Some(w) = self.seen.get(word) {
+            if w.load(Ordering::Relaxed) & bit == 0 {
+                w.fetch_or(bit, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn is_seen(&self, g: usize) -> bool {
+        self.seen
+            .get(g / 64)
+            .is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (g % 64)) != 0)
+    }
+
+    /// The events of ticket `id` in time order into `out` (emptied first),
+    /// the ticket marked as met.
+    pub(crate) fn events_of(&self, id: &str, out: &mut Vec<LoggedEvent>) {
+        out.clear();
+        let hash = id_hash(id);
+        match &self.form {
+            Form::Memory(b) => {
+                let Some(i) = b.ids.find(hash, id) else {
+                    return;
+                };
+                let r = b.rank[i as usize] as usize;
+                self.mark(r);
+                out.extend(b.events(r).map(Packed::unpack));
+            }
+            Form::Disk(s) => {
+                let mut packed = Vec::new();
+                match s.find(hash, id, &mut packed) {
+                    Ok(Some(g)) => {
+                        self.mark(g as usize);
+                        out.extend(packed.into_iter().map(Packed::unpack));
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let _ = self.failure.set(format!(
+                            "reading the event log back from the temporary directory ({}) failed: {e}",
+                            std::env::temp_dir().display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with the id and events of each ticket never asked for.
+    pub(crate) fn for_each_unseen(
+        &self,
+        mut f: impl FnMut(&str, &mut dyn Iterator<Item = Packed>),
+    ) -> Result<(), EvalError> {
+        if let Some(e) = self.failure.get() {
+            return Err(EvalError::new(e.clone()));
+        }
+        match &self.form {
+            Form::Memory(b) => {
+                for (r, &i) in b.order.iter().enumerate() {
+                    if !self.is_seen(r) {
+                        f(b.ids.get(i), &mut b.events(r));
+                    }
+                }
+                Ok(())
+            }
+            Form::Disk(s) => s
+                .for_each_group(|g, id, events| {
+                    if !self.is_seen(g as usize) {
+                        f(id, events);
+                    }
+                })
+                .map_err(|e| {
+                    EvalError::new(format!(
+                        "reading the event log back from the temporary directory ({}) failed: {e}",
+                        std::env::temp_dir().display()
+                    ))
+                }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::eval::input::event_kind::Activity;
+    use crate::eval::input::logged_event::What;
+    use crate::time::At;
+
+    /// A row: its ticket and its events.
+    type Row = (String, Vec<LoggedEvent>);
+
+    /// `n` events over `ids` tickets in a scrambled order, each row one or
+    /// two events; and per ticket its events as they must come back (by
+    /// instant, then line, then in the row's order).
+    fn log(n: u64, ids: u64) -> (Vec<Row>, BTreeMap<String, Vec<LoggedEvent>>) {
+        let mut rows = Vec::new();
+        let mut want: BTreeMap<String, Vec<LoggedEvent>> = BTreeMap::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut line = 1;
+        let mut events = 0;
+        while events < n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            line += 1;
+            let id = format!("T-{}", x % ids);
+            // Few distinct instants, so that ties are broken by the line.
+            let at = At {
+                secs: (x >> 20) as i64 % 50 - 25,
+                nanos: (x >> 40) as u32 % 3,
+            };
+            let mut row = vec![LoggedEvent {
+                at,
+                what: What::Status((x >> 8) as u32 % 5),
+                line,
+            }];
+            if x.is_multiple_of(3) {
+                row.push(LoggedEvent {
+                    at,
+                    what: What::Activity(Activity::CustomerReply),
+                    line,
+                });
+            }
+            events += row.len() as u64;
+            want.entry(id.clone()).or_default().extend(&row);
+            rows.push((id, row));
+        }
+        for events in want.values_mut() {
+            events.sort_by_key(|e| (e.at, e.line));
+        }
+        (rows, want)
+    }
+
+    fn check(budget: usize) {
+        let (rows, want) = log(100_000, 3_000);
+        let mut c = Collector::new(budget);
+        for (id, events) in &rows {
+            c.push(id, events).expect("push");
+        }
+        let store = c.finish().expect("finish");
+        let mut out = Vec::new();
+        // Every other ticket is asked for (and one that is not in the log).
+        for (id, events) in want.iter().step_by(2) {
+            store.events_of(id, &mut out);
+            assert_eq!(&out, events, "{id}");
+        }
+        store.events_of("T-none", &mut out);
+        assert!(out.is_empty());
+        let mut unseen = BTreeMap::new();
+        store
+            .for_each_unseen(|id, events| {
+                unseen.insert(
+                    id.to_string(),
+                    events.map(Packed::unpack).collect::<Vec<_>>(),
+                );
+            })
+            .expect("read back");
+        let never: BTreeMap<String, Vec<LoggedEvent>> =
+            want.into_iter().skip(1).step_by(2).collect();
+        assert_eq!(unseen, never);
+    }
+
+    #[test]
+    fn events_in_memory_come_back_per_ticket_in_order() {
+        check(1 << 30);
+    }
+
+    #[test]
+    fn events_spilled_to_many_runs_come_back_the_same() {
+        // The smallest budget: a run every 1,300 events or so, about 75
+        // runs, merged once on the way (MAX_RUNS) and once at the end.
+        check(MIN_BUDGET);
+    }
+
+    #[test]
+    fn the_budget_is_read_with_its_unit() {
+        let cases = [("64M", 64 << 20), ("2g", 2 << 30), ("1", MIN_BUDGET)];
+        for (text, want) in cases {
+            assert_eq!(budget_from(Some(text)).ok(), Some(want), "{text}");
+        }
+        assert!(budget_from(Some("a lot")).is_err());
+        assert_eq!(budget_from(None).ok(), Some(DEFAULT_BUDGET));
+    }
+}
