@@ -16,7 +16,9 @@
 //!   `priority_changes` (what
 //!   priority changes moved), `exit` code and text the
 //!   terminal must show (`stderr_contains`); `explain`: lines that
-//!   `--explain ID` must show. Under a contract with versions an objective
+//!   `--explain ID` must show; `csv_lines` and `human_lines`: whole lines
+//!   (runs of spaces count as one) that `--format csv` and `--format human`
+//!   must print. Under a contract with versions an objective
 //!   is found by its `version` too.
 
 use std::path::{Path, PathBuf};
@@ -267,6 +269,27 @@ fn check(dir: &Path) -> Vec<String> {
     for text in expected["stderr_contains"].as_array().into_iter().flatten() {
         if !text.as_str().is_some_and(|t| r.stderr.contains(t)) {
             wrong.push(format!("{name}: stderr lacks {text}:\n{}", r.stderr));
+        }
+    }
+    // Whole lines that `--format csv` and `--format human` must print.
+    for (format, key) in [("csv", "csv_lines"), ("human", "human_lines")] {
+        let Some(want) = expected[key].as_array() else {
+            continue;
+        };
+        let out = command(dir)
+            .args(["--format", format])
+            .output()
+            .expect("run sla");
+        let text = String::from_utf8_lossy(&out.stdout);
+        // A table's padding is layout: runs of spaces count as one.
+        let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
+        for line in want {
+            let line = words(line.as_str().unwrap_or_default());
+            if !text.lines().any(|l| words(l) == line) {
+                wrong.push(format!(
+                    "{name}: --format {format} lacks the line {line:?}:\n{text}"
+                ));
+            }
         }
     }
     if let Some(id) = expected["explain"]["id"].as_str() {

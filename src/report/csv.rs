@@ -1,34 +1,45 @@
-//! `--format csv`: one line per ticket row, for spreadsheets. Objectives are
-//! not in it (they have another shape); use `--format json` for both.
+//! `--format csv`: one line per ticket row, for spreadsheets; then, each
+//! after a blank line and with its own header, the escalations due and the
+//! credits owed. Objectives are not in it (they have another shape); use
+//! `--format json` for both.
 
 use std::io::Write;
 
-use super::{metric_name, priority_name, Report};
-use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
+use super::spill::Spill;
+use super::{has_cycles, metric_name, priority_name, Report};
+use crate::eval::{ChunkFormat, EscalationRow, Plan, Row, RowSink, RowText, Summary};
 use crate::time::exact::format_rfc3339_at;
 use crate::time::At;
 
 pub(crate) struct CsvReport<'a> {
     out: Box<dyn Write + 'a>,
+    plan: &'a Plan,
     /// The contract has versions: each row ends with the one that judged it.
     versioned: bool,
     /// A metric has cycles: each row ends with its cycle (empty for others).
     cycles: bool,
+    /// The escalation rows, as CSV lines, until the ticket rows are written.
+    spill: Option<Spill>,
 }
 
 impl<'a> CsvReport<'a> {
-    pub(crate) fn new(out: Box<dyn Write + 'a>, plan: &Plan) -> Self {
+    pub(crate) fn new(out: Box<dyn Write + 'a>, plan: &'a Plan) -> Self {
         CsvReport {
             out,
+            plan,
             versioned: !plan.versions.is_empty(),
             cycles: has_cycles(plan),
+            spill: None,
         }
     }
-}
 
-/// Whether a metric of the contract has cycles (per reopening, or repeating).
-fn has_cycles(plan: &Plan) -> bool {
-    plan.metrics.iter().any(|m| m.cycles || m.repeat.is_some())
+    /// The header of the ticket rows, or of the escalations: `columns`, then
+    /// `version` and `cycle` where the contract has them.
+    fn header(&self, columns: &[&str]) -> String {
+        let version = if self.versioned { ",version" } else { "" };
+        let cycle = if self.cycles { ",cycle" } else { "" };
+        format!("{}{version}{cycle}", columns.join(","))
+    }
 }
 
 const COLUMNS: [&str; 12] = [
@@ -98,6 +109,11 @@ impl RowText for CsvRowText<'_> {
     }
 }
 
+/// The columns of the escalations table written after the ticket rows (as
+/// INTERFACES.md names them for JSON; `version` and `cycle` follow as for
+/// the ticket rows).
+const ESCALATION_COLUMNS: [&str; 7] = ["id", "metric", "level", "role", "due_at", "reason", "line"];
+
 /// The columns of the credits table written after the ticket rows.
 const CREDIT_COLUMNS: [&str; 12] = [
     "period",
@@ -122,18 +138,54 @@ impl RowSink for CsvReport<'_> {
     fn rows(&mut self, _rows: &[Row], text: &[u8]) -> std::io::Result<()> {
         self.out.write_all(text)
     }
+
+    fn escalations(&mut self, rows: &[EscalationRow]) -> std::io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if self.spill.is_none() {
+            self.spill = Some(Spill::create("escalations", "csv")?);
+        }
+        let (versioned, cycles) = (self.versioned, self.cycles);
+        let Some(spill) = self.spill.as_mut() else {
+            return Ok(());
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for e in rows {
+            let plan = self.plan.version(e.version);
+            let cycle = e.cycle.map(|c| c.to_string()).unwrap_or_default();
+            let record = [
+                e.id.as_str(),
+                e.metric.map_or("", |m| plan.metrics[m].name.as_str()),
+                &e.level.to_string(),
+                &plan.escalation[e.level_index].role,
+                &format_rfc3339_at(e.due_at, plan.tz),
+                &e.reason,
+                &e.line.to_string(),
+            ];
+            let version = versioned.then(|| self.plan.version_name(e.version).unwrap_or(""));
+            let cycle = cycles.then_some(cycle.as_str());
+            // Writing to memory cannot fail.
+            let _ = w.write_record(record.iter().copied().chain(version).chain(cycle));
+        }
+        spill.file.write_all(&w.into_inner().unwrap_or_default())
+    }
 }
 
 impl Report for CsvReport<'_> {
     fn begin(&mut self) -> std::io::Result<()> {
-        let version = if self.versioned { ",version" } else { "" };
-        let cycle = if self.cycles { ",cycle" } else { "" };
-        writeln!(self.out, "{}{version}{cycle}", COLUMNS.join(","))
+        let header = self.header(&COLUMNS);
+        writeln!(self.out, "{header}")
     }
 
-    /// After the ticket rows, the credits owed (if any) as a second table:
-    /// a blank line, its own header, one row per credit.
+    /// After the ticket rows, the escalations due and the credits owed (if
+    /// any), each as a table of its own: a blank line, its header, its rows.
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
+        if let Some(mut spill) = self.spill.take() {
+            let header = self.header(&ESCALATION_COLUMNS);
+            writeln!(self.out, "\n{header}")?;
+            std::io::copy(&mut spill.reader(0)?, &mut self.out)?;
+        }
         if !summary.credits.is_empty() {
             writeln!(self.out)?;
             let mut w = csv::Writer::from_writer(Vec::new());

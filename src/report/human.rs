@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use std::io::Write;
 
 use super::format::{duration, lateness, local, local_at, percent};
-use super::{metric_name, priority_name, Header, Report};
+use super::{has_cycles, metric_name, priority_name, Header, Report};
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::verdict::lateness::late_by;
@@ -493,20 +493,31 @@ fn escalations(
         return Ok(());
     }
     writeln!(out, "  Fell due last ({} of {due}):", latest.len())?;
+    // Where a metric has cycles, the cycle whose trigger fired (as in JSON
+    // and CSV); empty for a ticket's own condition or a clock without.
+    let cycles = has_cycles(plan);
     let mut rows = vec![["ticket", "level", "role", "due at", "reason", "line"]
         .map(String::from)
         .to_vec()];
+    if cycles {
+        rows[0].insert(1, "cycle".into());
+    }
     for e in latest {
-        rows.push(vec![
+        let mut cells = vec![
             e.id.to_string(),
             e.level.to_string(),
             plan.escalation[e.level_index].role.clone(),
             local_at(e.due_at, tz),
             e.reason.clone(),
             e.line.to_string(),
-        ]);
+        ];
+        if cycles {
+            cells.insert(1, e.cycle.map(|c| c.to_string()).unwrap_or_default());
+        }
+        rows.push(cells);
     }
-    for line in table(&rows, &[1, 5]) {
+    let right: &[usize] = if cycles { &[1, 2, 6] } else { &[1, 5] };
+    for line in table(&rows, right) {
         writeln!(out, "    {line}")?;
     }
     writeln!(out, "    (--format json lists every one)")

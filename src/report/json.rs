@@ -6,6 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::json;
 
+use super::spill::Spill;
 use super::{Header, Report};
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
@@ -24,38 +25,6 @@ pub(crate) struct JsonReport<'a> {
     /// they wait in a temporary file (not in memory, which must not grow
     /// with the log) and are copied in at the end.
     spill: Option<Spill>,
-}
-
-struct Spill {
-    path: std::path::PathBuf,
-    file: std::io::BufWriter<std::fs::File>,
-}
-
-impl Spill {
-    fn create() -> std::io::Result<Spill> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!(
-            "sla-escalations-{}-{nanos}.json",
-            std::process::id()
-        ));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        Ok(Spill {
-            path,
-            file: std::io::BufWriter::new(file),
-        })
-    }
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
 
 impl<'a> JsonReport<'a> {
@@ -468,7 +437,7 @@ impl RowSink for JsonReport<'_> {
             return Ok(());
         }
         if self.spill.is_none() {
-            self.spill = Some(Spill::create()?);
+            self.spill = Some(Spill::create("escalations", "json")?);
         }
         let plan = self.header.plan;
         if let Some(spill) = self.spill.as_mut() {
@@ -578,10 +547,8 @@ impl Report for JsonReport<'_> {
             )?;
         }
         if let Some(mut spill) = self.spill.take() {
-            spill.file.flush()?;
-            let mut text = std::fs::File::open(&spill.path)?;
-            let mut comma = [0u8; 1];
-            std::io::Read::read_exact(&mut text, &mut comma)?;
+            // Each row was written after a comma: the first is dropped.
+            let mut text = spill.reader(1)?;
             write!(self.out, "  \"escalations\": [")?;
             std::io::copy(&mut text, &mut self.out)?;
             writeln!(self.out, "\n  ],")?;

@@ -15,6 +15,7 @@ pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod progress;
+mod spill;
 
 /// The form of a report (the command line's `--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +70,12 @@ impl ChunkFormat for NoText {
 
 impl RowText for NoText {
     fn write(&mut self, _rows: &[Row], _out: &mut Vec<u8>) {}
+}
+
+/// Whether a metric of the contract has cycles (per reopening, or
+/// repeating): its rows, and the escalations they fire, carry `cycle`.
+pub(crate) fn has_cycles(plan: &Plan) -> bool {
+    plan.metrics.iter().any(|m| m.cycles || m.repeat.is_some())
 }
 
 /// Names for a row's indices.
