@@ -294,7 +294,9 @@ fn opt_time(out: &mut Vec<u8>, t: Option<At>, times: &mut Rfc3339Writer) {
             out.push(b'"');
             let from = out.len();
             times.write(out, t.secs);
-            insert_fraction(out, from, t.nanos);
+            if t.nanos > 0 {
+                insert_fraction(out, from, t.nanos);
+            }
             out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),

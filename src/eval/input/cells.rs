@@ -67,6 +67,7 @@ pub(crate) struct Change {
 }
 
 impl Ticket {
+    #[inline]
     pub(crate) fn time(&self, field: usize) -> Option<i64> {
         match self.cells.get(field) {
             Some(Cell::Time(t)) => Some(*t),
@@ -75,6 +76,7 @@ impl Ticket {
     }
 
     /// Timestamp `field` with its fraction of a second.
+    #[inline]
     pub(crate) fn at(&self, field: usize) -> Option<At> {
         self.time(field).map(|secs| At {
             secs,
@@ -83,6 +85,7 @@ impl Ticket {
     }
 
     /// The fraction of a second of timestamp `field`, in nanoseconds.
+    #[inline]
     pub(crate) fn fraction(&self, field: usize) -> u32 {
         self.fractions
             .iter()

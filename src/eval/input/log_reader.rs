@@ -99,6 +99,7 @@ impl<'a> RowRef<'a> {
     }
 
     /// Wanted cell `i`; empty where the cell is empty or its column absent.
+    #[inline]
     pub(crate) fn cell(&self, i: usize) -> &'a str {
         match &self.cells {
             CellsRef::Owned(cells) => cells.get(i).map_or("", String::as_str),

@@ -247,9 +247,11 @@ pub(crate) fn evaluate_into(
         closed_at,
     };
     let (mut paused, mut cycles) = (Vec::new(), Vec::new());
+    // Filled in anew by each clock (moved into the trace when there is one).
+    let mut mt = MetricTrace::default();
     for (mi, metric) in plan.metrics.iter().enumerate() {
-        let start0 = instant(ctx, t, tl, metric.start, false, None).0;
-        let stop0 = instant(ctx, t, tl, metric.stop, false, start0).0;
+        let start0 = instant_at(ctx, t, tl, metric.start, None);
+        let stop0 = instant_at(ctx, t, tl, metric.stop, start0);
         // A metric with cycles numbers its only clock too.
         let whole = [Clock {
             start: start0,
@@ -265,9 +267,9 @@ pub(crate) fn evaluate_into(
                 ends: (start0, stop0),
                 paused: &paused,
             };
-            let mt = judging.judge_clock(&at, &mut scratch, out, moves);
+            judging.judge_clock(&at, &mut scratch, out, moves, &mut mt);
             if let Some(tr) = tr.as_mut() {
-                tr.metrics.push(mt);
+                tr.metrics.push(std::mem::take(&mut mt));
             }
         }
     }
@@ -394,18 +396,21 @@ struct Scratch {
 impl Judging<'_> {
     /// Judges one clock: the target that covers the ticket, exclusions, the
     /// clock against the target; its row (if any) goes to `out`, and what
-    /// was decided on the way comes back for the trace.
+    /// was decided on the way into `mt` (all of it anew), for the trace.
+    /// (Filled in place rather than returned: a large struct, and every
+    /// clock of every ticket makes one.)
     fn judge_clock(
         &self,
         c: &ClockAt,
         scratch: &mut Scratch,
         out: &mut Out,
         moves: &mut PriorityMoves,
-    ) -> MetricTrace {
+        mt: &mut MetricTrace,
+    ) {
         let (ctx, plan) = (self.ctx, self.ctx.plan);
         let (mi, clock) = (c.mi, c.clock);
         let (start, stop) = (clock.start, clock.stop);
-        let mut mt = MetricTrace {
+        *mt = MetricTrace {
             metric: mi,
             cycle: clock.cycle,
             start,
@@ -413,8 +418,8 @@ impl Judging<'_> {
             ..MetricTrace::default()
         };
         let Scratch { at: seen, other } = scratch;
-        let (t, priority) = self.as_the_clock_sees_it(c, seen, &mut mt);
-        self.name_ends(c, t, &mut mt);
+        let (t, priority) = self.as_the_clock_sees_it(c, seen, mt);
+        self.name_ends(c, t, mt);
         let mut row = Row {
             line: t.line,
             id: t.id.clone(),
@@ -437,15 +442,15 @@ impl Judging<'_> {
         // apply cannot be trusted.
         if let Some(reason) = self.unreadable {
             row.reason = Some(reason.clone());
-            push_row(ctx, t, out, &mut mt, row);
-            return mt;
+            push_row(ctx, t, out, mt, row);
+            return;
         }
-        let Some(ti) = self.target_of(mi, (t, priority), out, &mut mt) else {
+        let Some(ti) = self.target_of(mi, (t, priority), out, mt) else {
             // No target covers the ticket on this metric: no row, but objectives
             // on the metric that select the ticket count it as not applicable.
             let status = Status::NotApplicable;
             tally(ctx, t, out, mi, priority, (start, clock.cycle), status);
-            return mt;
+            return;
         };
         // A target whose calendars the ticket chooses is judged by the
         // variant in the chosen calendars; a value with none is invalid.
@@ -461,17 +466,17 @@ impl Judging<'_> {
                 Err(reason) => {
                     row.target = Some(ti);
                     row.reason = Some(CompactString::from(reason));
-                    push_row(ctx, t, out, &mut mt, row);
-                    return mt;
+                    push_row(ctx, t, out, mt, row);
+                    return;
                 }
             },
         };
         row.target = Some(ti);
-        if let Some(xi) = self.exclusion(mi, t, &mut mt) {
+        if let Some(xi) = self.exclusion(mi, t, mt) {
             row.status = Status::Excluded;
             row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
         } else {
-            let j = self.judged(c, ti, priority, other, moves, &mut mt);
+            let j = self.judged(c, ti, priority, other, moves, mt);
             row.status = j.status;
             row.elapsed = j.elapsed;
             mt.elapsed_nanos = j.elapsed_nanos;
@@ -480,8 +485,7 @@ impl Judging<'_> {
             row.reason = j.reason.map(CompactString::from);
             row.note = j.note;
         }
-        push_row(ctx, t, out, &mut mt, row);
-        mt
+        push_row(ctx, t, out, mt, row);
     }
 
     /// The ticket as clock `c` sees it, and its priority: with field
@@ -890,6 +894,17 @@ fn period_in(period: Period, (year, month): (i32, u32)) -> PeriodKey {
         Period::Year => 0,
     };
     PeriodKey { year, part }
+}
+
+/// The instant a source gives for this ticket: [`instant`] without the
+/// name, a timestamp column (nearly every clock's ends) read on the spot,
+/// without the call.
+#[inline]
+fn instant_at(ctx: Context, t: &Ticket, tl: &Timeline, s: Source, from: Option<At>) -> Option<At> {
+    match s {
+        Source::Field(f) => t.at(f),
+        _ => instant(ctx, t, tl, s, false, from).0,
+    }
 }
 
 /// The instant a source gives for this ticket, and (when `named`) where it
