@@ -16,6 +16,12 @@
 # 4. prints the peak RSS of `sla eval` on both logs (the goal: at most 200 MB,
 #    and the same on both: memory must not grow with the log).
 #
+# Take it on a quiet machine: under load the multi-threaded `sla eval` gets
+# more CPU shares than the single-threaded floor, and the ratio looks better
+# than it is. On a shared machine compare user CPU time (/usr/bin/time) or
+# instructions (valgrind --tool=callgrind on a 100,000-ticket log); the
+# README's "Performance" gives the figures and how they were taken.
+#
 # Set SLA_BENCH_DIR to keep the generated logs somewhere else than
 # target/bench-eval (they are reused when present).
 set -euo pipefail
