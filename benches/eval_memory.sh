@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Peak memory of `sla eval` as the log grows, and on damaged logs: flat but
-# for the table of ids seen (the log is streamed; issues 11 and 17).
+# Peak memory of `sla eval` as the log grows, and on damaged logs: flat
+# (the log is streamed; issues 11 and 17).
 #
 #   benches/eval_memory.sh [SMALL] [BIG]     (default 1000000 and 10000000 tickets)
 #
@@ -12,10 +12,13 @@
 #   - CR-only line ends (old Mac exports);
 #   - a Latin-1 byte in every 1000th row's `cause` cell (those rows invalid).
 # Each run's ticket count is checked against the log's (nothing dropped).
-# The goal: every figure about the same, at most 200 MB, but for the table
-# of ids seen that finds duplicate ids (src/eval/run/seen_ids.rs): about 9.5
-# bytes an id, made once at its final size (10 MB more at 1M tickets, about
-# 95 MB at 10M: 142 MB in all, against 48 MB without it).
+# The goal: every figure about the same, at most 200 MB. Finding duplicate
+# ids keeps its table of ids seen (about 9.5 bytes an id) within 32 MiB
+# (SLA_ID_MEMORY); a longer log's duplicates are listed on disk by a first
+# pass over its ids (src/eval/run/duplicates.rs). Measured on the loaded
+# 2-core machine: 67 MB at 1M tickets (the table, 10 MB), 69 MB at 10M (the
+# list, its sort holding 16 MiB), against 142 MB at 10M with the table alone
+# and 48 MB without finding duplicates at all.
 #
 # Set SLA_BENCH_DIR to keep the generated logs somewhere else than
 # target/bench-eval (they are reused when present; BIG is about 780 MB).

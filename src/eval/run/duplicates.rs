@@ -21,7 +21,7 @@ use crate::eval::input::log_reader::LogReader;
 use crate::eval::run::duplicate_list::DuplicateList;
 use crate::eval::run::seen_ids::SeenIds;
 
-/// The memory the table of ids seen may take, and the list's sorting too.
+/// The memory the table of ids seen may take (and the list's sorting half of it).
 const BUDGET: usize = 32 << 20;
 /// What a table takes per id (a word a slot, filled to 88%, and a margin).
 const BYTES_PER_ID: usize = 10;
@@ -111,7 +111,9 @@ impl Duplicates {
     fn list_on_disk(&mut self) -> Result<(), EvalError> {
         if let Some(again) = self.again.take() {
             self.seen = SeenIds::default();
-            self.list = Some(DuplicateList::find(again, self.budget)?);
+            // Half the budget for sorting, so that a long log's peak stays
+            // near a short one's.
+            self.list = Some(DuplicateList::find(again, self.budget / 2)?);
         }
         Ok(())
     }

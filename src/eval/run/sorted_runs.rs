@@ -20,6 +20,8 @@ const READ_AHEAD: usize = 64 * 1024;
 /// The least budget taken: a run is at least this big, so that a small
 /// budget does not make a file of every record.
 const LEAST: usize = 1 << 20;
+/// The most: an entry's offset into the bytes is 32 bits.
+const MOST: usize = 1 << 30;
 
 /// Records gathered, and the runs already written.
 pub(crate) struct SortedRuns {
@@ -31,32 +33,37 @@ pub(crate) struct SortedRuns {
 }
 
 impl SortedRuns {
-    /// Gathers at most about `budget` bytes (at least 1 MiB) in memory
-    /// before writing a run.
+    /// Gathers at most `budget` bytes (1 MiB to 1 GiB) in memory before
+    /// writing a run: the buffers are made at their full size when the
+    /// first record comes, and never grow (a doubling vector would take up
+    /// to twice what it holds).
     pub(crate) fn new(budget: usize) -> SortedRuns {
         SortedRuns {
             entries: Vec::new(),
             bytes: Vec::new(),
             runs: Vec::new(),
-            budget: budget.max(LEAST),
+            budget: budget.clamp(LEAST, MOST),
         }
     }
 
     /// Adds a record.
     pub(crate) fn push(&mut self, a: u64, b: u64, data: &[u8]) -> io::Result<()> {
-        let (start, len) = match (u32::try_from(self.bytes.len()), u32::try_from(data.len())) {
-            (Ok(start), Ok(len)) if start.checked_add(len).is_some() => (start, len),
-            _ => {
-                self.spill()?;
-                let len = u32::try_from(data.len()).map_err(|_| too_long())?;
-                (0, len)
-            }
-        };
-        self.bytes.extend_from_slice(data);
-        self.entries.push((a, b, start, len));
-        if self.entries.len() * ENTRY + self.bytes.len() >= self.budget {
+        if self.entries.capacity() == 0 {
+            // Three fifths for the entries: a record's bytes are usually
+            // fewer than an entry's 24.
+            self.entries = Vec::with_capacity(self.budget / 5 * 3 / ENTRY);
+            self.bytes = Vec::with_capacity(self.budget / 5 * 2);
+        }
+        let full = self.entries.len() == self.entries.capacity()
+            || self.bytes.len() + data.len() > self.bytes.capacity();
+        if full && !self.entries.is_empty() {
             self.spill()?;
         }
+        let start = u32::try_from(self.bytes.len()).map_err(|_| too_long())?;
+        let len = u32::try_from(data.len()).map_err(|_| too_long())?;
+        // A record bigger than the buffer (an id of megabytes) grows it.
+        self.bytes.extend_from_slice(data);
+        self.entries.push((a, b, start, len));
         Ok(())
     }
 
@@ -222,13 +229,13 @@ mod tests {
 
     #[test]
     fn runs_on_disk_merge_into_the_order_of_the_keys() {
-        for budget in [0, 1 << 20, 1 << 30] {
+        for budget in [0, 1 << 20, 64 << 20] {
             let mut s = SortedRuns::new(budget);
             for (a, b, d) in records() {
                 s.push(a, b, &d).unwrap();
             }
             let spilled = !s.runs.is_empty();
-            assert_eq!(spilled, budget < 1 << 30, "budget {budget}");
+            assert_eq!(spilled, budget < 64 << 20, "budget {budget}");
             let mut want = records();
             want.sort();
             assert_eq!(all(s.sorted().unwrap()), want, "budget {budget}");
