@@ -213,6 +213,43 @@ fn json_lines_and_semicolons_read_like_comma_csv() {
     assert_eq!(row(&csv, "G-3", "response")["reason"], "best effort");
 }
 
+/// A log piped in (`cat log | sla eval C /dev/stdin`) has no extension to
+/// tell JSON Lines by: its first line tells it, and the bytes read to see
+/// that line are read again (a pipe cannot be opened twice).
+#[test]
+fn json_lines_and_csv_through_a_pipe_read_like_the_files() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let (file, _, _) = eval("rules/care.json", "inputs/care-good.jsonl", &AS_OF);
+    for log in ["inputs/care-good.jsonl", "inputs/care-good.csv"] {
+        let bytes = std::fs::read(path(log)).expect("read the log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sla"))
+            .args([
+                "eval",
+                &path("rules/care.json"),
+                "/dev/stdin",
+                "--format",
+                "json",
+            ])
+            .args(AS_OF)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sla");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        });
+        let out = child.wait_with_output().expect("wait for sla");
+        let _ = writer.join();
+        let piped: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{log} piped: not JSON ({e}): {}", text(&out.stderr)));
+        assert_eq!(verdicts(&piped), verdicts(&file), "{log} piped");
+        assert_eq!(piped["objectives"], file["objectives"], "{log} piped");
+    }
+}
+
 #[test]
 fn events_pause_clocks_and_move_deadlines() {
     let as_of = ["--as-of", "2025-03-04T00:00:00Z"];

@@ -757,6 +757,14 @@ impl CsvFile {
         }
     }
 
+    /// The bytes not handed out yet, then the rest of the source: for a
+    /// reader of another format, once [`CsvFile::first_line`] has told it
+    /// (a pipe cannot be opened again to start over).
+    pub(crate) fn into_source(mut self) -> Box<dyn Read + Send> {
+        let pending = self.buf.split_off(self.pos);
+        Box::new(std::io::Cursor::new(pending).chain(self.source))
+    }
+
     pub(crate) fn set_delimiter(&mut self, delimiter: u8) {
         self.delimiter = delimiter;
         self.core = core(delimiter);

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -427,7 +428,7 @@ impl LogReader {
             Some("jsonl" | "ndjson" | "json")
         );
         let mut reader = if json {
-            open_json(path, file, encoding)
+            open_json(path, text_encoding::decoded(file, encoding))
         } else {
             open_csv(path, file, encoding)
         }?;
@@ -694,8 +695,9 @@ fn json_row(
     }
 }
 
-fn open_json(path: &Path, file: File, encoding: &'static Encoding) -> Result<LogReader, EvalError> {
-    let mut lines = JsonLines::new(text_encoding::decoded(file, encoding));
+/// Reads a JSON Lines log from `source` (decoded).
+fn open_json(path: &Path, source: Box<dyn Read + Send>) -> Result<LogReader, EvalError> {
+    let mut lines = JsonLines::new(source);
     // The columns of a JSON Lines log are the keys of its first object; later
     // objects may leave a key out (read as an empty cell).
     let first = match lines.next_line() {
@@ -730,9 +732,9 @@ fn open_csv(path: &Path, file: File, encoding: &'static Encoding) -> Result<LogR
         .first_line()
         .map_err(|e| EvalError::io(path, "read it", &e))?;
     if head.starts_with(b"{") {
-        // A JSON Lines log without the usual extension.
-        let file = File::open(path).map_err(|e| EvalError::io(path, "open it", &e))?;
-        return open_json(path, file, encoding);
+        // A JSON Lines log without the usual extension (or a pipe): the
+        // bytes read so far are read again, not the path opened again.
+        return open_json(path, csv.into_source());
     }
     // A byte-order mark, as spreadsheet exports write (the parser drops it).
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
