@@ -25,8 +25,9 @@
 # RSS): 62 MB and 88 MB (157 MB and 461 MB before, when the events were held
 # in memory at about 80 bytes each), 70 MB in another run of the full log;
 # the same log four times over (4M tickets, 20.1M events, made with sed from
-# the full one) peaked at 111 MB, of which 98 MB without --events (the table
-# of duplicate ids grows with the tickets). The spilled run took about 20%
+# the full one) peaked at 111 MB. At 68b8139, once the table of duplicate ids
+# had its budget: 88 MB on the full log, 119 MB four times over, and 72 MB
+# four times over without --events (about 9 bytes a ticket with events left). The spilled run took about 20%
 # more CPU than the same log in memory (SLA_EVENTS_MEMORY=4G: 335 MB).
 #
 # Set SLA_BENCH_DIR to keep the generated logs somewhere else than
