@@ -144,7 +144,7 @@ impl RowSink for CsvReport<'_> {
             return Ok(());
         }
         if self.spill.is_none() {
-            self.spill = Some(Spill::create("escalations", "csv")?);
+            self.spill = Some(Spill::create()?);
         }
         let (versioned, cycles) = (self.versioned, self.cycles);
         let Some(spill) = self.spill.as_mut() else {

@@ -439,7 +439,7 @@ impl RowSink for JsonReport<'_> {
             return Ok(());
         }
         if self.spill.is_none() {
-            self.spill = Some(Spill::create("escalations", "json")?);
+            self.spill = Some(Spill::create()?);
         }
         let plan = self.header.plan;
         if let Some(spill) = self.spill.as_mut() {
