@@ -72,10 +72,14 @@ impl RowText for NoText {
     fn write(&mut self, _rows: &[Row], _out: &mut Vec<u8>) {}
 }
 
-/// Whether a metric of the contract has cycles (per reopening, or
-/// repeating): its rows, and the escalations they fire, carry `cycle`.
+/// Whether a metric of any version of the contract has cycles (per
+/// reopening, or repeating): its rows, and the escalations they fire, carry
+/// `cycle`. Every version counts, so that a report's columns do not depend
+/// on which version the first rows fell in.
 pub(crate) fn has_cycles(plan: &Plan) -> bool {
-    plan.metrics.iter().any(|m| m.cycles || m.repeat.is_some())
+    std::iter::once(plan)
+        .chain(plan.versions.iter().map(|v| &v.plan))
+        .any(|p| p.metrics.iter().any(|m| m.cycles || m.repeat.is_some()))
 }
 
 /// Names for a row's indices.

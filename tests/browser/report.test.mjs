@@ -13,6 +13,8 @@
 //   the month: the rows expected.json calls breached whose clock started in
 //   the month (the start field read from the ticket log, in the contract's
 //   zone);
+// - a contract with cycles shows each breach's and escalation's cycle in a
+//   column of its own (a case worked out by hand in tests/eval/cases);
 // - hostile ticket ids come out as text: nothing they hold runs, no element
 //   they spell is created;
 // - printing to PDF gives A4 pages (pdfinfo) and no breach row is cut across
@@ -101,9 +103,22 @@ async function charts(page) {
 }
 
 async function breachRows(page) {
-  return page.$$eval('#breach-table tbody tr', (trs) => trs.map((tr) => {
-    const td = tr.querySelectorAll('td');
-    return { id: td[0].textContent, metric: td[1].textContent, late: td[4].textContent, last: tr.querySelector('li:last-child')?.textContent ?? '' };
+  return (await tableRows(page, '#breach-table')).map((r) => ({
+    id: r.Ticket, metric: r.Metric, cycle: r.Cycle, late: r['Late by'], last: r.last,
+  }));
+}
+
+// The rows of a table as objects keyed by its column headers (a column such
+// as Cycle is there only for some contracts), and each row's last list item;
+// none where the page has no such table.
+async function tableRows(page, selector) {
+  return page.$$eval(selector, (tables) => tables.flatMap((table) => {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+    return [...table.querySelectorAll('tbody tr')].map((tr) => {
+      const row = Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent]));
+      row.last = tr.querySelector('li:last-child')?.textContent ?? '';
+      return row;
+    });
   }));
 }
 
@@ -253,6 +268,31 @@ test('report of the cloud example (availability and credits, no ticket log)', as
   assert.match(await page.textContent('#credits'), /Total owed: 2600\.00 EUR/);
   assert.equal(await page.$('#breach-table'), null, 'no ticket targets, no breach table');
   await pdfPages(page, 'cloud');
+  await page.close();
+});
+
+test('a contract with cycles shows each breach\'s and escalation\'s cycle', async () => {
+  // tests/eval/cases/escalation_cycle_column, whose README works the case
+  // out by hand: G1's second cycle (reopened on the spring-forward night)
+  // breached, level 3 due 29 March 04:00 CEST; G4's one cycle used half its
+  // target, level 2 due 9 June 10:00; G3's complaint belongs to no cycle.
+  const dir = 'tests/eval/cases/escalation_cycle_column';
+  const file = makeReport('cycles', [
+    `${dir}/contract.sla`, `${dir}/tickets.csv`, '--events', `${dir}/events.csv`,
+    '--from', '2026-03', '--to', '2026-06', '--as-of', '2026-06-10T00:00:00Z',
+  ]);
+  const opened = await open(file);
+  const { page } = opened;
+  checkSelfContained(file, opened);
+  const breaches = (await breachRows(page)).map((r) => [r.id, r.metric, r.cycle]);
+  assert.deepEqual(breaches, [['G1', 'fix', '2']]);
+  const esc = (await tableRows(page, '#escalations table')).map((r) => [r.Ticket, r.Cycle, r.Level, r.Why]);
+  // The latest due first; G3 and G4 fell due at the same instant, in log order.
+  assert.deepEqual(esc, [
+    ['G3', '', '1', 'type = complaint'],
+    ['G4', '1', '2', '50% of the fix target used'],
+    ['G1', '2', '3', 'fix target breached'],
+  ]);
   await page.close();
 });
 

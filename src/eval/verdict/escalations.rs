@@ -117,13 +117,9 @@ fn rows_of(rows: &[Row], metric: usize) -> impl Iterator<Item = &Row> {
     rows.iter().filter(move |r| r.metric == Some(metric))
 }
 
-/// A trigger of clock `r` that fired at `at`, for `reason` (which names
-/// the cycle where the metric has cycles).
+/// A trigger of clock `r` that fired at `at`, for `reason`. The cycle is
+/// not repeated in the reason: every report shows it in its own column.
 fn fired(r: &Row, at: At, reason: String) -> Fired {
-    let reason = match r.cycle {
-        Some(c) => format!("{reason} (cycle {c})"),
-        None => reason,
-    };
     Fired {
         metric: r.metric,
         cycle: r.cycle,

@@ -12,6 +12,7 @@ use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{AvailabilityRow, ObjectiveResult, OutageLog, Plan, Status, Summary};
 use crate::report::format::{duration, local, local_at, percent};
+use crate::report::has_cycles;
 use crate::rules::TargetDuration;
 use crate::time::holidays::month_name;
 use crate::time::{month_of, At};
@@ -77,6 +78,7 @@ pub(crate) fn page(inp: Inputs, collect: &Collect) -> Page {
             .map(|l| breach(plan, l, inp.as_of))
             .collect(),
         breaches_total: collect.breached,
+        cycles: has_cycles(plan),
         escalations: escalation_views(&inp, collect),
         escalations_total: collect.escalations,
         changes: change_views(&inp),
@@ -222,6 +224,7 @@ fn escalation_views(inp: &Inputs, collect: &Collect) -> Option<Vec<EscalationVie
                     .metric
                     .and_then(|m| plan.metrics.get(m))
                     .map_or(String::new(), |m| m.name.clone()),
+                cycle: cycle_text(e.cycle),
                 level: e.level.to_string(),
                 role: plan
                     .escalation
@@ -654,6 +657,7 @@ fn breach(plan: &Plan, l: &Late, as_of: At) -> BreachView {
             .metric
             .and_then(|m| plan.metrics.get(m))
             .map_or(String::new(), |m| m.name.clone()),
+        cycle: cycle_text(row.cycle),
         priority: row
             .priority
             .and_then(|p| plan.priority_names.get(p))
@@ -663,6 +667,11 @@ fn breach(plan: &Plan, l: &Late, as_of: At) -> BreachView {
         late: format!("{} of {time_of}", duration(l.late)),
         ledger,
     }
+}
+
+/// A row's cycle as a table cell: empty for a metric without cycles.
+fn cycle_text(cycle: Option<u32>) -> String {
+    cycle.map(|c| c.to_string()).unwrap_or_default()
 }
 
 fn target_text(d: &TargetDuration) -> String {

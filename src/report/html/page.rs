@@ -86,6 +86,9 @@ pub(crate) struct Page {
     pub(crate) has_targets: bool,
     pub(crate) breaches: Vec<BreachView>,
     pub(crate) breaches_total: u64,
+    /// A metric has cycles: the breach and escalation tables show each
+    /// row's cycle (as the JSON, CSV and text reports do).
+    pub(crate) cycles: bool,
     /// `Some` when the contract has an escalation ladder.
     pub(crate) escalations: Option<Vec<EscalationView>>,
     pub(crate) escalations_total: u64,
@@ -159,6 +162,8 @@ pub(crate) struct CreditView {
 pub(crate) struct BreachView {
     pub(crate) id: String,
     pub(crate) metric: String,
+    /// The cycle, for a metric with cycles; else empty.
+    pub(crate) cycle: String,
     pub(crate) priority: String,
     pub(crate) deadline: String,
     pub(crate) late: String,
@@ -168,6 +173,8 @@ pub(crate) struct BreachView {
 pub(crate) struct EscalationView {
     pub(crate) id: String,
     pub(crate) metric: String,
+    /// The cycle whose trigger fired, for a metric with cycles; else empty.
+    pub(crate) cycle: String,
     pub(crate) level: String,
     pub(crate) role: String,
     pub(crate) due: String,
