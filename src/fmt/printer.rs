@@ -872,136 +872,8 @@ impl<'s> Printer<'s> {
         self.cursor = start;
         let mut r = Row::new(start);
         match item {
-            Item::Metric(m) => {
-                let mut a = Cell::default();
-                self.kw(&mut a, "metric");
-                self.ident(&mut a, &m.name);
-                r.add(a, 1);
-                let mut b = Cell::default();
-                self.kw(&mut b, "from");
-                if m.from_each.is_some() {
-                    self.kw(&mut b, "each");
-                }
-                self.ident(&mut b, &m.from);
-                r.add(b, 1);
-                let mut c = Cell::default();
-                self.kw(&mut c, "to");
-                match &m.earliest {
-                    None => {
-                        if let Some(w) = &m.to_repeat {
-                            self.kw(&mut c, &w.node);
-                        }
-                        self.ident(&mut c, &m.to);
-                    }
-                    Some(e) => {
-                        self.kw(&mut c, "earliest");
-                        self.kw(&mut c, "of");
-                        for (i, alt) in e.alternatives.iter().enumerate() {
-                            if i > 0 {
-                                self.glue(&mut c, ",");
-                            }
-                            match alt {
-                                StopAlt::Instant(id) => self.ident(&mut c, id),
-                                StopAlt::Status(values, _) => {
-                                    self.kw(&mut c, "status");
-                                    self.kw(&mut c, "in");
-                                    self.values(&mut c, values);
-                                }
-                            }
-                        }
-                    }
-                }
-                r.add(c, 1);
-                // Options in the order written.
-                let cal_at = m
-                    .calendar
-                    .as_ref()
-                    .map_or(usize::MAX, |c| c.name.span.start);
-                let pause_at = m.pause.as_ref().map_or(usize::MAX, |p| p.1.start);
-                // 0: calendar, 1: pause, 2: target set at.
-                let mut opts: Vec<(usize, u8)> = Vec::new();
-                if m.calendar.is_some() {
-                    opts.push((cal_at, 0));
-                }
-                if m.pause.is_some() {
-                    opts.push((pause_at, 1));
-                }
-                if let Some((_, span)) = &m.target_at {
-                    opts.push((span.start, 2));
-                }
-                // 3: resolved while status in, 4: new cycle on reopening.
-                if let Some((_, span)) = &m.resolved {
-                    opts.push((span.start, 3));
-                }
-                if let Some(span) = m.new_cycle {
-                    opts.push((span.start, 4));
-                }
-                opts.sort();
-                for (_, which) in opts {
-                    let mut d = Cell::default();
-                    if which == 3 {
-                        if let Some((vals, span)) = &m.resolved {
-                            self.cursor = span.start;
-                            for k in ["resolved", "while", "status", "in"] {
-                                self.kw(&mut d, k);
-                            }
-                            self.values(&mut d, vals);
-                        }
-                    } else if which == 4 {
-                        if let Some(span) = m.new_cycle {
-                            self.cursor = span.start;
-                            for k in ["new", "cycle", "on", "reopening"] {
-                                self.kw(&mut d, k);
-                            }
-                        }
-                    } else if which == 2 {
-                        if let Some((w, span)) = &m.target_at {
-                            self.cursor = span.start;
-                            for k in ["target", "set", "at"] {
-                                self.kw(&mut d, k);
-                            }
-                            self.word(&mut d, w.span, w.node.clone());
-                        }
-                    } else if which == 0 {
-                        if let Some(cal) = &m.calendar {
-                            self.kw(&mut d, "in");
-                            self.calendar_ref(&mut d, cal);
-                        }
-                    } else if let Some((vals, span)) = &m.pause {
-                        self.cursor = span.start;
-                        for k in ["paused", "while", "status", "in"] {
-                            self.kw(&mut d, k);
-                        }
-                        self.values(&mut d, vals);
-                    }
-                    r.add(d, 1);
-                }
-            }
-            Item::Objective(o) => {
-                let mut a = Cell::default();
-                self.kw(&mut a, "objective");
-                self.string(&mut a, &o.name);
-                r.add(a, 1);
-                let mut b = Cell::default();
-                self.ident(&mut b, &o.metric);
-                r.add(b, 1);
-                let mut c = Cell::default();
-                self.kw(&mut c, "for");
-                let sel = self.selector_cell(&o.selector);
-                c.append(sel);
-                r.add(c, 1);
-                let mut d = Cell::default();
-                self.kw(&mut d, "at");
-                self.kw(&mut d, "least");
-                self.percent(&mut d, &o.required);
-                r.add(d, 1);
-                if let Some(p) = &o.period {
-                    let mut e = Cell::default();
-                    self.kw(&mut e, "per");
-                    self.word(&mut e, p.span, p.node.clone());
-                    r.add(e, 1);
-                }
-            }
+            Item::Metric(m) => self.metric_cells(&mut r, m),
+            Item::Objective(o) => self.objective_cells(&mut r, o),
             Item::Exclusion(x) => {
                 let mut a = Cell::default();
                 self.kw(&mut a, "exclude");
@@ -1031,6 +903,151 @@ impl<'s> Printer<'s> {
         r
     }
 
+    /// A metric: its name, start and stop, then a cell per option in the
+    /// order written.
+    fn metric_cells(&mut self, r: &mut Row, m: &Metric) {
+        let mut a = Cell::default();
+        self.kw(&mut a, "metric");
+        self.ident(&mut a, &m.name);
+        r.add(a, 1);
+        let mut b = Cell::default();
+        self.kw(&mut b, "from");
+        if m.from_each.is_some() {
+            self.kw(&mut b, "each");
+        }
+        self.ident(&mut b, &m.from);
+        r.add(b, 1);
+        let c = self.metric_stop(m);
+        r.add(c, 1);
+        let mut opts: Vec<(usize, MetricOption)> = Vec::new();
+        if let Some(cal) = &m.calendar {
+            opts.push((cal.name.span.start, MetricOption::Calendar));
+        }
+        if let Some((_, span)) = &m.pause {
+            opts.push((span.start, MetricOption::Pause));
+        }
+        if let Some((_, span)) = &m.target_at {
+            opts.push((span.start, MetricOption::TargetAt));
+        }
+        if let Some((_, span)) = &m.resolved {
+            opts.push((span.start, MetricOption::Resolved));
+        }
+        if let Some(span) = m.new_cycle {
+            opts.push((span.start, MetricOption::NewCycle));
+        }
+        opts.sort_by_key(|(at, _)| *at);
+        for (_, which) in opts {
+            let d = self.metric_option(m, which);
+            r.add(d, 1);
+        }
+    }
+
+    /// `to` and where a metric stops: a field, a repeated activity, or the
+    /// earliest of several.
+    fn metric_stop(&mut self, m: &Metric) -> Cell {
+        let mut c = Cell::default();
+        self.kw(&mut c, "to");
+        let Some(e) = &m.earliest else {
+            if let Some(w) = &m.to_repeat {
+                self.kw(&mut c, &w.node);
+            }
+            self.ident(&mut c, &m.to);
+            return c;
+        };
+        self.kw(&mut c, "earliest");
+        self.kw(&mut c, "of");
+        for (i, alt) in e.alternatives.iter().enumerate() {
+            if i > 0 {
+                self.glue(&mut c, ",");
+            }
+            match alt {
+                StopAlt::Instant(id) => self.ident(&mut c, id),
+                StopAlt::Status(values, _) => {
+                    self.kw(&mut c, "status");
+                    self.kw(&mut c, "in");
+                    self.values(&mut c, values);
+                }
+            }
+        }
+        c
+    }
+
+    /// One option of a metric, as its own cell.
+    fn metric_option(&mut self, m: &Metric, which: MetricOption) -> Cell {
+        let mut d = Cell::default();
+        match which {
+            MetricOption::Calendar => {
+                if let Some(cal) = &m.calendar {
+                    self.kw(&mut d, "in");
+                    self.calendar_ref(&mut d, cal);
+                }
+            }
+            MetricOption::Pause => {
+                if let Some((vals, span)) = &m.pause {
+                    self.cursor = span.start;
+                    for k in ["paused", "while", "status", "in"] {
+                        self.kw(&mut d, k);
+                    }
+                    self.values(&mut d, vals);
+                }
+            }
+            MetricOption::TargetAt => {
+                if let Some((w, span)) = &m.target_at {
+                    self.cursor = span.start;
+                    for k in ["target", "set", "at"] {
+                        self.kw(&mut d, k);
+                    }
+                    self.word(&mut d, w.span, w.node.clone());
+                }
+            }
+            MetricOption::Resolved => {
+                if let Some((vals, span)) = &m.resolved {
+                    self.cursor = span.start;
+                    for k in ["resolved", "while", "status", "in"] {
+                        self.kw(&mut d, k);
+                    }
+                    self.values(&mut d, vals);
+                }
+            }
+            MetricOption::NewCycle => {
+                if let Some(span) = m.new_cycle {
+                    self.cursor = span.start;
+                    for k in ["new", "cycle", "on", "reopening"] {
+                        self.kw(&mut d, k);
+                    }
+                }
+            }
+        }
+        d
+    }
+
+    /// An objective: its name, metric, selector, share and period.
+    fn objective_cells(&mut self, r: &mut Row, o: &Objective) {
+        let mut a = Cell::default();
+        self.kw(&mut a, "objective");
+        self.string(&mut a, &o.name);
+        r.add(a, 1);
+        let mut b = Cell::default();
+        self.ident(&mut b, &o.metric);
+        r.add(b, 1);
+        let mut c = Cell::default();
+        self.kw(&mut c, "for");
+        let sel = self.selector_cell(&o.selector);
+        c.append(sel);
+        r.add(c, 1);
+        let mut d = Cell::default();
+        self.kw(&mut d, "at");
+        self.kw(&mut d, "least");
+        self.percent(&mut d, &o.required);
+        r.add(d, 1);
+        if let Some(p) = &o.period {
+            let mut e = Cell::default();
+            self.kw(&mut e, "per");
+            self.word(&mut e, p.span, p.node.clone());
+            r.add(e, 1);
+        }
+    }
+
     fn item(&mut self, item: &Item) {
         self.cursor = item.span().start;
         match item {
@@ -1040,34 +1057,7 @@ impl<'s> Printer<'s> {
                 self.string(&mut h, &c.name);
                 self.block(h, c.span, c.items.is_empty(), |p| p.header_items(&c.items));
             }
-            Item::Calendar(cal) => match &cal.body {
-                CalendarBody::Weekly(items) => {
-                    let mut h = Cell::default();
-                    self.kw(&mut h, "calendar");
-                    self.ident(&mut h, &cal.name);
-                    self.block(h, cal.span, items.is_empty(), |p| {
-                        for it in items {
-                            let r = p.calendar_item(it);
-                            p.row(&r, None);
-                        }
-                    });
-                }
-                CalendarBody::Complement(_) => {
-                    let r = self.line_item(item);
-                    self.row(&r, None);
-                }
-                CalendarBody::ByField { field, rows } => {
-                    let mut h = Cell::default();
-                    self.kw(&mut h, "calendar");
-                    self.ident(&mut h, &cal.name);
-                    self.kw(&mut h, "by");
-                    self.ident(&mut h, field);
-                    self.block(h, cal.span, rows.is_empty(), |p| {
-                        let rows: Vec<Row> = rows.iter().map(|r| p.choice_row(r)).collect();
-                        p.rows(&rows, true);
-                    });
-                }
-            },
+            Item::Calendar(cal) => self.calendar_block(item, cal),
             Item::Fields(f) => {
                 let mut h = Cell::default();
                 self.kw(&mut h, "fields");
@@ -1089,28 +1079,7 @@ impl<'s> Printer<'s> {
                 let empty = pr.levels.is_empty() && pr.matrices.is_empty();
                 self.block(h, pr.span, empty, |p| p.priority_body(pr));
             }
-            Item::Closure(c) => {
-                let mut h = Cell::default();
-                self.kw(&mut h, "closure");
-                self.ident(&mut h, &c.name);
-                self.block(h, c.span, false, |p| {
-                    let mut a = Cell::default();
-                    for k in ["confirmed", "by"] {
-                        p.kw(&mut a, k);
-                    }
-                    p.ident(&mut a, &c.confirmed);
-                    let a_at = a.toks.first().map_or(c.span.start, |t| t.at);
-                    p.row(&Row::one(a_at, a), None);
-                    let mut b = Cell::default();
-                    p.kw(&mut b, "automatically");
-                    p.uint(&mut b, &c.after.count);
-                    p.word(&mut b, c.after.unit.span, c.after.unit.node.clone());
-                    p.kw(&mut b, "after");
-                    p.ident(&mut b, &c.from);
-                    let b_at = b.toks.first().map_or(c.span.start, |t| t.at);
-                    p.row(&Row::one(b_at, b), None);
-                });
-            }
+            Item::Closure(c) => self.closure_block(c),
             Item::Targets(t) => {
                 let mut h = Cell::default();
                 self.kw(&mut h, "targets");
@@ -1134,24 +1103,7 @@ impl<'s> Printer<'s> {
                     }
                 });
             }
-            Item::Availability(a) => {
-                let mut h = Cell::default();
-                self.kw(&mut h, "availability");
-                self.ident(&mut h, &a.service);
-                if let Some(per) = &a.period {
-                    self.kw(&mut h, "per");
-                    self.word(&mut h, per.span, per.node.clone());
-                }
-                self.block(h, a.span, a.items.is_empty(), |p| {
-                    for it in &a.items {
-                        let r = p.availability_item(it);
-                        p.row(&r, None);
-                        if let AvailabilityItem::Window { tiers, .. } = it {
-                            p.credit_tiers(tiers);
-                        }
-                    }
-                });
-            }
+            Item::Availability(a) => self.availability_block(a),
             Item::Changes(ch) => {
                 let mut h = Cell::default();
                 self.kw(&mut h, "changes");
@@ -1188,6 +1140,83 @@ impl<'s> Printer<'s> {
                 });
             }
         }
+    }
+
+    /// A calendar: its weekly hours, its complement (one line), or the
+    /// calendars a field chooses.
+    fn calendar_block(&mut self, item: &Item, cal: &Calendar) {
+        match &cal.body {
+            CalendarBody::Weekly(items) => {
+                let mut h = Cell::default();
+                self.kw(&mut h, "calendar");
+                self.ident(&mut h, &cal.name);
+                self.block(h, cal.span, items.is_empty(), |p| {
+                    for it in items {
+                        let r = p.calendar_item(it);
+                        p.row(&r, None);
+                    }
+                });
+            }
+            CalendarBody::Complement(_) => {
+                let r = self.line_item(item);
+                self.row(&r, None);
+            }
+            CalendarBody::ByField { field, rows } => {
+                let mut h = Cell::default();
+                self.kw(&mut h, "calendar");
+                self.ident(&mut h, &cal.name);
+                self.kw(&mut h, "by");
+                self.ident(&mut h, field);
+                self.block(h, cal.span, rows.is_empty(), |p| {
+                    let rows: Vec<Row> = rows.iter().map(|r| p.choice_row(r)).collect();
+                    p.rows(&rows, true);
+                });
+            }
+        }
+    }
+
+    /// A closure rule: who confirms, and when it closes by itself.
+    fn closure_block(&mut self, c: &Closure) {
+        let mut h = Cell::default();
+        self.kw(&mut h, "closure");
+        self.ident(&mut h, &c.name);
+        self.block(h, c.span, false, |p| {
+            let mut a = Cell::default();
+            for k in ["confirmed", "by"] {
+                p.kw(&mut a, k);
+            }
+            p.ident(&mut a, &c.confirmed);
+            let a_at = a.toks.first().map_or(c.span.start, |t| t.at);
+            p.row(&Row::one(a_at, a), None);
+            let mut b = Cell::default();
+            p.kw(&mut b, "automatically");
+            p.uint(&mut b, &c.after.count);
+            p.word(&mut b, c.after.unit.span, c.after.unit.node.clone());
+            p.kw(&mut b, "after");
+            p.ident(&mut b, &c.from);
+            let b_at = b.toks.first().map_or(c.span.start, |t| t.at);
+            p.row(&Row::one(b_at, b), None);
+        });
+    }
+
+    /// An availability block, with the credit tiers of its windows.
+    fn availability_block(&mut self, a: &Availability) {
+        let mut h = Cell::default();
+        self.kw(&mut h, "availability");
+        self.ident(&mut h, &a.service);
+        if let Some(per) = &a.period {
+            self.kw(&mut h, "per");
+            self.word(&mut h, per.span, per.node.clone());
+        }
+        self.block(h, a.span, a.items.is_empty(), |p| {
+            for it in &a.items {
+                let r = p.availability_item(it);
+                p.row(&r, None);
+                if let AvailabilityItem::Window { tiers, .. } = it {
+                    p.credit_tiers(tiers);
+                }
+            }
+        });
     }
 
     fn header_items(&mut self, items: &[HeaderItem]) {
@@ -1947,4 +1976,18 @@ impl<'s> Printer<'s> {
         };
         Row::one(start, c)
     }
+}
+
+/// The options a metric may have after its stop, each a cell of its own.
+enum MetricOption {
+    /// `in CALENDAR`
+    Calendar,
+    /// `paused while status in [...]`
+    Pause,
+    /// `target set at FIELD`
+    TargetAt,
+    /// `resolved while status in [...]`
+    Resolved,
+    /// `new cycle on reopening`
+    NewCycle,
 }
