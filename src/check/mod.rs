@@ -198,6 +198,20 @@ impl Kind {
     }
 }
 
+/// The items of one kind in a file, in source order: `items_of!(file, Metric)`.
+macro_rules! items_of {
+    ($file:expr, $kind:ident) => {
+        $file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::$kind(x) => Some(x),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+}
+
 impl<'a> Checker<'a> {
     pub(super) fn report(&mut self, d: Diagnostic) {
         self.diags.push(d);
@@ -212,76 +226,13 @@ impl<'a> Checker<'a> {
             };
         }
         // Declarations first, so that uses may come before definitions in the file.
-        let contracts: Vec<_> = file
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Contract(c) = i {
-                    Some(c)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        self.header(&contracts);
-        for item in &file.items {
-            if let Item::Fields(f) = item {
-                self.fields(f);
-            }
+        self.header(&items_of!(file, Contract));
+        for f in items_of!(file, Fields) {
+            self.fields(f);
         }
-        if !self.fields.contains_key("id") {
-            self.fields.insert(
-                "id".into(),
-                FieldInfo {
-                    span: Span::default(),
-                    kind: FieldKind::Text,
-                },
-            );
-            self.field_order.insert(
-                0,
-                rules::Field {
-                    name: "id".into(),
-                    column: "id".into(),
-                    kind: FieldKind::Text,
-                    optional: false,
-                },
-            );
-        }
-        let calendars: Vec<_> = file
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Calendar(c) = i {
-                    Some(c)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        self.calendars(&calendars);
-        let priorities: Vec<_> = file
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Priority(p) = i {
-                    Some(p)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        self.priorities(&priorities);
-        let closures: Vec<_> = file
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Closure(c) = i {
-                    Some(c)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        self.implicit_id();
+        self.calendars(&items_of!(file, Calendar));
+        self.priorities(&items_of!(file, Priority));
         // Closures and metrics share a namespace; declared in source order so
         // that a clash points at the later of the two.
         for item in &file.items {
@@ -295,69 +246,72 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        for c in closures {
+        for c in items_of!(file, Closure) {
             self.closure(c);
         }
-        let metrics: Vec<_> = file
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Metric(m) = i {
-                    Some(m)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let metrics = items_of!(file, Metric);
         for m in &metrics {
             self.metric(m);
         }
         self.metric_cycles(&metrics);
         self.starts_at_many_stops(&metrics);
         self.resolution_timestamp(&metrics);
-        let mut escalations = 0;
         for item in &file.items {
             match item {
                 Item::Targets(t) => self.targets(t),
                 Item::Exclusion(e) => self.exclusion(e),
                 Item::Availability(a) => self.availability(a),
                 Item::Changes(ch) => self.changes(ch),
-                Item::Escalation(e) => {
-                    escalations += 1;
-                    if escalations > 1 {
-                        self.report(
-                            Diagnostic::new(
-                                Code::Duplicate,
-                                "a contract has one escalation ladder",
-                            )
-                            .primary(e.span, "second escalation block")
-                            .help("put all levels in one `escalation { ... }` block"),
-                        );
-                    } else {
-                        self.escalation(e);
-                    }
-                }
                 _ => {}
             }
         }
+        self.escalations(&items_of!(file, Escalation));
         // Objectives after all targets, so they can see which metrics have targets.
-        for item in &file.items {
-            if let Item::Objective(o) = item {
-                self.objective(o);
-            }
+        for o in items_of!(file, Objective) {
+            self.objective(o);
         }
         // Credits last: a cap per period is checked against the objectives.
-        let credits: Vec<_> = file
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Credits(c) => Some(c),
-                _ => None,
-            })
-            .collect();
-        self.credits(&credits);
+        self.credits(&items_of!(file, Credits));
         self.overlapping_targets();
         self.warnings();
+    }
+
+    /// Every ticket has an `id`: a contract that declares none has it as text.
+    fn implicit_id(&mut self) {
+        if self.fields.contains_key("id") {
+            return;
+        }
+        self.fields.insert(
+            "id".into(),
+            FieldInfo {
+                span: Span::default(),
+                kind: FieldKind::Text,
+            },
+        );
+        self.field_order.insert(
+            0,
+            rules::Field {
+                name: "id".into(),
+                column: "id".into(),
+                kind: FieldKind::Text,
+                optional: false,
+            },
+        );
+    }
+
+    /// The escalation ladder: one block; a second is an error.
+    fn escalations(&mut self, blocks: &[&ast::Escalation]) {
+        let Some((first, more)) = blocks.split_first() else {
+            return;
+        };
+        self.escalation(first);
+        for e in more {
+            self.report(
+                Diagnostic::new(Code::Duplicate, "a contract has one escalation ladder")
+                    .primary(e.span, "second escalation block")
+                    .help("put all levels in one `escalation { ... }` block"),
+            );
+        }
     }
 
     fn header(&mut self, contracts: &[&ast::Contract]) {
