@@ -816,35 +816,47 @@ impl Checker<'_> {
         if syntax_errors || self.diags.iter().any(Diagnostic::is_error) {
             return;
         }
-        // A priority without any target, in a contract that has targets (one
-        // that states none at all gets no warning per priority).
+        let mut warn = self.priorities_without_target();
+        warn.extend(self.shorter_later_targets());
+        warn.extend(self.unused());
+        for d in warn {
+            self.report(d);
+        }
+    }
+
+    /// A priority without any target, in a contract that has targets (one
+    /// that states none at all gets no warning per priority).
+    fn priorities_without_target(&self) -> Vec<Diagnostic> {
         let targeted: BTreeSet<&str> = self
             .targets
             .iter()
             .flat_map(|t| t.selector.priorities.iter().flatten().map(String::as_str))
             .collect();
         let any_unselective = self.targets.iter().any(|t| t.selector.priorities.is_none());
-        let mut warn = Vec::new();
-        if !any_unselective && !self.targets.is_empty() {
-            for (name, span) in &self.priority_spans {
-                if !targeted.contains(name.as_str()) {
-                    warn.push(
-                        Diagnostic::new(
-                            Code::PriorityWithoutTarget,
-                            format!("priority `{name}` has no target"),
-                        )
-                        .primary(*span, "no target row names it")
-                        .help("add a target row for it, or a comment saying why it has none"),
-                    );
-                }
-            }
+        if any_unselective || self.targets.is_empty() {
+            return Vec::new();
         }
-        // A later clock with the same start and a shorter target for the same
-        // tickets. Targets are grouped by what must be equal (the clock's
-        // start, its pauses and repetition, the selector and the calendar),
-        // so only candidates are paired. A clock that pauses in other
-        // statuses counts other time (Zendesk's agent work time against its
-        // requester wait time): its target may well be shorter.
+        self.priority_spans
+            .iter()
+            .filter(|(name, _)| !targeted.contains(name.as_str()))
+            .map(|(name, span)| {
+                Diagnostic::new(
+                    Code::PriorityWithoutTarget,
+                    format!("priority `{name}` has no target"),
+                )
+                .primary(*span, "no target row names it")
+                .help("add a target row for it, or a comment saying why it has none")
+            })
+            .collect()
+    }
+
+    /// A later clock with the same start and a shorter target for the same
+    /// tickets. Targets are grouped by what must be equal (the clock's
+    /// start, its pauses and repetition, the selector and the calendar),
+    /// so only candidates are paired. A clock that pauses in other
+    /// statuses counts other time (Zendesk's agent work time against its
+    /// requester wait time): its target may well be shorter.
+    fn shorter_later_targets(&self) -> Vec<Diagnostic> {
         let metric_index: HashMap<&str, usize> = self
             .metrics
             .iter()
@@ -864,42 +876,15 @@ impl Checker<'_> {
                 groups.entry(key).or_default().push((m, i));
             }
         }
-        // Per group, in metric order, each later target is held against the
-        // longest target of an earlier metric: one warning per late target,
-        // in n log n however many rows repeat.
-        let mut shorter = Vec::new();
-        for members in groups.values_mut() {
-            members.sort_unstable();
-            let mut longest: Option<(usize, usize, i64)> = None; // (metric, target, seconds)
-            let mut pending: Option<(usize, usize, i64)> = None;
-            for &(m, i) in members.iter() {
-                let TargetDuration::Seconds { seconds } = self.targets[i].duration else {
-                    continue;
-                };
-                // Targets of the metric before this one become "earlier" once
-                // the metric changes.
-                if let Some(p) = pending {
-                    if p.0 < m {
-                        if longest.is_none_or(|l| p.2 > l.2) {
-                            longest = Some(p);
-                        }
-                        pending = None;
-                    }
-                }
-                if let Some((_, early, e)) = longest {
-                    if seconds < e {
-                        shorter.push((i, early, seconds, e));
-                    }
-                }
-                if pending.is_none_or(|p| seconds > p.2) {
-                    pending = Some((m, i, seconds));
-                }
-            }
-        }
+        let mut shorter: Vec<_> = groups
+            .values_mut()
+            .flat_map(|members| self.shorter_in_group(members))
+            .collect();
         shorter.sort_unstable();
-        for (late, early, l, e) in shorter {
-            let (late_t, early_t) = (&self.targets[late], &self.targets[early]);
-            warn.push(
+        shorter
+            .into_iter()
+            .map(|(late, early, l, e)| {
+                let (late_t, early_t) = (&self.targets[late], &self.targets[early]);
                 Diagnostic::new(
                     Code::ShorterLaterTarget,
                     format!(
@@ -911,46 +896,78 @@ impl Checker<'_> {
                     self.target_spans[late].1,
                     format!("{} against {}", hm(l), hm(e)),
                 )
-                .help("check the numbers: the later clock usually has the longer target"),
-            );
+                .help("check the numbers: the later clock usually has the longer target")
+            })
+            .collect()
+    }
+
+    /// In one group of (metric, target) pairs, in metric order, each later
+    /// target held against the longest target of an earlier metric: one
+    /// (late target, early target, late seconds, early seconds) per late
+    /// target, in n log n however many rows repeat.
+    fn shorter_in_group(&self, members: &mut [(usize, usize)]) -> Vec<(usize, usize, i64, i64)> {
+        members.sort_unstable();
+        let mut shorter = Vec::new();
+        let mut longest: Option<(usize, usize, i64)> = None; // (metric, target, seconds)
+        let mut pending: Option<(usize, usize, i64)> = None;
+        for &(m, i) in members.iter() {
+            let TargetDuration::Seconds { seconds } = self.targets[i].duration else {
+                continue;
+            };
+            // Targets of the metric before this one become "earlier" once
+            // the metric changes.
+            if let Some(p) = pending {
+                if p.0 < m {
+                    if longest.is_none_or(|l| p.2 > l.2) {
+                        longest = Some(p);
+                    }
+                    pending = None;
+                }
+            }
+            if let Some((_, early, e)) = longest {
+                if seconds < e {
+                    shorter.push((i, early, seconds, e));
+                }
+            }
+            if pending.is_none_or(|p| seconds > p.2) {
+                pending = Some((m, i, seconds));
+            }
         }
-        // Calendars and metrics nothing refers to.
-        let unused_cals: Vec<(String, Span)> = self
-            .calendar_spans
-            .iter()
-            .filter(|(n, _)| !self.used.contains(*n))
-            .map(|(n, s)| (n.clone(), *s))
-            .collect();
-        for (name, span) in unused_cals {
+        shorter
+    }
+
+    /// Calendars, metrics and closures nothing refers to.
+    fn unused(&self) -> Vec<Diagnostic> {
+        let unused = |spans: &HashMap<String, Span>| -> Vec<(String, Span)> {
+            spans
+                .iter()
+                .filter(|(n, _)| !self.used.contains(*n))
+                .map(|(n, s)| (n.clone(), *s))
+                .collect()
+        };
+        let mut warn = Vec::new();
+        for (name, span) in unused(&self.calendar_spans) {
             warn.push(
                 Diagnostic::new(Code::Unused, format!("calendar `{name}` is never used"))
                     .primary(span, "defined here"),
             );
         }
-        let unused_metrics: Vec<(String, Span)> = self
-            .metric_spans
-            .iter()
-            .filter(|_| !self.targets.is_empty())
-            .filter(|(n, _)| !self.used.contains(*n))
-            .map(|(n, s)| (n.clone(), *s))
-            .collect();
-        for (name, span) in unused_metrics {
-            warn.push(
-                Diagnostic::new(
-                    Code::Unused,
-                    format!("metric `{name}` has no target, and no other metric starts from it"),
-                )
-                .primary(span, "defined here"),
-            );
+        if !self.targets.is_empty() {
+            for (name, span) in unused(&self.metric_spans) {
+                warn.push(
+                    Diagnostic::new(
+                        Code::Unused,
+                        format!(
+                            "metric `{name}` has no target, and no other metric starts from it"
+                        ),
+                    )
+                    .primary(span, "defined here"),
+                );
+            }
         }
-        let mut unused_closures: Vec<(String, Span)> = self
-            .closure_spans
-            .iter()
-            .filter(|(n, _)| !self.used.contains(*n))
-            .map(|(n, s)| (n.clone(), *s))
-            .collect();
-        unused_closures.sort_by_key(|(_, s)| s.start);
-        for (name, span) in unused_closures {
+        let mut closures = unused(&self.closure_spans);
+        closures.sort_by_key(|(_, s)| s.start);
+        for (name, span) in closures {
             warn.push(
                 Diagnostic::new(Code::Unused, format!("closure `{name}` is never used"))
                     .primary(span, "no metric starts or stops at it")
@@ -959,9 +976,7 @@ impl Checker<'_> {
                     )),
             );
         }
-        for d in warn {
-            self.report(d);
-        }
+        warn
     }
 }
 
