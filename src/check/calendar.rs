@@ -194,50 +194,12 @@ impl Checker<'_> {
                 month: m,
                 offset,
                 ..
-            } => {
-                let n = if ordinal.node == "last" {
-                    Some(-1)
-                } else {
-                    ordinal
-                        .node
-                        .trim_end_matches(char::is_alphabetic)
-                        .parse::<i32>()
-                        .ok()
-                        .filter(|n| (1..=5).contains(n))
-                };
-                let Some(n) = n else {
-                    self.report(
-                        Diagnostic::new(
-                            Code::InvalidLiteral,
-                            format!("`{}` is not an ordinal a month can have", ordinal.node),
-                        )
-                        .primary(ordinal.span, "a month has at most five of each weekday")
-                        .help("use `1st` to `5th`, or `last`"),
-                    );
-                    return None;
-                };
-                let offset = match offset {
-                    Some(o) if o.node.abs() > 31 => {
-                        self.report(
-                            Diagnostic::new(
-                                Code::InvalidLiteral,
-                                "a day relative to a weekday of a month must lie within a month of it",
-                            )
-                            .primary(o.span, "too far from the weekday")
-                            .help("write the day after the fourth Thursday of November as `4th thu of nov + 1`"),
-                        );
-                        return None;
-                    }
-                    Some(o) => o.node as i32,
-                    None => 0,
-                };
-                DayRule::NthWeekday {
-                    month: month(&m.node)?,
-                    weekday: weekday(&wd.node)?,
-                    n,
-                    offset,
-                }
-            }
+            } => DayRule::NthWeekday {
+                n: self.ordinal(ordinal)?,
+                offset: self.weekday_offset(offset.as_ref())?,
+                month: month(&m.node)?,
+                weekday: weekday(&wd.node)?,
+            },
             ast::DayRule::Annual {
                 month: m,
                 day,
@@ -247,63 +209,115 @@ impl Checker<'_> {
             } => {
                 let mo = month(&m.node)?;
                 self.day_of_month(mo, day)?;
-                let mut moves: Vec<Move> = Vec::new();
-                for mv in moved {
-                    let (shift_days, next_working_day) = match &mv.to {
-                        ast::MoveTarget::NextWorkingDay(_) => (0, true),
-                        ast::MoveTarget::Date { month: tm, day: td } => {
-                            (self.move_shift(mo, day, tm, td, mv.span)?, false)
-                        }
-                    };
-                    for wd in &mv.weekdays {
-                        let weekday = weekday(&wd.node)?;
-                        if moves.iter().any(|m| m.weekday == weekday) {
-                            self.report(
-                                Diagnostic::new(
-                                    Code::InvalidLiteral,
-                                    format!(
-                                        "the day is already moved when it falls on a {}",
-                                        crate::time::holidays::weekday_name(weekday)
-                                    ),
-                                )
-                                .primary(wd.span, "a second move for this weekday")
-                                .help("give each weekday one move"),
-                            );
-                            return None;
-                        }
-                        moves.push(Move {
-                            weekday,
-                            shift_days,
-                            next_working_day,
-                        });
-                    }
-                }
-                let mut moves = moves.into_iter();
-                let moved = moves.next();
-                let also_moved = moves.collect();
-                let every_years = match every_years {
-                    Some(n) if n.node == 0 || n.node > 1000 => {
-                        self.report(
-                            Diagnostic::new(
-                                Code::InvalidLiteral,
-                                "the number of years must be between 1 and 1000",
-                            )
-                            .primary(n.span, "out of range"),
-                        );
-                        return None;
-                    }
-                    Some(n) => Some(n.node as u32),
-                    None => None,
-                };
+                let mut moves = self.moves(mo, day, moved)?.into_iter();
                 DayRule::Annual {
                     month: mo,
                     day: day.node as u32,
-                    every_years,
-                    moved,
-                    also_moved,
+                    every_years: self.every_years(every_years.as_ref())?,
+                    moved: moves.next(),
+                    also_moved: moves.collect(),
                 }
             }
         })
+    }
+
+    /// `1st` to `5th`, or `last` (-1): which of a month's weekdays.
+    fn ordinal(&mut self, ordinal: &Spanned<String>) -> Option<i32> {
+        let n = if ordinal.node == "last" {
+            Some(-1)
+        } else {
+            ordinal
+                .node
+                .trim_end_matches(char::is_alphabetic)
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (1..=5).contains(n))
+        };
+        if n.is_none() {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    format!("`{}` is not an ordinal a month can have", ordinal.node),
+                )
+                .primary(ordinal.span, "a month has at most five of each weekday")
+                .help("use `1st` to `5th`, or `last`"),
+            );
+        }
+        n
+    }
+
+    /// The days after (or before) a weekday of a month: within a month.
+    fn weekday_offset(&mut self, offset: Option<&Spanned<i64>>) -> Option<i32> {
+        match offset {
+            Some(o) if o.node.abs() > 31 => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        "a day relative to a weekday of a month must lie within a month of it",
+                    )
+                    .primary(o.span, "too far from the weekday")
+                    .help("write the day after the fourth Thursday of November as `4th thu of nov + 1`"),
+                );
+                None
+            }
+            Some(o) => Some(o.node as i32),
+            None => Some(0),
+        }
+    }
+
+    /// Where an annual day moves when it falls on given weekdays: one move
+    /// per weekday.
+    fn moves(&mut self, mo: u32, day: &Spanned<u64>, moved: &[ast::MovedTo]) -> Option<Vec<Move>> {
+        let mut moves: Vec<Move> = Vec::new();
+        for mv in moved {
+            let (shift_days, next_working_day) = match &mv.to {
+                ast::MoveTarget::NextWorkingDay(_) => (0, true),
+                ast::MoveTarget::Date { month: tm, day: td } => {
+                    (self.move_shift(mo, day, tm, td, mv.span)?, false)
+                }
+            };
+            for wd in &mv.weekdays {
+                let weekday = weekday(&wd.node)?;
+                if moves.iter().any(|m| m.weekday == weekday) {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidLiteral,
+                            format!(
+                                "the day is already moved when it falls on a {}",
+                                crate::time::holidays::weekday_name(weekday)
+                            ),
+                        )
+                        .primary(wd.span, "a second move for this weekday")
+                        .help("give each weekday one move"),
+                    );
+                    return None;
+                }
+                moves.push(Move {
+                    weekday,
+                    shift_days,
+                    next_working_day,
+                });
+            }
+        }
+        Some(moves)
+    }
+
+    /// `in years divisible by N`: 1 to 1000 (`None` inside: every year).
+    fn every_years(&mut self, every_years: Option<&Spanned<u64>>) -> Option<Option<u32>> {
+        match every_years {
+            Some(n) if n.node == 0 || n.node > 1000 => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        "the number of years must be between 1 and 1000",
+                    )
+                    .primary(n.span, "out of range"),
+                );
+                None
+            }
+            Some(n) => Some(Some(n.node as u32)),
+            None => Some(None),
+        }
     }
 
     /// The shift of `month day` moved to `to_month to_day`: the nearest such
