@@ -7,9 +7,10 @@ use std::collections::BinaryHeap;
 use std::io::Write;
 
 use super::format::{duration, lateness, local, local_at, percent};
-use super::{has_cycles, metric_name, priority_name, Header, Report};
+use super::{has_cycles, Header, Report};
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
+use crate::eval::verdict::field_history::PriorityMoves;
 use crate::eval::verdict::lateness::late_by;
 use crate::eval::{EscalationRow, ObjectiveResult, Plan, Row, RowSink, Status, Summary};
 
@@ -195,16 +196,7 @@ impl Report for HumanReport<'_> {
         let m = &s.priority_moves;
         if m.tickets > 0 || m.rows > 0 {
             writeln!(out)?;
-            writeln!(
-                out,
-                "Priority changes: {} changed priority by the as-of instant; {} judged under another priority than the one at their clock's start (or stop, with `target set at start`), and {} from what that other priority gives: {} met that would be breached, {} breached that would be met, {} other.",
-                crate::diagnostic::counted(m.tickets, "ticket", "tickets"),
-                crate::diagnostic::counted(m.rows, "verdict was", "verdicts were"),
-                crate::diagnostic::counted(m.moved(), "of them differs", "of them differ"),
-                m.met_not_breached,
-                m.breached_not_met,
-                m.other
-            )?;
+            priority_moves(out, m)?;
         }
         if !plan.escalation.is_empty() {
             writeln!(out)?;
@@ -219,62 +211,74 @@ impl Report for HumanReport<'_> {
                 .collect();
             worst.sort_by(|a, b| b.cmp(a));
             writeln!(out)?;
-            writeln!(
-                out,
-                "Breached tickets furthest past their target, in the target's own time ({} of {breached}):",
-                worst.len()
-            )?;
-            let versioned = !plan.versions.is_empty();
-            let mut rows = vec![[
-                "ticket", "metric", "priority", "late by", "deadline", "line",
-            ]
-            .map(String::from)
-            .to_vec()];
-            if versioned {
-                rows[0].push("version".into());
-            }
-            for w in &worst {
-                let row = Row {
-                    line: w.line.0,
-                    id: w.row.id.clone(),
-                    priority: w.row.priority,
-                    metric: w.metric.0,
-                    target: None,
-                    status: Status::Breached,
-                    elapsed: w.row.elapsed,
-                    target_seconds: w.row.target,
-                    deadline: w.row.deadline,
-                    start: None,
-                    stop: None,
-                    reason: None,
-                    note: None,
-                    closed_at: None,
-                    version: w.row.version,
-                    cycle: w.row.cycle,
-                };
-                let mut cells = vec![
-                    row.id.to_string(),
-                    match row.cycle {
-                        Some(c) => format!("{}, cycle {c}", metric_name(plan, &row).unwrap_or("")),
-                        None => metric_name(plan, &row).unwrap_or("").to_string(),
-                    },
-                    priority_name(plan, &row).unwrap_or("–").to_string(),
-                    late_text(plan.version(row.version), w.row.target_index, w.overshoot),
-                    row.deadline.map(|d| local_at(d, tz)).unwrap_or_default(),
-                    row.line.to_string(),
-                ];
-                if versioned {
-                    cells.push(plan.version_name(row.version).unwrap_or("").to_string());
-                }
-                rows.push(cells);
-            }
-            for line in table(&rows, &[3, 5]) {
-                writeln!(out, "  {line}")?;
-            }
-            writeln!(out, "  (see one ticket's ledger with --explain ID)")?;
+            furthest_past(out, plan, breached, &worst)?;
         }
         out.flush()
     }
+}
+
+/// What priority changes did to the verdicts.
+fn priority_moves(out: &mut dyn Write, m: &PriorityMoves) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Priority changes: {} changed priority by the as-of instant; {} judged under another priority than the one at their clock's start (or stop, with `target set at start`), and {} from what that other priority gives: {} met that would be breached, {} breached that would be met, {} other.",
+        crate::diagnostic::counted(m.tickets, "ticket", "tickets"),
+        crate::diagnostic::counted(m.rows, "verdict was", "verdicts were"),
+        crate::diagnostic::counted(m.moved(), "of them differs", "of them differ"),
+        m.met_not_breached,
+        m.breached_not_met,
+        m.other
+    )
+}
+
+/// The breached rows furthest past their target (`worst`, furthest first)
+/// of all `breached`.
+fn furthest_past(
+    out: &mut dyn Write,
+    plan: &Plan,
+    breached: u64,
+    worst: &[Worst],
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Breached tickets furthest past their target, in the target's own time ({} of {breached}):",
+        worst.len()
+    )?;
+    let versioned = !plan.versions.is_empty();
+    let mut rows = vec![[
+        "ticket", "metric", "priority", "late by", "deadline", "line",
+    ]
+    .map(String::from)
+    .to_vec()];
+    if versioned {
+        rows[0].push("version".into());
+    }
+    for w in worst {
+        let r = &w.row;
+        let version = plan.version(r.version);
+        let metric = w.metric.0.map_or("", |m| version.metrics[m].name.as_str());
+        let mut cells = vec![
+            r.id.to_string(),
+            match r.cycle {
+                Some(c) => format!("{metric}, cycle {c}"),
+                None => metric.to_string(),
+            },
+            r.priority
+                .map_or("–", |p| version.priority_names[p].as_str())
+                .to_string(),
+            late_text(version, r.target_index, w.overshoot),
+            r.deadline.map(|d| local_at(d, plan.tz)).unwrap_or_default(),
+            w.line.0.to_string(),
+        ];
+        if versioned {
+            cells.push(plan.version_name(r.version).unwrap_or("").to_string());
+        }
+        rows.push(cells);
+    }
+    for line in table(&rows, &[3, 5]) {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out, "  (see one ticket's ledger with --explain ID)")
 }
 
 /// Lateness in the target's own time: `1s office` for a target counted in
@@ -565,6 +569,18 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         )?;
     }
     writeln!(out)?;
+    objectives_over_periods(out, s, &periods)?;
+    let recent = &periods[periods.len().saturating_sub(DETAIL_PERIODS)..];
+    writeln!(out)?;
+    objectives_in_detail(out, s, recent)
+}
+
+/// Each objective with its share over all `periods` and a mark per period.
+fn objectives_over_periods(
+    out: &mut dyn Write,
+    s: &Summary,
+    periods: &[&str],
+) -> std::io::Result<()> {
     let (first, last) = (
         periods.first().copied().unwrap_or(""),
         periods.last().copied().unwrap_or(""),
@@ -635,9 +651,11 @@ fn objectives(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     writeln!(
         out,
         "  (✓ met, ✗ not met, · no ticket decided; oldest period first)"
-    )?;
-    let recent = &periods[periods.len().saturating_sub(DETAIL_PERIODS)..];
-    writeln!(out)?;
+    )
+}
+
+/// Every objective of the `recent` periods with its counts.
+fn objectives_in_detail(out: &mut dyn Write, s: &Summary, recent: &[&str]) -> std::io::Result<()> {
     writeln!(
         out,
         "Latest {} in detail (--format json lists every period):",
