@@ -227,9 +227,77 @@ fn want(text: &str, offset: usize, defs: &Defs) -> Want {
 /// and keyword, names first.
 pub(crate) fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<CompletionItem> {
     let want = want(text, offset, defs);
-    let mut items = Vec::new();
-    let mut add = |label: &str, kind: CompletionItemKind, detail: String, rank: u8| {
-        items.push(CompletionItem {
+    let mut c = Completions {
+        text,
+        defs,
+        items: Vec::new(),
+    };
+    match &want {
+        Want::Labels(field) => {
+            for v in defs.labels(field) {
+                let detail = format!("label of {field}");
+                c.add(&v.text(), CompletionItemKind::ENUM_MEMBER, detail, 0);
+            }
+            return c.items;
+        }
+        Want::Unit => {
+            for u in units() {
+                c.add(u, CompletionItemKind::UNIT, "unit".into(), 0);
+            }
+            return c.items;
+        }
+        _ => {}
+    }
+    let any = want == Want::Anything;
+    if any || want == Want::Calendar {
+        c.calendars();
+    }
+    let clock_end = matches!(want, Want::ClockEnd | Want::Stop | Want::StopAlt);
+    if any || clock_end {
+        // Anywhere every field; where a clock starts or stops, its timestamps.
+        c.fields(!any);
+    }
+    if any {
+        c.priorities();
+    }
+    if any || want == Want::Metric || clock_end {
+        c.metrics();
+    }
+    match want {
+        Want::Stop => c.add(
+            "earliest of",
+            CompletionItemKind::KEYWORD,
+            "stop at the first of several".into(),
+            2,
+        ),
+        Want::StopAlt => c.add(
+            "status in",
+            CompletionItemKind::KEYWORD,
+            "the first event in one of these statuses".into(),
+            2,
+        ),
+        _ => {}
+    }
+    if any {
+        c.labels();
+        for kw in keywords() {
+            c.add(kw, CompletionItemKind::KEYWORD, "keyword".into(), 2);
+        }
+    }
+    c.items
+}
+
+/// The completion items offered so far, and what they are drawn from.
+struct Completions<'a> {
+    text: &'a str,
+    defs: &'a Defs<'a>,
+    items: Vec<CompletionItem>,
+}
+
+impl Completions<'_> {
+    /// One item; `rank` orders the groups (0 first), then the labels.
+    fn add(&mut self, label: &str, kind: CompletionItemKind, detail: String, rank: u8) {
+        self.items.push(CompletionItem {
             label: label.to_string(),
             kind: Some(kind),
             label_details: Some(CompletionItemLabelDetails {
@@ -240,116 +308,72 @@ pub(crate) fn complete(text: &str, offset: usize, defs: &Defs) -> Vec<Completion
             sort_text: Some(format!("{rank}{label}")),
             ..CompletionItem::default()
         });
-    };
-    let field_detail = |name: &str| {
-        defs.fields
-            .get(name)
-            .map(|decl| {
-                super::hover::snippet(text, decl.span)
-                    .split_once(':')
-                    .map(|(_, t)| format!("field: {}", t.trim()))
-                    .unwrap_or_else(|| "field".into())
-            })
-            .unwrap_or_else(|| "field".into())
-    };
-    let any = want == Want::Anything;
-    if any || want == Want::Calendar {
+    }
+
+    /// The contract's calendars and the built-in one.
+    fn calendars(&mut self) {
+        let defs = self.defs;
         for name in defs.calendars.keys() {
-            add(name, CompletionItemKind::EVENT, "calendar".into(), 1);
+            self.add(name, CompletionItemKind::EVENT, "calendar".into(), 1);
         }
-        add(
-            ALWAYS,
-            CompletionItemKind::EVENT,
-            "calendar (built in)".into(),
-            1,
-        );
+        let detail = "calendar (built in)".into();
+        self.add(ALWAYS, CompletionItemKind::EVENT, detail, 1);
     }
-    if let Want::Labels(field) = &want {
-        for v in defs.labels(field) {
-            add(
-                &v.text(),
-                CompletionItemKind::ENUM_MEMBER,
-                format!("label of {field}"),
-                0,
-            );
-        }
-        return items;
-    }
-    if want == Want::Unit {
-        for u in units() {
-            add(u, CompletionItemKind::UNIT, "unit".into(), 0);
-        }
-        return items;
-    }
-    let clock_end = matches!(want, Want::ClockEnd | Want::Stop | Want::StopAlt);
-    if any || clock_end {
-        for name in defs.fields.keys() {
-            let detail = field_detail(name);
-            if any || detail.contains("timestamp") {
-                add(name, CompletionItemKind::FIELD, detail, 1);
+
+    /// The fields, with their types; only the timestamps if `timestamps`.
+    fn fields(&mut self, timestamps: bool) {
+        let defs = self.defs;
+        for (name, decl) in &defs.fields {
+            let detail = super::hover::snippet(self.text, decl.span)
+                .split_once(':')
+                .map(|(_, t)| format!("field: {}", t.trim()))
+                .unwrap_or_else(|| "field".into());
+            if !timestamps || detail.contains("timestamp") {
+                self.add(name, CompletionItemKind::FIELD, detail, 1);
             }
         }
     }
-    if any {
+
+    /// The priority levels, with their descriptions.
+    fn priorities(&mut self) {
+        let defs = self.defs;
         for (name, (level, _)) in &defs.priorities {
-            add(
-                name,
-                CompletionItemKind::ENUM_MEMBER,
-                format!("priority: {}", level.description.node),
-                1,
-            );
+            let detail = format!("priority: {}", level.description.node);
+            self.add(name, CompletionItemKind::ENUM_MEMBER, detail, 1);
         }
     }
-    if any || want == Want::Metric || clock_end {
+
+    /// The metrics and closures (a clock may start or stop at either).
+    fn metrics(&mut self) {
+        let defs = self.defs;
         for name in defs.metrics.keys() {
-            add(name, CompletionItemKind::FUNCTION, "metric".into(), 1);
+            self.add(name, CompletionItemKind::FUNCTION, "metric".into(), 1);
         }
         for name in defs.closures.keys() {
-            add(name, CompletionItemKind::FUNCTION, "closure".into(), 1);
+            self.add(name, CompletionItemKind::FUNCTION, "closure".into(), 1);
         }
     }
-    match want {
-        Want::Stop => add(
-            "earliest of",
-            CompletionItemKind::KEYWORD,
-            "stop at the first of several".into(),
-            2,
-        ),
-        Want::StopAlt => add(
-            "status in",
-            CompletionItemKind::KEYWORD,
-            "the first event in one of these statuses".into(),
-            2,
-        ),
-        _ => {}
-    }
-    if !any {
-        return items;
-    }
-    // Labels: one item per label, naming every field that declares it.
-    let mut labels: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for name in defs.fields.keys() {
-        for v in defs.labels(name) {
-            labels.entry(v.text()).or_default().push(name);
+
+    /// Labels: one item per label, naming every field that declares it.
+    fn labels(&mut self) {
+        let defs = self.defs;
+        let mut labels: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for name in defs.fields.keys() {
+            for v in defs.labels(name) {
+                labels.entry(v.text()).or_default().push(name);
+            }
+        }
+        for (label, fields) in &labels {
+            // A label that is also a declared name was offered already.
+            if defs.priorities.contains_key(label.as_str())
+                || defs.fields.contains_key(label.as_str())
+            {
+                continue;
+            }
+            let detail = format!("label of {}", fields.join(", "));
+            self.add(label, CompletionItemKind::ENUM_MEMBER, detail, 1);
         }
     }
-    for (label, fields) in &labels {
-        // A label that is also a declared name was offered above already.
-        if defs.priorities.contains_key(label.as_str()) || defs.fields.contains_key(label.as_str())
-        {
-            continue;
-        }
-        add(
-            label,
-            CompletionItemKind::ENUM_MEMBER,
-            format!("label of {}", fields.join(", ")),
-            1,
-        );
-    }
-    for kw in keywords() {
-        add(kw, CompletionItemKind::KEYWORD, "keyword".into(), 2);
-    }
-    items
 }
 
 #[cfg(test)]
