@@ -917,7 +917,6 @@ impl<'a> Checker<'a> {
                 cell.priority.span,
             );
             let mut ok = true;
-            let mut priority_ok = true;
             for (labels, v, field) in [
                 (&row_labels, &cell.row, rows),
                 (&col_labels, &cell.column, cols),
@@ -930,29 +929,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            if !self
-                .priority_spans
-                .iter()
-                .any(|(n, _)| *n == cell.priority.node)
-            {
-                priority_ok = false;
-                let mut d = Diagnostic::new(
-                    Code::PriorityLevel,
-                    format!("priority `{}` is not declared", cell.priority.node),
-                )
-                .primary(cell.priority.span, "not a declared priority");
-                d = match did_you_mean(
-                    &cell.priority.node,
-                    self.priority_spans.iter().map(|(n, _)| n.as_str()),
-                ) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!(
-                        "declare it in the priority block: `{} \"description\"`",
-                        cell.priority.node
-                    )),
-                };
-                self.report(d);
-            }
+            let priority_ok = self.declared_priority(&cell.priority);
             if let Some((_, prev, _)) = cells
                 .iter()
                 .find(|(c, _, _)| c.row == row && c.column == col)
@@ -982,39 +959,74 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        if let (Some(rl), Some(cl)) = (&row_labels, &col_labels) {
-            if !p.matrices.is_empty() {
-                let missing: Vec<String> = rl
-                    .iter()
-                    .flat_map(|r| cl.iter().map(move |c| (r, c)))
-                    .filter(|(r, c)| {
-                        !cells
-                            .iter()
-                            .any(|(x, _, _)| &x.row == *r && &x.column == *c)
-                    })
-                    .map(|(r, c)| format!("{r} x {c}"))
-                    .collect();
-                if !missing.is_empty() {
-                    let span = p.matrices[0].span;
-                    self.report(
-                        Diagnostic::new(
-                            Code::MatrixCell,
-                            format!("the priority matrix has no cell for {}", missing.join(", ")),
-                        )
-                        .primary(
-                            span,
-                            format!("{} of {} cells missing", missing.len(), rl.len() * cl.len()),
-                        )
-                        .help(format!("add `{} = PRIORITY`", missing[0])),
-                    );
-                }
-            }
+        if let (Some(rl), Some(cl), Some(first)) = (&row_labels, &col_labels, p.matrices.first()) {
+            let given: Vec<&rules::MatrixCell> = cells.iter().map(|(c, _, _)| c).collect();
+            self.missing_cells(first.span, rl, cl, &given);
         }
         cells
             .into_iter()
             .filter(|(_, _, priority_ok)| *priority_ok)
             .map(|(c, _, _)| c)
             .collect()
+    }
+
+    /// Whether a matrix cell's priority is declared (else reported, with
+    /// the nearest declared name).
+    fn declared_priority(&mut self, priority: &ast::Ident) -> bool {
+        if self.priority_spans.iter().any(|(n, _)| *n == priority.node) {
+            return true;
+        }
+        let d = Diagnostic::new(
+            Code::PriorityLevel,
+            format!("priority `{}` is not declared", priority.node),
+        )
+        .primary(priority.span, "not a declared priority");
+        let d = match did_you_mean(
+            &priority.node,
+            self.priority_spans.iter().map(|(n, _)| n.as_str()),
+        ) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "declare it in the priority block: `{} \"description\"`",
+                priority.node
+            )),
+        };
+        self.report(d);
+        false
+    }
+
+    /// Every pair of row and column labels needs a cell of the matrix.
+    fn missing_cells(
+        &mut self,
+        span: Span,
+        rows: &[String],
+        cols: &[String],
+        given: &[&rules::MatrixCell],
+    ) {
+        let missing: Vec<String> = rows
+            .iter()
+            .flat_map(|r| cols.iter().map(move |c| (r, c)))
+            .filter(|(r, c)| !given.iter().any(|x| &x.row == *r && &x.column == *c))
+            .map(|(r, c)| format!("{r} x {c}"))
+            .collect();
+        let Some(first) = missing.first() else {
+            return;
+        };
+        self.report(
+            Diagnostic::new(
+                Code::MatrixCell,
+                format!("the priority matrix has no cell for {}", missing.join(", ")),
+            )
+            .primary(
+                span,
+                format!(
+                    "{} of {} cells missing",
+                    missing.len(),
+                    rows.len() * cols.len()
+                ),
+            )
+            .help(format!("add `{first} = PRIORITY`")),
+        );
     }
 
     /// Record a label written where field `field`'s labels belong.
