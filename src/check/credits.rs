@@ -11,8 +11,42 @@ impl Checker<'_> {
     /// descending, every availability below the first threshold in exactly one
     /// tier, credits never smaller for a lower availability.
     pub(super) fn credit_tiers(&mut self, tiers: &[ast::CreditTier]) -> Vec<rules::CreditTier> {
-        // (tier, credit, below, explicit lower bound) of the tiers whose numbers are valid.
-        let mut valid: Vec<(&ast::CreditTier, f64, f64, Option<f64>)> = Vec::new();
+        let (valid, mut ok) = self.valid_tiers(tiers);
+        for pair in valid.windows(2) {
+            ok &= self.tiers_in_order(&pair[0], &pair[1]);
+        }
+        if let Some(last) = valid.last() {
+            if let Some(low) = last.low.filter(|low| ok && *low > 0.0) {
+                self.report(
+                    Diagnostic::new(
+                        Code::CreditTiers,
+                        format!(
+                            "gap below the last tier: an availability under {low}% earns no credit"
+                        ),
+                    )
+                    .primary(last.tier.span, "the last tier stops here")
+                    .help("drop `but at least` from the last tier, or add a tier below it"),
+                );
+            }
+        }
+        // A tier without a lower bound reaches down to the next tier's
+        // threshold, or to 0% when it is the last.
+        (0..valid.len())
+            .map(|i| {
+                let t = &valid[i];
+                let next = valid.get(i + 1).map_or(0.0, |n| n.below);
+                rules::CreditTier {
+                    below: t.below,
+                    at_least: t.low.unwrap_or(next),
+                    credit: t.credit,
+                }
+            })
+            .collect()
+    }
+
+    /// The tiers whose numbers are valid, and whether all were.
+    fn valid_tiers<'t>(&mut self, tiers: &'t [ast::CreditTier]) -> (Vec<ValidTier<'t>>, bool) {
+        let mut valid = Vec::new();
         let mut ok = true;
         for t in tiers {
             let credit = self.percent(&t.credit);
@@ -42,97 +76,83 @@ impl Checker<'_> {
                 }
                 None => None,
             };
-            valid.push((t, credit, below, low));
+            valid.push(ValidTier {
+                tier: t,
+                credit,
+                below,
+                low,
+            });
         }
-        for pair in valid.windows(2) {
-            let (prev, p_credit, p_below, p_low) = pair[0];
-            let (t, credit, below, _) = pair[1];
-            if below >= p_below {
-                ok = false;
-                self.report(
-                    Diagnostic::new(
-                        Code::CreditTiers,
-                        format!("tiers out of order: below {below}% comes after below {p_below}%"),
-                    )
-                    .primary(t.below.span, "not under the threshold before it")
-                    .secondary(prev.span, "the tier before")
-                    .help("write the tiers from the highest threshold down"),
-                );
-                continue;
-            }
-            if let Some(p_low) = p_low {
-                if below < p_low {
-                    ok = false;
-                    self.report(
-                        Diagnostic::new(
-                            Code::CreditTiers,
-                            format!(
-                                "gap between tiers: an availability from {below}% to under {p_low}% earns no credit"
-                            ),
-                        )
-                        .primary(t.below.span, "this tier starts lower")
-                        .secondary(prev.span, "the tier before ends at its `but at least`")
-                        .help(format!(
-                            "start this tier `below {p_low}%`, or lower the bound of the tier before"
-                        )),
-                    );
-                } else if below > p_low {
-                    ok = false;
-                    self.report(
-                        Diagnostic::new(
-                            Code::CreditTiers,
-                            format!(
-                                "tiers overlap: an availability from {p_low}% to under {below}% is in two tiers"
-                            ),
-                        )
-                        .primary(t.below.span, "this tier starts inside the one before")
-                        .secondary(prev.span, "the tier before")
-                        .help(format!("start this tier `below {p_low}%`")),
-                    );
-                }
-            }
-            if credit < p_credit {
+        (valid, ok)
+    }
+
+    /// Whether tier `t` follows tier `prev` as it should (else reported):
+    /// a lower threshold, no gap or overlap with the bound before, and a
+    /// credit at least as large.
+    fn tiers_in_order(&mut self, prev: &ValidTier, t: &ValidTier) -> bool {
+        let (below, p_below) = (t.below, prev.below);
+        let (credit, p_credit) = (t.credit, prev.credit);
+        let (t_below, t_credit, prev_span) =
+            (t.tier.below.span, t.tier.credit.span, prev.tier.span);
+        if below >= p_below {
+            self.report(
+                Diagnostic::new(
+                    Code::CreditTiers,
+                    format!("tiers out of order: below {below}% comes after below {p_below}%"),
+                )
+                .primary(t_below, "not under the threshold before it")
+                .secondary(prev_span, "the tier before")
+                .help("write the tiers from the highest threshold down"),
+            );
+            return false;
+        }
+        let mut ok = true;
+        if let Some(p_low) = prev.low {
+            if below < p_low {
                 ok = false;
                 self.report(
                     Diagnostic::new(
                         Code::CreditTiers,
                         format!(
-                            "a lower availability earns a smaller credit: {credit}% below {below}%, {p_credit}% below {p_below}%"
+                            "gap between tiers: an availability from {below}% to under {p_low}% earns no credit"
                         ),
                     )
-                    .primary(t.credit.span, "smaller than the tier before")
-                    .secondary(prev.span, "the tier before")
-                    .help("credits grow as availability falls; check the order of the numbers"),
+                    .primary(t_below, "this tier starts lower")
+                    .secondary(prev_span, "the tier before ends at its `but at least`")
+                    .help(format!(
+                        "start this tier `below {p_low}%`, or lower the bound of the tier before"
+                    )),
                 );
-            }
-        }
-        if let Some((t, _, _, Some(low))) = valid.last().copied() {
-            if ok && low > 0.0 {
+            } else if below > p_low {
+                ok = false;
                 self.report(
                     Diagnostic::new(
                         Code::CreditTiers,
                         format!(
-                            "gap below the last tier: an availability under {low}% earns no credit"
+                            "tiers overlap: an availability from {p_low}% to under {below}% is in two tiers"
                         ),
                     )
-                    .primary(t.span, "the last tier stops here")
-                    .help("drop `but at least` from the last tier, or add a tier below it"),
+                    .primary(t_below, "this tier starts inside the one before")
+                    .secondary(prev_span, "the tier before")
+                    .help(format!("start this tier `below {p_low}%`")),
                 );
             }
         }
-        // A tier without a lower bound reaches down to the next tier's
-        // threshold, or to 0% when it is the last.
-        (0..valid.len())
-            .map(|i| {
-                let (_, credit, below, low) = valid[i];
-                let next = valid.get(i + 1).map_or(0.0, |n| n.2);
-                rules::CreditTier {
-                    below,
-                    at_least: low.unwrap_or(next),
-                    credit,
-                }
-            })
-            .collect()
+        if credit < p_credit {
+            ok = false;
+            self.report(
+                Diagnostic::new(
+                    Code::CreditTiers,
+                    format!(
+                        "a lower availability earns a smaller credit: {credit}% below {below}%, {p_credit}% below {p_below}%"
+                    ),
+                )
+                .primary(t_credit, "smaller than the tier before")
+                .secondary(prev_span, "the tier before")
+                .help("credits grow as availability falls; check the order of the numbers"),
+            );
+        }
+        ok
     }
 
     /// The `credits` blocks of the file (one is allowed).
@@ -311,4 +331,13 @@ fn period_word(p: rules::Period) -> &'static str {
         rules::Period::Quarter => "quarter",
         rules::Period::Year => "year",
     }
+}
+
+/// A credit tier whose numbers are valid: its credit, its threshold
+/// (`below`) and its explicit lower bound (`but at least`), in percent.
+struct ValidTier<'t> {
+    tier: &'t ast::CreditTier,
+    credit: f64,
+    below: f64,
+    low: Option<f64>,
 }
