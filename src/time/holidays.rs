@@ -388,77 +388,22 @@ impl Holidays {
                     moved,
                     also_moved,
                 } => {
-                    // 2000 is a leap year, so 29 February passes.
-                    if NaiveDate::from_ymd_opt(2000, *month, *day).is_none() {
-                        return Err(CalendarError::InvalidHolidayRule(format!(
-                            "month {month}, day {day} is not a day of the year"
-                        )));
-                    }
-                    if *every_years == Some(0) {
-                        return Err(CalendarError::InvalidHolidayRule(
-                            "`every 0 years` names no year".to_string(),
-                        ));
-                    }
                     let moves: Vec<Move> = moved.iter().chain(also_moved).copied().collect();
-                    for m in &moves {
-                        check_shift(m.shift_days)?;
-                    }
-                    let mut name = format!("annual closed day ({} {}", day, month_name(*month));
-                    if let Some(n) = every_years.filter(|n| *n > 1) {
-                        name.push_str(&format!(", every {n} years"));
-                    }
-                    name.push(')');
-                    list.push(Entry::Rule(Holiday::new(
-                        Rule::Annual {
-                            month: *month,
-                            day: *day,
-                            every_years: *every_years,
-                            moves,
-                        },
-                        name,
-                    )));
+                    list.push(Entry::Rule(annual_holiday(
+                        *month,
+                        *day,
+                        *every_years,
+                        moves,
+                    )?));
                 }
                 DayRule::NthWeekday {
                     month,
                     weekday,
                     n,
                     offset,
-                } => {
-                    if !(1..=12).contains(month) {
-                        return Err(CalendarError::InvalidHolidayRule(format!(
-                            "month {month} does not exist"
-                        )));
-                    }
-                    if *n == 0 || !(-5..=5).contains(n) {
-                        return Err(CalendarError::InvalidHolidayRule(format!(
-                            "a month has no {n}th {}: use 1 to 5, or -1 (last) to -5",
-                            weekday_name(*weekday)
-                        )));
-                    }
-                    check_shift(*offset)?;
-                    let mut name = format!(
-                        "closed day ({} {} of {}",
-                        nth_in_month(*n),
-                        weekday_name(*weekday),
-                        month_name(*month)
-                    );
-                    match *offset {
-                        0 => name.push(')'),
-                        1 => name.push_str(", the day after)"),
-                        -1 => name.push_str(", the day before)"),
-                        d if d > 0 => name.push_str(&format!(", {d} days after)")),
-                        d => name.push_str(&format!(", {} days before)", -d)),
-                    }
-                    list.push(Entry::Rule(Holiday::new(
-                        Rule::NthWeekday {
-                            month: *month,
-                            weekday: *weekday,
-                            n: *n,
-                            offset: *offset,
-                        },
-                        name,
-                    )));
-                }
+                } => list.push(Entry::Rule(nth_weekday_holiday(
+                    *month, *weekday, *n, *offset,
+                )?)),
                 DayRule::Easter { offset } => {
                     check_shift(*offset)?;
                     list.push(Entry::Rule(Holiday::new(
@@ -566,6 +511,84 @@ impl Holidays {
         out.dedup_by_key(|(d, _)| *d);
         out
     }
+}
+
+/// A day of every year (or every N years), moved when it falls on given
+/// weekdays.
+fn annual_holiday(
+    month: u32,
+    day: u32,
+    every_years: Option<u32>,
+    moves: Vec<Move>,
+) -> Result<Holiday, CalendarError> {
+    // 2000 is a leap year, so 29 February passes.
+    if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
+        return Err(CalendarError::InvalidHolidayRule(format!(
+            "month {month}, day {day} is not a day of the year"
+        )));
+    }
+    if every_years == Some(0) {
+        return Err(CalendarError::InvalidHolidayRule(
+            "`every 0 years` names no year".to_string(),
+        ));
+    }
+    for m in &moves {
+        check_shift(m.shift_days)?;
+    }
+    let mut name = format!("annual closed day ({} {}", day, month_name(month));
+    if let Some(n) = every_years.filter(|n| *n > 1) {
+        name.push_str(&format!(", every {n} years"));
+    }
+    name.push(')');
+    let rule = Rule::Annual {
+        month,
+        day,
+        every_years,
+        moves,
+    };
+    Ok(Holiday::new(rule, name))
+}
+
+/// The `n`th (or, negative, the last but one, ...) `weekday` of `month`,
+/// `offset` days after it.
+fn nth_weekday_holiday(
+    month: u32,
+    weekday: Weekday,
+    n: i32,
+    offset: i32,
+) -> Result<Holiday, CalendarError> {
+    if !(1..=12).contains(&month) {
+        return Err(CalendarError::InvalidHolidayRule(format!(
+            "month {month} does not exist"
+        )));
+    }
+    if n == 0 || !(-5..=5).contains(&n) {
+        return Err(CalendarError::InvalidHolidayRule(format!(
+            "a month has no {n}th {}: use 1 to 5, or -1 (last) to -5",
+            weekday_name(weekday)
+        )));
+    }
+    check_shift(offset)?;
+    let mut name = format!(
+        "closed day ({} {} of {}",
+        nth_in_month(n),
+        weekday_name(weekday),
+        month_name(month)
+    );
+    match offset {
+        0 => name.push(')'),
+        1 => name.push_str(", the day after)"),
+        -1 => name.push_str(", the day before)"),
+        d if d > 0 => name.push_str(&format!(", {d} days after)")),
+        d => name.push_str(&format!(", {} days before)", -d)),
+    }
+    let rule = Rule::NthWeekday {
+        month,
+        weekday,
+        n,
+        offset,
+    };
+    Ok(Holiday::new(rule, name))
 }
 
 fn check_shift(days: i32) -> Result<(), CalendarError> {
