@@ -88,6 +88,45 @@ pub(crate) fn write_ledger(
     writeln!(out, "as of:    {}", local_at(as_of, tz))?;
     version_ledger(out, first, version, ticket, as_of)?;
     writeln!(out)?;
+    cells_ledger(out, plan, ticket)?;
+    timeline_ledger(out, plan, timeline, as_of, file)?;
+    let Some(trace) = &outcome.trace else {
+        return Ok(());
+    };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Priority: {} ({})",
+        trace
+            .priority
+            .map(|p| plan.priority_names[p].as_str())
+            .unwrap_or("none"),
+        trace.priority_how
+    )?;
+    first_match_ledger(out, plan, trace)?;
+    for mt in &trace.metrics {
+        writeln!(out)?;
+        metric_ledger(out, plan, outcome, mt, trace, as_of)?;
+    }
+    let no_metric = outcome.rows.iter().all(|r| r.metric.is_none());
+    if let Some(r) = outcome.rows.first().filter(|_| no_metric) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Verdict: {}{}",
+            r.status.as_str(),
+            r.reason
+                .as_ref()
+                .map(|x| format!(" — {x}"))
+                .unwrap_or_else(|| " — no target of the contract covers this ticket".into())
+        )?;
+    }
+    tallies_ledger(out, plan, outcome, trace)
+}
+
+/// The cells read from the ticket's row (instants with their fraction of
+/// a second), and its problems and warnings.
+fn cells_ledger(out: &mut dyn Write, plan: &Plan, ticket: &Ticket) -> std::io::Result<()> {
     writeln!(out, "Cells read")?;
     for (i, f) in plan.fields.iter().enumerate() {
         let text = match ticket.at(i) {
@@ -106,21 +145,12 @@ pub(crate) fn write_ledger(
     for w in &ticket.warnings {
         writeln!(out, "  warning: {w}")?;
     }
-    timeline_ledger(out, plan, timeline, as_of, file)?;
-    let Some(trace) = &outcome.trace else {
-        return Ok(());
-    };
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Priority: {} ({})",
-        trace
-            .priority
-            .map(|p| plan.priority_names[p].as_str())
-            .unwrap_or("none"),
-        trace.priority_how
-    )?;
-    // Policies tried in order: which row of each block took the ticket.
+    Ok(())
+}
+
+/// Policies tried in order: which row of each first-match block took the
+/// ticket.
+fn first_match_ledger(out: &mut dyn Write, plan: &Plan, trace: &Trace) -> std::io::Result<()> {
     for (b, row) in trace.first_rows.iter().enumerate() {
         let rows = &plan.policy_rows[b];
         let tried: Vec<String> = rows
@@ -147,23 +177,16 @@ pub(crate) fn write_ledger(
             )?;
         }
     }
-    for mt in &trace.metrics {
-        writeln!(out)?;
-        metric_ledger(out, plan, outcome, mt, trace, as_of)?;
-    }
-    if outcome.rows.iter().all(|r| r.metric.is_none()) {
-        writeln!(out)?;
-        let r = &outcome.rows[0];
-        writeln!(
-            out,
-            "Verdict: {}{}",
-            r.status.as_str(),
-            r.reason
-                .as_ref()
-                .map(|x| format!(" — {x}"))
-                .unwrap_or_else(|| " — no target of the contract covers this ticket".into())
-        )?;
-    }
+    Ok(())
+}
+
+/// The objectives and periods the ticket's verdicts count in.
+fn tallies_ledger(
+    out: &mut dyn Write,
+    plan: &Plan,
+    outcome: &Outcome,
+    trace: &Trace,
+) -> std::io::Result<()> {
     if !outcome.tallies.is_empty() {
         writeln!(out)?;
         writeln!(out, "Counts in")?;
