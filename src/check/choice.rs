@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Checker, Sym};
+use super::{Checker, FieldInfo, Sym};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::rules::{CalendarChoice, FieldKind};
 use crate::syntax::ast::{self, Span};
@@ -29,26 +29,7 @@ impl Checker<'_> {
         rows: &[ast::ChoiceRow],
     ) -> Option<CalendarChoice> {
         let info = self.field(field)?;
-        let labels = match &info.kind {
-            FieldKind::Label { labels } => Some(labels.clone()),
-            FieldKind::Text => None,
-            other => {
-                self.report(
-                    Diagnostic::new(
-                        Code::TypeMismatch,
-                        format!(
-                            "a calendar is chosen by a label or text field, but `{}` is {}",
-                            field.node,
-                            super::kind_word(other)
-                        ),
-                    )
-                    .primary(field.span, "not a label or text field")
-                    .secondary(info.span, "declared here")
-                    .help("choose by a field such as `region: label [us, de, jp]`"),
-                );
-                return None;
-            }
-        };
+        let labels = self.choice_labels(field, &info)?;
         let mut ok = true;
         let mut calendars = BTreeMap::new();
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
@@ -100,29 +81,7 @@ impl Checker<'_> {
                 .collect();
             ok &= meant.is_empty();
             if !missing.is_empty() {
-                let list = missing
-                    .iter()
-                    .map(|l| format!("`{l}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let example = rows
-                    .first()
-                    .map_or("CALENDAR".to_string(), |r| r.calendar.name.node.clone());
-                self.report(
-                    Diagnostic::new(
-                        Code::ChoiceMissing,
-                        format!(
-                            "calendar `{}` has no calendar for {list} of field `{}`",
-                            name.node, field.node
-                        ),
-                    )
-                    .primary(name.span, "tickets with these labels could not be judged")
-                    .secondary(info.span, format!("`{}` declared here", field.node))
-                    .help(format!(
-                        "add a row for each, e.g. `{} = {example}`",
-                        missing[0]
-                    )),
-                );
+                self.missing_choices(name, field, info.span, &missing, rows);
                 ok = false;
             }
         }
@@ -130,6 +89,69 @@ impl Checker<'_> {
             field: field.node.clone(),
             calendars,
         })
+    }
+
+    /// The labels a choice must cover: those of a label field, none for a
+    /// text field; `None` (reported) for a field of another kind.
+    fn choice_labels(
+        &mut self,
+        field: &ast::Ident,
+        info: &FieldInfo,
+    ) -> Option<Option<Vec<String>>> {
+        match &info.kind {
+            FieldKind::Label { labels } => Some(Some(labels.clone())),
+            FieldKind::Text => Some(None),
+            other => {
+                self.report(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!(
+                            "a calendar is chosen by a label or text field, but `{}` is {}",
+                            field.node,
+                            super::kind_word(other)
+                        ),
+                    )
+                    .primary(field.span, "not a label or text field")
+                    .secondary(info.span, "declared here")
+                    .help("choose by a field such as `region: label [us, de, jp]`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Labels of the field no row of the choice gives a calendar.
+    fn missing_choices(
+        &mut self,
+        name: &ast::Ident,
+        field: &ast::Ident,
+        declared: Span,
+        missing: &[&str],
+        rows: &[ast::ChoiceRow],
+    ) {
+        let list = missing
+            .iter()
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let example = rows
+            .first()
+            .map_or("CALENDAR".to_string(), |r| r.calendar.name.node.clone());
+        self.report(
+            Diagnostic::new(
+                Code::ChoiceMissing,
+                format!(
+                    "calendar `{}` has no calendar for {list} of field `{}`",
+                    name.node, field.node
+                ),
+            )
+            .primary(name.span, "tickets with these labels could not be judged")
+            .secondary(declared, format!("`{}` declared here", field.node))
+            .help(format!(
+                "add a row for each, e.g. `{} = {example}`",
+                missing[0]
+            )),
+        );
     }
 
     /// A calendar a choice names: a calendar of the contract, not a choice.
