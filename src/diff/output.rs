@@ -172,6 +172,29 @@ pub(crate) fn human(
             )?;
         }
     }
+    availability_and_credits(out, o)?;
+    if !listed.is_empty() {
+        writeln!(out, "\n  tickets (old → new)")?;
+        for t in listed {
+            writeln!(
+                out,
+                "  {} {} {}: {} → {}",
+                t.id,
+                t.metric.as_deref().unwrap_or("(no metric)"),
+                t.priority.as_deref().unwrap_or("-"),
+                name(t.old),
+                name(t.new)
+            )?;
+        }
+        if more > 0 {
+            writeln!(out, "  … and {more} more (--format json lists every one)")?;
+        }
+    }
+    Ok(())
+}
+
+/// What the change does to availability and to the credits owed.
+fn availability_and_credits(out: &mut dyn Write, o: &Outcome) -> std::io::Result<()> {
     if !o.availability.is_empty() {
         writeln!(out, "\n  availability")?;
         for a in &o.availability {
@@ -202,23 +225,6 @@ pub(crate) fn human(
                 None => format!("{}% of the fee", o.percent),
             };
             writeln!(out, "  {}: {} → {}", c.period, money(&c.old), money(&c.new))?;
-        }
-    }
-    if !listed.is_empty() {
-        writeln!(out, "\n  tickets (old → new)")?;
-        for t in listed {
-            writeln!(
-                out,
-                "  {} {} {}: {} → {}",
-                t.id,
-                t.metric.as_deref().unwrap_or("(no metric)"),
-                t.priority.as_deref().unwrap_or("-"),
-                name(t.old),
-                name(t.new)
-            )?;
-        }
-        if more > 0 {
-            writeln!(out, "  … and {more} more (--format json lists every one)")?;
         }
     }
     Ok(())
