@@ -377,33 +377,7 @@ fn objectives(inp: &Inputs) -> Vec<ObjectiveView> {
         } else {
             rows
         };
-        // One bar per month of the chart for a monthly objective; per period otherwise.
-        let bars: Vec<Bar> = if o.period == crate::rules::Period::Month {
-            chart_months
-                .iter()
-                .map(|m| {
-                    let label = month_label(*m);
-                    let r = results.iter().find(|r| r.period == label);
-                    Bar {
-                        label: short_month(*m),
-                        value: r.and_then(|r| r.share),
-                        text: r.and_then(|r| r.share).map_or(String::new(), percent),
-                        met: r.is_none_or(|r| r.compliant),
-                    }
-                })
-                .collect()
-        } else {
-            results
-                .iter()
-                .filter(|r| label_overlaps(&r.period, inp.chart_from, inp.to))
-                .map(|r| Bar {
-                    label: r.period.clone(),
-                    value: r.share,
-                    text: r.share.map_or(String::new(), percent),
-                    met: r.compliant,
-                })
-                .collect()
-        };
+        let bars = objective_bars(inp, o, &results, &chart_months);
         let drawn = bars.iter().filter(|b| b.value.is_some()).count();
         let chart = charts::bars(
             &bars,
@@ -420,6 +394,41 @@ fn objectives(inp: &Inputs) -> Vec<ObjectiveView> {
         });
     }
     out
+}
+
+/// One bar per month of the chart for a monthly objective; per period otherwise.
+fn objective_bars(
+    inp: &Inputs,
+    o: &crate::rules::Objective,
+    results: &[&ObjectiveResult],
+    chart_months: &[Month],
+) -> Vec<Bar> {
+    if o.period == crate::rules::Period::Month {
+        chart_months
+            .iter()
+            .map(|m| {
+                let label = month_label(*m);
+                let r = results.iter().find(|r| r.period == label);
+                Bar {
+                    label: short_month(*m),
+                    value: r.and_then(|r| r.share),
+                    text: r.and_then(|r| r.share).map_or(String::new(), percent),
+                    met: r.is_none_or(|r| r.compliant),
+                }
+            })
+            .collect()
+    } else {
+        results
+            .iter()
+            .filter(|r| label_overlaps(&r.period, inp.chart_from, inp.to))
+            .map(|r| Bar {
+                label: r.period.clone(),
+                value: r.share,
+                text: r.share.map_or(String::new(), percent),
+                met: r.compliant,
+            })
+            .collect()
+    }
 }
 
 fn short_month((y, m): Month) -> String {
