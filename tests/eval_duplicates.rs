@@ -22,6 +22,11 @@ fn contract() -> String {
 
 /// `sla eval CONTRACT LOG --format json` with `SLA_ID_MEMORY` set (or not).
 fn eval(log: &str, memory: Option<&str>) -> Output {
+    eval_with(log, memory, &[])
+}
+
+/// [`eval`] with more environment variables.
+fn eval_with(log: &str, memory: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sla"));
     cmd.args([
         "eval",
@@ -36,6 +41,7 @@ fn eval(log: &str, memory: Option<&str>) -> Output {
         Some(m) => cmd.env("SLA_ID_MEMORY", m),
         None => cmd.env_remove("SLA_ID_MEMORY"),
     };
+    cmd.envs(env.iter().copied());
     cmd.output().expect("run sla")
 }
 
@@ -43,6 +49,17 @@ fn eval(log: &str, memory: Option<&str>) -> Output {
 /// can be read only once. It is written from another thread while sla
 /// reads it (and writes its report).
 fn eval_piped(dir: &Path, name: &str, log: &str, memory: &str) -> (Output, String) {
+    eval_piped_with(dir, name, log, memory, &[])
+}
+
+/// [`eval_piped`] with more environment variables.
+fn eval_piped_with(
+    dir: &Path,
+    name: &str,
+    log: &str,
+    memory: &str,
+    env: &[(&str, &str)],
+) -> (Output, String) {
     let pipe = dir.join(name);
     let _ = std::fs::remove_file(&pipe);
     let made = Command::new("mkfifo").arg(&pipe).status().expect("mkfifo");
@@ -54,7 +71,7 @@ fn eval_piped(dir: &Path, name: &str, log: &str, memory: &str) -> (Output, Strin
             let _ = f.write_all(log.as_bytes());
         }
     });
-    let out = eval(&pipe.display().to_string(), Some(memory));
+    let out = eval_with(&pipe.display().to_string(), Some(memory), env);
     let _ = writer.join();
     (out, pipe.display().to_string())
 }
@@ -177,8 +194,9 @@ fn far_apart_duplicates_are_the_same_in_memory_and_on_disk() {
             "{name}: the same warnings"
         );
         assert_eq!(memory.status.code(), disk.status.code(), "{name}");
-        // A pipe cannot be read twice: the ids stay in memory, whatever
-        // the budget, and the report is the same but for the file's name.
+        // A pipe is read again from the copy kept of it as it was read
+        // (`input/piped_log.rs`), so it takes the long way too, and the
+        // report is the same but for the file's name.
         let (piped, pipe) = eval_piped(&dir, &format!("pipe-{name}"), &log, "0");
         check(&report(&piped, name), first_line, &format!("{name} piped"));
         let renamed = String::from_utf8_lossy(&memory.stdout).replace(&file, &pipe);
@@ -215,5 +233,34 @@ fn a_table_outgrown_midway_hands_over_to_the_disk() {
     let midway = eval(&file, Some("100000"));
     check(&report(&midway, "midway"), 2, "midway");
     assert_eq!(memory.stdout, midway.stdout);
+    // Through a pipe the log's length is not known, so the table is
+    // outgrown at its 10,001st id: the second reading starts behind the
+    // first, reads the copy, then overtakes it and reads on from the pipe.
+    let (piped, pipe) = eval_piped(&dir, "pipe.csv", &log, "100000");
+    check(&report(&piped, "piped midway"), 2, "piped midway");
+    let renamed = String::from_utf8_lossy(&memory.stdout).replace(&file, &pipe);
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), renamed);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where the copy of a piped log cannot be written (TMPDIR names no
+/// folder), a log whose ids fit the table is read as ever; one that must
+/// be read again stops with an error that says why and what to do, rather
+/// than read anything but the log's own bytes.
+#[test]
+fn a_piped_log_without_room_for_its_copy_says_so_when_it_is_needed() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-piped-no-tmp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let nowhere = dir.join("no-such-folder").display().to_string();
+    let env = [("TMPDIR", nowhere.as_str())];
+    let log = csv();
+    let (fits, _) = eval_piped_with(&dir, "fits.csv", &log, "1000000", &env);
+    check(&report(&fits, "fits"), 2, "fits the table");
+    let (long, pipe) = eval_piped_with(&dir, "long.csv", &log, "0", &env);
+    let stderr = String::from_utf8_lossy(&long.stderr);
+    assert_eq!(long.status.code(), Some(2), "{stderr}");
+    for part in [pipe.as_str(), "through a pipe", nowhere.as_str(), "TMPDIR"] {
+        assert!(stderr.contains(part), "{part}: {stderr}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,6 +18,7 @@ use crate::eval::contract::plan::did_you_mean;
 use crate::eval::error::EvalError;
 use crate::eval::input::csv_records::{Block, CsvFile, DamageKind, Record, Text, MAX_SPAN};
 use crate::eval::input::json_lines::{self, JsonLines};
+use crate::eval::input::piped_log::PipedLog;
 use crate::eval::input::profiles::{CellNorm, Normaliser};
 use crate::eval::input::text_encoding;
 
@@ -152,6 +153,35 @@ pub(crate) trait Grouping: Send {
     fn restart(&self) -> Box<dyn Grouping>;
 }
 
+/// A log to be opened again ([`LogReader::reopen`]); opening it reads its
+/// header again, so it is done only when the log is to be read again.
+pub(crate) struct Reopening {
+    path: PathBuf,
+    encoding: &'static Encoding,
+    layout: Arc<Layout>,
+    names: Vec<String>,
+    id_name: String,
+    wanted: Vec<String>,
+    grouper: Option<Box<dyn Grouping>>,
+    piped: Option<PipedLog>,
+}
+
+impl Reopening {
+    /// The log, opened again at its start.
+    pub(crate) fn open(self) -> Result<LogReader, EvalError> {
+        let mut again = match self.piped {
+            Some(piped) => LogReader::open_stream(&self.path, piped, self.encoding)?,
+            None => LogReader::open_unresolved(&self.path, self.encoding)?,
+        };
+        again.layout = self.layout;
+        again.names = self.names;
+        again.id_name = self.id_name;
+        again.wanted = self.wanted;
+        again.grouper = self.grouper;
+        Ok(again)
+    }
+}
+
 pub(crate) struct LogReader {
     path: PathBuf,
     /// What text not in UTF-8 is decoded from.
@@ -168,6 +198,8 @@ pub(crate) struct LogReader {
     bytes: u64,
     /// Groups an event-shaped export's rows into tickets.
     grouper: Option<Box<dyn Grouping>>,
+    /// A log read through a pipe: the copy to read it again from.
+    piped: Option<PipedLog>,
 }
 
 /// Which cells of a row are kept, and how: shared by the reader and the
@@ -390,6 +422,7 @@ impl LogReader {
             inner,
             bytes,
             grouper: None,
+            piped: None,
         }
     }
 
@@ -423,39 +456,54 @@ impl LogReader {
             return open_sheet(path);
         }
         let file = File::open(path).map_err(|e| EvalError::io(path, "open it", &e))?;
+        if file.metadata().is_ok_and(|m| m.is_file()) {
+            return LogReader::open_stream(path, file, encoding);
+        }
+        // A pipe cannot be read twice: what is read from it is copied.
+        let piped = PipedLog::new(file);
+        let mut reader = LogReader::open_stream(path, piped.again(), encoding)?;
+        reader.piped = Some(piped);
+        Ok(reader)
+    }
+
+    /// Reads the header of the log that `raw` reads (from its start).
+    fn open_stream(
+        path: &Path,
+        raw: impl Read + Send + 'static,
+        encoding: &'static Encoding,
+    ) -> Result<LogReader, EvalError> {
         let json = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("jsonl" | "ndjson" | "json")
         );
+        let source = text_encoding::decoded(raw, encoding);
         let mut reader = if json {
-            open_json(path, text_encoding::decoded(file, encoding))
+            open_json(path, source)
         } else {
-            open_csv(path, file, encoding)
+            open_csv(path, source)
         }?;
         reader.encoding = encoding;
         Ok(reader)
     }
 
-    /// The same log opened again, to be read from its start with the same
-    /// columns, profile and grouping; `None` where it cannot be read twice
-    /// (a pipe, a terminal) or is no stream (a spreadsheet, read whole).
-    pub(crate) fn reopen(&self) -> Option<Result<LogReader, EvalError>> {
+    /// What it takes to open the same log again later, to be read from its
+    /// start with the same columns, profile and grouping (a log read through
+    /// a pipe: from its copy, `piped_log.rs`); `None` where it is no stream
+    /// (a spreadsheet, read whole).
+    pub(crate) fn reopen(&self) -> Option<Reopening> {
         if matches!(self.inner, Inner::Sheet(_)) {
             return None;
         }
-        if !std::fs::metadata(&self.path).is_ok_and(|m| m.is_file()) {
-            return None;
-        }
-        let mut again = match LogReader::open_unresolved(&self.path, self.encoding) {
-            Ok(again) => again,
-            Err(e) => return Some(Err(e)),
-        };
-        again.layout = Arc::clone(&self.layout);
-        again.names = self.names.clone();
-        again.id_name = self.id_name.clone();
-        again.wanted = self.wanted.clone();
-        again.grouper = self.grouper.as_ref().map(|g| g.restart());
-        Some(Ok(again))
+        Some(Reopening {
+            path: self.path.clone(),
+            encoding: self.encoding,
+            layout: Arc::clone(&self.layout),
+            names: self.names.clone(),
+            id_name: self.id_name.clone(),
+            wanted: self.wanted.clone(),
+            grouper: self.grouper.as_ref().map(|g| g.restart()),
+            piped: self.piped.as_ref().map(PipedLog::again),
+        })
     }
 
     /// Rewrites each wanted column's cells by an export profile.
@@ -726,8 +774,8 @@ fn open_json(path: &Path, source: Box<dyn Read + Send>) -> Result<LogReader, Eva
     ))
 }
 
-fn open_csv(path: &Path, file: File, encoding: &'static Encoding) -> Result<LogReader, EvalError> {
-    let mut csv = CsvFile::new(text_encoding::decoded(file, encoding), b',');
+fn open_csv(path: &Path, source: Box<dyn Read + Send>) -> Result<LogReader, EvalError> {
+    let mut csv = CsvFile::new(source, b',');
     let head = csv
         .first_line()
         .map_err(|e| EvalError::io(path, "read it", &e))?;

@@ -2,7 +2,7 @@
 //! spreadsheets), export profiles and the grouping of event-shaped exports,
 //! the side logs (events, outages, changes), and each row's cells typed.
 //!
-//! Order within the layer: `text_encoding` → `csv_records`, `json_lines` →
+//! Order within the layer: `piped_log`, `text_encoding` → `csv_records`, `json_lines` →
 //! `profiles` → `log_reader` → `columns` → `export_groups`; `cells` →
 //! `event_kind` → `logged_event` → `event_spill` → `event_store` →
 //! `side_log` → the side logs.
@@ -19,6 +19,7 @@ pub(crate) mod json_lines;
 pub(crate) mod log_reader;
 pub(crate) mod logged_event;
 pub(crate) mod outage_log;
+pub(crate) mod piped_log;
 pub(crate) mod profiles;
 pub(crate) mod side_log;
 pub(crate) mod text_encoding;

@@ -21,7 +21,10 @@ pub(crate) fn by_label(label: &str) -> Result<&'static Encoding, String> {
 }
 
 /// `file`, decoded from `encoding` to UTF-8 as it is read.
-pub(crate) fn decoded(file: std::fs::File, encoding: &'static Encoding) -> Box<dyn Read + Send> {
+pub(crate) fn decoded(
+    file: impl Read + Send + 'static,
+    encoding: &'static Encoding,
+) -> Box<dyn Read + Send> {
     if encoding == UTF_8 {
         return Box::new(file);
     }

@@ -113,7 +113,7 @@ pub(crate) fn run(
     let keep_rows = sink.keeps_rows();
     // The log read once more, should its ids outgrow the memory allowed
     // for finding duplicates (`duplicates.rs`).
-    let again = reader.reopen().transpose()?;
+    let again = reader.reopen();
     let log_bytes = std::fs::metadata(opts.tickets).map_or(0, |m| m.len());
     let mut writer = Writer::new(ctx, opts, &file, format, Duplicates::new(again, log_bytes));
     std::thread::scope(|scope| -> Result<(), EvalError> {

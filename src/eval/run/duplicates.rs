@@ -9,15 +9,16 @@
 //! hold more, the log is read once more from its start, for its ids only,
 //! and its duplicates are listed on disk (`duplicate_list.rs`); the rows
 //! from there on are looked up in that list, and the table is dropped. So
-//! memory stays within the budget whatever the log's length. A log that
-//! cannot be read twice (a pipe) keeps the table, which then grows with it.
+//! memory stays within the budget whatever the log's length. A log read
+//! through a pipe is read again from the copy kept of it as it was read
+//! (`input/piped_log.rs`); only a spreadsheet (read whole) keeps the table.
 //!
 //! The budget is 32 MiB (about 3.5 million ids), or the bytes that the
 //! environment variable `SLA_ID_MEMORY` names (0: always list on disk;
 //! tests use it to take the long way on short logs).
 
 use crate::eval::error::EvalError;
-use crate::eval::input::log_reader::LogReader;
+use crate::eval::input::log_reader::Reopening;
 use crate::eval::run::duplicate_list::DuplicateList;
 use crate::eval::run::seen_ids::SeenIds;
 
@@ -29,8 +30,8 @@ const BYTES_PER_ID: usize = 10;
 /// The ids seen so far, in the table or listed on disk.
 pub(crate) struct Duplicates {
     seen: SeenIds,
-    /// The log opened again, for the list (`None`: it cannot be read twice).
-    again: Option<LogReader>,
+    /// The log to open again, for the list (`None`: it cannot be read twice).
+    again: Option<Reopening>,
     list: Option<DuplicateList>,
     budget: usize,
     /// The rows with an id so far.
@@ -41,7 +42,7 @@ pub(crate) struct Duplicates {
 
 impl Duplicates {
     /// For a log of `log_bytes`, which `again` reads once more if needed.
-    pub(crate) fn new(again: Option<LogReader>, log_bytes: u64) -> Duplicates {
+    pub(crate) fn new(again: Option<Reopening>, log_bytes: u64) -> Duplicates {
         let budget = std::env::var("SLA_ID_MEMORY")
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
@@ -113,7 +114,7 @@ impl Duplicates {
             self.seen = SeenIds::default();
             // Half the budget for sorting, so that a long log's peak stays
             // near a short one's.
-            self.list = Some(DuplicateList::find(again, self.budget / 2)?);
+            self.list = Some(DuplicateList::find(again.open()?, self.budget / 2)?);
         }
         Ok(())
     }
