@@ -45,8 +45,14 @@ struct Run {
 }
 
 fn eval(contract: &Path, log: &Path, extra: &[&str]) -> Run {
+    eval_with(contract, log, extra, &[]).0
+}
+
+/// [`eval`] with environment variables, and its standard output as it is.
+fn eval_with(contract: &Path, log: &Path, extra: &[&str], env: &[(&str, &str)]) -> (Run, Vec<u8>) {
     let out = Command::new(env!("CARGO_BIN_EXE_sla"))
         .current_dir(root())
+        .envs(env.iter().copied())
         .arg("eval")
         .arg(contract)
         .arg(log)
@@ -55,11 +61,12 @@ fn eval(contract: &Path, log: &Path, extra: &[&str]) -> Run {
         .output()
         .expect("run sla");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    Run {
+    let run = Run {
         code: out.status.code().unwrap_or(-1),
         json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    };
+    (run, out.stdout)
 }
 
 fn row<'a>(r: &'a Run, id: &str, metric: &str) -> &'a Value {
@@ -325,10 +332,93 @@ fn event_rows_out_of_file_order_are_grouped() {
         .collect();
     assert_eq!(t2.len(), 2);
     assert_eq!(t2[0]["status"], "met");
+    // The second T-2 (its row on line 7) is a duplicate of the first (rows
+    // on lines 3-4): one problem, which says how it came about.
     assert_eq!(t2[1]["status"], "invalid");
-    assert!(t2[1]["reason"]
-        .as_str()
-        .is_some_and(|s| s.contains("Sort the export")));
+    assert_eq!(t2[1]["line"], 7);
+    let reason = t2[1]["reason"].as_str().unwrap_or("");
+    for part in [
+        "ticket T-2 is already on line 3",
+        "after its rows had ended with a final status (Closed)",
+        "Sort the export by the ticket column",
+    ] {
+        assert!(reason.contains(part), "{part}: {reason}");
+    }
+    let kinds = &r.json["problems"]["kinds"];
+    assert_eq!(kinds["duplicate_id"]["count"], 1, "{kinds}");
+    assert_eq!(kinds["unreadable_row"]["count"], 0, "{kinds}");
+    assert_eq!(r.json["summary"]["tickets"], 2);
+}
+
+/// An event-shaped export of 20,000 incidents (New, Active, Closed; each
+/// met), then a stray update of incident 0 and of incident 12,345 after
+/// they were closed: each stray is a second ticket of its id, found by the
+/// evaluator's duplicate ids, the same with the ids in memory and listed on
+/// disk (`SLA_ID_MEMORY=0`). The grouping itself keeps nothing per ticket
+/// handed on, so an export of any length is read in the same memory.
+#[test]
+fn a_long_event_shaped_export_finds_reopened_rows_in_memory_and_on_disk() {
+    const N: usize = 20_000;
+    let mut log = String::from(
+        "number,incident_state,sys_mod_count,sys_updated_at,opened_at,resolved_at,closed_at,urgency,impact\n",
+    );
+    let rows = |log: &mut String, i: usize, states: &[(&str, usize, &str)]| {
+        for (state, count, at) in states {
+            let (resolved, closed) = match *state {
+                "Closed" => ("3/3/2025 11:00", "3/3/2025 12:00"),
+                _ => ("?", "?"),
+            };
+            log.push_str(&format!(
+                "INC{i:07},{state},{count},{at},3/3/2025 09:00,{resolved},{closed},3 - Low,3 - Low\n"
+            ));
+        }
+    };
+    for i in 0..N {
+        let states = [
+            ("New", 0, "3/3/2025 09:00"),
+            ("Active", 1, "3/3/2025 09:30"),
+            ("Closed", 2, "3/3/2025 12:00"),
+        ];
+        rows(&mut log, i, &states);
+    }
+    for i in [0, 12_345] {
+        rows(&mut log, i, &[("Active", 3, "4/3/2025 09:00")]);
+    }
+    let path = tmp(&format!("long-events-{}.csv", std::process::id()));
+    std::fs::write(&path, &log).expect("log");
+    let args = ["--as-of", "2025-03-10T00:00:00Z"];
+    let (memory, memory_out) = eval_with(Path::new(SN_CONTRACT), &path, &args, &[]);
+    let (disk, disk_out) = eval_with(
+        Path::new(SN_CONTRACT),
+        &path,
+        &args,
+        &[("SLA_ID_MEMORY", "0")],
+    );
+    assert_eq!(memory_out, disk_out, "the same report either way");
+    assert_eq!(memory.stderr, disk.stderr);
+    assert_eq!(memory.json["summary"]["tickets"], N, "{}", memory.stderr);
+    let kinds = &memory.json["problems"]["kinds"];
+    assert_eq!(kinds["duplicate_id"]["count"], 2, "{kinds}");
+    // Incident i's rows are on lines 2 + 3i..; the strays on the last two.
+    for (k, i) in [0usize, 12_345].into_iter().enumerate() {
+        let id = format!("INC{i:07}");
+        let strays: Vec<&Value> = memory.json["tickets"]
+            .as_array()
+            .expect("tickets")
+            .iter()
+            .filter(|t| t["id"] == id.as_str() && t["status"] == "invalid")
+            .collect();
+        assert!(!strays.is_empty(), "{id}");
+        for t in strays {
+            assert_eq!(t["line"], 2 + 3 * N + k, "{t}");
+            let want = format!("ticket {id} is already on line {}", 2 + 3 * i);
+            assert!(
+                t["reason"].as_str().is_some_and(|r| r.contains(&want)),
+                "{t}"
+            );
+        }
+    }
+    let _ = std::fs::remove_file(&path);
 }
 
 #[test]

@@ -18,10 +18,12 @@
 //! continue or the file ends, so memory is proportional to the tickets left
 //! open, never to the file. Rows of a ticket that reappear after it was
 //! handed on cannot be merged into it any more: they make a second ticket
-//! of that id whose verdicts are `invalid`, with the reason.
+//! of that id, which the evaluator finds as it finds any duplicate id
+//! (`run/duplicates.rs`, within its memory budget however long the export),
+//! and whose verdicts are `invalid`, with the reason and how to mend it
+//! ([`RowExtra::final_statuses`]). So nothing here grows with the export.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 
 use crate::eval::contract::plan::{FieldType, Plan};
@@ -136,7 +138,6 @@ pub(crate) fn open_export(
         verdict: verdict.map(|v| (fields + if shape.is_some() { 3 } else { 0 }, v)),
         current: None,
         parked: HashMap::new(),
-        handed_on: HashSet::new(),
         ready: VecDeque::new(),
         done: false,
     });
@@ -184,7 +185,6 @@ impl Shape {
 struct Group {
     id: String,
     rows: Vec<RawRow>,
-    problems: Vec<String>,
 }
 
 /// Turns rows into tickets: for a row-shaped export it only reads the
@@ -196,8 +196,6 @@ pub(crate) struct Grouper {
     verdict: Option<(usize, crate::eval::input::profiles::SourceVerdict)>,
     current: Option<Group>,
     parked: HashMap<String, Group>,
-    /// Hashes of the ids of tickets already handed on.
-    handed_on: HashSet<u64>,
     ready: VecDeque<RawRow>,
     done: bool,
 }
@@ -210,7 +208,6 @@ impl Grouping for Grouper {
             verdict: self.verdict,
             current: None,
             parked: HashMap::new(),
-            handed_on: HashSet::new(),
             ready: VecDeque::new(),
             done: false,
         })
@@ -282,29 +279,10 @@ impl Grouper {
                 self.parked.insert(g.id.clone(), g);
             }
         }
-        let group = match self.parked.remove(&row.id) {
-            Some(g) => g,
-            None => {
-                let mut problems = Vec::new();
-                if self.handed_on.contains(&hash(&row.id)) {
-                    if let Some(s) = &self.shape {
-                        problems.push(format!(
-                            "{}:{}: more rows of ticket {} after its rows had ended with a final status ({}); they are read as a second ticket. Sort the export by the ticket column",
-                            s.file,
-                            row.line,
-                            row.id,
-                            s.final_statuses.join(", ")
-                        ));
-                    }
-                }
-                Group {
-                    id: row.id.clone(),
-                    rows: Vec::new(),
-                    problems,
-                }
-            }
-        };
-        let mut group = group;
+        let mut group = self.parked.remove(&row.id).unwrap_or_else(|| Group {
+            id: row.id.clone(),
+            rows: Vec::new(),
+        });
         group.rows.push(row);
         self.current = Some(group);
     }
@@ -319,7 +297,6 @@ impl Grouper {
     }
 
     fn hand_on(&mut self, g: Group) {
-        self.handed_on.insert(hash(&g.id));
         let row = self.assemble(g);
         self.ready.push_back(row);
     }
@@ -346,7 +323,7 @@ impl Grouper {
         if g.rows.windows(2).any(|w| order(&w[0]) > order(&w[1])) {
             g.rows.sort_by_key(|r| (order(r), r.line));
         }
-        let mut problems = g.problems;
+        let mut problems = Vec::new();
         for r in &g.rows {
             if let Some(e) = &r.error {
                 problems.push(format!("{}:{}: {e}", s.file, r.line));
@@ -413,6 +390,7 @@ impl Grouper {
                 has_history: s.history,
                 verdict,
                 problems,
+                final_statuses: s.final_statuses,
             })),
         }
     }
@@ -444,10 +422,4 @@ fn verdict_of(v: &crate::eval::input::profiles::SourceVerdict, cell: &str) -> Op
     } else {
         None
     }
-}
-
-fn hash(id: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
 }

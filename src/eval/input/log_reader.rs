@@ -140,6 +140,9 @@ pub(crate) struct RowExtra {
     pub(crate) verdict: Option<bool>,
     /// Problems of the rows it was made of, each with its file and line.
     pub(crate) problems: Vec<String>,
+    /// An event-shaped export's final statuses: rows of a ticket after one
+    /// of them make a second ticket of its id (its duplicate reason says so).
+    pub(crate) final_statuses: &'static [&'static str],
 }
 
 /// Assembles tickets from several rows of the log as they are read (an

@@ -392,6 +392,7 @@ impl<'a> Worker<'a> {
 
     fn one(&mut self, raw: RowRef, done: &mut Done) {
         let (ctx, file) = (self.ctx, self.file);
+        let regrouped = raw.extra.map_or(&[][..], |x| x.final_statuses);
         type_row_into(ctx.plan, raw, self.log_tz, file, &mut self.ticket);
         let ticket = &mut self.ticket;
         // A row without an id is a problem of its own, and no duplicate.
@@ -402,8 +403,14 @@ impl<'a> Worker<'a> {
         let own = usize::from(duplicate);
         if duplicate {
             let first = self.duplicates.pop().map_or(0, |d| d.1);
+            // In an event-shaped export, a second ticket of an id is made
+            // of its rows after one with a final status (`export_groups.rs`).
+            let fix = match regrouped {
+                [] => "remove this row or give it its own id".to_string(),
+                statuses => format!("these rows of it come after its rows had ended with a final status ({}). Sort the export by the ticket column", statuses.join(", ")),
+            };
             let reason = format!(
-                "ticket {} is already on line {first}, and a ticket is evaluated once, from its first row; remove this row or give it its own id",
+                "ticket {} is already on line {first}, and a ticket is evaluated once, from its first row; {fix}",
                 ticket.id
             );
             done.problems.add(
