@@ -11,6 +11,11 @@
 #     the rest of the file into one cell; sla resumes at the next row);
 #   - CR-only line ends (old Mac exports);
 #   - a Latin-1 byte in every 1000th row's `cause` cell (those rows invalid).
+# and the SMALL and BIG logs piped in (`cat LOG | sla eval C /dev/stdin`: a
+# pipe, read again from the copy sla keeps of it in an unnamed temporary
+# file, src/eval/input/piped_log.rs), and event-shaped ServiceNow exports of
+# SMALL/10 and BIG/10 incidents (benches/eval/gen_event_export.py, about 4.4
+# update rows an incident, grouped into tickets by the `servicenow` profile).
 # Each run's ticket count is checked against the log's (nothing dropped).
 # The goal: every figure about the same, at most 200 MB. Finding duplicate
 # ids keeps its table of ids seen (about 9.5 bytes an id) within 32 MiB
@@ -48,10 +53,33 @@ damaged() { # KIND N -> path of a damaged copy of the N-ticket log
 cargo build --release --quiet --bin sla
 SLA=target/release/sla
 
-# "MB TICKETS" of one run: peak RSS and the distinct ids in its report
+events() { # N -> path of a generated event-shaped export of N incidents
+    local f="$DIR/events-$1.csv"
+    if [ ! -s "$f" ]; then
+        echo "generating $f ($1 incidents)" >&2
+        python3 benches/eval/gen_event_export.py "$1" > "$f.tmp"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
+# "MB TICKETS" of one run: peak RSS and the distinct ids in its report.
+# LOG is a path, `pipe:PATH` (PATH piped in) or `events:PATH` (an export).
 measure() {
-    /usr/bin/time -f '%M' -o "$DIR/rss" "$SLA" eval contracts/care.sla "$1" \
-        --format csv --as-of "$AS_OF" > "$DIR/out.csv" 2> "$DIR/err.txt" || true
+    local log=$1 contract=contracts/care.sla as_of=$AS_OF extra=()
+    case "$log" in
+        pipe:*) log=/dev/stdin ;;
+        events:*)
+            log=${log#events:}
+            contract=contracts/examples/servicenow-incident.sla
+            as_of=2027-03-01T00:00:00Z
+            extra=(--log-tz Europe/Amsterdam) ;;
+    esac
+    case "$1" in
+        pipe:*) cat "${1#pipe:}" ;;
+        *) true ;;
+    esac | /usr/bin/time -f '%M' -o "$DIR/rss" "$SLA" eval "$contract" "$log" \
+        --format csv --as-of "$as_of" "${extra[@]}" > "$DIR/out.csv" 2> "$DIR/err.txt" || true
     local mb ids
     mb=$(( $(tail -1 "$DIR/rss") / 1024 ))
     ids=$(tail -n +2 "$DIR/out.csv" | cut -d, -f1 | uniq | sort -u | wc -l)
@@ -67,6 +95,10 @@ row() { # LABEL PATH EXPECTED_TICKETS
 
 row "$SMALL tickets" "$(log "$SMALL")" "$SMALL"
 row "$BIG tickets" "$(log "$BIG")" "$BIG"
+row "$SMALL tickets through a pipe" "pipe:$(log "$SMALL")" "$SMALL"
+row "$BIG tickets through a pipe" "pipe:$(log "$BIG")" "$BIG"
+row "$((SMALL / 10)) incidents, event-shaped export" "events:$(events $((SMALL / 10)))" $((SMALL / 10))
+row "$((BIG / 10)) incidents, event-shaped export" "events:$(events $((BIG / 10)))" $((BIG / 10))
 row "$SMALL, unclosed quote in row 10" "$(damaged quote "$SMALL")" "$SMALL"
 row "$SMALL, CR-only line ends" "$(damaged cr "$SMALL")" "$SMALL"
 row "$SMALL, Latin-1 byte every 1000 rows" "$(damaged latin1 "$SMALL")" "$SMALL"
