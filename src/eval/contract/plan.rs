@@ -163,7 +163,12 @@ pub(crate) enum FieldType {
 
 pub(crate) enum PriorityPlan {
     /// The label of this field names the priority.
-    Field(usize),
+    Field {
+        field: usize,
+        /// The priority each label of the field names, by label index:
+        /// found once here, not by comparing names for every ticket.
+        by_label: Vec<usize>,
+    },
     /// Looked up by (row label, column label).
     Matrix {
         rows: usize,
@@ -876,12 +881,16 @@ fn build_priority(rules: &RuleSet, names: &Names) -> Result<Option<PriorityPlan>
     match &p.source {
         PrioritySource::Field { field } => {
             let f = names.label_field(field, "the priority")?;
+            let mut by_label = Vec::new();
             if let FieldType::Label(labels) = &names.fields[f].kind {
                 for l in labels {
-                    level(l, &format!("label `{l}` of the priority field `{field}`"))?;
+                    by_label.push(level(
+                        l,
+                        &format!("label `{l}` of the priority field `{field}`"),
+                    )?);
                 }
             }
-            Ok(Some(PriorityPlan::Field(f)))
+            Ok(Some(PriorityPlan::Field { field: f, by_label }))
         }
         PrioritySource::Matrix {
             rows,

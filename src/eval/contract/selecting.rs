@@ -14,7 +14,7 @@ pub(crate) fn selecting_fields(plan: &Plan) -> Vec<bool> {
         }
     };
     match &plan.priority {
-        Some(PriorityPlan::Field(f)) => mark(*f),
+        Some(PriorityPlan::Field { field, .. }) => mark(*field),
         Some(PriorityPlan::Matrix { rows, columns, .. }) => {
             mark(*rows);
             mark(*columns);

@@ -27,8 +27,8 @@ use crate::eval::timeline::history::Timeline;
 use crate::eval::verdict::escalations::{escalations, EscalationRow};
 use crate::eval::verdict::field_history::PriorityMoves;
 use crate::eval::verdict::objectives::Tally;
-use crate::eval::verdict::row::{Counts, PeriodKey, Row, Status};
-use crate::eval::verdict::ticket::{evaluate_into, Context};
+use crate::eval::verdict::row::{Counts, Row, Status};
+use crate::eval::verdict::ticket::{evaluate_into, Context, Workspace};
 
 pub(crate) struct RunOptions<'a> {
     pub(crate) tickets: &'a Path,
@@ -339,8 +339,8 @@ struct Worker<'a> {
     text: Box<dyn RowText + 'a>,
     ticket: Ticket,
     timeline: Timeline,
-    /// The periods a ticket counts in.
-    tallies: Vec<(usize, PeriodKey, Status)>,
+    /// The periods a ticket counts in, and the buffers evaluating it needs.
+    ws: Workspace,
     /// The rows of the chunk that repeat an earlier row's id: (line, line
     /// of the first row with that id), the next one last. Empty but when a
     /// chunk is evaluated again (`duplicates`).
@@ -365,7 +365,7 @@ impl<'a> Worker<'a> {
             text: format.writer(),
             ticket: Ticket::default(),
             timeline: Timeline::default(),
-            tallies: Vec::new(),
+            ws: Workspace::default(),
             duplicates: Vec::new(),
         }
     }
@@ -475,7 +475,7 @@ impl<'a> Worker<'a> {
             &self.timeline,
             false,
             &mut done.rows,
-            &mut self.tallies,
+            &mut self.ws,
             &mut done.moves,
         );
         if version != 0 {
@@ -510,7 +510,7 @@ impl<'a> Worker<'a> {
         if let Some(m) = self.compare {
             compare_verdict(&mut done.comparison, ticket, rows, m);
         }
-        for &(oi, period, status) in self.tallies.iter().filter(|_| !duplicate) {
+        for &(oi, period, status) in self.ws.tallies.iter().filter(|_| !duplicate) {
             done.tally.add(version, oi, period, status);
         }
         if !ctx.plan.escalation.is_empty() {

@@ -20,7 +20,7 @@ pub(crate) fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
         };
     };
     match p {
-        PriorityPlan::Field(f) => match &t.cells[*f] {
+        PriorityPlan::Field { field: f, .. } => match &t.cells[*f] {
             Cell::Label(l) => {
                 let name = label_text(plan, *f, *l);
                 let priority = plan.priority_names.iter().position(|p| *p == name);
@@ -72,14 +72,8 @@ pub(crate) fn derive_priority(plan: &Plan, t: &Ticket) -> PriorityOutcome {
 /// how (evaluation needs only this for every ticket; the text is for `--explain`).
 pub(crate) fn priority_of(plan: &Plan, t: &Ticket) -> Option<usize> {
     match plan.priority.as_ref()? {
-        PriorityPlan::Field(f) => match &t.cells[*f] {
-            Cell::Label(l) => {
-                let name = match &plan.fields[*f].kind {
-                    FieldType::Label(labels) => labels.get(*l as usize).map_or("", String::as_str),
-                    _ => "",
-                };
-                plan.priority_names.iter().position(|p| p == name)
-            }
+        PriorityPlan::Field { field, by_label } => match &t.cells[*field] {
+            Cell::Label(l) => by_label.get(*l as usize).copied(),
             _ => None,
         },
         PriorityPlan::Matrix {

@@ -114,6 +114,52 @@ pub(crate) struct MetricTrace {
     pub(crate) reopened: Vec<(At, At)>,
 }
 
+impl MetricTrace {
+    /// Emptied for a clock of metric `metric`, keeping its buffers (every
+    /// clock of every ticket is judged into one).
+    fn reset(
+        &mut self,
+        metric: usize,
+        cycle: Option<u32>,
+        (start, stop): (Option<At>, Option<At>),
+    ) {
+        // Named one by one, so that a new field is not forgotten here.
+        let MetricTrace {
+            metric: m,
+            cycle: c,
+            tried,
+            chosen,
+            exclusions,
+            start: a,
+            stop: b,
+            start_how,
+            stop_how,
+            pauses,
+            elapsed_nanos,
+            calendar_how,
+            row,
+            chosen_at,
+            changes,
+            earlier_breach,
+            reopened,
+        } = self;
+        (*m, *c, *a, *b) = (metric, cycle, start, stop);
+        tried.clear();
+        *chosen = None;
+        exclusions.clear();
+        start_how.clear();
+        stop_how.clear();
+        pauses.clear();
+        *elapsed_nanos = None;
+        *calendar_how = None;
+        *row = None;
+        *chosen_at = None;
+        changes.clear();
+        *earlier_breach = None;
+        reopened.clear();
+    }
+}
+
 /// The ends of metric `mi`'s repeating clock (its stop an event of the
 /// event log), started at `start`; `None` for another clock.
 fn repeating_ends<'t>(
@@ -153,16 +199,30 @@ fn resolved_stretches(start: Option<At>, resolved: &[(At, At)]) -> Vec<(At, At)>
 
 pub(crate) fn evaluate(ctx: Context, t: &Ticket, tl: &Timeline, trace: bool) -> Outcome {
     let mut out = Outcome::default();
-    out.trace = evaluate_into(
-        ctx,
-        t,
-        tl,
-        trace,
-        &mut out.rows,
-        &mut out.tallies,
-        &mut out.moves,
-    );
+    let mut ws = Workspace::default();
+    out.trace = evaluate_into(ctx, t, tl, trace, &mut out.rows, &mut ws, &mut out.moves);
+    out.tallies = ws.tallies;
     out
+}
+
+/// What evaluating a ticket fills in besides its rows, and the buffers it
+/// works in: kept by the caller from ticket to ticket, so that no ticket
+/// makes (and drops) them anew.
+#[derive(Default)]
+pub(crate) struct Workspace {
+    /// (objective, period, status) for every objective the last ticket
+    /// evaluated counts in.
+    pub(crate) tallies: Vec<(usize, PeriodKey, Status)>,
+    scratch: Scratch,
+    /// Per `first match` block, once looked up: the ticket's first
+    /// matching row (empty, and never allocated, without such blocks).
+    first_rows: Vec<Option<Option<usize>>>,
+    /// The pauses of a clock continued across reopenings.
+    paused: Vec<(At, At)>,
+    /// A metric's cycles.
+    cycles: Vec<Clock>,
+    /// What was decided for the clock being judged.
+    mt: MetricTrace,
 }
 
 /// Where [`evaluate_into`] puts what it finds.
@@ -175,40 +235,48 @@ struct Out<'a> {
     /// clocks mostly start at the same instant.
     month: Option<(i64, (i32, u32))>,
     /// Per `first match` block, once looked up: the ticket's first
-    /// matching row (empty, and never allocated, without such blocks).
-    first_rows: Vec<Option<Option<usize>>>,
+    /// matching row.
+    first_rows: &'a mut Vec<Option<Option<usize>>>,
     /// With a trace: the cycle of each of `tallies`.
     tally_cycles: Option<Vec<Option<u32>>>,
 }
 
 /// [`evaluate`], appending the ticket's rows to `rows` and putting the
-/// periods it counts in into `tallies` (emptied first), so that a chunk's
-/// rows are made in place and no buffer is made per ticket.
+/// periods it counts in into `ws.tallies` (emptied first), so that a
+/// chunk's rows are made in place and no buffer is made per ticket.
 pub(crate) fn evaluate_into(
     ctx: Context,
     t: &Ticket,
     tl: &Timeline,
     trace: bool,
     rows: &mut Vec<Row>,
-    tallies: &mut Vec<(usize, PeriodKey, Status)>,
+    ws: &mut Workspace,
     moves: &mut PriorityMoves,
 ) -> Option<Trace> {
     let plan = ctx.plan;
+    let Workspace {
+        tallies,
+        scratch,
+        first_rows,
+        paused,
+        cycles,
+        mt,
+    } = ws;
     // A ticket whose fields changed is judged, per metric, as it stood at
     // the instant that chooses the target (`field_history.rs`).
     let history = !tl.changes.is_empty();
-    let mut scratch = Scratch::default();
     if history && priority_changed(plan, t, tl, &mut scratch.at) {
         moves.tickets += 1;
     }
     tallies.clear();
+    first_rows.clear();
     let first = rows.len();
     let out = &mut Out {
         rows,
         first,
         tallies,
         month: None,
-        first_rows: Vec::new(),
+        first_rows,
         tally_cycles: trace.then(Vec::new),
     };
     // How the priority was found, and the names of where each instant came
@@ -246,9 +314,7 @@ pub(crate) fn evaluate_into(
         unreadable: unreadable.as_ref(),
         closed_at,
     };
-    let (mut paused, mut cycles) = (Vec::new(), Vec::new());
-    // Filled in anew by each clock (moved into the trace when there is one).
-    let mut mt = MetricTrace::default();
+    // `mt` is filled in anew by each clock (moved into the trace when there is one).
     for (mi, metric) in plan.metrics.iter().enumerate() {
         let start0 = instant_at(ctx, t, tl, metric.start, None);
         let stop0 = instant_at(ctx, t, tl, metric.stop, start0);
@@ -259,24 +325,24 @@ pub(crate) fn evaluate_into(
             cycle: metric.cycles.then_some(1),
             own_pauses: false,
         }];
-        let clocks = metric_clocks(ctx, tl, mi, &whole, &mut paused, &mut cycles);
+        let clocks = metric_clocks(ctx, tl, mi, &whole, paused, cycles);
         for clock in clocks {
             let at = ClockAt {
                 mi,
                 clock,
                 ends: (start0, stop0),
-                paused: &paused,
+                paused,
             };
-            judging.judge_clock(&at, &mut scratch, out, moves, &mut mt);
+            judging.judge_clock(&at, scratch, out, moves, mt);
             if let Some(tr) = tr.as_mut() {
-                tr.metrics.push(std::mem::take(&mut mt));
+                tr.metrics.push(std::mem::take(mt));
             }
         }
     }
     if let Some(tr) = tr.as_mut() {
         tr.tally_cycles = out.tally_cycles.take().unwrap_or_default();
         tr.first_rows = (0..plan.policy_rows.len())
-            .map(|b| first_row(plan, t, prio.priority, &mut out.first_rows, b))
+            .map(|b| first_row(plan, t, prio.priority, out.first_rows, b))
             .collect();
     }
     if out.rows.len() == out.first {
@@ -410,13 +476,7 @@ impl Judging<'_> {
         let (ctx, plan) = (self.ctx, self.ctx.plan);
         let (mi, clock) = (c.mi, c.clock);
         let (start, stop) = (clock.start, clock.stop);
-        *mt = MetricTrace {
-            metric: mi,
-            cycle: clock.cycle,
-            start,
-            stop,
-            ..MetricTrace::default()
-        };
+        mt.reset(mi, clock.cycle, (start, stop));
         let Scratch { at: seen, other } = scratch;
         let (t, priority) = self.as_the_clock_sees_it(c, seen, mt);
         self.name_ends(c, t, mt);
@@ -582,7 +642,7 @@ impl Judging<'_> {
             let hit = match plan.targets[ti].policy {
                 None => selector_matches(plan, &plan.targets[ti].selector, t, priority),
                 // In a `first match` block: only the ticket's first matching row.
-                Some((b, r)) => first_row(plan, t, priority, &mut out.first_rows, b) == Some(r),
+                Some((b, r)) => first_row(plan, t, priority, out.first_rows, b) == Some(r),
             };
             if self.trace {
                 mt.tried.push((ti, hit));
@@ -870,7 +930,7 @@ fn tally(
         let counts = match o.policy {
             None => selector_matches(ctx.plan, &o.selector, t, priority),
             // A share on a `first match` row counts the tickets the row covers.
-            Some((b, r)) => first_row(ctx.plan, t, priority, &mut out.first_rows, b) == Some(r),
+            Some((b, r)) => first_row(ctx.plan, t, priority, out.first_rows, b) == Some(r),
         };
         if counts {
             let month = match out.month {
