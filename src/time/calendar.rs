@@ -851,6 +851,24 @@ impl Calendar {
         }
     }
 
+    /// The local (year, month 1–12) of instant `t`: its day looked up in
+    /// the year's table, which every ticket's period asks for (no
+    /// conversion through the zone's rules). `None` outside the horizon.
+    pub fn month_of(&self, t: i64) -> Option<(i32, u32)> {
+        /// Days of a common year before the end of each month.
+        const ENDS: [u32; 12] = [31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+        let k = self.year_index(t)?;
+        let yt = self.table(k);
+        let day = u32::try_from(yt.day_of(t)).ok()?;
+        // A leap year's day 59 (0-based) is 29 February.
+        let leap = u32::from(yt.hours.len() == 366);
+        let month = ENDS
+            .iter()
+            .enumerate()
+            .position(|(m, &end)| day < end + if m >= 1 { leap } else { 0 })?;
+        Some((yt.year, month as u32 + 1))
+    }
+
     /// The (year index, day index) of local `date`, if inside the horizon.
     fn day_index(&self, date: NaiveDate) -> Option<(usize, usize)> {
         let k = usize::try_from(date.year().checked_sub(HORIZON_FIRST_YEAR)?).ok()?;
@@ -1050,6 +1068,38 @@ mod tests {
     fn send_sync() {
         fn check<T: Send + Sync>() {}
         check::<Calendar>();
+    }
+
+    #[test]
+    fn the_month_of_an_instant_is_that_of_its_local_date() {
+        let zones = [
+            AMS,
+            chrono_tz::UTC,
+            chrono_tz::Pacific::Apia,
+            chrono_tz::America::Sao_Paulo,
+        ];
+        for tz in zones {
+            let c = Calendar::always(tz);
+            // Every 17 minutes from 2011 to 2013 (a leap year, Samoa's
+            // skipped day, many DST changes), and around the horizon's ends.
+            let from = c.year_starts[2011 - HORIZON_FIRST_YEAR as usize];
+            let spans = [
+                (from, from + 3 * 366 * 86_400),
+                (c.h0(), c.h0() + 86_400),
+                (c.h1() - 86_400, c.h1()),
+            ];
+            for (a, b) in spans {
+                for t in (a..b).step_by(17 * 60) {
+                    assert_eq!(
+                        c.month_of(t),
+                        Some(crate::time::month_of(tz, t)),
+                        "{tz} {t}"
+                    );
+                }
+            }
+            assert_eq!(c.month_of(c.h0() - 1), None);
+            assert_eq!(c.month_of(c.h1()), None);
+        }
     }
 
     #[test]

@@ -92,9 +92,7 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) ->
         }
         _ => (open_nanos(elapsed_cal, start, end, pauses), None),
     };
-    // Printed in whole seconds, rounded up: over the target exactly when it is.
-    let elapsed = exact.div_euclid(NANOS) + i128::from(exact.rem_euclid(NANOS) > 0);
-    j.elapsed = Some(i64::try_from(elapsed).unwrap_or(i64::MAX));
+    j.elapsed = Some(seconds_rounded_up(exact));
     j.elapsed_nanos = Some(exact);
     let deadline = match &target.duration {
         TargetDuration::Untimed { note } => {
@@ -159,6 +157,21 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) ->
     j
 }
 
+/// Nanoseconds as the whole seconds printed, rounded up: over the target
+/// exactly when the exact time is. Worked out in 64 bits when they fit (any
+/// span under 292 years): a 128-bit division is a call that costs more than
+/// the rest of the arithmetic.
+fn seconds_rounded_up(exact: i128) -> i64 {
+    const SECOND: i64 = 1_000_000_000;
+    match i64::try_from(exact) {
+        Ok(ns) => ns.div_euclid(SECOND) + i64::from(ns.rem_euclid(SECOND) > 0),
+        Err(_) => {
+            let secs = exact.div_euclid(NANOS) + i128::from(exact.rem_euclid(NANOS) > 0);
+            i64::try_from(secs).unwrap_or(i64::MAX)
+        }
+    }
+}
+
 /// A deadline found without pauses, moved out by the open time paused before
 /// it: that much unpaused open time after it is needed to make up. `None`
 /// when a pause that lasts for ever (open at the as-of instant) comes first.
@@ -186,5 +199,25 @@ pub(crate) fn effective_pauses(pauses: &[(At, At)], stop: Option<At>) -> Cow<'_,
                 .collect(),
         ),
         _ => Cow::Borrowed(pauses),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_rounded_up_in_and_out_of_64_bits() {
+        assert_eq!(seconds_rounded_up(0), 0);
+        assert_eq!(seconds_rounded_up(60 * NANOS), 60);
+        // 60.9 s is more than 60 s (and 60.000000001 s too).
+        assert_eq!(seconds_rounded_up(60 * NANOS + 900_000_000), 61);
+        assert_eq!(seconds_rounded_up(60 * NANOS + 1), 61);
+        assert_eq!(seconds_rounded_up(-1), 0);
+        // Beyond 64 bits of nanoseconds (over 292 years): the same rule.
+        let long = i128::from(i64::MAX) + 1;
+        let want = long.div_euclid(NANOS) + 1;
+        assert_eq!(i128::from(seconds_rounded_up(long)), want);
+        assert_eq!(seconds_rounded_up(i128::MAX), i64::MAX);
     }
 }

@@ -25,6 +25,9 @@ pub(crate) struct Plan {
     pub(crate) rules: RuleSet,
     /// The contract's zone: periods and calendar days are counted in it.
     pub(crate) tz: Tz,
+    /// The zone as an always-open calendar, whose tables give the local
+    /// month of an instant (see [`Plan::month_of`]).
+    zone: Calendar,
     pub(crate) calendars: Vec<NamedCalendar>,
     /// Calendars chosen per ticket by a field.
     pub(crate) choices: Vec<ChoicePlan>,
@@ -436,6 +439,7 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
     let escalation = build_escalation(&rules, &names)?;
     Ok(Plan {
         tz,
+        zone: Calendar::always(tz),
         calendars,
         choices,
         fields,
@@ -459,6 +463,15 @@ fn build_one(rules: RuleSet) -> Result<Plan, String> {
 }
 
 impl Plan {
+    /// The local (year, month) of instant `t` in the contract's zone: the
+    /// key of a period. Looked up in the zone's year tables, not worked out
+    /// from the zone's rules, as every clock of every ticket asks.
+    pub(crate) fn month_of(&self, t: i64) -> (i32, u32) {
+        self.zone
+            .month_of(t)
+            .unwrap_or_else(|| crate::time::month_of(self.tz, t))
+    }
+
     /// Applies `--column FIELD=COLUMN` renames.
     pub(crate) fn rename_columns(&mut self, renames: &[(String, String)]) -> Result<(), String> {
         for (field, column) in renames {

@@ -22,7 +22,7 @@ use crate::eval::verdict::select::{
 };
 use crate::rules::{Period, TargetAt, TargetDuration};
 use crate::time::exact::same_time_of_day;
-use crate::time::{add_calendar_span, month_of, At};
+use crate::time::{add_calendar_span, At};
 
 /// What the evaluation of a ticket needs besides the ticket.
 #[derive(Clone, Copy)]
@@ -935,7 +935,7 @@ fn tally(
         if counts {
             let month = match out.month {
                 Some((at, month)) if at == start => month,
-                _ => month_of(ctx.plan.tz, start),
+                _ => ctx.plan.month_of(start),
             };
             out.month = Some((start, month));
             out.tallies.push((oi, period_in(o.period, month), status));
