@@ -33,7 +33,9 @@ pub enum TermState {
     Running(Term),
     /// The contract does not renew and its term ended before that day.
     Ended {
+        /// The first day of its last term.
         start: NaiveDate,
+        /// The last day of its last term (inclusive).
         last_day: NaiveDate,
     },
 }
@@ -43,6 +45,7 @@ pub enum TermState {
 pub struct Term {
     /// 0 for the first term, k for the k-th renewal.
     pub number: u32,
+    /// The term's first day.
     pub start: NaiveDate,
     /// The term's last day (inclusive).
     pub last_day: NaiveDate,

@@ -10,10 +10,13 @@ use crate::rules::RuleSet;
 /// The outcome of compiling one source: the rule set when there are no
 /// errors, and every diagnostic (warnings included) either way.
 pub struct Compiled {
+    /// The rule set, when the contract has no errors.
     pub rules: Option<RuleSet>,
+    /// Every error and warning.
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Lowers a checked contract: its rule set, unless there are errors.
 pub fn lower(checked: Checked) -> Compiled {
     let rules = (!checked.has_errors()).then_some(checked.rules);
     Compiled {

@@ -25,7 +25,9 @@ use crate::time::spec::CalendarSpec;
 /// The result of checking: the model (complete only when there are no
 /// errors) and every diagnostic, sorted by position.
 pub struct Checked {
+    /// The compiled rule set.
     pub rules: RuleSet,
+    /// Every error and warning, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// Every name's declaration and uses, as the checker resolved them.
     pub names: Names,
@@ -35,6 +37,7 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Whether any diagnostic is an error (then `rules` is incomplete).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

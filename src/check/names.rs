@@ -13,12 +13,17 @@ pub enum Sym {
     Calendar(String),
     /// A field; `id` is built in when the contract does not declare it.
     Field(String),
+    /// A priority level.
     Priority(String),
+    /// A metric.
     Metric(String),
+    /// A closure rule (a metric may start or stop at it).
     Closure(String),
     /// A label of a label field.
     Label {
+        /// The label field.
         field: String,
+        /// The label.
         label: String,
     },
     /// A named objective (its name is a string).
@@ -50,8 +55,11 @@ impl Sym {
 /// namespace the checker looked in; it then has no definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameRef {
+    /// Where the name is written.
     pub span: Span,
+    /// What it denotes.
     pub sym: Sym,
+    /// Whether this is its declaration (else a use).
     pub declaration: bool,
 }
 

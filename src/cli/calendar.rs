@@ -21,22 +21,22 @@ use crate::time::spec::{CalendarSpec, DayRule, WeeklySpec};
 use crate::time::{holiday_sets, local_date, parse_tz, Holidays};
 
 /// What `sla calendar` was asked.
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     /// The contract, unless a built-in set is asked about.
-    pub file: Option<&'a Path>,
+    pub(crate) file: Option<&'a Path>,
     /// One calendar of the contract (default: all).
-    pub name: Option<&'a str>,
+    pub(crate) name: Option<&'a str>,
     /// A built-in holiday set instead of a contract's calendars.
-    pub set: Option<&'a str>,
+    pub(crate) set: Option<&'a str>,
     /// List the built-in sets.
-    pub sets: bool,
+    pub(crate) sets: bool,
     /// The year to list (default: this year).
-    pub year: Option<i32>,
-    pub format: DiagnosticFormat,
+    pub(crate) year: Option<i32>,
+    pub(crate) format: DiagnosticFormat,
 }
 
 /// Runs the command; returns the exit code.
-pub fn run(req: &Request) -> i32 {
+pub(crate) fn run(req: &Request) -> i32 {
     let out = if req.sets {
         Ok(list_sets(req.format))
     } else if let Some(set) = req.set {

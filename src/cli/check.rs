@@ -10,7 +10,7 @@ use crate::lower::{compile_source, Compiled};
 use super::DiagnosticFormat;
 
 /// Read a contract, or say why not (exit 2 material).
-pub fn read_source(path: &Path) -> Result<String, String> {
+pub(crate) fn read_source(path: &Path) -> Result<String, String> {
     std::fs::read(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))
         .and_then(|bytes| {
@@ -50,7 +50,7 @@ fn emit(
     }
 }
 
-pub fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
+pub(crate) fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
     let mut worst = 0;
     let mut json_out = Vec::new();
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
@@ -97,7 +97,7 @@ pub fn check(files: &[PathBuf], format: DiagnosticFormat) -> i32 {
     worst
 }
 
-pub fn compile(file: &Path, out: Option<&Path>, format: DiagnosticFormat) -> i32 {
+pub(crate) fn compile(file: &Path, out: Option<&Path>, format: DiagnosticFormat) -> i32 {
     let src = match read_source(file) {
         Ok(s) => s,
         Err(e) => {
@@ -139,7 +139,7 @@ pub fn compile(file: &Path, out: Option<&Path>, format: DiagnosticFormat) -> i32
     0
 }
 
-pub fn explain(code: Option<&str>) -> i32 {
+pub(crate) fn explain(code: Option<&str>) -> i32 {
     match code {
         None => {
             for c in CODES {

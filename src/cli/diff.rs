@@ -19,7 +19,7 @@ use crate::eval::contract::plan::build;
 use crate::eval::EvalError;
 use crate::rules::{RuleSet, FIRST_VERSION, SCHEMA};
 
-pub fn run(args: &DiffArgs) -> i32 {
+pub(crate) fn run(args: &DiffArgs) -> i32 {
     match diff_command(args) {
         Ok(code) => code,
         Err(e) => {

@@ -17,7 +17,7 @@ use crate::eval::{
 use crate::report::{self, explain, progress::Progress, Header};
 use crate::time::{parse_timestamp, parse_tz, At, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
-pub fn run(args: &EvalArgs) -> i32 {
+pub(crate) fn run(args: &EvalArgs) -> i32 {
     match eval_command(args) {
         Ok(code) => code,
         Err(e) => {

@@ -12,7 +12,7 @@ use crate::fmt::{format_source, same_but_line_endings};
 /// Exit code: 0 when all is well (with `--check`: nothing would change),
 /// 1 when a file has syntax errors or (with `--check`) would change,
 /// 2 when a file cannot be read or written.
-pub fn run(files: &[PathBuf], check: bool) -> i32 {
+pub(crate) fn run(files: &[PathBuf], check: bool) -> i32 {
     let mut worst = 0;
     let mut changed = 0;
     for path in files {

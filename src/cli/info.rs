@@ -15,7 +15,7 @@ use crate::rules::RuleSet;
 use crate::time::holidays::ordinal;
 use crate::time::{local_date, parse_tz};
 
-pub fn run(file: &Path, today: Option<&str>, format: DiagnosticFormat) -> i32 {
+pub(crate) fn run(file: &Path, today: Option<&str>, format: DiagnosticFormat) -> i32 {
     match info(file, today, format) {
         Ok(()) => 0,
         Err(e) => {

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub mod calendar;
-pub mod check;
-pub mod diff;
-pub mod eval;
-pub mod fmt;
-pub mod info;
-pub mod report;
+pub(crate) mod calendar;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod eval;
+pub(crate) mod fmt;
+pub(crate) mod info;
+pub(crate) mod report;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,13 +20,13 @@ pub mod report;
     version,
     about = "Check, compile and evaluate service level agreements"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Parse and type-check contracts; exit 0 clean (warnings allowed), 1 errors, 2 unreadable.
     Check {
         #[arg(required = true)]
@@ -100,13 +100,13 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiagnosticFormat {
+pub(crate) enum DiagnosticFormat {
     Human,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     Human,
     Json,
     Csv,
@@ -115,40 +115,40 @@ pub enum ReportFormat {
 /// The inputs beside the contract and the ticket log, and how the logs are
 /// read: one set of options for `sla eval`, `sla report` and `sla diff`.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Event log (`id,at,status`, optionally `field,value` and `activity`): the tickets' history.
     #[arg(long)]
-    pub events: Option<PathBuf>,
+    pub(crate) events: Option<PathBuf>,
     /// Outage log (`service,start,end`) for availability objectives and their credits.
     #[arg(long)]
-    pub outages: Option<PathBuf>,
+    pub(crate) outages: Option<PathBuf>,
     /// Change log (`id,deployed_at`) checked against the contract's change windows.
     #[arg(long)]
-    pub changes: Option<PathBuf>,
+    pub(crate) changes: Option<PathBuf>,
     /// Judge as of this instant (RFC 3339): nothing later is seen; default: now.
     #[arg(long)]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
     /// Time zone of log timestamps without an offset (default: the contract's).
     #[arg(long)]
-    pub log_tz: Option<String>,
+    pub(crate) log_tz: Option<String>,
     /// Read the log as this system's export (servicenow, bpi2014, jira, zendesk):
     /// its column names, timestamp forms, empty markers and labels; overrides
     /// the contract's `export` item.
     #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// Rename a column: `--column FIELD=COLUMN` reads FIELD from COLUMN (repeatable).
     #[arg(long = "column", value_name = "FIELD=COLUMN")]
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// The logs' text encoding: utf-8 (default), latin1 or windows-1252
     /// (any WHATWG label); a log in UTF-8 needs no option.
     #[arg(long, value_name = "ENCODING")]
-    pub encoding: Option<String>,
+    pub(crate) encoding: Option<String>,
 }
 
 impl InputArgs {
     /// The first of these options given, by its flag (`sla diff` takes them
     /// only with a ticket log).
-    pub fn first_given(&self) -> Option<&'static str> {
+    pub(crate) fn first_given(&self) -> Option<&'static str> {
         [
             ("--events", self.events.is_some()),
             ("--outages", self.outages.is_some()),
@@ -165,63 +165,63 @@ impl InputArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct EvalArgs {
+pub(crate) struct EvalArgs {
     /// The contract: a `.sla` file or a compiled `.json` rule set.
-    pub contract: PathBuf,
+    pub(crate) contract: PathBuf,
     /// The ticket log: CSV (`,` or `;`) or JSON Lines (`.jsonl`, `.ndjson`);
     /// may be left out for a contract of availability clauses only.
-    pub tickets: Option<PathBuf>,
+    pub(crate) tickets: Option<PathBuf>,
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
-    pub format: Option<ReportFormat>,
+    pub(crate) format: Option<ReportFormat>,
     /// Print the ledger of one ticket: how each verdict was reached.
     #[arg(long, value_name = "ID")]
-    pub explain: Option<String>,
+    pub(crate) explain: Option<String>,
     /// Treat unreadable rows as fatal (exit 2).
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The contract: a `.sla` file or a compiled `.json` rule set.
-    pub contract: PathBuf,
+    pub(crate) contract: PathBuf,
     /// The ticket log (as for `sla eval`); may be left out for a contract of
     /// availability clauses only.
-    pub tickets: Option<PathBuf>,
+    pub(crate) tickets: Option<PathBuf>,
     /// Write the HTML report here.
     #[arg(short, long)]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// The month to report on (YYYY-MM); default: the last month that ended by the as-of instant.
     #[arg(long, conflicts_with_all = ["from", "to"])]
-    pub period: Option<String>,
+    pub(crate) period: Option<String>,
     /// The first month of a report over several months (with --to).
     #[arg(long, requires = "to")]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
     /// The last month of a report over several months (with --from).
     #[arg(long, requires = "from")]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The old contract: a `.sla` file, a compiled `.json` rule set, or `REVISION:PATH` read with `git show`.
-    pub old: String,
+    pub(crate) old: String,
     /// The new contract, read the same way.
-    pub new: String,
+    pub(crate) new: String,
     /// A ticket log to judge under both contracts (the what-if): which
     /// verdicts, objectives and credits change.
-    pub tickets: Option<PathBuf>,
+    pub(crate) tickets: Option<PathBuf>,
     // The logs and how they are read, as for `sla eval` (with a ticket log only).
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Output format (default: human on a terminal, json otherwise).
     #[arg(long, value_enum)]
-    pub format: Option<DiagnosticFormat>,
+    pub(crate) format: Option<DiagnosticFormat>,
 }
 
 /// Parse the command line and run the command; returns the exit code.

@@ -17,7 +17,7 @@ use crate::time::{month_of, At};
 
 type Month = (i32, u32);
 
-pub fn run(args: &ReportArgs) -> i32 {
+pub(crate) fn run(args: &ReportArgs) -> i32 {
     match report_command(args) {
         Ok(code) => code,
         Err(e) => {

@@ -7,16 +7,19 @@ use super::Severity;
 
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $sev:ident, $title:literal, $explain:literal; )*) => {
+        /// A diagnostic's stable code; each variant's doc is its title.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Code { $($variant),* }
+        pub enum Code { $(#[doc = $title] $variant),* }
 
         /// Every code, in order.
         pub const CODES: &[Code] = &[$(Code::$variant),*];
 
         impl Code {
+            /// The code as written: `E0101`.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $code),* }
             }
+            /// Whether it is an error or a warning.
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$sev),* }
             }
@@ -33,6 +36,7 @@ macro_rules! codes {
             pub fn is_input(self) -> bool {
                 self.as_str().get(1..3) == Some("07")
             }
+            /// The code written as `E0101` (any case, spaces around).
             pub fn parse(s: &str) -> Option<Code> {
                 let s = s.trim().to_ascii_uppercase();
                 CODES.iter().copied().find(|c| c.as_str() == s)

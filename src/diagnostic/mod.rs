@@ -12,16 +12,22 @@ use serde::Serialize;
 
 use crate::syntax::ast::Span;
 
+/// How serious a diagnostic is: an error stops `sla check` and `sla compile`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The contract cannot be compiled (or the log row cannot be judged).
     Error,
+    /// Worth a look; the contract still compiles.
     Warning,
 }
 
+/// A marked place in the contract's source, with what it says there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Label {
+    /// The bytes of the source it marks.
     pub span: Span,
+    /// What the label says at that place.
     pub message: String,
     /// The primary label points at the problem itself; secondary ones at context.
     pub primary: bool,
@@ -32,6 +38,7 @@ pub struct Label {
 /// (a contract's diagnostics point with [`Label`]s into the source instead).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogPlace {
+    /// The log's path, as given on the command line.
     pub file: String,
     /// 1-based; `None` for the file as a whole.
     pub line: Option<u64>,
@@ -53,16 +60,23 @@ impl std::fmt::Display for LogPlace {
     }
 }
 
+/// A problem found in a contract or in a log: its code, message, the places
+/// it points at, notes and a hint how to fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Its stable code (`E0101`, `W0002`), which `sla explain` explains.
     pub code: Code,
+    /// An error or a warning (by the code).
     pub severity: Severity,
+    /// The one-line statement of the problem.
     pub message: String,
     /// Where in the contract's source (empty for a diagnostic of a log).
     pub labels: Vec<Label>,
     /// Where in a log, for evaluation's input problems.
     pub log: Option<LogPlace>,
+    /// Further facts that explain it.
     pub notes: Vec<String>,
+    /// How to fix it, when there is a likely fix.
     pub help: Option<String>,
 }
 
@@ -80,6 +94,7 @@ impl Diagnostic {
         }
     }
 
+    /// Points at the problem itself in the contract's source.
     pub fn primary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.labels.push(Label {
             span,
@@ -89,6 +104,7 @@ impl Diagnostic {
         self
     }
 
+    /// Points at context (a first definition, the declaration of a field).
     pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.labels.push(Label {
             span,
@@ -104,16 +120,19 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a note: a fact that explains the problem.
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
 
+    /// Adds how to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether it is an error (rather than a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -12,7 +12,9 @@ use crate::syntax::ast::Span;
 /// A source file with a line index, for turning byte offsets into positions.
 /// A line ends at `\n`, `\r\n` or a lone `\r` (old Mac exports).
 pub struct Source<'a> {
+    /// The file's name as diagnostics show it.
     pub name: &'a str,
+    /// The file's text.
     pub text: &'a str,
     line_starts: Vec<usize>,
     /// The text with each lone `\r` made a `\n` (same length, same offsets),
@@ -23,11 +25,14 @@ pub struct Source<'a> {
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub column: usize,
 }
 
 impl<'a> Source<'a> {
+    /// Indexes the lines of `text`.
     pub fn new(name: &'a str, text: &'a str) -> Source<'a> {
         let bytes = text.as_bytes();
         let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
@@ -56,6 +61,7 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The line and column of byte `offset` (clamped to the text).
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line = self
@@ -188,30 +194,48 @@ fn clamp(span: Span, len: usize) -> std::ops::Range<usize> {
     start..end
 }
 
+/// The machine form of a diagnostic of a contract (`sla check --format json`).
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
+    /// The contract's path.
     pub file: &'a str,
+    /// The code, as `E0101`.
     pub code: &'static str,
+    /// An error or a warning.
     pub severity: Severity,
+    /// The one-line statement of the problem.
     pub message: &'a str,
+    /// Where the primary label points (or the first label).
     pub span: JsonSpan,
+    /// Every marked place, primary first as written.
     pub labels: Vec<JsonLabel<'a>>,
+    /// Further facts that explain it.
     pub notes: &'a [String],
+    /// How to fix it, if there is a likely fix.
     pub help: Option<&'a str>,
 }
 
+/// A range of the source, as byte offsets and as lines and columns.
 #[derive(Serialize)]
 pub struct JsonSpan {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last.
     pub end: usize,
+    /// The line and column of `start`.
     pub start_pos: Position,
+    /// The line and column of `end`.
     pub end_pos: Position,
 }
 
+/// A marked place in the machine form.
 #[derive(Serialize)]
 pub struct JsonLabel<'a> {
+    /// Where it points.
     pub span: JsonSpan,
+    /// What it says there.
     pub message: &'a str,
+    /// Whether it points at the problem itself (else at context).
     pub primary: bool,
 }
 
@@ -230,11 +254,17 @@ fn json_span(source: &Source, span: Span) -> JsonSpan {
 /// reason; the code and severity beside them).
 #[derive(Serialize)]
 pub struct JsonLogDiagnostic<'a> {
+    /// The code, as `E0701`.
     pub code: &'static str,
+    /// An error or a warning.
     pub severity: Severity,
+    /// The log's path (none for a problem of the run as a whole).
     pub file: Option<&'a str>,
+    /// The line, from 1 (none for the file as a whole).
     pub line: Option<u64>,
+    /// The column, from 1 in characters (none for the whole line).
     pub column: Option<u64>,
+    /// What is wrong, and how to fix it.
     pub reason: &'a str,
 }
 

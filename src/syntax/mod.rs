@@ -10,6 +10,10 @@ pub use parse::{parse, parse_by_item, parse_items_with};
 
 /// The pest parser generated from the grammar. Kept private to this module's
 /// tree: the rest of the crate sees only the AST.
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/sla.pest"]
-pub(crate) struct Grammar;
+#[allow(missing_docs)] // `Rule`'s variants are the grammar's rules, documented there.
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/sla.pest"]
+    pub(crate) struct Grammar;
+}
+use grammar::{Grammar, Rule};

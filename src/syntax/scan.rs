@@ -17,11 +17,14 @@ pub enum Kind {
     Punct,
 }
 
+/// A token of the source: its kind and where it lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// What kind of token it is.
     pub kind: Kind,
     /// Byte offsets `[start, end)` in the text.
     pub start: usize,
+    /// The byte after the token.
     pub end: usize,
 }
 
