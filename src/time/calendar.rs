@@ -67,19 +67,38 @@ const DAY: u32 = 86_400;
 pub enum CalendarError {
     /// Not an IANA time zone name; `suggestion` is the closest one, if close.
     UnknownTimeZone {
+        /// The name as written.
         name: String,
+        /// The closest known name, if close.
         suggestion: Option<String>,
     },
     /// An opening interval whose end is not after its start.
-    BackwardsInterval { day: Weekday, start: u32, end: u32 },
+    BackwardsInterval {
+        /// The weekday of the interval.
+        day: Weekday,
+        /// Its start, in seconds since local midnight.
+        start: u32,
+        /// Its end, in seconds since local midnight.
+        end: u32,
+    },
     /// Two opening intervals of the same weekday that share time.
     OverlappingIntervals {
+        /// The weekday of the intervals.
         day: Weekday,
+        /// The first interval, start and end in seconds since local midnight.
         first: (u32, u32),
+        /// The second interval, likewise.
         second: (u32, u32),
     },
     /// A start or end beyond 24:00 (86 400 seconds).
-    OutsideDay { day: Weekday, start: u32, end: u32 },
+    OutsideDay {
+        /// The weekday of the interval.
+        day: Weekday,
+        /// Its start, in seconds since local midnight.
+        start: u32,
+        /// Its end, in seconds since local midnight.
+        end: u32,
+    },
     /// A built-in holiday set that does not exist.
     UnknownHolidaySet(String),
     /// A holiday rule that names no day (30 February, the 0th Monday, ...).

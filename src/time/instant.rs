@@ -54,9 +54,11 @@ impl Parsed {
 pub struct TimestampError {
     /// The text as given (trimmed).
     pub input: String,
+    /// What is wrong with it.
     pub kind: TimestampErrorKind,
 }
 
+/// What is wrong with a timestamp.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimestampErrorKind {
     /// Empty text.
@@ -74,9 +76,13 @@ pub enum TimestampErrorKind {
     /// A local time in the spring-forward gap of `zone`: the clocks skip from
     /// `from` to `to`.
     Nonexistent {
+        /// The zone's IANA name.
         zone: String,
+        /// The local time as read.
         local: String,
+        /// The last local time before the gap.
         from: String,
+        /// The first local time after it.
         to: String,
     },
     /// Outside the range of instants the engine handles.
@@ -126,7 +132,9 @@ impl std::error::Error for TimestampError {}
 /// An unknown time zone name, with the closest known name when one is close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimezoneError {
+    /// The name as written.
     pub name: String,
+    /// The closest known name, if close.
     pub suggestion: Option<&'static str>,
 }
 
@@ -562,6 +570,7 @@ pub struct Rfc3339Writer {
 const DAY_SLOTS: usize = 512;
 
 impl Rfc3339Writer {
+    /// A writer of instants in zone `tz`, its table of days empty.
     pub fn new(tz: Tz) -> Rfc3339Writer {
         Rfc3339Writer {
             tz,

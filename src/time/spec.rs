@@ -11,14 +11,22 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CalendarSpec {
     /// Always open (`24x7`); the time zone still matters for calendar days and months.
-    Always { timezone: String },
+    Always {
+        /// IANA zone name, e.g. `Europe/Amsterdam`.
+        timezone: String,
+    },
     /// Weekly opening hours with closed days.
     Weekly(WeeklySpec),
     /// Open exactly when the inner calendar is closed ("outside office hours,
     /// weekends and holidays").
-    Complement { of: Box<CalendarSpec> },
+    Complement {
+        /// The calendar whose closed time this one is open.
+        of: Box<CalendarSpec>,
+    },
 }
 
+/// Weekly opening hours in a time zone, with the days closed and the dates
+/// open after all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WeeklySpec {
     /// IANA zone name, e.g. `Europe/Amsterdam`.
@@ -35,10 +43,13 @@ pub struct WeeklySpec {
 /// `end` may be 86400 (`24:00`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpeningSpec {
+    /// The weekday it opens on.
     #[serde(with = "weekday_serde")]
     #[schemars(schema_with = "weekday_serde::schema")]
     pub day: Weekday,
+    /// The opening, in seconds since local midnight.
     pub start: u32,
+    /// The closing, in seconds since local midnight (at most 86400).
     pub end: u32,
 }
 
@@ -47,15 +58,22 @@ pub struct OpeningSpec {
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum DayRule {
     /// One explicit date.
-    Date { date: NaiveDate },
+    Date {
+        /// The date (`2025-12-24`).
+        date: NaiveDate,
+    },
     /// The same day every year, optionally only in years divisible by
     /// `every_years`, optionally moved to another day when it falls on a
     /// given weekday (`moved`, then `also_moved` for other weekdays).
     Annual {
+        /// The month, 1 to 12.
         month: u32,
+        /// The day of the month.
         day: u32,
+        /// Only in years divisible by this (`in years divisible by 5`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         every_years: Option<u32>,
+        /// Where the day moves when it falls on a given weekday (`if sun then apr 26`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         moved: Option<Move>,
         /// Moves for further weekdays (`jan 1 if sat then dec 31 if sun then jan 2`).
@@ -65,20 +83,30 @@ pub enum DayRule {
     /// The n-th (1-based; negative counts from the end, -1 = last) weekday of
     /// a month, plus `offset` days (`4th thu of nov +1`: the day after Thanksgiving).
     NthWeekday {
+        /// The month, 1 to 12.
         month: u32,
+        /// The weekday counted.
         #[serde(with = "weekday_serde")]
         #[schemars(schema_with = "weekday_serde::schema")]
         weekday: Weekday,
+        /// Which of the month's such weekdays: 1 to 5, or -1 (the last) to -5.
         n: i32,
+        /// Days after (or, negative, before) that weekday.
         #[serde(default, skip_serializing_if = "is_zero")]
         offset: i32,
     },
     /// Easter Sunday plus `offset` days (Good Friday = -2, Easter Monday = 1,
     /// Ascension = 39, Whit Sunday = 49, Whit Monday = 50).
-    Easter { offset: i32 },
+    Easter {
+        /// Days after (or, negative, before) Easter Sunday.
+        offset: i32,
+    },
     /// A built-in set of public holidays: `NL`, or a country or subdivision
     /// of python-holidays (`US`, `DE-BY`, `GB-SCT`).
-    Builtin { set: String },
+    Builtin {
+        /// The set's name (`NL`, `DE-BY`).
+        set: String,
+    },
 }
 
 /// "When the day falls on `weekday`, it is `shift_days` later (or earlier)
@@ -88,10 +116,13 @@ pub enum DayRule {
 /// substitute holiday; `shift_days` is then 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Move {
+    /// The weekday on which the day moves.
     #[serde(with = "weekday_serde")]
     #[schemars(schema_with = "weekday_serde::schema")]
     pub weekday: Weekday,
+    /// How many days later (negative: earlier) it moves.
     pub shift_days: i32,
+    /// The day stays closed, and the next working day is closed too.
     #[serde(default, skip_serializing_if = "is_false")]
     pub next_working_day: bool,
 }
@@ -133,7 +164,9 @@ mod weekday_serde {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "unit", content = "n", rename_all = "snake_case")]
 pub enum CalendarSpan {
+    /// So many calendar days.
     Days(u32),
+    /// So many calendar months.
     Months(u32),
 }
 
