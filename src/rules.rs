@@ -62,6 +62,7 @@ pub struct RuleSet {
     /// exactly when the rule set has `versions`.
     #[schemars(extend("enum" = ["sla-rules/1", "sla-rules/2"]))]
     pub schema: String,
+    /// The header: the contract's name, parties and term.
     pub contract: ContractInfo,
     /// The contract's time zone: periods (months) and calendar days are counted in it.
     pub timezone: String,
@@ -72,23 +73,32 @@ pub struct RuleSet {
     /// calendar. Absent from rule sets without any.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calendar_choices: BTreeMap<String, CalendarChoice>,
+    /// The columns of the ticket log the contract reads; `id` is always one.
     pub fields: Vec<Field>,
+    /// How a ticket's priority is read; absent without a `priority` block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
+    /// The closures (`closure closed { ... }`), which metrics may start or stop at.
     #[serde(default)]
     pub closures: Vec<Closure>,
+    /// The clocks (`metric response from opened_at to responded_at`), in source order.
     pub metrics: Vec<Metric>,
     /// In source order. A ticket gets, per metric, the first target whose
     /// selector matches (and, in a `first match` block, whose row is the
     /// first of its block to match).
     pub targets: Vec<Target>,
+    /// The objectives: each `objective` item, and each share (`for 85%`) on a target row.
     pub objectives: Vec<Objective>,
+    /// The exclusions (`exclude when ... as "..."`): tickets taken out, with the reason.
     #[serde(default)]
     pub exclusions: Vec<Exclusion>,
+    /// The escalation ladder (`escalation { ... }`), if the contract has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<Escalation>,
+    /// The required availability of each service (`availability portal { ... }`).
     #[serde(default)]
     pub availability: Vec<Availability>,
+    /// The change windows (`changes { ... }`), if the contract has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
     /// The fee and the credits owed per missed objective (`credits { ... }`);
@@ -110,6 +120,7 @@ pub const FIRST_VERSION: &str = "1";
 /// A version of the contract and the date from which it is in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Version {
+    /// The name after `version` (`2`).
     pub name: String,
     /// In force from the start of this day in the contract's time zone.
     pub from: NaiveDate,
@@ -129,16 +140,21 @@ impl RuleSet {
     }
 }
 
+/// The contract header (`contract "NAME" { ... }`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContractInfo {
+    /// The contract's name, the string after `contract`.
     pub name: String,
+    /// `provider "Acme B.V."`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// `customer "Example Corp"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
+    /// `effective 2025-01-01`: the day the first term starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective: Option<NaiveDate>,
-    /// Length of the term.
+    /// Length of the term, in months (`term 1 year`: 12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_months: Option<u32>,
     /// Length of each automatic renewal; `None` when the contract does not renew.
@@ -147,6 +163,7 @@ pub struct ContractInfo {
     /// Notice to be given before the end of the term or a renewal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_months: Option<u32>,
+    /// The named links (`link status "https://..."`), in source order.
     #[serde(default)]
     pub links: Vec<Link>,
     /// The export profile the ticket log is read with (`export servicenow`);
@@ -166,18 +183,23 @@ pub struct CalendarChoice {
     pub calendars: BTreeMap<String, String>,
 }
 
+/// `link status "https://status.example.com"`: a named link of the header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Link {
+    /// The link's name (`status`).
     pub name: String,
+    /// The address, as written.
     pub url: String,
 }
 
 /// A column of the ticket log that the contract reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Field {
+    /// The name the contract uses.
     pub name: String,
     /// The column's name in the log (equal to `name` unless renamed).
     pub column: String,
+    /// The field's type (`type` in the JSON, with `labels` for a label field).
     #[serde(flatten)]
     pub kind: FieldKind,
     /// An optional field may be absent from the log; every value is then empty.
@@ -185,51 +207,72 @@ pub struct Field {
     pub optional: bool,
 }
 
+/// The type of a field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
+    /// Any value, compared as text.
     Text,
+    /// A whole number.
     Integer,
+    /// An instant.
     Timestamp,
     /// One of a closed set of labels.
     Label {
+        /// The set, in the contract's order.
         labels: Vec<String>,
     },
     /// The status field of the event log (`--events`); its values are free text.
     Status,
 }
 
+/// How a ticket's priority is read (`priority from ...`), and the priorities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Priority {
+    /// The field or matrix it is read from (`from` in the JSON).
     #[serde(flatten)]
     pub source: PrioritySource,
     /// The priorities in the contract's order, with the agreement's description.
     pub levels: Vec<PriorityLevel>,
 }
 
+/// `high "loss of service with no alternative"`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PriorityLevel {
+    /// The priority's name (`high`).
     pub name: String,
+    /// What the agreement says it means.
     pub description: String,
 }
 
+/// Where a ticket's priority comes from (`from` in the JSON: `field` or `matrix`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum PrioritySource {
     /// The ticket's label in `field` is its priority.
-    Field { field: String },
+    Field {
+        /// The label field (`priority`).
+        field: String,
+    },
     /// Looked up in a matrix over two label fields. Every pair of labels has exactly one cell.
     Matrix {
+        /// The field whose labels are the rows (`urgency` in `from urgency x impact`).
         rows: String,
+        /// The field whose labels are the columns (`impact`).
         columns: String,
+        /// The cells, one per pair of labels.
         cells: Vec<MatrixCell>,
     },
 }
 
+/// `high x wide = p1`: the priority of one pair of labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatrixCell {
+    /// A label of the rows' field (`high`).
     pub row: String,
+    /// A label of the columns' field (`wide`).
     pub column: String,
+    /// The priority of the pair (`p1`).
     pub priority: String,
 }
 
@@ -237,9 +280,13 @@ pub struct MatrixCell {
 /// the solution if the customer has not confirmed by then (whichever is first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Closure {
+    /// The closure's name (`closed`), which a metric may start or stop at.
     pub name: String,
+    /// `confirmed by confirmed_at`: the timestamp field of the customer's confirmation.
     pub confirmed: String,
+    /// `after resolved_at`: the timestamp field the automatic close counts from.
     pub from: String,
+    /// `automatically 1 day`: how long after `from` (calendar time) it closes without confirmation.
     pub after: CalendarSpan,
 }
 
@@ -264,10 +311,14 @@ pub enum InstantSource {
     EarliestOf(Vec<InstantSource>),
 }
 
+/// A clock: `metric resolution from opened_at to resolved_at in office`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Metric {
+    /// The metric's name (`resolution`).
     pub name: String,
+    /// Where the clock starts (`from ...`).
     pub start: InstantSource,
+    /// Where it stops (`to ...`).
     pub stop: InstantSource,
     /// Event-log statuses during which the clock does not run.
     #[serde(default)]
@@ -415,37 +466,52 @@ pub struct Selector {
     /// The ticket's priority is one of these (`None`: any priority, or none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priorities: Option<Vec<String>>,
+    /// `when type = incident`: the condition the tickets meet, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
 }
 
+/// A condition on a ticket's fields (`op` in the JSON). `f = v` is `in`
+/// with one value, `f != v` the `not` of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Condition {
+    /// `a and b`: every one holds.
     All {
+        /// The conditions.
         of: Vec<Condition>,
     },
+    /// `a or b`: at least one holds.
     Any {
+        /// The conditions.
         of: Vec<Condition>,
     },
+    /// `not a`: the condition does not hold.
     Not {
+        /// The condition negated.
         of: Box<Condition>,
     },
     /// The field's value is one of `values` (an empty cell is never in the list).
     In {
+        /// The field tested.
         field: String,
+        /// The values it may have.
         values: Vec<Value>,
     },
     /// The field's cell is empty.
     Empty {
+        /// The field tested.
         field: String,
     },
     /// The timestamp `field` lies inside (`inside: true`) or outside the
     /// calendar's opening hours: the arrival window of SEMANTICS.md.
     Opened {
+        /// The timestamp field tested (`opened_at` when absent from the JSON).
         #[serde(default = "opened_at")]
         field: String,
+        /// The calendar whose opening hours it is tested against.
         calendar: String,
+        /// `inside` (true) or `outside` (false).
         inside: bool,
     },
 }
@@ -516,12 +582,15 @@ impl std::fmt::Display for Condition {
     }
 }
 
+/// A value a condition compares a field with: a number or a string in the JSON.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(untagged)]
 pub enum Value {
+    /// A whole number, for an integer field.
     Integer(i64),
+    /// A label, or the text of a text field, as the log spells it.
     Label(String),
 }
 
@@ -534,10 +603,14 @@ impl std::fmt::Display for Value {
     }
 }
 
+/// A target: how long one metric's clock may run for the tickets a selector covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Target {
+    /// The metric (a name of `metrics`).
     pub metric: String,
+    /// The tickets it covers.
     pub selector: Selector,
+    /// How long the clock may run.
     pub duration: TargetDuration,
     /// The calendar the duration is counted in (the metric's unless the
     /// target names one): a name of `calendars` or of `calendar_choices`.
@@ -552,31 +625,52 @@ pub struct Target {
 /// source order) and the row within it (from 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PolicyRow {
+    /// The `first match` block, from 0 in source order.
     pub block: u32,
+    /// The row within the block, from 0.
     pub row: u32,
 }
 
+/// How long a target allows (`kind` in the JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TargetDuration {
     /// Open time of the calendar (wall-clock time in `24x7`).
-    Seconds { seconds: i64 },
+    Seconds {
+        /// `within 4 hours`: 14400.
+        seconds: i64,
+    },
     /// The same local time on the n-th following working day.
-    WorkingDays { n: u32 },
+    WorkingDays {
+        /// `within 5 working days`: 5.
+        n: u32,
+    },
     /// The close of the first working day whose opening comes after the start.
     NextWorkingDay,
     /// Calendar time in the contract's zone.
-    Calendar { span: CalendarSpan },
+    Calendar {
+        /// `within 3 days` or `within 1 month` (only in `24x7`).
+        span: CalendarSpan,
+    },
     /// No timed target: reported, never breached ("next release", "best effort").
-    Untimed { note: String },
+    Untimed {
+        /// The string after `untimed` or `best effort`; `untimed` when none is written.
+        note: String,
+    },
     /// The metric does not apply to these tickets.
     NotApplicable,
 }
 
+/// A required share of met tickets per period: `objective "NAME" METRIC for
+/// SELECTOR at least N%`, or a share (`for 85%`) on a target row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Objective {
+    /// The name reports use; a row's share is named after its metric and
+    /// selector (`resolution high`).
     pub name: String,
+    /// The metric whose verdicts it counts.
     pub metric: String,
+    /// The tickets it counts.
     pub selector: Selector,
     /// An objective made from a share on a row of a `first match` block
     /// counts the tickets that row covers: those whose first matching row it is.
@@ -584,81 +678,121 @@ pub struct Objective {
     pub policy: Option<PolicyRow>,
     /// Required share, a percentage 0–100.
     pub required: f64,
+    /// The period each share is counted over (`per month` by default).
     pub period: Period,
 }
 
+/// A calendar period in the contract's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
+    /// A calendar month.
     Month,
+    /// Three calendar months: January to March, April to June, ….
     Quarter,
+    /// A calendar year.
     Year,
 }
 
+/// `exclude when cause = third_party as "third-party infrastructure"`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Exclusion {
+    /// The tickets it takes out.
     pub when: Condition,
+    /// The reason reported for each of them.
     pub reason: String,
     /// The metrics it takes the ticket out of (`None`: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
 }
 
+/// The escalation ladder (`escalation { ... }`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Escalation {
     /// When escalation is possible (e.g. `24x7`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<String>,
+    /// `contact email "..."`: how to reach the escalation, in source order.
     pub contacts: Vec<Contact>,
+    /// The levels, lowest number first.
     pub levels: Vec<EscalationLevel>,
     /// Fields an escalation must carry.
     #[serde(default)]
     pub carries: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `owner "service manager"`: who runs the procedure.
     pub owner: Option<String>,
 }
 
+/// `contact phone "+31 20 000 0000"`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Contact {
+    /// How to reach it (`phone`, `email`).
     pub channel: String,
+    /// The number or address.
     pub address: String,
 }
 
+/// `level 1 "service manager" on 75% of resolution used, response breached`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EscalationLevel {
+    /// The level's number (`1`).
     pub level: u32,
+    /// Who the ticket escalates to.
     pub role: String,
+    /// What makes the level due (empty: no automatic trigger).
     pub triggers: Vec<Trigger>,
 }
 
+/// What makes an escalation level due (`on` in the JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum Trigger {
     /// The metric's target was breached.
-    Breached { metric: String },
+    Breached {
+        /// The metric (`resolution breached`).
+        metric: String,
+    },
     /// A share (percent) of the metric's target has been used.
-    Used { metric: String, percent: f64 },
+    Used {
+        /// The metric (`75% of resolution used`).
+        metric: String,
+        /// The share, 0–100 (`75`).
+        percent: f64,
+    },
     /// The ticket matches a condition (e.g. `type = complaint`).
-    When { condition: Condition },
+    When {
+        /// The condition.
+        condition: Condition,
+    },
 }
 
+/// `availability portal per month { 99.5% in support ... }`: what a service must deliver.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Availability {
+    /// The service, as the outages file names it (`portal`).
     pub service: String,
+    /// The service windows, each with its required availability.
     pub windows: Vec<AvailabilityWindow>,
+    /// `at most 3 interruptions`: per period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_interruptions: Option<u32>,
     /// Sample interval in seconds; `None`: downtime counted exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_seconds: Option<u32>,
+    /// The period availability is counted over (`per month` by default).
     pub period: Period,
 }
 
+/// `99.5% in support` or `95% outside support`: a window and the availability required in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailabilityWindow {
     /// How the report names the window, e.g. `support hours` or `outside support hours`.
     pub name: String,
+    /// The window's calendar, a name of `calendars` (`outside support` for
+    /// the complement of `support`).
     pub calendar: String,
+    /// The required availability, a percentage 0–100.
     pub required: f64,
     /// Service credit tiers, highest threshold first; the tiers cover
     /// `[0, first.below)` without gaps or overlaps (the checker sees to it).
@@ -683,6 +817,7 @@ pub struct Credits {
     /// The fee percentages are taken of; without it credits are percentages only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Fee>,
+    /// `5% for each missed objective, at most 20% per month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_missed_objective: Option<MissedObjectiveCredit>,
 }
@@ -690,9 +825,11 @@ pub struct Credits {
 /// `fee 2500 EUR per month`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Fee {
+    /// The amount per period (`2500`).
     pub amount: f64,
     /// ISO 4217 code, e.g. `EUR`.
     pub currency: String,
+    /// The period the fee is paid per (`per month` by default).
     pub period: Period,
 }
 
@@ -700,7 +837,9 @@ pub struct Fee {
 /// those credits add up to in one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MissedObjectiveCredit {
+    /// The credit per objective not compliant in a period (`5%`).
     pub credit: CreditValue,
+    /// `at most 20%`: the most those credits add up to in one period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<CreditValue>,
 }
@@ -709,10 +848,21 @@ pub struct MissedObjectiveCredit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "unit", rename_all = "snake_case")]
 pub enum CreditValue {
-    Percent { percent: f64 },
-    Amount { amount: f64, currency: String },
+    /// `5%`: a share of the fee.
+    Percent {
+        /// The percentage, 0–100.
+        percent: f64,
+    },
+    /// `250 EUR`: money.
+    Amount {
+        /// The amount (`250`).
+        amount: f64,
+        /// ISO 4217 code, e.g. `EUR`.
+        currency: String,
+    },
 }
 
+/// The change windows (`changes { go live mon..thu  by exception fri ... }`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Changes {
     /// Calendar of the times at which changes may go live.
@@ -720,6 +870,7 @@ pub struct Changes {
     /// Calendar of the times at which changes may go live by exception only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_exception: Option<String>,
+    /// The `lead time ...` lines, in source order.
     #[serde(default)]
     pub lead_times: Vec<LeadTime>,
 }
@@ -728,17 +879,23 @@ pub struct Changes {
 /// takes the given number of weeks, by load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LeadTime {
+    /// The least work it covers, in hours (0 for `up to N hours`).
     pub min_hours: u32,
+    /// The most work it covers, in hours (`None` for `over N hours`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hours: Option<u32>,
     /// `(load, min_weeks, max_weeks)`; empty means "agreed with the customer".
     pub weeks: Vec<LeadWeeks>,
 }
 
+/// `2..3 weeks at low load`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LeadWeeks {
+    /// The load (`low`).
     pub load: String,
+    /// The fewest weeks (`2`).
     pub min_weeks: u32,
+    /// The most weeks (`3`).
     pub max_weeks: u32,
 }
 
