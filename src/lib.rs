@@ -6,6 +6,8 @@
 //! [`time`] engine) → [`report`] (human, JSON and CSV output). [`cli`] wires
 //! the commands; [`diagnostic`] is the one diagnostic model every stage uses.
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod cli;
 pub mod contract_term;
