@@ -349,12 +349,22 @@ impl Checker<'_> {
                 self.working_calendar(&cal, *span)?;
                 (TargetDuration::NextWorkingDay, cal)
             }
-            ast::TargetSpec::Untimed { note, .. } => (
+            ast::TargetSpec::Untimed {
+                note, best_effort, ..
+            } => (
                 TargetDuration::Untimed {
-                    note: note
-                        .as_ref()
-                        .map(|n| n.node.clone())
-                        .unwrap_or_else(|| "untimed".into()),
+                    // Without a note, the words the contract used.
+                    note: note.as_ref().map_or_else(
+                        || {
+                            if *best_effort {
+                                "best effort"
+                            } else {
+                                "untimed"
+                            }
+                            .into()
+                        },
+                        |n| n.node.clone(),
+                    ),
                 },
                 metric.calendar.clone(),
             ),

@@ -1599,9 +1599,11 @@ impl<'s> Printer<'s> {
                     self.calendar_ref(&mut s, c);
                 }
             }
-            TargetSpec::Untimed { note, span } => {
+            TargetSpec::Untimed {
+                best_effort, note, ..
+            } => {
                 // `best effort` and `untimed` mean the same; keep the words used.
-                if self.slice(*span).starts_with("best") {
+                if *best_effort {
                     self.kw(&mut s, "best");
                     self.kw(&mut s, "effort");
                 } else {

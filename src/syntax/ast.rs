@@ -652,6 +652,9 @@ pub enum TargetSpec {
     },
     /// `untimed "in the next release"` or `best effort`: reported, never breached.
     Untimed {
+        /// Written `best effort` (else `untimed`): the same meaning, and the
+        /// words a report and `sla fmt` keep.
+        best_effort: bool,
         /// The string after the word, if any.
         note: Option<Spanned<String>>,
         /// The whole spec.

@@ -1055,6 +1055,7 @@ impl Builder {
                 span: ss,
             },
             Rule::untimed => TargetSpec::Untimed {
+                best_effort: self.first(&spec_pair, Rule::kw_best).is_some(),
                 note: self
                     .first(&spec_pair, Rule::string)
                     .map(|x| self.string(&x)),
