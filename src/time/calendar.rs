@@ -874,18 +874,18 @@ impl Calendar {
     /// the year's table, which every ticket's period asks for (no
     /// conversion through the zone's rules). `None` outside the horizon.
     pub fn month_of(&self, t: i64) -> Option<(i32, u32)> {
-        /// Days of a common year before the end of each month.
-        const ENDS: [u32; 12] = [31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
         let k = self.year_index(t)?;
         let yt = self.table(k);
-        let day = u32::try_from(yt.day_of(t)).ok()?;
-        // A leap year's day 59 (0-based) is 29 February.
-        let leap = u32::from(yt.hours.len() == 366);
-        let month = ENDS
-            .iter()
-            .enumerate()
-            .position(|(m, &end)| day < end + if m >= 1 { leap } else { 0 })?;
-        Some((yt.year, month as u32 + 1))
+        let day = yt.day_of(t);
+        // A leap year's day 59 (0-based) is 29 February, and every later
+        // day is one day further on than in a common year.
+        let common = match (yt.hours.len() == 366, day) {
+            (true, 59) => return Some((yt.year, 2)),
+            (true, d) if d > 59 => d - 1,
+            (_, d) => d,
+        };
+        let month = MONTH_OF_DAY.get(common).copied()?;
+        Some((yt.year, u32::from(month)))
     }
 
     /// The (year index, day index) of local `date`, if inside the horizon.
@@ -1033,6 +1033,22 @@ fn normalise(pauses: &[(i64, i64)], lo: i64, hi: i64) -> Vec<(i64, i64)> {
             .collect(),
     )
 }
+
+/// The month (1–12) of each day (0-based) of a common year.
+const MONTH_OF_DAY: [u8; 365] = {
+    const LENGTHS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut table = [0u8; 365];
+    let (mut month, mut day) = (0, 0);
+    while month < 12 {
+        let end = day + LENGTHS[month];
+        while day < end {
+            table[day] = month as u8 + 1;
+            day += 1;
+        }
+        month += 1;
+    }
+    table
+};
 
 /// SEMANTICS "N days, N months in 24x7": the same local time `span` later in
 /// `tz`. A day of the month that does not exist becomes the month's last

@@ -237,6 +237,25 @@ pub(crate) struct MetricPlan {
     pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
     pub(crate) objectives: Vec<usize>,
+    /// `objectives` by the priority of a ticket (one list per priority,
+    /// then one for a ticket without): those whose priorities admit it.
+    by_priority: Vec<Vec<usize>>,
+}
+
+impl MetricPlan {
+    /// The objectives on this metric that a ticket of `priority` may count
+    /// in, in order: a priority that an objective's selector leaves out
+    /// rules it out before anything else is looked at (the rest of the
+    /// selector still decides).
+    pub(crate) fn objectives_for(&self, priority: Option<usize>) -> &[usize] {
+        let none = self.by_priority.len().saturating_sub(1);
+        let list = match priority {
+            Some(p) if p < none => self.by_priority.get(p),
+            Some(_) => None,
+            None => self.by_priority.get(none),
+        };
+        list.map_or(&self.objectives, Vec::as_slice)
+    }
 }
 
 pub(crate) struct TargetPlan {
@@ -638,6 +657,23 @@ fn build_objectives(
             period: o.period,
         });
     }
+    let priorities = names.priorities.len();
+    for m in metrics.iter_mut() {
+        m.by_priority = (0..=priorities)
+            .map(|p| {
+                // A share on a `first match` row is decided by the row.
+                let admits = |oi: &&usize| {
+                    let o = &objectives[**oi];
+                    o.policy.is_some()
+                        || o.selector
+                            .priorities
+                            .as_ref()
+                            .is_none_or(|ps| ps.contains(&p))
+                };
+                m.objectives.iter().filter(admits).copied().collect()
+            })
+            .collect();
+    }
     Ok(objectives)
 }
 
@@ -1032,6 +1068,7 @@ fn build_metrics(
             repeat: m.repeat,
             targets: Vec::new(),
             objectives: Vec::new(),
+            by_priority: Vec::new(),
         });
     }
     let resolutions = crate::rules::resolution_fields(&rules.metrics).map_err(|a| {

@@ -925,7 +925,7 @@ fn tally(
     let Some(start) = start.map(|s| s.secs) else {
         return;
     };
-    for &oi in &ctx.plan.metrics[metric].objectives {
+    for &oi in ctx.plan.metrics[metric].objectives_for(priority) {
         let o = &ctx.plan.objectives[oi];
         let counts = match o.policy {
             None => selector_matches(ctx.plan, &o.selector, t, priority),
