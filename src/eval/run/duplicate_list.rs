@@ -16,6 +16,8 @@
 //! the pass reads the log through the same reader, so the n-th row with an
 //! id is the same row in both readings.
 
+use std::sync::mpsc::{sync_channel, SyncSender};
+
 use crate::eval::error::EvalError;
 use crate::eval::input::log_reader::LogReader;
 use crate::eval::run::seen_ids::id_hash;
@@ -23,6 +25,8 @@ use crate::eval::run::sorted_runs::{Sorted, SortedRuns};
 
 /// Rows per chunk where the reader reads rows itself.
 const CHUNK: usize = 1024;
+/// Chunks of ids read but not yet sorted.
+const IN_FLIGHT: usize = 4;
 
 /// The rows that repeat an earlier row's id, in the order of the log.
 pub(crate) struct DuplicateList {
@@ -33,32 +37,24 @@ pub(crate) struct DuplicateList {
 
 impl DuplicateList {
     /// Reads the log (from its start) and finds its duplicates, with about
-    /// `budget` bytes of memory for sorting.
-    pub(crate) fn find(mut reader: LogReader, budget: usize) -> Result<DuplicateList, EvalError> {
+    /// `budget` bytes of memory for sorting. One thread reads and parses
+    /// the log while this one sorts its ids, so the two overlap.
+    pub(crate) fn find(reader: LogReader, budget: usize) -> Result<DuplicateList, EvalError> {
         let mut ids = SortedRuns::new(budget);
         let mut number = 0u64;
-        let mut record = Vec::new();
-        let mut failed = None;
-        while let Some(chunk) = reader.next_chunk(CHUNK) {
-            let chunk = chunk?;
-            chunk.for_each_row(|raw| {
-                // A row without an id is no duplicate (as in `driver.rs`).
-                if raw.id.is_empty() || failed.is_some() {
-                    return;
+        std::thread::scope(|scope| -> Result<(), EvalError> {
+            // A few chunks in flight: memory stays at that many.
+            let (tx, rx) = sync_channel(IN_FLIGHT);
+            scope.spawn(move || read_ids(reader, &tx));
+            for packed in rx {
+                let packed = packed?;
+                for (hash, record) in Packed(&packed) {
+                    ids.push(hash, number, record).map_err(|e| temp_error(&e))?;
+                    number += 1;
                 }
-                record.clear();
-                record.extend_from_slice(&raw.line.to_le_bytes());
-                record.extend_from_slice(raw.id.as_bytes());
-                if let Err(e) = ids.push(id_hash(raw.id), number, &record) {
-                    failed = Some(e);
-                }
-                number += 1;
-            });
-            if let Some(e) = failed.take() {
-                return Err(temp_error(&e));
             }
-            reader.recycle(chunk);
-        }
+            Ok(())
+        })?;
         let sorted = ids.sorted().map_err(|e| temp_error(&e))?;
         let pairs = later_rows(sorted, budget).map_err(|e| temp_error(&e))?;
         let mut list = DuplicateList { pairs, next: None };
@@ -89,6 +85,54 @@ impl DuplicateList {
             }
         }
         Ok(None)
+    }
+}
+
+/// Reads the ids of `reader`'s rows, chunk by chunk, and sends each chunk's
+/// as one buffer of records (hash, then the record `find` sorts: the line
+/// and the id, its length first), until the log ends, an error (sent on),
+/// or the receiver is gone.
+fn read_ids(mut reader: LogReader, tx: &SyncSender<Result<Vec<u8>, EvalError>>) {
+    while let Some(chunk) = reader.next_chunk(CHUNK) {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
+        let mut packed = Vec::new();
+        chunk.for_each_row(|raw| {
+            // A row without an id is no duplicate (as in `driver.rs`).
+            if raw.id.is_empty() {
+                return;
+            }
+            let len = 8 + raw.id.len() as u64;
+            packed.extend_from_slice(&id_hash(raw.id).to_le_bytes());
+            packed.extend_from_slice(&len.to_le_bytes());
+            packed.extend_from_slice(&raw.line.to_le_bytes());
+            packed.extend_from_slice(raw.id.as_bytes());
+        });
+        reader.recycle(chunk);
+        if tx.send(Ok(packed)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The records of a buffer [`read_ids`] made: (hash, record).
+struct Packed<'a>(&'a [u8]);
+
+impl<'a> Iterator for Packed<'a> {
+    type Item = (u64, &'a [u8]);
+
+    fn next(&mut self) -> Option<(u64, &'a [u8])> {
+        let (hash, rest) = self.0.split_first_chunk::<8>()?;
+        let (len, rest) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        let record = rest.get(..len)?;
+        self.0 = &rest[len..];
+        Some((u64::from_le_bytes(*hash), record))
     }
 }
 
