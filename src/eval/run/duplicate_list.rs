@@ -20,8 +20,8 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 
 use crate::eval::error::EvalError;
 use crate::eval::input::log_reader::LogReader;
+use crate::eval::input::sorted_runs::{Sorted, SortedRuns};
 use crate::eval::run::seen_ids::id_hash;
-use crate::eval::run::sorted_runs::{Sorted, SortedRuns};
 
 /// Rows per chunk where the reader reads rows itself.
 const CHUNK: usize = 1024;

@@ -9,5 +9,4 @@ pub(crate) mod duplicates;
 pub(crate) mod explain;
 pub(crate) mod seen_ids;
 pub(crate) mod sink;
-pub(crate) mod sorted_runs;
 pub(crate) mod summary;
