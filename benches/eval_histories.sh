@@ -27,8 +27,13 @@
 # the same log four times over (4M tickets, 20.1M events, made with sed from
 # the full one) peaked at 111 MB. At 68b8139, once the table of duplicate ids
 # had its budget: 88 MB on the full log, 119 MB four times over, and 72 MB
-# four times over without --events (about 9 bytes a ticket with events left). The spilled run took about 20%
-# more CPU than the same log in memory (SLA_EVENTS_MEMORY=4G: 335 MB).
+# four times over without --events (about 9 bytes a ticket with events
+# left), and the spilled run took about 20% more CPU than the same log in
+# memory (SLA_EVENTS_MEMORY=4G: 335 MB). Since the spilled groups are kept
+# in the order of the event log and read on from where the last ticket's
+# ended (README, "Performance"), measured at load average 10 to 12: 10.7 s
+# of CPU spilled against 11.8 s in memory (17.6 and 14.3 s before), peak
+# RSS 80 to 83 MB on the full log and 68 MB four times over.
 #
 # Set SLA_BENCH_DIR to keep the generated logs somewhere else than
 # target/bench-eval (they are reused when present; 1M tickets make about

@@ -291,8 +291,26 @@ enum FieldSaid {
 }
 
 impl EventLog {
-    /// Reads the event log (see the module docs for its columns).
+    /// Reads the event log (see the module docs for its columns), on a
+    /// thread of its own: the allocator keeps what a thread frees for a
+    /// while, and when the events spill, the batch's buffers (half the
+    /// budget and more) would still count while the tickets are read; a
+    /// thread's end hands them back to the system at once.
     pub(crate) fn load(
+        path: &Path,
+        encoding: &'static encoding_rs::Encoding,
+        plan: &Plan,
+        log_tz: Tz,
+    ) -> Result<EventLog, EvalError> {
+        std::thread::scope(|s| {
+            s.spawn(|| EventLog::load_here(path, encoding, plan, log_tz))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// [`EventLog::load`] on the calling thread.
+    fn load_here(
         path: &Path,
         encoding: &'static encoding_rs::Encoding,
         plan: &Plan,

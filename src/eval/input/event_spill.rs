@@ -1,53 +1,80 @@
-//! The event log on disk, once it outgrows its memory budget: runs of
-//! events sorted by ticket (by the 64-bit hash of its id, then the id), merged
-//! into one file cut into blocks of a few KB, with an index in memory of the
-//! first hash of each block. A ticket's events are read back with one
-//! positioned read of its block (`read_at`, not a memory map: the page cache
-//! is the kernel's, not counted as ours), so memory holds the index, about
-//! 1% of the file, and not the events.
+//! The event log on disk, once it outgrows its memory budget. Each batch of
+//! events is appended to one file as groups, one per ticket of the batch, in
+//! the order its tickets first appear in the event log; an index of (hash
+//! of the id, offset of the group), sorted on disk (`sorted_runs`), finds a
+//! ticket's groups wherever the ticket log asks. Logs are usually in about
+//! the same order (both by ticket, or both by time), so a ticket's group is
+//! most often the one after the last read: each thread keeps a window of
+//! the file and reads on from where it stopped, larger as long as that
+//! holds (up to [`MAX_WINDOW`]), and only a ticket not found there costs a
+//! look in the index. The reads are `read_at`, not a memory map: the page
+//! cache is the kernel's, not counted as ours, so memory holds the windows
+//! and an index of the index (the first hash of each 2 KB of it), not the
+//! events.
 //!
-//! A file is a sequence of groups, one per ticket: its hash (8 bytes), the
-//! length of its id (4) and the id, the number of its events (4) and the
-//! events ([`Packed::BYTES`] each), all little-endian. The files are
-//! anonymous temporary files of the system's temp directory: the system
-//! removes them when they are closed, whatever ends the run.
+//! A ticket whose events fell in two batches has two groups; both are
+//! marked "split" once the index is sorted, and such a ticket is always
+//! read through the index, which gives all its groups.
+//!
+//! A group: its hash (8 bytes), its number in the file (8), the split mark
+//! (1), the length of its id (4), the number of its events (4), the id, and
+//! the events ([`Packed::BYTES`] each), little-endian. The index: (hash,
+//! offset) pairs of 16 bytes. Both are anonymous temporary files of the
+//! system's temp directory: the system removes them when they are closed,
+//! whatever ends the run.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::eval::input::logged_event::Packed;
+use crate::eval::input::sorted_runs::SortedRuns;
 
-/// Where a block of the merged file is cut: the first group boundary past
-/// this many bytes (never between two ids of one hash, so that a hash's
-/// groups are in one block). Each ticket reads its block: 2 KB is 24 bytes
-/// of index, and about 15 tickets of the benchmark's five events each.
-const BLOCK: u64 = 2048;
+/// Bytes of a group before its id.
+const HEAD: usize = 25;
+/// Where the split mark is in a group.
+const SPLIT_AT: u64 = 16;
+/// Bytes of an index entry.
+const ENTRY: usize = 16;
+/// An index block is cut at the first new hash past this many bytes (so a
+/// hash's entries are in one block); a look in the index reads one block.
+const INDEX_BLOCK: u64 = 2048;
+/// The first window read where a look in the index leads: about three
+/// groups of the benchmark's five events.
+const FIRST_WINDOW: usize = 512;
+/// The largest window read ahead: twice as large each time the reading
+/// goes on from where it stopped.
+const MAX_WINDOW: usize = 64 * 1024;
+/// Groups passed over at the window's place before the index is asked:
+/// tickets of the event log that the ticket log lacks lie between others.
+const LOOK_AHEAD: usize = 4;
 
-/// Buffer of each run while runs are merged.
-const RUN_BUFFER: usize = 64 * 1024;
-
-/// Writes groups, in order, to a new temporary file.
+/// Writes the batches' groups and gathers their index.
 pub(crate) struct GroupWriter {
     out: BufWriter<File>,
     bytes: Vec<u8>,
     /// Bytes written so far.
     offset: u64,
+    groups: u64,
+    index: SortedRuns,
 }
 
 impl GroupWriter {
-    /// A writer to a new anonymous temporary file.
-    pub(crate) fn new() -> io::Result<GroupWriter> {
+    /// A writer to a new anonymous temporary file, whose index is sorted in
+    /// at most `index_budget` bytes of memory.
+    pub(crate) fn new(index_budget: usize) -> io::Result<GroupWriter> {
         Ok(GroupWriter {
-            out: BufWriter::with_capacity(RUN_BUFFER, tempfile::tempfile()?),
+            out: BufWriter::with_capacity(MAX_WINDOW, tempfile::tempfile()?),
             bytes: Vec::new(),
             offset: 0,
+            groups: 0,
+            index: SortedRuns::new(index_budget),
         })
     }
 
-    /// Writes the group of ticket `id` (hash `hash`) with `events`, in order.
+    /// Appends the group of ticket `id` (hash `hash`) with `events`, in order.
     pub(crate) fn group(
         &mut self,
         hash: u64,
@@ -55,235 +82,198 @@ impl GroupWriter {
         events: impl ExactSizeIterator<Item = Packed>,
     ) -> io::Result<()> {
         let too_long = |_| io::Error::new(io::ErrorKind::InvalidInput, "ticket id too long");
-        self.bytes.clear();
-        self.bytes.extend_from_slice(&hash.to_le_bytes());
-        let len = u32::try_from(id.len()).map_err(too_long)?;
-        self.bytes.extend_from_slice(&len.to_le_bytes());
-        self.bytes.extend_from_slice(id.as_bytes());
-        let n = u32::try_from(events.len()).map_err(too_long)?;
-        self.bytes.extend_from_slice(&n.to_le_bytes());
+        let b = &mut self.bytes;
+        b.clear();
+        b.extend_from_slice(&hash.to_le_bytes());
+        b.extend_from_slice(&self.groups.to_le_bytes());
+        b.push(0);
+        b.extend_from_slice(&u32::try_from(id.len()).map_err(too_long)?.to_le_bytes());
+        b.extend_from_slice(&u32::try_from(events.len()).map_err(too_long)?.to_le_bytes());
+        b.extend_from_slice(id.as_bytes());
         for e in events {
-            e.write(&mut self.bytes);
+            e.write(b);
         }
-        self.out.write_all(&self.bytes)?;
-        self.offset += self.bytes.len() as u64;
+        self.out.write_all(b)?;
+        self.index.push(hash, self.offset, &[])?;
+        self.offset += b.len() as u64;
+        self.groups += 1;
         Ok(())
     }
 
-    /// The file written, flushed.
-    pub(crate) fn finish(self) -> io::Result<File> {
-        self.out
+    /// The file written, its index sorted and written, the groups of a
+    /// ticket in two batches marked.
+    pub(crate) fn finish(self) -> io::Result<Spilled> {
+        let file = self
+            .out
             .into_inner()
-            .map_err(io::IntoInnerError::into_error)
-    }
-}
-
-/// The head of a group: its hash and id.
-type Head = (u64, String);
-
-/// Reads a run's groups in order.
-struct GroupReader {
-    input: BufReader<File>,
-    /// The next group's head and number of events, not yet read.
-    next: Option<(Head, u32)>,
-}
-
-impl GroupReader {
-    fn new(mut file: File) -> io::Result<GroupReader> {
-        file.rewind()?;
-        let mut r = GroupReader {
-            input: BufReader::with_capacity(RUN_BUFFER, file),
-            next: None,
-        };
-        r.advance()?;
-        Ok(r)
-    }
-
-    /// Reads the next group's head (none at the end of the file).
-    fn advance(&mut self) -> io::Result<()> {
-        let mut hash = [0; 8];
-        match self.input.read_exact(&mut hash) {
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                self.next = None;
-                return Ok(());
+            .map_err(io::IntoInnerError::into_error)?;
+        let mut sorted = self.index.sorted()?;
+        let mut index = BufWriter::with_capacity(MAX_WINDOW, tempfile::tempfile()?);
+        let mut blocks = Vec::new();
+        let (mut written, mut block_start) = (0u64, 0u64);
+        // The offsets of the entries of the current hash.
+        let mut same: Vec<u64> = Vec::new();
+        let mut prev = None;
+        while let Some((hash, offset, _)) = sorted.next()? {
+            if prev != Some(hash) {
+                mark_split(&file, self.offset, &same)?;
+                same.clear();
+                if blocks.is_empty() || written - block_start >= INDEX_BLOCK {
+                    blocks.push((hash, written));
+                    block_start = written;
+                }
             }
-            r => r?,
+            prev = Some(hash);
+            same.push(offset);
+            index.write_all(&hash.to_le_bytes())?;
+            index.write_all(&offset.to_le_bytes())?;
+            written += ENTRY as u64;
         }
-        let mut word = [0; 4];
-        self.input.read_exact(&mut word)?;
-        let mut id = vec![0; u32::from_le_bytes(word) as usize];
-        self.input.read_exact(&mut id)?;
-        let id =
-            String::from_utf8(id).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        self.input.read_exact(&mut word)?;
-        self.next = Some(((u64::from_le_bytes(hash), id), u32::from_le_bytes(word)));
-        Ok(())
-    }
-
-    /// Appends the current group's events to `out` and moves to the next.
-    fn take_events(&mut self, out: &mut Vec<Packed>) -> io::Result<()> {
-        let n = self.next.as_ref().map_or(0, |g| g.1);
-        let mut b = [0; Packed::BYTES];
-        for _ in 0..n {
-            self.input.read_exact(&mut b)?;
-            out.push(Packed::read(&b));
-        }
-        self.advance()
+        mark_split(&file, self.offset, &same)?;
+        Ok(Spilled {
+            file,
+            end: self.offset,
+            index: index.into_inner().map_err(io::IntoInnerError::into_error)?,
+            index_end: written,
+            blocks,
+            groups: self.groups,
+            serial: SERIAL.fetch_add(1, Ordering::Relaxed),
+        })
     }
 }
 
-/// One block of the merged file.
-#[derive(Debug, Clone, Copy)]
-struct Block {
-    first_hash: u64,
-    offset: u64,
-    /// The number, in the file, of its first group.
-    first_group: u64,
+/// Marks as split the groups at `offsets` (of one hash) whose id another
+/// of them has too (two ids of one hash are told apart here).
+fn mark_split(file: &File, end: u64, offsets: &[u64]) -> io::Result<()> {
+    if offsets.len() < 2 {
+        return Ok(());
+    }
+    let mut w = Window::default();
+    let mut ids = Vec::with_capacity(offsets.len());
+    for &at in offsets {
+        w.jump(at);
+        ids.push(w.group(file, end)?.map(|g| g.id.to_vec()));
+    }
+    for (i, &at) in offsets.iter().enumerate() {
+        if ids.iter().filter(|id| **id == ids[i]).count() > 1 {
+            file.write_all_at(&[1], at + SPLIT_AT)?;
+        }
+    }
+    Ok(())
 }
 
-/// The merged file and its index.
+/// Numbers each spilled file, so that a thread's window is never taken for
+/// one of another file (a test, or two runs in one process).
+static SERIAL: AtomicU64 = AtomicU64::new(0);
+
+/// The groups' file and its index.
 #[derive(Debug)]
 pub(crate) struct Spilled {
     file: File,
-    blocks: Vec<Block>,
     /// Length of the file.
     end: u64,
-    /// Number of groups (tickets) in it.
+    index: File,
+    index_end: u64,
+    /// The first hash and the offset of each block of the index.
+    blocks: Vec<(u64, u64)>,
+    /// Number of groups in the file.
     pub(crate) groups: u64,
+    serial: u64,
 }
 
-/// Merges `runs` (each sorted by hash and id, a ticket's events in order)
-/// into one file: one group per ticket, its events from every run in order.
-pub(crate) fn merge(runs: Vec<File>) -> io::Result<Spilled> {
-    let mut readers = runs
-        .into_iter()
-        .map(GroupReader::new)
-        .collect::<io::Result<Vec<_>>>()?;
-    let mut heap: BinaryHeap<Reverse<(Head, usize)>> = BinaryHeap::new();
-    for (i, r) in readers.iter().enumerate() {
-        if let Some((head, _)) = &r.next {
-            heap.push(Reverse((head.clone(), i)));
-        }
-    }
-    let mut out = GroupWriter::new()?;
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut groups = 0u64;
-    let mut prev_hash = 0;
-    let mut events: Vec<Packed> = Vec::new();
-    while let Some(Reverse((head, i))) = heap.pop() {
-        events.clear();
-        let mut from = vec![i];
-        while heap.peek().is_some_and(|Reverse((h, _))| *h == head) {
-            if let Some(Reverse((_, j))) = heap.pop() {
-                from.push(j);
-            }
-        }
-        for j in from {
-            let r = &mut readers[j];
-            r.take_events(&mut events)?;
-            if let Some((h, _)) = &r.next {
-                heap.push(Reverse((h.clone(), j)));
-            }
-        }
-        // Each run's events are in order, but a later run may hold earlier ones.
-        events.sort_unstable();
-        let cut = match blocks.last() {
-            None => true,
-            Some(b) => out.offset - b.offset >= BLOCK && prev_hash != head.0,
-        };
-        if cut {
-            blocks.push(Block {
-                first_hash: head.0,
-                offset: out.offset,
-                first_group: groups,
-            });
-        }
-        prev_hash = head.0;
-        out.group(head.0, &head.1, events.iter().copied())?;
-        groups += 1;
-    }
-    let end = out.offset;
-    Ok(Spilled {
-        file: out.finish()?,
-        blocks,
-        end,
-        groups,
-    })
+/// One group as read from a window.
+struct Group<'w> {
+    hash: u64,
+    number: u64,
+    split: bool,
+    id: &'w [u8],
+    events: &'w [u8],
 }
 
-impl Spilled {
-    /// The file, to be merged again as a run.
-    pub(crate) fn into_file(self) -> File {
-        self.file
+impl Group<'_> {
+    fn events(&self) -> impl Iterator<Item = Packed> + '_ {
+        self.events
+            .chunks_exact(Packed::BYTES)
+            .filter_map(|b| b.try_into().ok().map(Packed::read))
+    }
+}
+
+/// A stretch of the groups' file held in memory, and the offset from which
+/// the next group is read.
+#[derive(Debug, Default)]
+struct Window {
+    bytes: Vec<u8>,
+    /// Offset in the file of `bytes[0]`.
+    start: u64,
+    /// Offset of the next group.
+    at: u64,
+    /// Bytes to read at the next refill.
+    size: usize,
+    /// The file the window is of ([`Spilled::serial`]).
+    serial: Option<u64>,
+}
+
+impl Window {
+    /// The next group is read from `at`, with a small window: what follows
+    /// a look in the index may not be read on.
+    fn jump(&mut self, at: u64) {
+        self.at = at;
+        self.size = FIRST_WINDOW;
     }
 
-    /// The events of ticket `id` (hash `hash`) appended to `out`, and the
-    /// number of its group; `None` when the file has no such ticket.
-    pub(crate) fn find(
-        &self,
-        hash: u64,
-        id: &str,
-        out: &mut Vec<Packed>,
-    ) -> io::Result<Option<u64>> {
-        let i = self.blocks.partition_point(|b| b.first_hash <= hash);
-        let Some(i) = i.checked_sub(1) else {
-            return Ok(None);
-        };
-        BUFFER.with_borrow_mut(|block| {
-            let block = self.read_block(i, block)?;
-            let mut found = None;
-            each_group(block, self.blocks[i].first_group, |g, h, gid, events| {
-                if h == hash && gid == id.as_bytes() {
-                    out.extend(events);
-                    found = Some(g);
-                }
-            })?;
-            Ok(found)
-        })
-    }
-
-    /// Calls `f` with the number, id and events of every group, in order.
-    pub(crate) fn for_each_group(
-        &self,
-        mut f: impl FnMut(u64, &str, &mut dyn Iterator<Item = Packed>),
-    ) -> io::Result<()> {
-        let mut buffer = Vec::new();
-        for (i, b) in self.blocks.iter().enumerate() {
-            let block = self.read_block(i, &mut buffer)?;
-            let mut bad = false;
-            each_group(
-                block,
-                b.first_group,
-                |g, _, id, events| match std::str::from_utf8(id) {
-                    Ok(id) => f(g, id, events),
-                    Err(_) => bad = true,
-                },
-            )?;
-            if bad {
+    /// Bytes `at..at + len` of `file` (which ends at `end`), read with the
+    /// bytes after them when the window does not hold them.
+    fn bytes(&mut self, file: &File, end: u64, at: u64, len: usize) -> io::Result<&[u8]> {
+        let held = at >= self.start && at + len as u64 <= self.start + self.bytes.len() as u64;
+        if !held {
+            let want = (len.max(self.size) as u64).min(end.saturating_sub(at));
+            if want < len as u64 {
                 return Err(damaged());
             }
+            self.bytes.resize(want as usize, 0);
+            file.read_exact_at(&mut self.bytes, at)?;
+            self.start = at;
+            self.size = (self.size * 2).min(MAX_WINDOW);
         }
-        Ok(())
+        let from = (at - self.start) as usize;
+        Ok(&self.bytes[from..from + len])
     }
 
-    /// The bytes of block `i`, read with one positioned read into `buffer`
-    /// (grown as needed, never cleared: its bytes are overwritten).
-    fn read_block<'b>(&self, i: usize, buffer: &'b mut Vec<u8>) -> io::Result<&'b [u8]> {
-        let from = self.blocks[i].offset;
-        let to = self.blocks.get(i + 1).map_or(self.end, |b| b.offset);
-        let len = usize::try_from(to - from).map_err(|_| damaged())?;
-        if buffer.len() < len {
-            buffer.resize(len, 0);
+    /// The group at the window's place (none at the end of the file), the
+    /// place moved past it.
+    fn group(&mut self, file: &File, end: u64) -> io::Result<Option<Group<'_>>> {
+        let at = self.at;
+        if at >= end {
+            return Ok(None);
         }
-        let block = &mut buffer[..len];
-        self.file.read_exact_at(block, from)?;
-        Ok(block)
+        let head = self.bytes(file, end, at, HEAD)?;
+        let word = |i: usize| u64::from_le_bytes(head[i..i + 8].try_into().unwrap_or_default());
+        let half = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap_or_default());
+        let (hash, number, split) = (word(0), word(8), head[16] != 0);
+        let (id_len, n) = (half(17) as usize, half(21) as usize);
+        let len = n
+            .checked_mul(Packed::BYTES)
+            .and_then(|e| e.checked_add(HEAD + id_len))
+            .ok_or_else(damaged)?;
+        self.at = at + len as u64;
+        let whole = self.bytes(file, end, at, len)?;
+        let (id, events) = whole[HEAD..].split_at(id_len);
+        Ok(Some(Group {
+            hash,
+            number,
+            split,
+            id,
+            events,
+        }))
     }
 }
 
 thread_local! {
-    /// Each worker thread's buffer for the block it reads.
-    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Each worker thread's window: the tickets of a chunk come in the
+    /// ticket log's order, and most often so do their groups.
+    static WINDOW: RefCell<Window> = RefCell::new(Window::default());
+    /// Each worker thread's buffer for the block of the index it reads.
+    static INDEX_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 fn damaged() -> io::Error {
@@ -293,33 +283,108 @@ fn damaged() -> io::Error {
     )
 }
 
-/// Calls `f` with the number, hash, id (its bytes: only the one looked for
-/// need be compared) and events of each group in `block`, whose first group
-/// has number `first`.
-fn each_group(
-    mut block: &[u8],
-    first: u64,
-    mut f: impl FnMut(u64, u64, &[u8], &mut dyn Iterator<Item = Packed>),
-) -> io::Result<()> {
-    let bad = damaged;
-    let mut g = first;
-    while !block.is_empty() {
-        let (hash, rest) = block.split_at_checked(8).ok_or_else(bad)?;
-        let (len, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
-        let len = u32::from_le_bytes(len.try_into().map_err(|_| bad())?) as usize;
-        let (id, rest) = rest.split_at_checked(len).ok_or_else(bad)?;
-        let (n, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
-        let n = u32::from_le_bytes(n.try_into().map_err(|_| bad())?) as usize;
-        let (events, rest) = rest.split_at_checked(n * Packed::BYTES).ok_or_else(bad)?;
-        let hash = u64::from_le_bytes(hash.try_into().map_err(|_| bad())?);
-        let mut events = events
-            .chunks_exact(Packed::BYTES)
-            .filter_map(|b| b.try_into().ok().map(Packed::read));
-        f(g, hash, id, &mut events);
-        g += 1;
-        block = rest;
+impl Spilled {
+    /// The events of ticket `id` (hash `hash`) appended to `out` in order,
+    /// `mark` called with the number of each of its groups; false when the
+    /// file has no such ticket.
+    pub(crate) fn find(
+        &self,
+        hash: u64,
+        id: &str,
+        out: &mut Vec<Packed>,
+        mut mark: impl FnMut(u64),
+    ) -> io::Result<bool> {
+        WINDOW.with_borrow_mut(|w| {
+            if w.serial != Some(self.serial) {
+                *w = Window {
+                    serial: Some(self.serial),
+                    ..Window::default()
+                };
+            }
+            let from = w.at;
+            for _ in 0..LOOK_AHEAD {
+                let Some(g) = w.group(&self.file, self.end)? else {
+                    break;
+                };
+                if g.hash == hash && g.id == id.as_bytes() {
+                    if g.split {
+                        break;
+                    }
+                    out.extend(g.events());
+                    mark(g.number);
+                    return Ok(true);
+                }
+            }
+            w.at = from;
+            self.find_indexed(w, hash, id, out, &mut mark)
+        })
     }
-    Ok(())
+
+    /// [`Spilled::find`] through the index: every group of the ticket.
+    fn find_indexed(
+        &self,
+        w: &mut Window,
+        hash: u64,
+        id: &str,
+        out: &mut Vec<Packed>,
+        mark: &mut impl FnMut(u64),
+    ) -> io::Result<bool> {
+        let mut found = 0;
+        for at in self.offsets(hash)? {
+            w.jump(at);
+            let Some(g) = w.group(&self.file, self.end)? else {
+                return Err(damaged());
+            };
+            if g.id == id.as_bytes() {
+                out.extend(g.events());
+                mark(g.number);
+                found += 1;
+            }
+        }
+        // Each group's events are in order, but a later one may hold earlier ones.
+        if found > 1 {
+            out.sort_unstable();
+        }
+        Ok(found > 0)
+    }
+
+    /// The offsets of the groups whose hash is `hash`, read from the index
+    /// with one positioned read of its block.
+    fn offsets(&self, hash: u64) -> io::Result<Vec<u64>> {
+        let i = self.blocks.partition_point(|b| b.0 <= hash);
+        let Some(i) = i.checked_sub(1) else {
+            return Ok(Vec::new());
+        };
+        let from = self.blocks[i].1;
+        let to = self.blocks.get(i + 1).map_or(self.index_end, |b| b.1);
+        INDEX_BUFFER.with_borrow_mut(|block| {
+            block.resize(usize::try_from(to - from).map_err(|_| damaged())?, 0);
+            self.index.read_exact_at(block, from)?;
+            let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+            Ok(block
+                .chunks_exact(ENTRY)
+                .filter(|e| word(&e[..8]) == hash)
+                .map(|e| word(&e[8..]))
+                .collect())
+        })
+    }
+
+    /// Calls `f` with the number, id and events of every group, in the
+    /// order of the file (a ticket in two batches has two groups).
+    pub(crate) fn for_each_group(
+        &self,
+        mut f: impl FnMut(u64, &str, &mut dyn Iterator<Item = Packed>),
+    ) -> io::Result<()> {
+        let mut w = Window {
+            size: MAX_WINDOW,
+            ..Window::default()
+        };
+        while let Some(g) = w.group(&self.file, self.end)? {
+            let id = std::str::from_utf8(g.id).map_err(|_| damaged())?;
+            f(g.number, id, &mut g.events());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -335,35 +400,43 @@ mod tests {
     }
 
     #[test]
-    fn ids_of_one_hash_stay_apart_and_runs_merge_per_id() {
-        // Two runs; `a` and `b` share a hash (as two ids may), `a` is in both.
-        let mut one = GroupWriter::new().expect("temp file");
-        one.group(7, "a", [event(5)].into_iter()).expect("write");
-        one.group(7, "b", [event(1)].into_iter()).expect("write");
-        let mut two = GroupWriter::new().expect("temp file");
-        two.group(3, "c", [event(2)].into_iter()).expect("write");
-        two.group(7, "a", [event(4), event(6)].into_iter())
+    fn ids_of_one_hash_stay_apart_and_a_ticket_in_two_batches_is_whole() {
+        // Two batches; `a` and `b` share a hash (as two ids may), `a` is in both.
+        let mut w = GroupWriter::new(0).expect("temp file");
+        w.group(7, "a", [event(5)].into_iter()).expect("write");
+        w.group(7, "b", [event(1)].into_iter()).expect("write");
+        w.group(3, "c", [event(2)].into_iter()).expect("write");
+        w.group(7, "a", [event(4), event(6)].into_iter())
             .expect("write");
-        let runs = vec![one.finish().expect("flush"), two.finish().expect("flush")];
-        let s = merge(runs).expect("merge");
-        assert_eq!(s.groups, 3);
-        let mut out = Vec::new();
-        assert_eq!(s.find(7, "a", &mut out).expect("read"), Some(1));
-        assert_eq!(out, [event(4), event(5), event(6)]);
-        out.clear();
-        assert_eq!(s.find(7, "b", &mut out).expect("read"), Some(2));
-        assert_eq!(out, [event(1)]);
-        out.clear();
-        assert_eq!(s.find(7, "z", &mut out).expect("read"), None);
-        assert_eq!(s.find(1, "c", &mut out).expect("read"), None);
-        assert_eq!(s.find(9, "c", &mut out).expect("read"), None);
-        assert!(out.is_empty());
+        let s = w.finish().expect("index");
+        assert_eq!(s.groups, 4);
+        let find = |hash, id| {
+            let (mut out, mut marked) = (Vec::new(), Vec::new());
+            let found = s
+                .find(hash, id, &mut out, |g| marked.push(g))
+                .expect("read");
+            (found, out, marked)
+        };
+        assert_eq!(
+            find(7, "a"),
+            (true, vec![event(4), event(5), event(6)], vec![0, 3])
+        );
+        assert_eq!(find(7, "b"), (true, vec![event(1)], vec![1]));
+        assert_eq!(find(3, "c"), (true, vec![event(2)], vec![2]));
+        for (hash, id) in [(7, "z"), (1, "c"), (9, "c")] {
+            assert_eq!(find(hash, id), (false, vec![], vec![]));
+        }
         let mut all = Vec::new();
         s.for_each_group(|g, id, events| all.push((g, id.to_string(), events.count())))
             .expect("read");
         assert_eq!(
             all,
-            [(0, "c".into(), 1), (1, "a".into(), 3), (2, "b".into(), 1)]
+            [
+                (0, "a".into(), 1),
+                (1, "b".into(), 1),
+                (2, "c".into(), 1),
+                (3, "a".into(), 2)
+            ]
         );
     }
 }

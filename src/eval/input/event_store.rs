@@ -3,11 +3,11 @@
 //! row comes; but memory must not grow with the event log. Events are kept
 //! grouped by ticket in a compact form (an event in 24 bytes, an id once,
 //! in about 24 bytes besides its text) while they fit in a budget
-//! (`SLA_EVENTS_MEMORY`, 64 MiB by default); past it each batch is sorted
-//! and written to disk as a run, and the runs are merged into one file read
-//! back a block at a time (`event_spill`). Either way, a ticket's events
-//! come back in time order, and the store knows which tickets were asked
-//! for, to name the events whose ticket never came.
+//! (`SLA_EVENTS_MEMORY`, 64 MiB by default); past it each batch is grouped
+//! and appended to a file on disk, with an index of where each ticket's
+//! groups are (`event_spill`). Either way, a ticket's events come back in
+//! time order, and the store knows which tickets were asked for, to name
+//! the events whose ticket never came.
 
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +17,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
 use crate::eval::error::EvalError;
-use crate::eval::input::event_spill::{merge, GroupWriter, Spilled};
+use crate::eval::input::event_spill::{GroupWriter, Spilled};
 use crate::eval::input::logged_event::{LoggedEvent, Packed};
 
 /// The memory budget of the events when `SLA_EVENTS_MEMORY` does not set one.
@@ -26,10 +26,6 @@ const DEFAULT_BUDGET: usize = 64 << 20;
 /// The fewest bytes a budget may be: a smaller one would write a run every
 /// few events.
 const MIN_BUDGET: usize = 64 << 10;
-
-/// Runs merged at once; more are merged into one run first, so that open
-/// files and their buffers stay few however long the log.
-const MAX_RUNS: usize = 64;
 
 /// The hash by which tickets are grouped (in memory and on disk).
 fn id_hash(id: &str) -> u64 {
@@ -117,7 +113,7 @@ struct Rec {
     secs: i64,
     nanos_line: u64,
     what: u32,
-    /// The ticket's number in [`Ids`], then its rank once sorted.
+    /// The ticket's number in [`Ids`].
     id: u32,
 }
 
@@ -131,72 +127,56 @@ impl Rec {
     }
 }
 
-/// A batch of events grouped by ticket: ids by rank, the ranks in the order
-/// of (hash, id), so that batches merge.
+/// A batch of events grouped by ticket, the tickets numbered in the order
+/// they first appear in it.
 #[derive(Debug, Default)]
 struct Batch {
     ids: Ids,
     recs: Vec<Rec>,
-    /// After [`Batch::sort`]: the id number of each rank, the rank of each
-    /// id number, and the first event of each rank (one more, the end).
-    order: Vec<u32>,
-    rank: Vec<u32>,
+    /// After [`Batch::sort`]: the first event of each ticket (one more, the
+    /// end).
     starts: Vec<usize>,
 }
 
 impl Batch {
     /// Groups the events by ticket, each ticket's in time order.
     fn sort(&mut self) {
-        let ids = &self.ids;
-        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            (ids.hashes[a as usize], ids.get(a)).cmp(&(ids.hashes[b as usize], ids.get(b)))
-        });
-        let mut rank = vec![0u32; order.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i as usize] = r as u32;
-        }
-        for e in &mut self.recs {
-            e.id = rank[e.id as usize];
-        }
-        self.rank = rank;
         self.recs.sort_unstable_by_key(|e| (e.id, e.packed()));
         self.starts.clear();
-        self.starts.reserve(order.len() + 1);
+        self.starts.reserve(self.ids.len() + 1);
         let mut at = 0;
-        for r in 0..order.len() as u32 {
+        for i in 0..self.ids.len() as u32 {
             self.starts.push(at);
-            while at < self.recs.len() && self.recs[at].id == r {
+            while at < self.recs.len() && self.recs[at].id == i {
                 at += 1;
             }
         }
         self.starts.push(at);
-        self.order = order;
     }
 
-    /// The events of rank `r`, in order.
-    fn events(&self, r: usize) -> impl ExactSizeIterator<Item = Packed> + '_ {
-        self.recs[self.starts[r]..self.starts[r + 1]]
+    /// The events of ticket number `i`, in order.
+    fn events(&self, i: usize) -> impl ExactSizeIterator<Item = Packed> + '_ {
+        self.recs[self.starts[i]..self.starts[i + 1]]
             .iter()
             .map(Rec::packed)
     }
 
-    /// Writes the sorted batch as a run.
-    fn write(&self) -> std::io::Result<std::fs::File> {
-        let mut w = GroupWriter::new()?;
-        for (r, &i) in self.order.iter().enumerate() {
-            w.group(self.ids.hashes[i as usize], self.ids.get(i), self.events(r))?;
+    /// Appends the sorted batch's groups to `out`, in the order its tickets
+    /// first appear: most often the order in which they will be asked for.
+    fn write(&self, out: &mut GroupWriter) -> std::io::Result<()> {
+        for i in 0..self.ids.len() {
+            out.group(self.ids.hashes[i], self.ids.get(i as u32), self.events(i))?;
         }
-        w.finish()
+        Ok(())
     }
 }
 
 /// Gathers the events as the log is read.
-#[derive(Debug)]
 pub(crate) struct Collector {
     budget: usize,
     batch: Batch,
-    runs: Vec<std::fs::File>,
+    /// The batches written to disk, once the first is.
+    disk: Option<GroupWriter>,
 }
 
 fn disk_error(e: std::io::Error) -> EvalError {
@@ -210,7 +190,8 @@ impl Collector {
     /// A collector that keeps at most about `budget` bytes of events in
     /// memory: half for the events, whose room is taken at once so that it
     /// is never grown by copying (the pages not yet written are not
-    /// resident), half for the ids.
+    /// resident), a quarter for the ids, and once they spill an eighth for
+    /// sorting the index of the file (16 bytes a ticket, so a few runs).
     pub(crate) fn new(budget: usize) -> Collector {
         let batch = Batch {
             recs: Vec::with_capacity((budget / 2 / size_of::<Rec>()).max(1024)),
@@ -219,7 +200,7 @@ impl Collector {
         Collector {
             budget,
             batch,
-            runs: Vec::new(),
+            disk: None,
         }
     }
 
@@ -238,35 +219,35 @@ impl Collector {
                 id: i,
             });
         }
-        if self.batch.ids.bytes() > self.budget / 2 {
+        if self.batch.ids.bytes() > self.budget / 4 {
             self.spill()?;
         }
         Ok(())
     }
 
-    /// Writes the batch to disk as a run, and empties it (its memory kept).
+    /// Appends the batch to the file on disk, and empties it (its memory kept).
     fn spill(&mut self) -> Result<(), EvalError> {
         self.batch.sort();
-        self.runs.push(self.batch.write().map_err(disk_error)?);
+        let out = match &mut self.disk {
+            Some(out) => out,
+            None => self
+                .disk
+                .insert(GroupWriter::new(self.budget / 8).map_err(disk_error)?),
+        };
+        self.batch.write(out).map_err(disk_error)?;
         let b = &mut self.batch;
         b.recs.clear();
-        b.order = Vec::new();
-        b.rank = Vec::new();
         b.starts = Vec::new();
         b.ids.table.clear();
         b.ids.text.clear();
         b.ids.ends.clear();
         b.ids.hashes.clear();
-        if self.runs.len() >= MAX_RUNS {
-            let runs = std::mem::take(&mut self.runs);
-            self.runs.push(merge(runs).map_err(disk_error)?.into_file());
-        }
         Ok(())
     }
 
     /// The events, grouped and ready for lookups.
     pub(crate) fn finish(mut self) -> Result<EventStore, EvalError> {
-        let form = if self.runs.is_empty() {
+        let form = if self.disk.is_none() {
             self.batch.sort();
             Form::Memory(self.batch)
         } else {
@@ -274,10 +255,13 @@ impl Collector {
                 self.spill()?;
             }
             drop(self.batch);
-            Form::Disk(merge(self.runs).map_err(disk_error)?)
+            let out = self
+                .disk
+                .ok_or_else(|| EvalError::new("no spilled events"))?;
+            Form::Disk(out.finish().map_err(disk_error)?)
         };
         let groups = match &form {
-            Form::Memory(b) => b.order.len(),
+            Form::Memory(b) => b.ids.len(),
             Form::Disk(s) => s.groups as usize,
         };
         Ok(EventStore {
@@ -300,7 +284,7 @@ enum Form {
 #[derive(Debug)]
 pub(crate) struct EventStore {
     form: Form,
-    /// One bit per ticket (by rank, or group number on disk): asked for.
+    /// One bit per ticket (by number, or group number on disk): asked for.
     seen: Vec<AtomicU64>,
     /// The first failure to read the spilled events back.
     failure: OnceLock<String>,
@@ -332,18 +316,13 @@ impl EventStore {
                 let Some(i) = b.ids.find(hash, id) else {
                     return;
                 };
-                let r = b.rank[i as usize] as usize;
-                self.mark(r);
-                out.extend(b.events(r).map(Packed::unpack));
+                self.mark(i as usize);
+                out.extend(b.events(i as usize).map(Packed::unpack));
             }
             Form::Disk(s) => {
                 let mut packed = Vec::new();
-                match s.find(hash, id, &mut packed) {
-                    Ok(Some(g)) => {
-                        self.mark(g as usize);
-                        out.extend(packed.into_iter().map(Packed::unpack));
-                    }
-                    Ok(None) => {}
+                match s.find(hash, id, &mut packed, |g| self.mark(g as usize)) {
+                    Ok(_) => out.extend(packed.into_iter().map(Packed::unpack)),
                     Err(e) => {
                         let _ = self.failure.set(format!(
                             "reading the event log back from the temporary directory ({}) failed: {e}",
@@ -355,7 +334,9 @@ impl EventStore {
         }
     }
 
-    /// Calls `f` with the id and events of each ticket never asked for.
+    /// Calls `f` with the id and events of each ticket never asked for (on
+    /// disk, a ticket whose events fell in several batches once for each,
+    /// with that batch's events in order: a row's events are never apart).
     pub(crate) fn for_each_unseen(
         &self,
         mut f: impl FnMut(&str, &mut dyn Iterator<Item = Packed>),
@@ -365,9 +346,9 @@ impl EventStore {
         }
         match &self.form {
             Form::Memory(b) => {
-                for (r, &i) in b.order.iter().enumerate() {
-                    if !self.is_seen(r) {
-                        f(b.ids.get(i), &mut b.events(r));
+                for i in 0..b.ids.len() {
+                    if !self.is_seen(i) {
+                        f(b.ids.get(i as u32), &mut b.events(i));
                     }
                 }
                 Ok(())
@@ -460,10 +441,9 @@ mod tests {
         let mut unseen = BTreeMap::new();
         store
             .for_each_unseen(|id, events| {
-                unseen.insert(
-                    id.to_string(),
-                    events.map(Packed::unpack).collect::<Vec<_>>(),
-                );
+                let all: &mut Vec<LoggedEvent> = unseen.entry(id.to_string()).or_default();
+                all.extend(events.map(Packed::unpack));
+                all.sort_by_key(Packed::new);
             })
             .expect("read back");
         let never: BTreeMap<String, Vec<LoggedEvent>> =
@@ -478,8 +458,8 @@ mod tests {
 
     #[test]
     fn events_spilled_to_many_runs_come_back_the_same() {
-        // The smallest budget: a run every 1,300 events or so, about 75
-        // runs, merged once on the way (MAX_RUNS) and once at the end.
+        // The smallest budget: a batch every 1,300 events or so, about 75
+        // of them, most tickets in several.
         check(MIN_BUDGET);
     }
 
