@@ -12,12 +12,16 @@ if [ ! -x /usr/bin/time ]; then
     apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
 fi
 
-log() { # N -> path of a generated log with N tickets (deterministic seed)
-    local f="$DIR/care-$1.csv"
+generated() { # NAME GENERATOR N -> path of $DIR/NAME-N.csv, made by GENERATOR N once
+    local f="$DIR/$1-$3.csv"
     if [ ! -s "$f" ]; then
-        echo "generating $f ($1 tickets)" >&2
-        python3 benches/eval/gen_care_log.py "$1" > "$f.tmp"
+        echo "generating $f" >&2
+        python3 "$2" "$3" > "$f.tmp"
         mv "$f.tmp" "$f"
     fi
     echo "$f"
+}
+
+log() { # N -> path of a generated log with N tickets (deterministic seed)
+    generated care benches/eval/gen_care_log.py "$1"
 }

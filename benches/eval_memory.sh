@@ -57,13 +57,7 @@ cargo build --release --quiet --bin sla
 SLA=target/release/sla
 
 events() { # N -> path of a generated event-shaped export of N incidents
-    local f="$DIR/events-$1.csv"
-    if [ ! -s "$f" ]; then
-        echo "generating $f ($1 incidents)" >&2
-        python3 benches/eval/gen_event_export.py "$1" > "$f.tmp"
-        mv "$f.tmp" "$f"
-    fi
-    echo "$f"
+    generated events benches/eval/gen_event_export.py "$1"
 }
 
 # "MB TICKETS" of one run: peak RSS and the distinct ids in its report.
