@@ -1083,31 +1083,37 @@ fn build_metrics(
     for (m, field) in out.iter_mut().zip(resolutions) {
         m.resolution = field.and_then(|f| names.field_index(f));
     }
-    // A start or stop that is another metric's stop must end at a timestamp:
-    // follow each chain at most once around the metrics.
-    for m in &out {
+    metric_chains_end(&out)?;
+    Ok(out)
+}
+
+/// A start or stop that is another metric's stop must end at a timestamp
+/// (of a clock with one stop): each chain is followed at most once around
+/// the metrics.
+fn metric_chains_end(metrics: &[MetricPlan]) -> Result<(), String> {
+    for m in metrics {
         for s in [m.start, m.stop] {
             let mut cur = s;
             let mut steps = 0;
             while let Source::MetricStop(next) = cur {
                 steps += 1;
-                if steps > out.len() {
+                if steps > metrics.len() {
                     return Err(format!(
                         "metric `{}` starts or stops at another metric's stop in a circle; one of them must stop at a ticket timestamp",
                         m.name
                     ));
                 }
-                if out[next].repeat.is_some() || out[next].cycles {
+                if metrics[next].repeat.is_some() || metrics[next].cycles {
                     return Err(format!(
                         "metric `{}` starts at the stop of `{}`, which stops once per cycle; start it at a timestamp or at a clock with one stop (E0408)",
-                        m.name, out[next].name
+                        m.name, metrics[next].name
                     ));
                 }
-                cur = out[next].stop;
+                cur = metrics[next].stop;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Name lookups with messages that say what exists.

@@ -96,18 +96,7 @@ pub(crate) fn open_export(
         reader.set_normaliser(normaliser.clone(), norms.clone());
     }
     let pausing = plan.metrics.iter().any(|m| !m.pause.is_empty());
-    // The fields whose changes over a ticket's rows matter (a priority
-    // raised on the third update): typed values, not timestamps.
-    let tracked: Vec<bool> = selecting_fields(plan)
-        .into_iter()
-        .zip(&plan.fields)
-        .map(|(sel, f)| {
-            sel && matches!(
-                f.kind,
-                FieldType::Label(_) | FieldType::Text | FieldType::Integer
-            )
-        })
-        .collect();
+    let tracked = tracked_fields(plan);
     let history = pausing || tracked.contains(&true);
     reader.set_grouper(Grouper {
         shape: shape.map(|e| Shape {
@@ -146,6 +135,22 @@ pub(crate) fn open_export(
         event_shaped: shape.is_some(),
         verdict_column: verdict.map(|v| v.column),
     })
+}
+
+/// The fields whose changes over a ticket's rows matter (a priority raised
+/// on the third update): those that select targets, with typed values, not
+/// timestamps.
+fn tracked_fields(plan: &Plan) -> Vec<bool> {
+    selecting_fields(plan)
+        .into_iter()
+        .zip(&plan.fields)
+        .map(|(sel, f)| {
+            sel && matches!(
+                f.kind,
+                FieldType::Label(_) | FieldType::Text | FieldType::Integer
+            )
+        })
+        .collect()
 }
 
 #[derive(Clone)]

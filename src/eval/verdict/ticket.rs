@@ -1006,36 +1006,7 @@ fn instant(
             };
             (at, how)
         }
-        Source::Earliest(i) => {
-            let alts = &plan.stops.earliest[i];
-            let mut best: Option<(At, usize)> = None;
-            for (k, a) in alts.iter().enumerate() {
-                let at = match *a {
-                    // An activity as a stop: its first occurrence at or
-                    // after the start (a repeating clock reads its own).
-                    Source::Event(e) => from.and_then(|from| first_activity(tl, e, from)),
-                    other => instant(ctx, t, tl, other, false, from).0,
-                };
-                if let Some(at) = at {
-                    if best.is_none_or(|(b, _)| at < b) {
-                        best = Some((at, k));
-                    }
-                }
-            }
-            if !named {
-                return (best.map(|b| b.0), String::new());
-            }
-            let names: Vec<String> = alts.iter().map(|a| plan.source_name(*a)).collect();
-            let how = match best {
-                Some((_, k)) => format!(
-                    "{} (the earliest of {})",
-                    instant(ctx, t, tl, alts[k], true, from).1,
-                    names.join(", ")
-                ),
-                None => format!("the earliest of {}", names.join(", ")),
-            };
-            (best.map(|b| b.0), how)
-        }
+        Source::Earliest(i) => earliest_instant(ctx, t, tl, i, named, from),
         // The plan guarantees the chain ends at a field, closure, status
         // or the event of a clock with one cycle.
         Source::MetricStop(m) => {
@@ -1045,37 +1016,84 @@ fn instant(
             }
             (at, format!("{how} (the stop of {})", plan.metrics[m].name))
         }
-        Source::Closure(c) => {
-            let cl = &plan.closures[c];
-            let confirmed = t.at(cl.confirmed);
-            // An automatic close counts only once it has happened by the as-of instant.
-            let auto = t
-                .at(cl.from)
-                .and_then(|from| {
-                    add_calendar_span(plan.tz, from.secs, cl.after)
-                        .map(|d| same_time_of_day(plan.tz, from, d))
-                })
-                .filter(|a| *a <= ctx.as_of);
-            let at = match (confirmed, auto) {
-                (Some(c), Some(a)) => Some(c.min(a)),
-                (c, a) => c.or(a),
-            };
-            if !named {
-                return (at, String::new());
+        Source::Closure(c) => closure_instant(ctx, t, c, named),
+    }
+}
+
+/// The earliest of the stops `plan.stops.earliest[i]` at or after `from`,
+/// and (when `named`) which it was.
+fn earliest_instant(
+    ctx: Context,
+    t: &Ticket,
+    tl: &Timeline,
+    i: usize,
+    named: bool,
+    from: Option<At>,
+) -> (Option<At>, String) {
+    let plan = ctx.plan;
+    let alts = &plan.stops.earliest[i];
+    let mut best: Option<(At, usize)> = None;
+    for (k, a) in alts.iter().enumerate() {
+        let at = match *a {
+            // An activity as a stop: its first occurrence at or
+            // after the start (a repeating clock reads its own).
+            Source::Event(e) => from.and_then(|from| first_activity(tl, e, from)),
+            other => instant(ctx, t, tl, other, false, from).0,
+        };
+        if let Some(at) = at {
+            if best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, k));
             }
-            let how = match (confirmed, auto, at) {
-                (Some(c), _, Some(x)) if c == x => {
-                    format!("{} (closure {})", plan.fields[cl.confirmed].name, cl.name)
-                }
-                (_, Some(_), Some(_)) => format!(
-                    "{} + {} (closure {}, automatic)",
-                    plan.fields[cl.from].name, cl.after, cl.name
-                ),
-                _ => format!("closure {}", cl.name),
-            };
-            (at, how)
         }
     }
+    if !named {
+        return (best.map(|b| b.0), String::new());
+    }
+    let names: Vec<String> = alts.iter().map(|a| plan.source_name(*a)).collect();
+    let how = match best {
+        Some((_, k)) => format!(
+            "{} (the earliest of {})",
+            instant(ctx, t, tl, alts[k], true, from).1,
+            names.join(", ")
+        ),
+        None => format!("the earliest of {}", names.join(", ")),
+    };
+    (best.map(|b| b.0), how)
+}
+
+/// A closure's instant: its confirmation, or its automatic close once that
+/// has happened by the as-of instant, whichever is first; and (when
+/// `named`) which it was.
+fn closure_instant(ctx: Context, t: &Ticket, c: usize, named: bool) -> (Option<At>, String) {
+    let plan = ctx.plan;
+    let cl = &plan.closures[c];
+    let confirmed = t.at(cl.confirmed);
+    // An automatic close counts only once it has happened by the as-of instant.
+    let auto = t
+        .at(cl.from)
+        .and_then(|from| {
+            add_calendar_span(plan.tz, from.secs, cl.after)
+                .map(|d| same_time_of_day(plan.tz, from, d))
+        })
+        .filter(|a| *a <= ctx.as_of);
+    let at = match (confirmed, auto) {
+        (Some(c), Some(a)) => Some(c.min(a)),
+        (c, a) => c.or(a),
+    };
+    if !named {
+        return (at, String::new());
+    }
+    let how = match (confirmed, auto, at) {
+        (Some(c), _, Some(x)) if c == x => {
+            format!("{} (closure {})", plan.fields[cl.confirmed].name, cl.name)
+        }
+        (_, Some(_), Some(_)) => format!(
+            "{} + {} (closure {}, automatic)",
+            plan.fields[cl.from].name, cl.after, cl.name
+        ),
+        _ => format!("closure {}", cl.name),
+    };
+    (at, how)
 }
 
 /// The stop of metric `m`, as its own clock sees it (from its own start),
