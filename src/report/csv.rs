@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::spill::Spill;
-use super::{has_cycles, metric_name, priority_name, Report};
+use super::{cycle_cell, has_cycles, metric_name, priority_name, Report};
 use crate::eval::{ChunkFormat, EscalationRow, Plan, Row, RowSink, RowText, Summary};
 use crate::time::exact::format_rfc3339_at;
 use crate::time::At;
@@ -84,7 +84,7 @@ impl RowText for CsvRowText<'_> {
         let versioned = !plan.versions.is_empty();
         let cycles = has_cycles(plan);
         for row in rows {
-            let cycle = row.cycle.map(|c| c.to_string()).unwrap_or_default();
+            let cycle = cycle_cell(row.cycle);
             let record = [
                 row.id.as_str(),
                 priority_name(plan, row).unwrap_or(""),
@@ -153,7 +153,7 @@ impl RowSink for CsvReport<'_> {
         let mut w = csv::Writer::from_writer(Vec::new());
         for e in rows {
             let plan = self.plan.version(e.version);
-            let cycle = e.cycle.map(|c| c.to_string()).unwrap_or_default();
+            let cycle = cycle_cell(e.cycle);
             let record = [
                 e.id.as_str(),
                 e.metric.map_or("", |m| plan.metrics[m].name.as_str()),

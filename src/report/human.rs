@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use std::io::Write;
 
 use super::format::{duration, lateness, local, local_at, percent};
-use super::{has_cycles, Header, Report};
+use super::{cycle_cell, has_cycles, Header, Report};
 use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::verdict::field_history::PriorityMoves;
@@ -516,7 +516,7 @@ fn escalations(
             e.line.to_string(),
         ];
         if cycles {
-            cells.insert(1, e.cycle.map(|c| c.to_string()).unwrap_or_default());
+            cells.insert(1, cycle_cell(e.cycle));
         }
         rows.push(cells);
     }

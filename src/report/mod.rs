@@ -82,6 +82,11 @@ pub(crate) fn has_cycles(plan: &Plan) -> bool {
         .any(|p| p.metrics.iter().any(|m| m.cycles || m.repeat.is_some()))
 }
 
+/// A row's cycle as a table cell: empty for a metric without cycles.
+pub(crate) fn cycle_cell(cycle: Option<u32>) -> String {
+    cycle.map(|c| c.to_string()).unwrap_or_default()
+}
+
 /// Names for a row's indices.
 pub(crate) fn metric_name<'p>(plan: &'p Plan, row: &Row) -> Option<&'p str> {
     let plan = plan.version(row.version);

@@ -12,7 +12,7 @@ use crate::eval::problems::ProblemKind;
 use crate::eval::verdict::credits::CreditRow;
 use crate::eval::{AvailabilityRow, ObjectiveResult, OutageLog, Plan, Status, Summary};
 use crate::report::format::{duration, local, local_at, percent};
-use crate::report::has_cycles;
+use crate::report::{cycle_cell, has_cycles};
 use crate::rules::TargetDuration;
 use crate::time::holidays::month_name;
 use crate::time::{month_of, At};
@@ -224,7 +224,7 @@ fn escalation_views(inp: &Inputs, collect: &Collect) -> Option<Vec<EscalationVie
                     .metric
                     .and_then(|m| plan.metrics.get(m))
                     .map_or(String::new(), |m| m.name.clone()),
-                cycle: cycle_text(e.cycle),
+                cycle: cycle_cell(e.cycle),
                 level: e.level.to_string(),
                 role: plan
                     .escalation
@@ -666,7 +666,7 @@ fn breach(plan: &Plan, l: &Late, as_of: At) -> BreachView {
             .metric
             .and_then(|m| plan.metrics.get(m))
             .map_or(String::new(), |m| m.name.clone()),
-        cycle: cycle_text(row.cycle),
+        cycle: cycle_cell(row.cycle),
         priority: row
             .priority
             .and_then(|p| plan.priority_names.get(p))
@@ -676,11 +676,6 @@ fn breach(plan: &Plan, l: &Late, as_of: At) -> BreachView {
         late: format!("{} of {time_of}", duration(l.late)),
         ledger,
     }
-}
-
-/// A row's cycle as a table cell: empty for a metric without cycles.
-fn cycle_text(cycle: Option<u32>) -> String {
-    cycle.map(|c| c.to_string()).unwrap_or_default()
 }
 
 fn target_text(d: &TargetDuration) -> String {
