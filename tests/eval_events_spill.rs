@@ -13,6 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+// Seeded, so the log is the same on every run and a failure can be replayed.
+use fastrand::Rng;
+
 #[path = "support/scratch.rs"]
 mod scratch;
 use scratch::scratch_dir;
@@ -22,22 +25,6 @@ use scratch::scratch_dir;
 /// customer reply, a resolution paused while pending with a cycle per
 /// reopening), in Europe/Amsterdam.
 const CONTRACT: &str = include_str!("../benches/eval/histories.sla");
-
-/// A small deterministic generator (xorshift64*), so the log is the same on
-/// every run and a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// 2025-01-06 00:00 UTC, a Monday.
 const BASE: i64 = 1_736_121_600;
@@ -75,26 +62,26 @@ enum Order {
 /// Writes `tickets.csv` and `events.csv` into `dir`: `n` tickets over
 /// January to April 2025, about six events each (in `order`).
 fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
-    let mut rng = Rng(0x5eed_1e55_0fe7_e7e7);
+    let mut rng = Rng::with_seed(0x5eed_1e55_0fe7_e7e7);
     let mut made = Made::default();
     let mut tickets = String::from("id,opened_at,priority,resolved_at\n");
     let mut rows: Vec<String> = Vec::new();
     let priorities = ["high", "medium", "low"];
     for i in 0..n {
         let id = format!("T{i:05}");
-        let opened = BASE + rng.below(100 * 86_400) as i64;
-        let priority = priorities[rng.below(3) as usize];
+        let opened = BASE + rng.u64(..100 * 86_400) as i64;
+        let priority = priorities[rng.u64(..3) as usize];
         let mut t = opened;
         let mut gap = |rng: &mut Rng, mean: u64| {
-            t += 1 + rng.below(2 * mean) as i64;
+            t += 1 + rng.u64(..2 * mean) as i64;
             t
         };
         let silent = order == Order::TicketOrder && i % 17 == 0;
         let mut ev =
             |at: i64, status: &str, field: &str, value: &str, activity: &str, rng: &mut Rng| {
                 // One event in four at a fraction of a second.
-                let millis = if rng.below(4) == 0 {
-                    1 + rng.below(999)
+                let millis = if rng.u64(..4) == 0 {
+                    1 + rng.u64(..999)
                 } else {
                     0
                 };
@@ -113,7 +100,7 @@ fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
             "agent_reply",
             &mut rng,
         );
-        for _ in 0..1 + rng.below(2) {
+        for _ in 0..1 + rng.u64(..2) {
             ev(
                 gap(&mut rng, 40_000),
                 "open",
@@ -122,8 +109,8 @@ fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
                 "customer_reply",
                 &mut rng,
             );
-            if rng.below(5) == 0 {
-                let p = priorities[rng.below(3) as usize];
+            if rng.u64(..5) == 0 {
+                let p = priorities[rng.u64(..3) as usize];
                 ev(gap(&mut rng, 5_000), "", "priority", p, "", &mut rng);
             }
             ev(
@@ -136,11 +123,11 @@ fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
             );
         }
         let mut resolved = String::new();
-        if rng.below(20) != 0 {
+        if rng.u64(..20) != 0 {
             let at = gap(&mut rng, 30_000);
             ev(at, "solved", "", "", "", &mut rng);
             resolved = stamp(at, 0);
-            if rng.below(5) == 0 {
+            if rng.u64(..5) == 0 {
                 ev(
                     gap(&mut rng, 80_000),
                     "open",
@@ -162,7 +149,7 @@ fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
     // Tickets the ticket log does not have: 40 rows over 25 ids, some rows
     // saying two things (still one problem each).
     for k in 0..40 {
-        let at = stamp(BASE + rng.below(90 * 86_400) as i64, 0);
+        let at = stamp(BASE + rng.u64(..90 * 86_400) as i64, 0);
         let activity = if k % 3 == 0 { "agent_reply" } else { "" };
         rows.push(format!("GONE-{},{at},open,,,{activity}", k % 25));
         made.without_ticket += 1;
@@ -201,7 +188,7 @@ fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
     match order {
         Order::Shuffled => {
             for i in (1..rows.len()).rev() {
-                rows.swap(i, rng.below(i as u64 + 1) as usize);
+                rows.swap(i, rng.u64(..i as u64 + 1) as usize);
             }
         }
         Order::TicketOrder => {
@@ -210,7 +197,7 @@ fn write_logs(dir: &Path, n: usize, order: Order) -> Made {
             let first = rows.len() - (problems + made.unknown_field) as usize;
             let extra = rows.split_off(first);
             for r in extra {
-                let at = rng.below(rows.len() as u64 + 1) as usize;
+                let at = rng.u64(..rows.len() as u64 + 1) as usize;
                 rows.insert(at, r);
             }
         }
