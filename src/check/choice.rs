@@ -10,6 +10,14 @@ use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::rules::{CalendarChoice, FieldKind};
 use crate::syntax::ast::{self, Span};
 
+/// The values a calendar choice may name, by the kind of its field.
+enum ChoiceValues {
+    /// A label field's labels: each must be given a calendar.
+    Labels(Vec<String>),
+    /// A text field's: any value, and the rows say which have a calendar.
+    AnyText,
+}
+
 impl Checker<'_> {
     /// Checks each calendar chosen by a field and records the sound ones.
     pub(super) fn choices(&mut self, choices: &[(&ast::Ident, &ast::Ident, &[ast::ChoiceRow])]) {
@@ -29,7 +37,10 @@ impl Checker<'_> {
         rows: &[ast::ChoiceRow],
     ) -> Option<CalendarChoice> {
         let info = self.field(field)?;
-        let labels = self.choice_labels(field, &info)?;
+        let labels = match self.choice_values(field, &info)? {
+            ChoiceValues::Labels(labels) => Some(labels),
+            ChoiceValues::AnyText => None,
+        };
         let mut ok = true;
         let mut calendars = BTreeMap::new();
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
@@ -91,16 +102,12 @@ impl Checker<'_> {
         })
     }
 
-    /// The labels a choice must cover: those of a label field, none for a
-    /// text field; `None` (reported) for a field of another kind.
-    fn choice_labels(
-        &mut self,
-        field: &ast::Ident,
-        info: &FieldInfo,
-    ) -> Option<Option<Vec<String>>> {
+    /// The values a choice may name; `None` (reported) for a field that is
+    /// neither a label nor a text field.
+    fn choice_values(&mut self, field: &ast::Ident, info: &FieldInfo) -> Option<ChoiceValues> {
         match &info.kind {
-            FieldKind::Label { labels } => Some(Some(labels.clone())),
-            FieldKind::Text => Some(None),
+            FieldKind::Label { labels } => Some(ChoiceValues::Labels(labels.clone())),
+            FieldKind::Text => Some(ChoiceValues::AnyText),
             other => {
                 self.report(
                     Diagnostic::new(
