@@ -4,49 +4,11 @@
 //! the arithmetic in the comments. Times are Europe/Amsterdam: CET (+01:00)
 //! until 30 March 2025 02:00, CEST (+02:00) until 26 October 2025 03:00.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use serde_json::Value;
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        // Tests run in parallel threads of one process, several with the
-        // same `name`: a counter keeps their folders apart.
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("sla-clauses-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("temp dir");
-        Dir(p)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).expect("write");
-        p.display().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn sla(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sla"))
-        .args(args)
-        .output()
-        .expect("run sla");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "support/folder.rs"]
+mod folder;
+use folder::{root, sla, Folder};
 
 fn eval(args: &[&str]) -> (Value, i32, String) {
     let mut all = vec!["eval"];
@@ -58,7 +20,7 @@ fn eval(args: &[&str]) -> (Value, i32, String) {
 }
 
 fn seed(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    root()
         .join("contracts")
         .join(format!("{name}.sla"))
         .display()
@@ -124,7 +86,7 @@ backup,2025-11-03T10:00:00+01:00,2025-11-03T11:00:00+01:00
 const AS_OF: &str = "2025-11-14T17:00:00+01:00";
 
 fn hosting() -> (Value, i32, String) {
-    let dir = Dir::new("hosting");
+    let dir = Folder::new("sla-clauses", "hosting");
     let contract = dir.file("hosting.sla", HOSTING);
     let tickets = dir.file("tickets.csv", "id,opened_at,resolved_at\n");
     let outages = dir.file("outages.csv", OUTAGES);
@@ -251,7 +213,7 @@ fn an_open_outage_runs_to_the_as_of_instant() {
 
 #[test]
 fn connexys_availability_is_sampled_around_the_clock() {
-    let dir = Dir::new("connexys");
+    let dir = Folder::new("sla-clauses", "connexys");
     let tickets = dir.file(
         "t.csv",
         "id,opened_at,type,level,component,responded_at,acknowledged_at,resolved_at\n",
@@ -283,7 +245,7 @@ fn connexys_availability_is_sampled_around_the_clock() {
 
 #[test]
 fn escalation_due_times_for_shares_used_and_a_breach() {
-    let dir = Dir::new("ladder");
+    let dir = Folder::new("sla-clauses", "ladder");
     let contract = dir.file(
         "ladder.sla",
         r#"
@@ -356,7 +318,7 @@ E-4,2025-03-10T08:45:00+01:00,
 
 #[test]
 fn infravision_ladder_has_no_automatic_trigger() {
-    let dir = Dir::new("iv-ladder");
+    let dir = Folder::new("sla-clauses", "iv-ladder");
     let tickets = dir.file(
         "t.csv",
         "id,opened_at,type,scope,effect,cause,responded_at,root_cause_at,resolved_at,rca_at\nI-1,2025-03-03T09:00:00+01:00,incident,multiple,down,,,,,\n",
@@ -385,7 +347,7 @@ fn infravision_ladder_has_no_automatic_trigger() {
 
 #[test]
 fn rca_within_one_month_of_resolution() {
-    let dir = Dir::new("rca");
+    let dir = Folder::new("sla-clauses", "rca");
     // Top incidents (multiple × down) resolved 31 January 12:00: one month
     // later is 28 February 12:00 (no 31 February). At the deadline is in time.
     let tickets = dir.file(
@@ -416,7 +378,7 @@ R-3,2025-01-31T09:00:00+01:00,incident,single,down,,2025-01-31T09:30:00+01:00,20
 
 #[test]
 fn complaint_acknowledgement_in_working_days_across_a_holiday() {
-    let dir = Dir::new("complaint");
+    let dir = Folder::new("sla-clauses", "complaint");
     // Wednesday 28 May 2025 10:00; Thursday 29 May is Ascension Day (Easter
     // + 39), a Dutch holiday. One working day later: the same time on the
     // next working day, Friday 30 May 10:00. Contact within two: Monday 2 June 10:00.
@@ -450,7 +412,7 @@ K-2,2025-05-28T10:00:00+02:00,complaint,,,2025-06-02T10:00:01+02:00,2025-05-30T1
 
 #[test]
 fn closure_by_confirmation_or_one_day_after_the_solution() {
-    let dir = Dir::new("closure");
+    let dir = Folder::new("sla-clauses", "closure");
     let tickets = dir.file(
         "t.csv",
         "id,opened_at,urgency,impact,resolved_at,confirmed_at
@@ -504,7 +466,7 @@ X-5,2026-01-09T09:00:00+01:00,low,low,,
 
 #[test]
 fn change_windows_friday_by_exception_saturday_not() {
-    let dir = Dir::new("changes");
+    let dir = Folder::new("sla-clauses", "changes");
     let tickets = dir.file(
         "t.csv",
         "id,opened_at,priority,cause,responded_at,resolved_at\n",
@@ -566,7 +528,7 @@ C-4,2025-03-10T00:00:00+01:00
 
 #[test]
 fn info_tells_the_term_renewal_and_notice() {
-    let dir = Dir::new("info");
+    let dir = Folder::new("sla-clauses", "info");
     let contract = dir.file(
         "acme.sla",
         r#"contract "Acme" {
@@ -627,7 +589,7 @@ fn info_tells_the_term_renewal_and_notice() {
 
 #[test]
 fn eval_warns_about_tickets_outside_the_term() {
-    let dir = Dir::new("term");
+    let dir = Folder::new("sla-clauses", "term");
     let contract = dir.file(
         "short.sla",
         r#"contract "Short" {

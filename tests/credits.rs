@@ -2,52 +2,11 @@
 //! "Service credits") from the real binary on real files, against credits
 //! worked out by hand in the comments.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("sla-credits-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("temp dir");
-        Dir(p)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).expect("write");
-        p.display().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn sla(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sla"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("run sla");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "support/folder.rs"]
+mod folder;
+use folder::{sla, Folder};
 
 fn json(args: &[&str]) -> (Value, i32) {
     let mut all = args.to_vec();
@@ -190,7 +149,7 @@ D2,2025-12-02T10:00:00Z,medium,2025-12-02T12:00:00Z
 
 #[test]
 fn missed_objectives_earn_credits_up_to_the_cap() {
-    let dir = Dir::new("missed");
+    let dir = Folder::new("sla-credits", "missed");
     let contract = dir.file("c.sla", MISSED);
     let tickets = dir.file("t.csv", TICKETS);
     let (r, rc) = json(&[
@@ -229,7 +188,7 @@ fn missed_objectives_earn_credits_up_to_the_cap() {
 
 #[test]
 fn amounts_without_a_fee_have_no_percentage() {
-    let dir = Dir::new("amounts");
+    let dir = Folder::new("sla-credits", "amounts");
     let contract = dir.file(
         "c.sla",
         &MISSED.replace(
