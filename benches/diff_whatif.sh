@@ -28,20 +28,6 @@ sed -e 's/resolution within 4 hours /resolution within 6 hours /' \
 cargo build --release --quiet --bin sla
 SLA=target/release/sla
 
-wall() {
-    local s
-    s=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true # both exit 1 on a difference or a miss
-    echo $(( $(date +%s%N) - s ))
-}
-stats() {
-    sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[1] / 1e9, t[int((NR + 1) / 2)] / 1e9 }'
-}
-peak_mb() {
-    /usr/bin/time -f '%M' -o "$DIR/rss" "$@" > /dev/null 2>&1 || true
-    echo $(( $(tail -1 "$DIR/rss") / 1024 ))
-}
-
 EVAL=("$SLA" eval contracts/care.sla "$BIG" --format json --as-of "$AS_OF")
 DIFF=("$SLA" diff contracts/care.sla "$NEW" "$BIG" --format json --as-of "$AS_OF")
 eval_ns=() diff_ns=()

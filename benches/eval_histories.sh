@@ -68,17 +68,6 @@ echo "logs: $BIG_T ($(du -m "$BIG_T" | cut -f1) MB), $BIG_E ($(du -m "$BIG_E" | 
 cargo build --release --quiet --bin sla
 SLA=target/release/sla
 
-# the smallest and the median of the nanoseconds on stdin, in seconds
-stats() {
-    sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[1] / 1e9, t[int((NR + 1) / 2)] / 1e9 }'
-}
-
-# peak RSS in MB of one run of "$@"
-peak_mb() {
-    /usr/bin/time -f '%M' -o "$DIR/rss" "$@" > /dev/null 2>&1 || true
-    echo $(( $(tail -1 "$DIR/rss") / 1024 ))
-}
-
 # A: the command line of `sla eval` on TICKETS [EVENTS] [FORMAT]
 args() {
     A=("$SLA" eval "$CONTRACT" "$1")

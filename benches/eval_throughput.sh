@@ -40,25 +40,6 @@ cargo build --release --quiet --bin sla --example eval_floor
 SLA=target/release/sla
 FLOOR=target/release/examples/eval_floor
 
-# WALL-NANOSECONDS of one run of "$@" (stdout to /dev/null)
-wall() {
-    local s
-    s=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true # sla eval exits 1 on a non-compliant log
-    echo $(( $(date +%s%N) - s ))
-}
-
-# the smallest and the median of the nanoseconds on stdin, in seconds
-stats() {
-    sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[1] / 1e9, t[int((NR + 1) / 2)] / 1e9 }'
-}
-
-# peak RSS in MB of one run of "$@"
-peak_mb() {
-    /usr/bin/time -f '%M' -o "$DIR/rss" "$@" > /dev/null 2>&1 || true
-    echo $(( $(tail -1 "$DIR/rss") / 1024 ))
-}
-
 EVAL=("$SLA" eval contracts/care.sla "$BIG" --format json --as-of "$AS_OF")
 # The two programs take turns, so that a change in the machine's speed (a
 # shared virtual machine's often does) falls on both alike.

@@ -28,22 +28,6 @@ cargo build --release --quiet --bin sla
 SLA=target/release/sla
 HTML="$DIR/report.html"
 
-wall() { # WALL-NANOSECONDS of one run of "$@"
-    local s
-    s=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true # sla eval exits 1 on a non-compliant log
-    echo $(( $(date +%s%N) - s ))
-}
-
-stats() { # the smallest and the median of the nanoseconds on stdin, in seconds
-    sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[1] / 1e9, t[int((NR + 1) / 2)] / 1e9 }'
-}
-
-peak_mb() { # peak RSS in MB of one run of "$@"
-    /usr/bin/time -f '%M' -o "$DIR/rss" "$@" > /dev/null 2>&1 || true
-    echo $(( $(tail -1 "$DIR/rss") / 1024 ))
-}
-
 eval_cmd() { echo "$SLA" eval contracts/care.sla "$1" --format json --as-of "$AS_OF"; }
 report_cmd() { echo "$SLA" report contracts/care.sla "$1" --period 2025-11 --as-of "$AS_OF" -o "$HTML"; }
 
