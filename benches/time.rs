@@ -11,40 +11,20 @@
 
 use std::hint::black_box;
 
-use chrono::Weekday;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 // Seeded: the same inputs on every run.
 use fastrand::Rng;
-use sla::time::spec::{DayRule, OpeningSpec, WeeklySpec};
+use sla::time::spec::DayRule;
 use sla::time::{parse_timestamp, Calendar, CalendarSpec};
+
+#[path = "../tests/support/office.rs"]
+mod office;
+use office::office_spec;
 
 const DAY: i64 = 86_400;
 /// 2024-01-01T00:00:00Z; random starts fall in 2024-2026.
 const FROM: i64 = 1_704_067_200;
 const YEARS3: i64 = 3 * 365 * DAY;
-
-fn office_spec() -> CalendarSpec {
-    let open = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-    ]
-    .into_iter()
-    .map(|day| OpeningSpec {
-        day,
-        start: 9 * 3600,
-        end: 17 * 3600,
-    })
-    .collect();
-    CalendarSpec::Weekly(WeeklySpec {
-        timezone: "Europe/Amsterdam".into(),
-        open,
-        closed: vec![DayRule::Builtin { set: "NL".into() }],
-        reopened: vec![],
-    })
-}
 
 /// New York office hours with the generated US and New York holidays: a
 /// calendar with 81 years (1990-2070) of holidays, observed days included.

@@ -6,38 +6,19 @@
 
 use std::collections::HashMap;
 
-use chrono::Weekday;
 use chrono_tz::Tz;
 use serde_json::Value;
-use sla::time::spec::{DayRule, OpeningSpec, WeeklySpec};
-use sla::time::{parse_timestamp, Calendar, CalendarSpec};
+use sla::time::{parse_timestamp, Calendar};
+
+#[path = "support/office.rs"]
+mod office;
+use office::office_spec;
 
 const AMS: Tz = chrono_tz::Europe::Amsterdam;
 
-/// mon..fri 09:00-17:00 Europe/Amsterdam, closed on NL holidays: the office
-/// calendar of both agreements.
+/// The office calendar of both agreements.
 fn office() -> Calendar {
-    let open = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-    ]
-    .into_iter()
-    .map(|day| OpeningSpec {
-        day,
-        start: 9 * 3600,
-        end: 17 * 3600,
-    })
-    .collect();
-    Calendar::new(&CalendarSpec::Weekly(WeeklySpec {
-        timezone: "Europe/Amsterdam".into(),
-        open,
-        closed: vec![DayRule::Builtin { set: "NL".into() }],
-        reopened: vec![],
-    }))
-    .unwrap()
+    Calendar::new(&office_spec()).unwrap()
 }
 
 fn read_log(path: &str) -> Vec<HashMap<String, String>> {
