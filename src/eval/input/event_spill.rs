@@ -7,10 +7,14 @@
 //! most often the one after the last read: each thread keeps a window of
 //! the file and reads on from where it stopped, larger as long as that
 //! holds (up to [`MAX_WINDOW`]), and only a ticket not found there costs a
-//! look in the index. The reads are `read_at`, not a memory map: the page
-//! cache is the kernel's, not counted as ours, so memory holds the windows
-//! and an index of the index (the first hash of each 2 KB of it), not the
-//! events.
+//! look in the index. A thread that has just looked in the index looks
+//! ahead only in the bytes it holds: in a ticket log in another order than
+//! the event log, reading on would cost a read for nothing. The index's
+//! blocks read are kept, up to a budget, by all the threads: a ticket log in
+//! a random order then costs one read a ticket (of its events), not two. The
+//! reads are `read_at`, not a memory map: the page cache is the kernel's,
+//! not counted as ours, so memory holds the windows, an index of the index
+//! (the first hash of each 2 KB of it) and the blocks kept, not the events.
 //!
 //! A ticket whose events fell in two batches has two groups; both are
 //! marked "split" once the index is sorted, and such a ticket is always
@@ -27,7 +31,8 @@ use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use crate::eval::input::logged_event::Packed;
 use crate::eval::input::sorted_runs::SortedRuns;
@@ -101,8 +106,9 @@ impl GroupWriter {
     }
 
     /// The file written, its index sorted and written, the groups of a
-    /// ticket in two batches marked.
-    pub(crate) fn finish(self) -> io::Result<Spilled> {
+    /// ticket in two batches marked; at most `cache_budget` bytes of the
+    /// index's blocks will be kept in memory once read.
+    pub(crate) fn finish(self, cache_budget: usize) -> io::Result<Spilled> {
         let file = self
             .out
             .into_inner()
@@ -119,7 +125,11 @@ impl GroupWriter {
                 mark_split(&file, self.offset, &same)?;
                 same.clear();
                 if blocks.is_empty() || written - block_start >= INDEX_BLOCK {
-                    blocks.push((hash, written));
+                    blocks.push(Block {
+                        hash,
+                        offset: written,
+                        kept: OnceLock::new(),
+                    });
                     block_start = written;
                 }
             }
@@ -136,6 +146,8 @@ impl GroupWriter {
             index: index.into_inner().map_err(io::IntoInnerError::into_error)?,
             index_end: written,
             blocks,
+            kept_bytes: AtomicUsize::new(0),
+            cache_budget,
             groups: self.groups,
             serial: SERIAL.fetch_add(1, Ordering::Relaxed),
         })
@@ -152,7 +164,7 @@ fn mark_split(file: &File, end: u64, offsets: &[u64]) -> io::Result<()> {
     let mut ids = Vec::with_capacity(offsets.len());
     for &at in offsets {
         w.jump(at);
-        ids.push(w.group(file, end)?.map(|g| g.id.to_vec()));
+        ids.push(w.group(file, end, true)?.map(|g| g.id.to_vec()));
     }
     for (i, &at) in offsets.iter().enumerate() {
         if ids.iter().filter(|id| **id == ids[i]).count() > 1 {
@@ -174,11 +186,23 @@ pub(crate) struct Spilled {
     end: u64,
     index: File,
     index_end: u64,
-    /// The first hash and the offset of each block of the index.
-    blocks: Vec<(u64, u64)>,
+    /// Each block of the index.
+    blocks: Vec<Block>,
+    /// Bytes of the index's blocks kept in memory, at most `cache_budget`.
+    kept_bytes: AtomicUsize,
+    cache_budget: usize,
     /// Number of groups in the file.
     pub(crate) groups: u64,
     serial: u64,
+}
+
+/// A block of the index: its first hash, its offset in the index, and its
+/// bytes once read, if the budget had room for them.
+#[derive(Debug)]
+struct Block {
+    hash: u64,
+    offset: u64,
+    kept: OnceLock<Box<[u8]>>,
 }
 
 /// One group as read from a window.
@@ -211,6 +235,8 @@ struct Window {
     size: usize,
     /// The file the window is of ([`Spilled::serial`]).
     serial: Option<u64>,
+    /// The last ticket was found by reading on: the next one may be too.
+    reading_on: bool,
 }
 
 impl Window {
@@ -221,11 +247,22 @@ impl Window {
         self.size = FIRST_WINDOW;
     }
 
-    /// Bytes `at..at + len` of `file` (which ends at `end`), read with the
-    /// bytes after them when the window does not hold them.
-    fn bytes(&mut self, file: &File, end: u64, at: u64, len: usize) -> io::Result<&[u8]> {
-        let held = at >= self.start && at + len as u64 <= self.start + self.bytes.len() as u64;
+    /// Where bytes `at..at + len` of `file` (which ends at `end`) are in
+    /// the window, read with the bytes after them when the window does not
+    /// hold them and `may_read` (none when it may not).
+    fn hold(
+        &mut self,
+        file: &File,
+        end: u64,
+        (at, len): (u64, usize),
+        may_read: bool,
+    ) -> io::Result<Option<usize>> {
+        let held = at >= self.start
+            && at.saturating_add(len as u64) <= self.start + self.bytes.len() as u64;
         if !held {
+            if !may_read {
+                return Ok(None);
+            }
             let want = (len.max(self.size) as u64).min(end.saturating_sub(at));
             if want < len as u64 {
                 return Err(damaged());
@@ -235,18 +272,21 @@ impl Window {
             self.start = at;
             self.size = (self.size * 2).min(MAX_WINDOW);
         }
-        let from = (at - self.start) as usize;
-        Ok(&self.bytes[from..from + len])
+        Ok(Some((at - self.start) as usize))
     }
 
-    /// The group at the window's place (none at the end of the file), the
-    /// place moved past it.
-    fn group(&mut self, file: &File, end: u64) -> io::Result<Option<Group<'_>>> {
+    /// The group at the window's place, the place moved past it; none at
+    /// the end of the file, or when the window does not hold it all and
+    /// may not read (`may_read`).
+    fn group(&mut self, file: &File, end: u64, may_read: bool) -> io::Result<Option<Group<'_>>> {
         let at = self.at;
         if at >= end {
             return Ok(None);
         }
-        let head = self.bytes(file, end, at, HEAD)?;
+        let Some(from) = self.hold(file, end, (at, HEAD), may_read)? else {
+            return Ok(None);
+        };
+        let head = &self.bytes[from..from + HEAD];
         let word = |i: usize| u64::from_le_bytes(head[i..i + 8].try_into().unwrap_or_default());
         let half = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap_or_default());
         let (hash, number, split) = (word(0), word(8), head[16] != 0);
@@ -255,9 +295,11 @@ impl Window {
             .checked_mul(Packed::BYTES)
             .and_then(|e| e.checked_add(HEAD + id_len))
             .ok_or_else(damaged)?;
+        let Some(from) = self.hold(file, end, (at, len), may_read)? else {
+            return Ok(None);
+        };
         self.at = at + len as u64;
-        let whole = self.bytes(file, end, at, len)?;
-        let (id, events) = whole[HEAD..].split_at(id_len);
+        let (id, events) = self.bytes[from + HEAD..from + len].split_at(id_len);
         Ok(Some(Group {
             hash,
             number,
@@ -301,9 +343,9 @@ impl Spilled {
                     ..Window::default()
                 };
             }
-            let from = w.at;
+            let (from, may_read) = (w.at, w.reading_on);
             for _ in 0..LOOK_AHEAD {
-                let Some(g) = w.group(&self.file, self.end)? else {
+                let Some(g) = w.group(&self.file, self.end, may_read)? else {
                     break;
                 };
                 if g.hash == hash && g.id == id.as_bytes() {
@@ -312,10 +354,12 @@ impl Spilled {
                     }
                     out.extend(g.events());
                     mark(g.number);
+                    w.reading_on = true;
                     return Ok(true);
                 }
             }
             w.at = from;
+            w.reading_on = false;
             self.find_indexed(w, hash, id, out, &mut mark)
         })
     }
@@ -332,7 +376,7 @@ impl Spilled {
         let mut found = 0;
         for at in self.offsets(hash)? {
             w.jump(at);
-            let Some(g) = w.group(&self.file, self.end)? else {
+            let Some(g) = w.group(&self.file, self.end, true)? else {
                 return Err(damaged());
             };
             if g.id == id.as_bytes() {
@@ -348,24 +392,40 @@ impl Spilled {
         Ok(found > 0)
     }
 
-    /// The offsets of the groups whose hash is `hash`, read from the index
-    /// with one positioned read of its block.
+    /// The offsets of the groups whose hash is `hash`, from the block of
+    /// the index that holds them: kept in memory, or read with one
+    /// positioned read (and kept while the budget has room).
     fn offsets(&self, hash: u64) -> io::Result<Vec<u64>> {
-        let i = self.blocks.partition_point(|b| b.0 <= hash);
+        let i = self.blocks.partition_point(|b| b.hash <= hash);
         let Some(i) = i.checked_sub(1) else {
             return Ok(Vec::new());
         };
-        let from = self.blocks[i].1;
-        let to = self.blocks.get(i + 1).map_or(self.index_end, |b| b.1);
-        INDEX_BUFFER.with_borrow_mut(|block| {
-            block.resize(usize::try_from(to - from).map_err(|_| damaged())?, 0);
-            self.index.read_exact_at(block, from)?;
+        let block = &self.blocks[i];
+        let offsets = |bytes: &[u8]| {
             let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
-            Ok(block
+            bytes
                 .chunks_exact(ENTRY)
                 .filter(|e| word(&e[..8]) == hash)
                 .map(|e| word(&e[8..]))
-                .collect())
+                .collect()
+        };
+        if let Some(kept) = block.kept.get() {
+            return Ok(offsets(kept));
+        }
+        let from = block.offset;
+        let to = self.blocks.get(i + 1).map_or(self.index_end, |b| b.offset);
+        let len = usize::try_from(to - from).map_err(|_| damaged())?;
+        if self.kept_bytes.fetch_add(len, Ordering::Relaxed) + len <= self.cache_budget {
+            let mut bytes = vec![0; len].into_boxed_slice();
+            self.index.read_exact_at(&mut bytes, from)?;
+            // Two threads may read one block at once: one of them keeps it.
+            return Ok(offsets(block.kept.get_or_init(|| bytes)));
+        }
+        self.kept_bytes.fetch_sub(len, Ordering::Relaxed);
+        INDEX_BUFFER.with_borrow_mut(|bytes| {
+            bytes.resize(len, 0);
+            self.index.read_exact_at(bytes, from)?;
+            Ok(offsets(bytes))
         })
     }
 
@@ -379,7 +439,7 @@ impl Spilled {
             size: MAX_WINDOW,
             ..Window::default()
         };
-        while let Some(g) = w.group(&self.file, self.end)? {
+        while let Some(g) = w.group(&self.file, self.end, true)? {
             let id = std::str::from_utf8(g.id).map_err(|_| damaged())?;
             f(g.number, id, &mut g.events());
         }
@@ -401,42 +461,49 @@ mod tests {
 
     #[test]
     fn ids_of_one_hash_stay_apart_and_a_ticket_in_two_batches_is_whole() {
-        // Two batches; `a` and `b` share a hash (as two ids may), `a` is in both.
-        let mut w = GroupWriter::new(0).expect("temp file");
-        w.group(7, "a", [event(5)].into_iter()).expect("write");
-        w.group(7, "b", [event(1)].into_iter()).expect("write");
-        w.group(3, "c", [event(2)].into_iter()).expect("write");
-        w.group(7, "a", [event(4), event(6)].into_iter())
-            .expect("write");
-        let s = w.finish().expect("index");
-        assert_eq!(s.groups, 4);
-        let find = |hash, id| {
-            let (mut out, mut marked) = (Vec::new(), Vec::new());
-            let found = s
-                .find(hash, id, &mut out, |g| marked.push(g))
+        // No block of the index kept, or all of them: the same answers, twice.
+        for cache_budget in [0, 1 << 20] {
+            // Two batches; `a` and `b` share a hash (as two ids may), `a` is in both.
+            let mut w = GroupWriter::new(0).expect("temp file");
+            w.group(7, "a", [event(5)].into_iter()).expect("write");
+            w.group(7, "b", [event(1)].into_iter()).expect("write");
+            w.group(3, "c", [event(2)].into_iter()).expect("write");
+            w.group(7, "a", [event(4), event(6)].into_iter())
+                .expect("write");
+            let s = w.finish(cache_budget).expect("index");
+            assert_eq!(s.groups, 4);
+            let find = |hash, id| {
+                let (mut out, mut marked) = (Vec::new(), Vec::new());
+                let found = s
+                    .find(hash, id, &mut out, |g| marked.push(g))
+                    .expect("read");
+                (found, out, marked)
+            };
+            for _ in 0..2 {
+                assert_eq!(
+                    find(7, "a"),
+                    (true, vec![event(4), event(5), event(6)], vec![0, 3])
+                );
+                assert_eq!(find(7, "b"), (true, vec![event(1)], vec![1]));
+                assert_eq!(find(3, "c"), (true, vec![event(2)], vec![2]));
+                for (hash, id) in [(7, "z"), (1, "c"), (9, "c")] {
+                    assert_eq!(find(hash, id), (false, vec![], vec![]));
+                }
+            }
+            let kept = s.blocks.iter().filter(|b| b.kept.get().is_some()).count();
+            assert_eq!(kept, if cache_budget == 0 { 0 } else { s.blocks.len() });
+            let mut all = Vec::new();
+            s.for_each_group(|g, id, events| all.push((g, id.to_string(), events.count())))
                 .expect("read");
-            (found, out, marked)
-        };
-        assert_eq!(
-            find(7, "a"),
-            (true, vec![event(4), event(5), event(6)], vec![0, 3])
-        );
-        assert_eq!(find(7, "b"), (true, vec![event(1)], vec![1]));
-        assert_eq!(find(3, "c"), (true, vec![event(2)], vec![2]));
-        for (hash, id) in [(7, "z"), (1, "c"), (9, "c")] {
-            assert_eq!(find(hash, id), (false, vec![], vec![]));
+            assert_eq!(
+                all,
+                [
+                    (0, "a".into(), 1),
+                    (1, "b".into(), 1),
+                    (2, "c".into(), 1),
+                    (3, "a".into(), 2)
+                ]
+            );
         }
-        let mut all = Vec::new();
-        s.for_each_group(|g, id, events| all.push((g, id.to_string(), events.count())))
-            .expect("read");
-        assert_eq!(
-            all,
-            [
-                (0, "a".into(), 1),
-                (1, "b".into(), 1),
-                (2, "c".into(), 1),
-                (3, "a".into(), 2)
-            ]
-        );
     }
 }

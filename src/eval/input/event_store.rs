@@ -258,7 +258,8 @@ impl Collector {
             let out = self
                 .disk
                 .ok_or_else(|| EvalError::new("no spilled events"))?;
-            Form::Disk(out.finish().map_err(disk_error)?)
+            // The batch's room, given back, holds the index's blocks read.
+            Form::Disk(out.finish(self.budget / 4).map_err(disk_error)?)
         };
         let groups = match &form {
             Form::Memory(b) => b.ids.len(),
