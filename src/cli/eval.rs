@@ -96,44 +96,20 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
         Some(path) => Some(ChangeLog::load(path, encoding, &plan, log_tz)?),
         None => None,
     };
-    let Some(tickets) = &args.tickets else {
+    let (reader, compare) = match &args.tickets {
+        Some(tickets) => {
+            let (reader, compare) = open_ticket_log(args, &plan, tickets, encoding, profile)?;
+            (Some(reader), compare)
+        }
         // Without a ticket log only availability (and changes) can be judged.
-        if !plan.rules.targets.is_empty() {
+        None if plan.rules.targets.is_empty() => (None, None),
+        None => {
             return Err(EvalError::new(format!(
                 "{}: the contract has targets, so it needs a ticket log: sla eval CONTRACT TICKETS",
                 args.contract.display()
-            )));
+            )))
         }
-        return Ok(Opened {
-            plan,
-            as_of,
-            log_tz,
-            events,
-            outages,
-            changes,
-            reader: None,
-            compare: None,
-        });
     };
-    let (reader, compare, event_shaped) = match profile {
-        Some(p) => {
-            let x = eval::input::export_groups::open_export(&plan, tickets, encoding, p)?;
-            let compare = x
-                .verdict_column
-                .zip(eval::input::profiles::compared_metric(&plan))
-                .map(|(column, m)| (m, column.to_string()));
-            (x.reader, compare, x.event_shaped)
-        }
-        None => (eval::open_tickets(&plan, tickets, encoding)?, None, false),
-    };
-    match (&args.input.events, event_shaped) {
-        (None, false) => warn_unpaused(&plan),
-        (Some(path), true) => eprintln!(
-            "warning: {}: the export has a status history of its own, which pause clauses read; the event log is not used",
-            path.display()
-        ),
-        _ => {}
-    }
     Ok(Opened {
         plan,
         as_of,
@@ -141,9 +117,41 @@ pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalE
         events,
         outages,
         changes,
-        reader: Some(reader),
+        reader,
         compare,
     })
+}
+
+/// Opens the ticket log, as an export of `profile` if one is active: its
+/// reader, and the export's own verdict column with the metric it is
+/// compared with. Warns where the event log is not used, or is missing.
+fn open_ticket_log(
+    args: &EvalArgs,
+    plan: &Plan,
+    tickets: &Path,
+    encoding: &'static encoding_rs::Encoding,
+    profile: Option<&'static eval::input::profiles::Profile>,
+) -> Result<(eval::input::log_reader::LogReader, Option<(usize, String)>), EvalError> {
+    let (reader, compare, event_shaped) = match profile {
+        Some(p) => {
+            let x = eval::input::export_groups::open_export(plan, tickets, encoding, p)?;
+            let compare = x
+                .verdict_column
+                .zip(eval::input::profiles::compared_metric(plan))
+                .map(|(column, m)| (m, column.to_string()));
+            (x.reader, compare, x.event_shaped)
+        }
+        None => (eval::open_tickets(plan, tickets, encoding)?, None, false),
+    };
+    match (&args.input.events, event_shaped) {
+        (None, false) => warn_unpaused(plan),
+        (Some(path), true) => eprintln!(
+            "warning: {}: the export has a status history of its own, which pause clauses read; the event log is not used",
+            path.display()
+        ),
+        _ => {}
+    }
+    Ok((reader, compare))
 }
 
 /// Streams the ticket log (if any) through `text` into `sink`, then adds
