@@ -194,6 +194,12 @@ fn far_apart_duplicates_are_the_same_in_memory_and_on_disk() {
             "{name}: the same warnings"
         );
         assert_eq!(memory.status.code(), disk.status.code(), "{name}");
+        // Sorted in runs of 78 ids (`SLA_SORT_MEMORY` of 4 KiB: 1,638 bytes
+        // for the ids' records of 21 bytes), 385 runs, merged 64 at a time
+        // (`input/sorted_runs.rs`): the same report.
+        let small = eval_with(&file, Some("0"), &[("SLA_SORT_MEMORY", "4096")]);
+        assert_eq!(memory.stdout, small.stdout, "{name}: many runs");
+        assert_eq!(memory.status.code(), small.status.code(), "{name}");
         // A pipe is read again from the copy kept of it as it was read
         // (`input/piped_log.rs`), so it takes the long way too, and the
         // report is the same but for the file's name.
@@ -262,5 +268,22 @@ fn a_piped_log_without_room_for_its_copy_says_so_when_it_is_needed() {
     for part in [pipe.as_str(), "through a pipe", nowhere.as_str(), "TMPDIR"] {
         assert!(stderr.contains(part), "{part}: {stderr}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A budget of sorting that is not a number of bytes is an error that
+/// names it, once the sort is needed; not a panic, nor a budget guessed.
+#[test]
+fn a_sort_budget_that_is_no_number_is_refused() {
+    let dir = std::env::temp_dir().join(format!("sla-eval-sort-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = write(&dir, "dups.csv", &csv());
+    let out = eval_with(&file, Some("0"), &[("SLA_SORT_MEMORY", "4K")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("SLA_SORT_MEMORY is `4K`, not a number of bytes"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
