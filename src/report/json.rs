@@ -151,6 +151,7 @@ impl ChunkFormat for JsonRows<'_> {
         Box::new(JsonRowText {
             rows: self,
             times: Rfc3339Writer::new(self.plan.tz),
+            start: None,
         })
     }
 }
@@ -159,6 +160,10 @@ impl ChunkFormat for JsonRows<'_> {
 struct JsonRowText<'a> {
     rows: &'a JsonRows<'a>,
     times: Rfc3339Writer,
+    /// The last row's start and where its text lies in the buffer being
+    /// written: the rows of a ticket share their start, and its text is
+    /// copied rather than made again.
+    start: Option<(At, std::ops::Range<usize>)>,
 }
 
 impl RowText for JsonRowText<'_> {
@@ -172,6 +177,8 @@ impl RowText for JsonRowText<'_> {
         let plan = this.plan;
         let closure = !plan.closures.is_empty();
         out.reserve(rows.len() * 300);
+        // Ranges of another buffer, or of this one before it was emptied, mean nothing.
+        self.start = None;
         for row in rows {
             out.extend_from_slice(b",\n    {\"id\":");
             json_str(out, &row.id);
@@ -185,7 +192,16 @@ impl RowText for JsonRowText<'_> {
             out.extend_from_slice(b",\"reason\":");
             opt_str(out, row.reason.as_deref());
             out.extend_from_slice(b",\"start\":");
-            opt_time(out, row.start, tz);
+            match (row.start, &self.start) {
+                (Some(t), Some((last, text))) if t == *last && text.end <= out.len() => {
+                    out.extend_from_within(text.clone());
+                }
+                (t, _) => {
+                    let from = out.len();
+                    opt_time(out, t, tz);
+                    self.start = t.map(|t| (t, from..out.len()));
+                }
+            }
             out.extend_from_slice(b",\"stop\":");
             opt_time(out, row.stop, tz);
             if let Some(c) = row.cycle {
@@ -222,16 +238,45 @@ const ESCAPED: [bool; 256] = {
 
 /// A JSON string, escaped as `serde_json` escapes: `"`, `\\` and control
 /// characters; everything else (non-ASCII included) as it is.
+#[inline]
 pub(crate) fn json_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    // Ids and reasons almost never need escaping: one look, one copy. (The
-    // look has no early exit: without a branch per byte it is faster on
-    // the short strings of a row.)
-    if !bytes
-        .iter()
-        .fold(false, |any, &b| any | ESCAPED[usize::from(b)])
-    {
+    let n = bytes.len();
+    // An id of 8 to 16 bytes: looked at and copied as two overlapping
+    // words, into a buffer of fixed size that is copied whole and the
+    // excess cut (a copy of varying length is a call to `memcpy`).
+    if (8..=16).contains(&n) {
+        let (first, last) = (word(&bytes[..8]), word(&bytes[n - 8..]));
+        if escapes(first) | escapes(last) == 0 {
+            let mut b = [b'"'; 18];
+            b[1..9].copy_from_slice(&first.to_le_bytes());
+            b[n - 7..n + 1].copy_from_slice(&last.to_le_bytes());
+            b[n + 1] = b'"';
+            let at = out.len();
+            out.extend_from_slice(&b);
+            out.truncate(at + n + 2);
+            return;
+        }
+    }
+    other_str(out, bytes);
+}
+
+/// [`json_str`] of a string other than a short plain one (out of line, so
+/// that the common case stays small).
+#[inline(never)]
+fn other_str(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Strings almost never need escaping: one look, one copy.
+    let mut words = bytes.chunks_exact(8);
+    let any = (&mut words).fold(0, |any, w| any | escapes(word(w)));
+    // The look has no early exit: without a branch per byte it is faster
+    // on the short strings of a row.
+    let plain = any == 0
+        && !words
+            .remainder()
+            .iter()
+            .fold(false, |any, &b| any | ESCAPED[usize::from(b)]);
+    if plain {
         out.reserve(bytes.len() + 2);
         out.push(b'"');
         out.extend_from_slice(bytes);
@@ -269,6 +314,27 @@ pub(crate) fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// The eight bytes of `w` (eight long) as a `u64`, the first lowest.
+#[inline]
+fn word(w: &[u8]) -> u64 {
+    let mut x = [0; 8];
+    x.copy_from_slice(w);
+    u64::from_le_bytes(x)
+}
+
+/// Not 0 when a byte of `x` is one [`json_str`] escapes: a byte below
+/// 0x20, or equal to `"` or `\\` (0 after an exclusive or), shows as a
+/// borrow into its high bit.
+#[inline]
+fn escapes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (quote, backslash) = (x ^ (ONES * u64::from(b'"')), x ^ (ONES * u64::from(b'\\')));
+    ((x.wrapping_sub(ONES * 0x20) & !x)
+        | (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash))
+        & (ONES * 0x80)
+}
+
 fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => json_str(out, s),
@@ -276,13 +342,59 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
-/// A whole number in decimal, without allocating (by `itoa`, as `serde_json` writes them).
+/// A whole number in decimal, as `serde_json` writes it: eight digits at a
+/// time, made together in one `u64`, copied whole and the excess cut (a
+/// copy of fixed length is a move, one of a varying length a call to
+/// `memcpy` that mispredicts).
+#[inline]
 fn uint(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    if n >= EIGHT {
+        return long_uint(out, n);
+    }
+    let d = eight_digits(n as u32);
+    // The leading zeros are the low bytes that are 0 (all but the last digit of 0).
+    let zeros = (d.trailing_zeros() / 8).min(7);
+    let at = out.len();
+    out.extend_from_slice(&((d >> (zeros * 8)) | ASCII_ZEROS).to_le_bytes());
+    out.truncate(at + 8 - zeros as usize);
+}
+
+/// 10⁸: numbers below it have eight digits at most.
+const EIGHT: u64 = 100_000_000;
+
+/// [`uint`] of a number of more than eight digits (rare: apart from the
+/// common case, which is made inline and so must stay small).
+#[cold]
+#[inline(never)]
+fn long_uint(out: &mut Vec<u8>, n: u64) {
+    uint(out, n / EIGHT);
+    // Below 10⁸: the cast keeps the value.
+    out.extend_from_slice(&(eight_digits((n % EIGHT) as u32) | ASCII_ZEROS).to_le_bytes());
+}
+
+/// `'0'` in each byte of a `u64`.
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The eight decimal digits of `n` (below 10⁸, with leading zeros) as the
+/// bytes of a `u64`, values 0–9, the first digit in the lowest byte (the
+/// first in memory): split into halves of four digits, then pairs, then
+/// digits, each step on all lanes at once by multiplying with a reciprocal.
+fn eight_digits(n: u32) -> u64 {
+    let (hi, lo) = (n / 10_000, n % 10_000);
+    // Two 32-bit lanes of four digits: x / 100 = (x * 5243) >> 19 for x < 43 699.
+    let v = u64::from(hi) | (u64::from(lo) << 32);
+    let hundreds = ((v * 5243) >> 19) & 0x0000_007f_0000_007f;
+    let v = hundreds | ((v - hundreds * 100) << 16);
+    // Four 16-bit lanes of two digits: x / 10 = (x * 103) >> 10 for x < 179.
+    let tens = ((v * 103) >> 10) & 0x000f_000f_000f_000f;
+    tens | ((v - tens * 10) << 8)
 }
 
 fn int(out: &mut Vec<u8>, n: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    if n < 0 {
+        out.push(b'-');
+    }
+    uint(out, n.unsigned_abs());
 }
 
 fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
@@ -690,5 +802,49 @@ mod tests {
         let mut out = Vec::new();
         uint(&mut out, u64::MAX);
         assert_eq!(String::from_utf8(out).unwrap(), u64::MAX.to_string());
+        // Each number of digits, at its ends and in between, where eight
+        // digits at a time meet, and appended after other text.
+        let mut p = 1u64;
+        for _ in 0..20 {
+            for n in [
+                p - 1,
+                p,
+                p + 1,
+                p / 2 * 3,
+                p.saturating_mul(7).saturating_add(p / 3),
+            ] {
+                let mut out = b"x".to_vec();
+                uint(&mut out, n);
+                assert_eq!(String::from_utf8(out).unwrap(), format!("x{n}"));
+            }
+            p = p.saturating_mul(10);
+        }
+    }
+
+    /// Each byte that needs escaping, at each place of strings of 0 to 24
+    /// bytes (looked at eight bytes at a time), is escaped; others are not.
+    #[test]
+    fn strings_are_escaped_wherever_the_byte_is() {
+        let check = |s: &[u8]| {
+            let s = String::from_utf8_lossy(s);
+            let mut out = b"x".to_vec();
+            json_str(&mut out, &s);
+            let want = format!("x{}", serde_json::to_string(&s).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        };
+        for len in 0..=24 {
+            let plain = b"a".repeat(len);
+            check(&plain);
+            for at in 0..len {
+                for b in (0u8..0x20).chain([b'"', b'\\', b' ', b'!', b'#', b'[', b']', 0x7f]) {
+                    let mut s = plain.clone();
+                    s[at] = b;
+                    check(&s);
+                }
+                let mut s = plain.clone();
+                s.splice(at..at, "é€".bytes());
+                check(&s);
+            }
+        }
     }
 }

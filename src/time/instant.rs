@@ -583,20 +583,30 @@ impl Rfc3339Writer {
     }
 
     /// Appends instant `t` to `out`.
+    #[inline]
     pub fn write(&mut self, out: &mut Vec<u8>, t: i64) {
         let (day, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400) as u32);
         // A power of two: the low bits of the day, whatever its sign.
-        let slot = &mut self.days[(day as usize) % DAY_SLOTS];
+        let slot = &self.days[(day as usize) % DAY_SLOTS];
         if i64::from(slot.day) != day {
-            match DayText::new(self.tz, day) {
-                Some(d) => *slot = d,
-                None => return write_rfc3339(out, t, self.tz),
-            }
+            return self.write_new_day(out, t);
         }
-        slot.write(out, secs);
-        if self.zulu {
-            // `Z` and the five bytes after it, which are not part of the text.
-            out.truncate(out.len() - 5);
+        slot.write(out, secs, self.zulu);
+    }
+
+    /// [`Rfc3339Writer::write`] for an instant whose day is not in the
+    /// table: the day is worked out and kept (or, for a day the table
+    /// cannot hold, the instant written the long way).
+    #[cold]
+    #[inline(never)]
+    fn write_new_day(&mut self, out: &mut Vec<u8>, t: i64) {
+        let (day, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400) as u32);
+        match DayText::new(self.tz, day) {
+            Some(d) => {
+                self.days[(day as usize) % DAY_SLOTS] = d;
+                d.write(out, secs, self.zulu);
+            }
+            None => write_rfc3339(out, t, self.tz),
         }
     }
 }
@@ -668,9 +678,10 @@ impl DayText {
         })
     }
 
-    /// Writes the instant `secs` seconds into the day (in UTC, five bytes
-    /// too many, which the caller cuts).
-    fn write(&self, out: &mut Vec<u8>, secs: u32) {
+    /// Writes the instant `secs` seconds into the day (in the zone UTC,
+    /// as `Z`, when `zulu`).
+    #[inline]
+    fn write(&self, out: &mut Vec<u8>, secs: u32, zulu: bool) {
         // Within a day of the UTC day: one step back into 0..86 400.
         let mut local = secs as i32 + self.off;
         if local < 0 {
@@ -678,16 +689,51 @@ impl DayText {
         } else if local >= 86_400 {
             local -= 86_400;
         }
-        let local = local as u32;
-        let mut b = *b"0000-00-00T00:00:00+00:00";
+        let mut b = [b'T'; 25];
         b[..10].copy_from_slice(&self.dates[usize::from(secs >= self.split)]);
-        two(&mut b, 11, local / 3600);
-        two(&mut b, 14, local % 3600 / 60);
-        two(&mut b, 17, local % 60);
+        b[11..19].copy_from_slice(&time_of_day(local as u32));
         b[19..].copy_from_slice(&self.zone);
+        // One copy of a fixed length (a few moves, where one of 20 or 25
+        // bytes is a call), then the five bytes after `Z` cut.
+        let at = out.len();
         out.extend_from_slice(&b);
+        if zulu {
+            out.truncate(at + 20);
+        }
     }
 }
+
+/// `HH:MM:SS` of `secs` seconds into a day (below 86 400), its pairs of
+/// digits looked up.
+#[inline]
+fn time_of_day(secs: u32) -> [u8; 8] {
+    let h = secs / 3600;
+    let rest = secs - h * 3600;
+    let m = rest / 60;
+    let s = rest - m * 60;
+    let [h0, h1] = pair(h);
+    let [m0, m1] = pair(m);
+    let [s0, s1] = pair(s);
+    [h0, h1, b':', m0, m1, b':', s0, s1]
+}
+
+/// The two digits of `v` (below 100; others give wrong digits, no panic).
+#[inline]
+fn pair(v: u32) -> [u8; 2] {
+    // Masked into the table's 128 entries: no bounds check.
+    PAIRS[v as usize & 127]
+}
+
+/// "00" to "99" (and 28 entries of padding), by value.
+const PAIRS: [[u8; 2]; 128] = {
+    let mut t = [[b'0'; 2]; 128];
+    let mut v = 0;
+    while v < 100 {
+        t[v] = [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+        v += 1;
+    }
+    t
+};
 
 /// Two decimal digits of `v` (below 100) at `b[at..at + 2]`.
 fn two<const N: usize>(b: &mut [u8; N], at: usize, v: u32) {

@@ -352,6 +352,10 @@ struct Worker<'a> {
     /// of the first row with that id), the next one last. Empty but when a
     /// chunk is evaluated again (`duplicates`).
     duplicates: Vec<(u64, u64)>,
+    /// The longest text of a chunk so far: a new text buffer (when no
+    /// spare one is free) is made that large at once, not grown by
+    /// doubling, which copies the text made so far each time.
+    text_room: usize,
 }
 
 impl<'a> Worker<'a> {
@@ -374,10 +378,12 @@ impl<'a> Worker<'a> {
             timeline: Timeline::default(),
             ws: Workspace::default(),
             duplicates: Vec::new(),
+            text_room: 0,
         }
     }
 
-    fn evaluate(&mut self, chunk: &Chunk, (rows, text): Spare) -> Done {
+    fn evaluate(&mut self, chunk: &Chunk, (rows, mut text): Spare) -> Done {
+        text.reserve(self.text_room);
         let mut done = Done {
             rows,
             by_status: Counts::default(),
@@ -413,6 +419,7 @@ impl<'a> Worker<'a> {
             }
         });
         self.evaluate_batch(typed, &mut done);
+        self.text_room = self.text_room.max(done.text.len());
         done
     }
 
