@@ -6,12 +6,13 @@
 //! A calendar answers every query from per-year tables, indexed by the
 //! *local* year of its time zone. A year's table holds the year's open
 //! stretches as UTC instants (merged, sorted) with a running sum of open
-//! seconds, and per local day the first opening, the last closing and a
-//! running count of working days. With those:
+//! seconds, per local day the first opening, the last closing and a
+//! running count of working days, and per 18-hour bucket of the year the
+//! first stretch that starts in it or later. With those:
 //!
 //! - `open_seconds(a, b)` is a difference of two "open time before t"
-//!   look-ups, each a binary search in one year (plus the totals of the
-//!   whole years in between);
+//!   look-ups, each a look at `t`'s bucket and a step or two (plus the
+//!   totals of the whole years in between);
 //! - `deadline` is a binary search on the running sums;
 //! - "the N-th following working day" is a binary search on the counts.
 //!
@@ -320,35 +321,63 @@ impl Stretch {
     }
 }
 
+/// One local day of a year table: what a look-up of the day reads, side by
+/// side, so that it touches one cache line (four days share one), not one
+/// per array. The tables are small, but evaluating a log streams far more
+/// data through the caches between two look-ups.
+#[derive(Debug, Clone, Copy)]
+struct Day {
+    /// The day's first instant.
+    start: i64,
+    /// Working days among the year's days before this one.
+    working_before: u32,
+}
+
+/// The length of a bucket of [`YearTable::bucket_first`]: 2^16 seconds
+/// (18.2 hours), shorter than any day, so that a bucket holds the starts of
+/// at most a day's stretches and the bucket of an instant is a shift.
+const BUCKET_SHIFT: u32 = 16;
+
 /// Everything about one local year of one calendar.
 #[derive(Debug, Clone)]
 struct YearTable {
     year: i32,
     stretches: Vec<Stretch>,
     total: i64,
-    /// First instant of each local day; one more entry: the next year's first instant.
-    day_starts: Vec<i64>,
+    /// Each local day of the year, and one more entry: the next year's first
+    /// instant, with `working_before` the year's working days.
+    days: Vec<Day>,
+    /// `bucket_first[b]`: the stretches that start before the year's first
+    /// instant plus `b` buckets ([`BUCKET_SHIFT`]), so that finding the
+    /// stretch of an instant is a look at its bucket and a step or two, not
+    /// a search of the year nor of its days.
+    bucket_first: Vec<u32>,
     /// Per day: (first opening, last closing) clipped to the day; equal when
     /// the day has no open time.
     hours: Vec<(i64, i64)>,
-    /// `working_before[i]`: working days among the year's days `0..i` (one more entry than days).
-    working_before: Vec<u32>,
-    /// `day_first[i]`: the first stretch that starts on or after day `i`
-    /// begins (one more entry than days), so that finding the stretch of an
-    /// instant is a look at its day, not a search of the year.
-    day_first: Vec<u32>,
 }
 
 impl YearTable {
     /// The number of stretches that start at or before `t` (`t` inside the
-    /// year): `partition_point(|s| s.start <= t)`, found from `t`'s day.
+    /// year, or at its end): `partition_point(|s| s.start <= t)`, found from
+    /// `t`'s bucket.
     fn started_by(&self, t: i64) -> usize {
-        let d = self.day_of(t);
-        if self.day_starts.get(d).is_some_and(|&s| s > t) {
-            // Before the year's first instant: nothing has started.
+        let since = self.days.first().map_or(0, |d| t.saturating_sub(d.start));
+        // Before the year's first instant nothing has started.
+        let Ok(since) = u64::try_from(since) else {
             return 0;
-        }
-        let mut i = self.day_first.get(d).map_or(0, |&i| i as usize);
+        };
+        let b = usize::try_from(since >> BUCKET_SHIFT).unwrap_or(usize::MAX);
+        let last = self.bucket_first.len().saturating_sub(1);
+        let i = self
+            .bucket_first
+            .get(b.min(last))
+            .map_or(0, |&i| i as usize);
+        // A bucket holds up to a day and a bit of stretch starts, so `t` is
+        // mostly zero, one or two steps on: taken without a branch, as which
+        // it is is a coin toss that a branch predictor would lose.
+        let step = |i: usize| i + usize::from(self.stretches.get(i).is_some_and(|s| s.start <= t));
+        let mut i = step(step(i));
         while self.stretches.get(i).is_some_and(|s| s.start <= t) {
             i += 1;
         }
@@ -384,21 +413,36 @@ impl YearTable {
     }
 
     fn working_days(&self) -> u32 {
-        self.working_before.last().copied().unwrap_or(0)
+        self.days.last().map_or(0, |d| d.working_before)
+    }
+
+    /// Working days among the year's days `0..i` (`i` up to the number of days).
+    fn working_before(&self, i: usize) -> Option<u32> {
+        self.days.get(i).map(|d| d.working_before)
     }
 
     /// The day (index in the year) holding the `n`-th working day counted from
-    /// the year's start, i.e. the first day `i` with `working_before[i + 1] >= n`.
-    fn nth_working(&self, n: u32) -> Option<usize> {
-        let j = self.working_before.partition_point(|&w| w < n);
+    /// the year's start, i.e. the first day `i` with `working_before(i + 1) >= n`,
+    /// knowing that the days before `from` hold fewer. A deadline a few
+    /// working days on lies a few days on, so a few steps forward come
+    /// before a search.
+    fn nth_working_from(&self, from: usize, n: u32) -> Option<usize> {
+        let rest = self.days.get(from..)?;
+        let near = rest.iter().take(16).position(|d| d.working_before >= n);
+        let j = from + near.unwrap_or_else(|| rest.partition_point(|d| d.working_before < n));
         j.checked_sub(1)
     }
 
     /// The first instant of day `i`, if the day is 24 hours long (no DST
     /// change in it).
     fn plain_day(&self, i: usize) -> Option<i64> {
-        let (start, next) = (*self.day_starts.get(i)?, *self.day_starts.get(i + 1)?);
+        let (start, next) = (self.days.get(i)?.start, self.days.get(i + 1)?.start);
         (next - start == 86_400).then_some(start)
+    }
+
+    /// The number of days in the year (365 or 366).
+    fn ndays(&self) -> usize {
+        self.days.len().saturating_sub(1)
     }
 
     fn day_hours(&self, i: usize) -> Option<(i64, i64)> {
@@ -410,17 +454,17 @@ impl YearTable {
     /// so `t`'s distance from the year's start in whole days is at most one
     /// off.
     fn day_of(&self, t: i64) -> usize {
-        let days = self.hours.len();
-        let Some(&first) = self.day_starts.first() else {
+        let days = self.ndays();
+        let Some(first) = self.days.first() else {
             return 0;
         };
-        let mut d = usize::try_from((t - first).div_euclid(86_400))
+        let mut d = usize::try_from((t - first.start).div_euclid(86_400))
             .unwrap_or(0)
             .min(days.saturating_sub(1));
-        while d > 0 && self.day_starts[d] > t {
+        while d > 0 && self.days[d].start > t {
             d -= 1;
         }
-        while d + 1 < days && self.day_starts[d + 1] <= t {
+        while d + 1 < days && self.days[d + 1].start <= t {
             d += 1;
         }
         d
@@ -630,10 +674,6 @@ impl Calendar {
             }
         }
 
-        let day_first = day_starts
-            .iter()
-            .map(|&d| stretches.partition_point(|s| s.start < d) as u32)
-            .collect();
         let mut hours = Vec::with_capacity(ndays);
         let mut working_before = Vec::with_capacity(ndays + 1);
         working_before.push(0u32);
@@ -656,14 +696,28 @@ impl Calendar {
             working_before.push(w + u32::from(h.1 > h.0));
         }
 
+        let days = day_starts
+            .iter()
+            .zip(working_before)
+            .map(|(&start, working_before)| Day {
+                start,
+                working_before,
+            })
+            .collect();
+        let buckets = ((ye - ys) >> BUCKET_SHIFT) + 1;
+        let bucket_first = (0..buckets)
+            .map(|b| {
+                let from = ys + (b << BUCKET_SHIFT);
+                stretches.partition_point(|s| s.start < from) as u32
+            })
+            .collect();
         YearTable {
             year,
             stretches,
             total,
-            day_starts,
+            days,
             hours,
-            working_before,
-            day_first,
+            bucket_first,
         }
     }
 
@@ -879,7 +933,7 @@ impl Calendar {
         let day = yt.day_of(t);
         // A leap year's day 59 (0-based) is 29 February, and every later
         // day is one day further on than in a common year.
-        let common = match (yt.hours.len() == 366, day) {
+        let common = match (yt.ndays() == 366, day) {
             (true, 59) => return Some((yt.year, 2)),
             (true, d) if d > 59 => d - 1,
             (_, d) => d,
@@ -907,16 +961,16 @@ impl Calendar {
     /// The `n`-th (`n >= 1`) working day strictly after day `(k, i)`.
     fn nth_working_day_after(&self, k: usize, i: usize, n: u32) -> Option<(usize, usize)> {
         let yt = self.table(k);
-        let done = yt.working_before.get(i + 1).copied()?;
+        let done = yt.working_before(i + 1)?;
         let after = yt.working_days() - done;
         if n <= after {
-            return Some((k, yt.nth_working(done + n)?));
+            return Some((k, yt.nth_working_from(i + 2, done + n)?));
         }
         let mut rest = n - after;
         for k in k + 1..YEARS {
             let yt = self.table(k);
             if rest <= yt.working_days() {
-                return Some((k, yt.nth_working(rest)?));
+                return Some((k, yt.nth_working_from(0, rest)?));
             }
             rest -= yt.working_days();
         }
