@@ -65,18 +65,10 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) ->
         }
         return j;
     };
-    if let Some(stop) = span.stop {
-        if stop < start {
-            j.status = Status::Invalid;
-            j.reason = Some(format!(
-                "{} ({}) is before {} ({}): the stop of the clock lies before its start; correct the log",
-                span.stop_name,
-                format_rfc3339_at(stop, plan.tz),
-                span.start_name,
-                format_rfc3339_at(start, plan.tz)
-            ));
-            return j;
-        }
+    if let Some(reason) = stop_before_start(plan, span, start) {
+        j.status = Status::Invalid;
+        j.reason = Some(reason);
+        return j;
     }
     let end = span.stop.unwrap_or(as_of).max(start);
     let pauses = &*effective_pauses(span.pauses, span.stop);
@@ -118,21 +110,7 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) ->
             };
             return j;
         }
-        // The same local time of day N working days on, with the start's
-        // fraction; not when the start was moved to an opening, or the
-        // deadline clamped to a closing (opening and closing times are whole).
-        TargetDuration::WorkingDays { n } => cal.working_days_deadline(start.secs, *n).map(|d| {
-            let clamped = cal.is_open(d.saturating_sub(1)) && !cal.is_open(d);
-            if cal.is_open(start.secs) && !clamped {
-                same_time_of_day(plan.tz, start, d)
-            } else {
-                At::whole(d)
-            }
-        }),
-        TargetDuration::NextWorkingDay => cal.next_working_day_close(start.secs).map(At::whole),
-        TargetDuration::Calendar { span: cs } => {
-            add_calendar_span(plan.tz, start.secs, *cs).map(|d| same_time_of_day(plan.tz, start, d))
-        }
+        days => days_deadline(plan, cal, days, start),
     };
     let Some(deadline) = deadline else {
         j.status = Status::Invalid;
@@ -155,6 +133,42 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) ->
         None => Status::Pending,
     };
     j
+}
+
+/// Why clock `span`, started at `start`, is invalid when it stops before it starts.
+fn stop_before_start(plan: &Plan, span: &Span, start: At) -> Option<String> {
+    let stop = span.stop.filter(|stop| *stop < start)?;
+    Some(format!(
+        "{} ({}) is before {} ({}): the stop of the clock lies before its start; correct the log",
+        span.stop_name,
+        format_rfc3339_at(stop, plan.tz),
+        span.start_name,
+        format_rfc3339_at(start, plan.tz)
+    ))
+}
+
+/// The deadline, before pauses, of a target counted in days (working days,
+/// the next working day, a calendar span) from `start`; `None` when the
+/// calendar has no working day after it (or the target is not one of these).
+fn days_deadline(plan: &Plan, cal: &Calendar, days: &TargetDuration, start: At) -> Option<At> {
+    match days {
+        // The same local time of day N working days on, with the start's
+        // fraction; not when the start was moved to an opening, or the
+        // deadline clamped to a closing (opening and closing times are whole).
+        TargetDuration::WorkingDays { n } => cal.working_days_deadline(start.secs, *n).map(|d| {
+            let clamped = cal.is_open(d.saturating_sub(1)) && !cal.is_open(d);
+            if cal.is_open(start.secs) && !clamped {
+                same_time_of_day(plan.tz, start, d)
+            } else {
+                At::whole(d)
+            }
+        }),
+        TargetDuration::NextWorkingDay => cal.next_working_day_close(start.secs).map(At::whole),
+        TargetDuration::Calendar { span: cs } => {
+            add_calendar_span(plan.tz, start.secs, *cs).map(|d| same_time_of_day(plan.tz, start, d))
+        }
+        _ => None,
+    }
 }
 
 /// Nanoseconds as the whole seconds printed, rounded up: over the target

@@ -6,7 +6,7 @@
 use chrono_tz::Tz;
 use compact_str::CompactString;
 
-use crate::eval::contract::plan::{FieldType, Plan};
+use crate::eval::contract::plan::{FieldPlan, FieldType, Plan};
 use crate::eval::contract::statuses::status_key;
 use crate::eval::input::log_reader::{RawRow, RowRef};
 use crate::eval::input::profiles::label_key;
@@ -134,62 +134,20 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
             at(&plan.id_column)
         ));
     }
-    let horizon = plan.calendar(0).horizon();
+    let mut typed = Typed {
+        problems: &mut *problems,
+        warnings: &mut *warnings,
+        fractions,
+        latest,
+        horizon: plan.calendar(0).horizon(),
+        log_tz,
+    };
     for (i, f) in plan.fields.iter().enumerate().take(raw.len()) {
         let text = raw.cell(i);
-        let at = |column: &str| at_line(line_of(i), column);
-        if text.is_empty() {
-            cells.push(Cell::Empty);
-            continue;
-        }
-        let cell = match &f.kind {
-            FieldType::Text | FieldType::Status => Cell::Text(text.into()),
-            FieldType::Integer => match text.parse::<i64>() {
-                Ok(n) => Cell::Integer(n),
-                Err(_) => {
-                    problems.push(format!(
-                        "{}: `{text}` is not an integer; expected a whole number such as 2",
-                        at(&f.column)
-                    ));
-                    Cell::Bad
-                }
-            },
-            FieldType::Label(labels) => match labels.iter().position(|l| l == text) {
-                Some(i) => Cell::Label(i as u32),
-                None => {
-                    problems.push(format!(
-                        "{}: `{text}` is not a label of field `{}`; expected one of: {}",
-                        at(&f.column),
-                        f.name,
-                        labels.join(", ")
-                    ));
-                    Cell::Bad
-                }
-            },
-            FieldType::Timestamp => match parse_timestamp(text, log_tz) {
-                Ok(parsed) if !(horizon.0..horizon.1).contains(&parsed.at) => {
-                    problems.push(format!(
-                        "{}: `{text}` lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover; check the export for a wrong or placeholder date",
-                        at(&f.column),
-                        HORIZON_END_YEAR - 1
-                    ));
-                    Cell::Bad
-                }
-                Ok(parsed) => {
-                    if let Some(w) = parsed.warning {
-                        warnings.push(format!("{}: {w}", at(&f.column)));
-                    }
-                    if parsed.nanos > 0 {
-                        fractions.push((i, parsed.nanos));
-                    }
-                    *latest = (*latest).max(parsed.at + i64::from(parsed.nanos > 0));
-                    Cell::Time(parsed.at)
-                }
-                Err(e) => {
-                    problems.push(format!("{}: {}", at(&f.column), timestamp_message(&e)));
-                    Cell::Bad
-                }
-            },
+        let cell = if text.is_empty() {
+            Cell::Empty
+        } else {
+            typed.cell(i, f, text, &|column| at_line(line_of(i), column))
         };
         cells.push(cell);
     }
@@ -203,6 +161,89 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
     t.verdict = extra.and_then(|x| x.verdict);
     t.line = raw.line;
     t.id = CompactString::new(raw.id);
+}
+
+/// Where typing a row's cells puts what it finds besides the cells.
+struct Typed<'t> {
+    problems: &'t mut Vec<String>,
+    warnings: &'t mut Vec<String>,
+    fractions: &'t mut Vec<(usize, u32)>,
+    latest: &'t mut i64,
+    /// The instants the calendars cover.
+    horizon: (i64, i64),
+    log_tz: Tz,
+}
+
+impl Typed<'_> {
+    /// `text` (not empty), the cell of field `f` (the `i`th), read as the
+    /// field's type; [`Cell::Bad`] when it cannot be, with a problem that
+    /// says where (`at` names the column in its file and line).
+    #[inline]
+    fn cell(&mut self, i: usize, f: &FieldPlan, text: &str, at: &dyn Fn(&str) -> String) -> Cell {
+        match &f.kind {
+            FieldType::Text | FieldType::Status => Cell::Text(text.into()),
+            FieldType::Integer => match text.parse::<i64>() {
+                Ok(n) => Cell::Integer(n),
+                Err(_) => {
+                    self.problems.push(format!(
+                        "{}: `{text}` is not an integer; expected a whole number such as 2",
+                        at(&f.column)
+                    ));
+                    Cell::Bad
+                }
+            },
+            FieldType::Label(labels) => match labels.iter().position(|l| l == text) {
+                Some(i) => Cell::Label(i as u32),
+                None => {
+                    self.problems.push(format!(
+                        "{}: `{text}` is not a label of field `{}`; expected one of: {}",
+                        at(&f.column),
+                        f.name,
+                        labels.join(", ")
+                    ));
+                    Cell::Bad
+                }
+            },
+            FieldType::Timestamp => self.timestamp(i, f, text, at),
+        }
+    }
+
+    /// [`Typed::cell`] of a timestamp field.
+    #[inline]
+    fn timestamp(
+        &mut self,
+        i: usize,
+        f: &FieldPlan,
+        text: &str,
+        at: &dyn Fn(&str) -> String,
+    ) -> Cell {
+        let horizon = self.horizon;
+        match parse_timestamp(text, self.log_tz) {
+            Ok(parsed) if !(horizon.0..horizon.1).contains(&parsed.at) => {
+                self.problems.push(format!(
+                    "{}: `{text}` lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover; check the export for a wrong or placeholder date",
+                    at(&f.column),
+                    HORIZON_END_YEAR - 1
+                ));
+                Cell::Bad
+            }
+            Ok(parsed) => {
+                if let Some(w) = parsed.warning {
+                    self.warnings.push(format!("{}: {w}", at(&f.column)));
+                }
+                if parsed.nanos > 0 {
+                    self.fractions.push((i, parsed.nanos));
+                }
+                *self.latest = (*self.latest).max(parsed.at + i64::from(parsed.nanos > 0));
+                Cell::Time(parsed.at)
+            }
+            Err(e) => {
+                self.problems
+                    .push(format!("{}: {}", at(&f.column), timestamp_message(&e)));
+                Cell::Bad
+            }
+        }
+    }
 }
 
 /// An export's field changes, typed as their fields and sorted by time.

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use chrono_tz::Tz;
 use rustc_hash::FxHashSet;
 
+use crate::eval::contract::plan::VersionIndex;
 use crate::eval::contract::statuses::status_key;
 use crate::eval::error::EvalError;
 use crate::eval::input::cells::{type_row_into, Ticket};
@@ -437,7 +438,55 @@ impl<'a> Worker<'a> {
 
     /// Evaluates typed ticket `i` of the batch.
     fn one(&mut self, i: usize, done: &mut Done) {
-        let (ctx, file) = (self.ctx, self.file);
+        let duplicate = self.check_row(i, done);
+        let file = self.file;
+        let ticket = &mut self.batch[i].0;
+        // The version in force at the ticket's opening judges it.
+        let (ctx, version) = self.ctx.in_force(ticket);
+        ctx.histories().build(ticket, &mut self.timeline, false);
+        let ticket = &self.batch[i].0;
+        if self.timeline.opened_after_as_of {
+            done.problems.add(
+                ProblemKind::OpenedAfterAsOf,
+                file,
+                Some(ticket.line),
+                format!(
+                    "ticket {} was opened after the as-of instant: its clocks have not started, and it is in no period",
+                    ticket.id
+                ),
+            );
+        }
+        if let Some(h) = &ticket.history {
+            for (_, status, _) in h {
+                if !done.statuses.contains(status) {
+                    done.statuses.insert(status.clone());
+                }
+            }
+        }
+        let first = done.rows.len();
+        evaluate_into(
+            ctx,
+            ticket,
+            &self.timeline,
+            false,
+            &mut done.rows,
+            &mut self.ws,
+            &mut done.moves,
+        );
+        if version != 0 {
+            for row in &mut done.rows[first..] {
+                row.version = version;
+            }
+        }
+        self.count(i, (ctx, version), duplicate, first, done);
+    }
+
+    /// Notes ticket `i`'s id, and its problems: a repeated id (when this
+    /// chunk is evaluated again for its duplicates, `self.duplicates`),
+    /// which makes its verdicts invalid, and cells that could not be read.
+    /// Whether it is a duplicate.
+    fn check_row(&mut self, i: usize, done: &mut Done) -> bool {
+        let file = self.file;
         let (ticket, regrouped) = &mut self.batch[i];
         let regrouped = *regrouped;
         // A row without an id is a problem of its own, and no duplicate.
@@ -491,43 +540,22 @@ impl<'a> Worker<'a> {
                 reasons.join("; "),
             );
         }
-        // The version in force at the ticket's opening judges it.
-        let (ctx, version) = ctx.in_force(ticket);
-        ctx.histories().build(ticket, &mut self.timeline, false);
+        duplicate
+    }
+
+    /// Adds evaluated ticket `i` (judged by `version` of the contract, its
+    /// rows `done.rows[first..]`) to the chunk's counts: tickets, statuses,
+    /// problems, objectives (not a duplicate), escalations.
+    fn count(
+        &self,
+        i: usize,
+        (ctx, version): (Context, VersionIndex),
+        duplicate: bool,
+        first: usize,
+        done: &mut Done,
+    ) {
+        let file = self.file;
         let ticket = &self.batch[i].0;
-        if self.timeline.opened_after_as_of {
-            done.problems.add(
-                ProblemKind::OpenedAfterAsOf,
-                file,
-                Some(ticket.line),
-                format!(
-                    "ticket {} was opened after the as-of instant: its clocks have not started, and it is in no period",
-                    ticket.id
-                ),
-            );
-        }
-        if let Some(h) = &ticket.history {
-            for (_, status, _) in h {
-                if !done.statuses.contains(status) {
-                    done.statuses.insert(status.clone());
-                }
-            }
-        }
-        let first = done.rows.len();
-        evaluate_into(
-            ctx,
-            ticket,
-            &self.timeline,
-            false,
-            &mut done.rows,
-            &mut self.ws,
-            &mut done.moves,
-        );
-        if version != 0 {
-            for row in &mut done.rows[first..] {
-                row.version = version;
-            }
-        }
         let rows = &done.rows[first..];
         // A duplicate row is reported (invalid), but it is no second ticket:
         // neither in the count of tickets nor in an objective's period.

@@ -279,41 +279,7 @@ pub(crate) fn evaluate_into(
         first_rows,
         tally_cycles: trace.then(Vec::new),
     };
-    // How the priority was found, and the names of where each instant came
-    // from, are text only the trace and the odd `invalid` row need: not made
-    // for every ticket.
-    let prio = if trace {
-        derive_priority(plan, t)
-    } else {
-        PriorityOutcome {
-            priority: priority_of(plan, t),
-            how: String::new(),
-        }
-    };
-    let mut tr = trace.then(|| Trace {
-        first_rows: Vec::new(),
-        tally_cycles: Vec::new(),
-        priority: prio.priority,
-        priority_how: prio.how.clone(),
-        metrics: Vec::new(),
-    });
-    let unreadable = (!t.problems.is_empty()).then(|| CompactString::from(t.problems.join("; ")));
-    // Reported on every row, whatever the metrics make of it.
-    let closed_at = if plan.closures.is_empty() {
-        None
-    } else {
-        instant(ctx, t, tl, Source::Closure(0), false, None).0
-    };
-    let judging = Judging {
-        ctx,
-        ticket: t,
-        tl,
-        trace,
-        history,
-        priority: prio.priority,
-        unreadable: unreadable.as_ref(),
-        closed_at,
-    };
+    let (judging, mut tr) = Judging::new(ctx, (t, tl), trace, history);
     // `mt` is filled in anew by each clock (moved into the trace when there is one).
     for (mi, metric) in plan.metrics.iter().enumerate() {
         let start0 = instant_at(ctx, t, tl, metric.start, None);
@@ -342,7 +308,7 @@ pub(crate) fn evaluate_into(
     if let Some(tr) = tr.as_mut() {
         tr.tally_cycles = out.tally_cycles.take().unwrap_or_default();
         tr.first_rows = (0..plan.policy_rows.len())
-            .map(|b| first_row(plan, t, prio.priority, out.first_rows, b))
+            .map(|b| first_row(plan, t, judging.priority, out.first_rows, b))
             .collect();
     }
     if out.rows.len() == out.first {
@@ -355,7 +321,7 @@ pub(crate) fn evaluate_into(
 /// The one row of a ticket no clock gave a row: `invalid` when its row
 /// cannot be read, else `not_applicable`.
 fn ticket_row(j: &Judging) -> Row {
-    let (status, reason) = match j.unreadable {
+    let (status, reason) = match &j.unreadable {
         Some(r) => (Status::Invalid, Some(r.clone())),
         None => (Status::NotApplicable, None),
     };
@@ -437,7 +403,7 @@ struct Judging<'a> {
     /// Its priority at the as-of instant.
     priority: Option<usize>,
     /// Why its row cannot be used: every clock is invalid.
-    unreadable: Option<&'a CompactString>,
+    unreadable: Option<CompactString>,
     closed_at: Option<At>,
 }
 
@@ -459,7 +425,56 @@ struct Scratch {
     other: Ticket,
 }
 
-impl Judging<'_> {
+impl<'a> Judging<'a> {
+    /// Ticket `t` with its timeline `tl` as its clocks will be judged
+    /// (`history`: its fields changed), and its trace when asked for,
+    /// begun with its priority.
+    fn new(
+        ctx: Context<'a>,
+        (t, tl): (&'a Ticket, &'a Timeline),
+        trace: bool,
+        history: bool,
+    ) -> (Self, Option<Trace>) {
+        let plan = ctx.plan;
+        // How the priority was found, and the names of where each instant came
+        // from, are text only the trace and the odd `invalid` row need: not made
+        // for every ticket.
+        let prio = if trace {
+            derive_priority(plan, t)
+        } else {
+            PriorityOutcome {
+                priority: priority_of(plan, t),
+                how: String::new(),
+            }
+        };
+        let unreadable =
+            (!t.problems.is_empty()).then(|| CompactString::from(t.problems.join("; ")));
+        // Reported on every row, whatever the metrics make of it.
+        let closed_at = if plan.closures.is_empty() {
+            None
+        } else {
+            instant(ctx, t, tl, Source::Closure(0), false, None).0
+        };
+        let tr = trace.then(|| Trace {
+            first_rows: Vec::new(),
+            tally_cycles: Vec::new(),
+            priority: prio.priority,
+            priority_how: prio.how,
+            metrics: Vec::new(),
+        });
+        let judging = Judging {
+            ctx,
+            ticket: t,
+            tl,
+            trace,
+            history,
+            priority: prio.priority,
+            unreadable,
+            closed_at,
+        };
+        (judging, tr)
+    }
+
     /// Judges one clock: the target that covers the ticket, exclusions, the
     /// clock against the target; its row (if any) goes to `out`, and what
     /// was decided on the way into `mt` (all of it anew), for the trace.
@@ -500,7 +515,7 @@ impl Judging<'_> {
         };
         // An unreadable row is invalid on every metric: which target would
         // apply cannot be trusted.
-        if let Some(reason) = self.unreadable {
+        if let Some(reason) = &self.unreadable {
             row.reason = Some(reason.clone());
             push_row(ctx, t, out, mt, row);
             return;
