@@ -408,13 +408,11 @@ fn opt_time(out: &mut Vec<u8>, t: Option<At>, times: &mut Rfc3339Writer) {
     match t {
         Some(t) => {
             // An RFC 3339 date (or the note for an absurd instant) needs no escaping.
-            out.push(b'"');
-            let from = out.len();
-            times.write(out, t.secs);
+            let from = out.len() + 1;
+            times.write_quoted(out, t.secs);
             if t.nanos > 0 {
                 insert_fraction(out, from, t.nanos);
             }
-            out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
     }

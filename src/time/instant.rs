@@ -585,28 +585,48 @@ impl Rfc3339Writer {
     /// Appends instant `t` to `out`.
     #[inline]
     pub fn write(&mut self, out: &mut Vec<u8>, t: i64) {
+        self.write_text(out, t, false);
+    }
+
+    /// Appends instant `t` to `out` between double quotes, as a JSON
+    /// string (the text needs no escaping), in one copy with its quotes.
+    #[inline]
+    pub fn write_quoted(&mut self, out: &mut Vec<u8>, t: i64) {
+        self.write_text(out, t, true);
+    }
+
+    #[inline]
+    fn write_text(&mut self, out: &mut Vec<u8>, t: i64, quoted: bool) {
         let (day, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400) as u32);
         // A power of two: the low bits of the day, whatever its sign.
         let slot = &self.days[(day as usize) % DAY_SLOTS];
         if i64::from(slot.day) != day {
-            return self.write_new_day(out, t);
+            return self.write_new_day(out, t, quoted);
         }
-        slot.write(out, secs, self.zulu);
+        slot.write(out, secs, self.zulu, quoted);
     }
 
-    /// [`Rfc3339Writer::write`] for an instant whose day is not in the
+    /// [`Rfc3339Writer::write_text`] for an instant whose day is not in the
     /// table: the day is worked out and kept (or, for a day the table
     /// cannot hold, the instant written the long way).
     #[cold]
     #[inline(never)]
-    fn write_new_day(&mut self, out: &mut Vec<u8>, t: i64) {
+    fn write_new_day(&mut self, out: &mut Vec<u8>, t: i64, quoted: bool) {
         let (day, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400) as u32);
         match DayText::new(self.tz, day) {
             Some(d) => {
                 self.days[(day as usize) % DAY_SLOTS] = d;
-                d.write(out, secs, self.zulu);
+                d.write(out, secs, self.zulu, quoted);
             }
-            None => write_rfc3339(out, t, self.tz),
+            None => {
+                if quoted {
+                    out.push(b'"');
+                }
+                write_rfc3339(out, t, self.tz);
+                if quoted {
+                    out.push(b'"');
+                }
+            }
         }
     }
 }
@@ -679,9 +699,9 @@ impl DayText {
     }
 
     /// Writes the instant `secs` seconds into the day (in the zone UTC,
-    /// as `Z`, when `zulu`).
+    /// as `Z`, when `zulu`), between double quotes when `quoted`.
     #[inline]
-    fn write(&self, out: &mut Vec<u8>, secs: u32, zulu: bool) {
+    fn write(&self, out: &mut Vec<u8>, secs: u32, zulu: bool, quoted: bool) {
         // Within a day of the UTC day: one step back into 0..86 400.
         let mut local = secs as i32 + self.off;
         if local < 0 {
@@ -689,17 +709,26 @@ impl DayText {
         } else if local >= 86_400 {
             local -= 86_400;
         }
-        let mut b = [b'T'; 25];
-        b[..10].copy_from_slice(&self.dates[usize::from(secs >= self.split)]);
-        b[11..19].copy_from_slice(&time_of_day(local as u32));
-        b[19..].copy_from_slice(&self.zone);
-        // One copy of a fixed length (a few moves, where one of 20 or 25
-        // bytes is a call), then the five bytes after `Z` cut.
+        // `"`, the 25 bytes of the text, `"`.
+        let mut b = [b'"'; 27];
+        b[1..11].copy_from_slice(&self.dates[usize::from(secs >= self.split)]);
+        b[11] = b'T';
+        b[12..20].copy_from_slice(&time_of_day(local as u32));
+        b[20..26].copy_from_slice(&self.zone);
+        // One copy of a fixed length (a few moves, where one of a varying
+        // length is a call), then what follows `Z` cut.
         let at = out.len();
-        out.extend_from_slice(&b);
-        if zulu {
-            out.truncate(at + 20);
-        }
+        let len = match (zulu, quoted) {
+            (false, false) => 25,
+            (true, false) => 20,
+            (false, true) => 27,
+            (true, true) => {
+                b[21] = b'"';
+                22
+            }
+        };
+        out.extend_from_slice(if quoted { &b } else { &b[1..26] });
+        out.truncate(at + len);
     }
 }
 
@@ -976,6 +1005,10 @@ mod tests {
                 let mut fast = Vec::new();
                 writers[zi].write(&mut fast, t);
                 assert_eq!(fast, format_rfc3339(t, tz).as_bytes(), "{t} in {tz}");
+                let mut quoted = b"x".to_vec();
+                writers[zi].write_quoted(&mut quoted, t);
+                let want = format!("x\"{}\"", format_rfc3339(t, tz));
+                assert_eq!(quoted, want.as_bytes(), "{t} in {tz}");
                 // Cached and exact offsets agree (the second call hits the cache).
                 assert_eq!(utc_offset(tz, t), exact_offset(tz, t), "{t} in {tz}");
             }
@@ -995,6 +1028,10 @@ mod tests {
             let mut fast = Vec::new();
             writers[0].write(&mut fast, t);
             assert_eq!(fast, format_rfc3339(t, zones[0]).as_bytes(), "{t}");
+            let mut quoted = Vec::new();
+            writers[0].write_quoted(&mut quoted, t);
+            let want = format!("\"{}\"", format_rfc3339(t, zones[0]));
+            assert_eq!(quoted, want.as_bytes(), "{t}");
         }
         for tz in zones {
             for &t in instants
