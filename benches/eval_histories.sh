@@ -20,20 +20,8 @@
 # The event log is kept in memory up to a budget of 64 MiB (SLA_EVENTS_MEMORY,
 # passed through) and past it sorted to disk, so peak RSS should be about the
 # same on both sizes: the quarter log's 1.26M events fit the budget, the full
-# log's 5.03M spill. Measured at commit 79ef6a7 on the 2-core machine, loaded
-# by other builds (load average 7 to 10; that slows the times, not the peak
-# RSS): 62 MB and 88 MB (157 MB and 461 MB before, when the events were held
-# in memory at about 80 bytes each), 70 MB in another run of the full log;
-# the same log four times over (4M tickets, 20.1M events, made with sed from
-# the full one) peaked at 111 MB. At 68b8139, once the table of duplicate ids
-# had its budget: 88 MB on the full log, 119 MB four times over, and 72 MB
-# four times over without --events (about 9 bytes a ticket with events
-# left), and the spilled run took about 20% more CPU than the same log in
-# memory (SLA_EVENTS_MEMORY=4G: 335 MB). Since the spilled groups are kept
-# in the order of the event log and read on from where the last ticket's
-# ended (README, "Performance"), measured at load average 10 to 12: 10.7 s
-# of CPU spilled against 11.8 s in memory (17.6 and 14.3 s before), peak
-# RSS 80 to 83 MB on the full log and 68 MB four times over.
+# log's 5.03M spill. The figures measured, and how they moved, are in the
+# README's "Performance".
 #
 # Set SLA_BENCH_DIR to keep the generated logs somewhere else than
 # target/bench-eval (they are reused when present; 1M tickets make about

@@ -18,12 +18,14 @@
 //! continue or the file ends, so memory is proportional to the tickets left
 //! open, never to the file; a parked ticket's cells are packed into one
 //! string ([`Parked`]), and at the end of the file they are handed on one
-//! at a time (1.4 KB an open ticket of 3.6 rows, 2.5 KB as read). Rows of a ticket that reappear after it was
-//! handed on cannot be merged into it any more: they make a second ticket
-//! of that id, which the evaluator finds as it finds any duplicate id
-//! (`run/duplicates.rs`, within its memory budget however long the export),
-//! and whose verdicts are `invalid`, with the reason and how to mend it
-//! ([`RowExtra::final_statuses`]). So nothing here grows with the export.
+//! at a time (1.4 KB an open ticket of 3.6 rows, 2.5 KB as read). Rows of
+//! a ticket that reappear after it was handed on cannot be merged into it
+//! any more: they make a second ticket of that id, which the evaluator
+//! finds as it finds any duplicate id (`run/duplicates.rs`, within its
+//! memory budget however long the export), and whose verdicts are
+//! `invalid`, with the reason and how to mend it
+//! ([`RowExtra::final_statuses`]). So memory grows with the tickets open at
+//! the end of the export, not with its length.
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, VecDeque};
