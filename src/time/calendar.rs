@@ -355,6 +355,9 @@ struct YearTable {
     /// Per day: (first opening, last closing) clipped to the day; equal when
     /// the day has no open time.
     hours: Vec<(i64, i64)>,
+    /// The first instant of each local month, and of the next year: the
+    /// month of an instant is a count of these, in two cache lines.
+    month_starts: [i64; 13],
 }
 
 impl YearTable {
@@ -480,6 +483,9 @@ pub struct Calendar {
     shape: Shape,
     /// The first instant of each local year of the horizon, and of the year after it.
     year_starts: Box<[i64]>,
+    /// The first and the last of `year_starts`, beside the other fields: a
+    /// look-up of an instant's year reads two cache lines fewer.
+    horizon: (i64, i64),
     years: Box<[OnceLock<YearTable>]>,
 }
 
@@ -585,8 +591,13 @@ impl Calendar {
             prev = t;
         }
         let years = (0..YEARS).map(|_| OnceLock::new()).collect();
+        let horizon = (
+            year_starts.first().copied().unwrap_or(0),
+            year_starts.last().copied().unwrap_or(0),
+        );
         Calendar {
             tz,
+            horizon,
             shape: source.shape(),
             source,
             year_starts: year_starts.into_boxed_slice(),
@@ -612,11 +623,11 @@ impl Calendar {
     }
 
     fn h0(&self) -> i64 {
-        self.year_starts.first().copied().unwrap_or(0)
+        self.horizon.0
     }
 
     fn h1(&self) -> i64 {
-        self.year_starts.last().copied().unwrap_or(0)
+        self.horizon.1
     }
 
     /// The year index of instant `t`, if inside the horizon.
@@ -711,6 +722,12 @@ impl Calendar {
                 stretches.partition_point(|s| s.start < from) as u32
             })
             .collect();
+        let mut month_starts = [ye; 13];
+        let mut first_day = 0usize;
+        for (m, start) in month_starts.iter_mut().take(12).enumerate() {
+            *start = day_starts.get(first_day).copied().unwrap_or(ye);
+            first_day += MONTH_LENGTHS[m] + usize::from(m == 1 && ndays == 366);
+        }
         YearTable {
             year,
             stretches,
@@ -718,6 +735,7 @@ impl Calendar {
             days,
             hours,
             bucket_first,
+            month_starts,
         }
     }
 
@@ -924,22 +942,15 @@ impl Calendar {
         }
     }
 
-    /// The local (year, month 1–12) of instant `t`: its day looked up in
+    /// The local (year, month 1–12) of instant `t`: its month looked up in
     /// the year's table, which every ticket's period asks for (no
     /// conversion through the zone's rules). `None` outside the horizon.
     pub fn month_of(&self, t: i64) -> Option<(i32, u32)> {
         let k = self.year_index(t)?;
         let yt = self.table(k);
-        let day = yt.day_of(t);
-        // A leap year's day 59 (0-based) is 29 February, and every later
-        // day is one day further on than in a common year.
-        let common = match (yt.ndays() == 366, day) {
-            (true, 59) => return Some((yt.year, 2)),
-            (true, d) if d > 59 => d - 1,
-            (_, d) => d,
-        };
-        let month = MONTH_OF_DAY.get(common).copied()?;
-        Some((yt.year, u32::from(month)))
+        // Counted without a branch: which month it is, is anyone's guess.
+        let later = yt.month_starts[1..12].iter().filter(|&&s| s <= t).count();
+        Some((yt.year, later as u32 + 1))
     }
 
     /// The (year index, day index) of local `date`, if inside the horizon.
@@ -1088,21 +1099,8 @@ fn normalise(pauses: &[(i64, i64)], lo: i64, hi: i64) -> Vec<(i64, i64)> {
     )
 }
 
-/// The month (1–12) of each day (0-based) of a common year.
-const MONTH_OF_DAY: [u8; 365] = {
-    const LENGTHS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let mut table = [0u8; 365];
-    let (mut month, mut day) = (0, 0);
-    while month < 12 {
-        let end = day + LENGTHS[month];
-        while day < end {
-            table[day] = month as u8 + 1;
-            day += 1;
-        }
-        month += 1;
-    }
-    table
-};
+/// The days of each month of a common year.
+const MONTH_LENGTHS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /// SEMANTICS "N days, N months in 24x7": the same local time `span` later in
 /// `tz`. A day of the month that does not exist becomes the month's last
