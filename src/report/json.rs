@@ -438,7 +438,6 @@ fn array(
     }
 }
 
-/// The contract's verdicts against the export's own (`made_sla`), for information.
 /// The `problems` summary: every kind of input problem counted, each with
 /// the file, line and reason of its first few (INTERFACES.md).
 fn problems_json(p: &Problems) -> serde_json::Value {
