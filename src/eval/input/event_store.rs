@@ -247,19 +247,17 @@ impl Collector {
 
     /// The events, grouped and ready for lookups.
     pub(crate) fn finish(mut self) -> Result<EventStore, EvalError> {
-        let form = if self.disk.is_none() {
-            self.batch.sort();
-            Form::Memory(self.batch)
-        } else {
-            if !self.batch.recs.is_empty() {
-                self.spill()?;
+        self.batch.sort();
+        let form = match self.disk.take() {
+            None => Form::Memory(self.batch),
+            Some(mut out) => {
+                if !self.batch.recs.is_empty() {
+                    self.batch.write(&mut out).map_err(disk_error)?;
+                }
+                drop(self.batch);
+                // The batch's room, given back, holds the index's blocks read.
+                Form::Disk(out.finish(self.budget / 4).map_err(disk_error)?)
             }
-            drop(self.batch);
-            let out = self
-                .disk
-                .ok_or_else(|| EvalError::new("no spilled events"))?;
-            // The batch's room, given back, holds the index's blocks read.
-            Form::Disk(out.finish(self.budget / 4).map_err(disk_error)?)
         };
         let groups = match &form {
             Form::Memory(b) => b.ids.len(),
