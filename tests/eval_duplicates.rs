@@ -271,19 +271,34 @@ fn a_piped_log_without_room_for_its_copy_says_so_when_it_is_needed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A budget of sorting that is not a number of bytes is an error that
-/// names it, once the sort is needed; not a panic, nor a budget guessed.
+/// A memory budget that is not a number of bytes stops the run before any
+/// of the log is read, with an error that names the variable and its value;
+/// not a panic, nor a budget guessed, nor (as `SLA_ID_MEMORY` once did) a
+/// bad value silently ignored. All three budgets take the same forms.
 #[test]
-fn a_sort_budget_that_is_no_number_is_refused() {
+fn a_memory_budget_that_is_no_number_is_refused() {
     let dir = std::env::temp_dir().join(format!("sla-eval-sort-budget-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = write(&dir, "dups.csv", &csv());
-    let out = eval_with(&file, Some("0"), &[("SLA_SORT_MEMORY", "4K")]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    for var in ["SLA_SORT_MEMORY", "SLA_ID_MEMORY", "SLA_EVENTS_MEMORY"] {
+        let out = eval_with(&file, None, &[(var, "4 MB")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}: {err}");
+        assert!(
+            err.contains(&format!("{var} is `4 MB`, not a number of bytes")),
+            "{var}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{var}: no report");
+    }
+    // `4K` is 4,096 bytes, as for the events' budget: the same report.
+    let k = eval_with(&file, Some("0"), &[("SLA_SORT_MEMORY", "4K")]);
+    let bytes = eval_with(&file, Some("0"), &[("SLA_SORT_MEMORY", "4096")]);
     assert!(
-        err.contains("SLA_SORT_MEMORY is `4K`, not a number of bytes"),
-        "{err}"
+        !k.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&k.stderr)
     );
+    assert_eq!(k.stdout, bytes.stdout);
+    assert_eq!(k.status.code(), bytes.status.code());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -49,6 +49,8 @@ pub(super) fn open(args: &EvalArgs) -> Result<Opened, EvalError> {
 
 /// [`open`] for a contract already loaded (`sla diff` reads git revisions).
 pub(super) fn open_with(args: &EvalArgs, mut plan: Plan) -> Result<Opened, EvalError> {
+    // A bad memory budget stops the run before any of the log is read.
+    eval::input::memory_budget::check_all()?;
     let profile = export_profile(args, &plan)?;
     if let Some(p) = profile {
         p.rename_columns(&mut plan);

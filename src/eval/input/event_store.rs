@@ -19,6 +19,7 @@ use rustc_hash::FxHasher;
 use crate::eval::error::EvalError;
 use crate::eval::input::event_spill::{GroupWriter, Spilled};
 use crate::eval::input::logged_event::{LoggedEvent, Packed};
+use crate::eval::input::memory_budget::Budget;
 
 /// The memory budget of the events when `SLA_EVENTS_MEMORY` does not set one.
 const DEFAULT_BUDGET: usize = 64 << 20;
@@ -34,30 +35,11 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
-/// The memory budget of the events: `SLA_EVENTS_MEMORY` (bytes, or with a
-/// `K`, `M` or `G` suffix for binary kilo-, mega-, gigabytes), or 64 MiB.
+/// The memory budget of the events: `SLA_EVENTS_MEMORY` (`memory_budget.rs`),
+/// or 64 MiB; at least 64 KiB.
 pub(crate) fn budget_from_env() -> Result<usize, EvalError> {
-    budget_from(std::env::var("SLA_EVENTS_MEMORY").ok().as_deref())
-}
-
-/// The memory budget that `SLA_EVENTS_MEMORY` set to `text` means.
-fn budget_from(text: Option<&str>) -> Result<usize, EvalError> {
-    let Some(text) = text else {
-        return Ok(DEFAULT_BUDGET);
-    };
-    let t = text.trim();
-    let (digits, shift) = match t.char_indices().last() {
-        Some((i, 'k' | 'K')) => (&t[..i], 10),
-        Some((i, 'm' | 'M')) => (&t[..i], 20),
-        Some((i, 'g' | 'G')) => (&t[..i], 30),
-        _ => (t, 0),
-    };
-    match digits.trim().parse::<usize>() {
-        Ok(n) => Ok(n.saturating_mul(1 << shift).max(MIN_BUDGET)),
-        Err(_) => Err(EvalError::new(format!(
-            "SLA_EVENTS_MEMORY is `{text}`, not a number of bytes; write e.g. `64M` (or unset it for 64 MiB)"
-        ))),
-    }
+    let set = Budget::Events.read()?;
+    Ok(set.map_or(DEFAULT_BUDGET, |n| n.max(MIN_BUDGET)))
 }
 
 /// Ticket ids, each interned once: their text in one string, found by a
@@ -460,15 +442,5 @@ mod tests {
         // The smallest budget: a batch every 1,300 events or so, about 75
         // of them, most tickets in several.
         check(MIN_BUDGET);
-    }
-
-    #[test]
-    fn the_budget_is_read_with_its_unit() {
-        let cases = [("64M", 64 << 20), ("2g", 2 << 30), ("1", MIN_BUDGET)];
-        for (text, want) in cases {
-            assert_eq!(budget_from(Some(text)).ok(), Some(want), "{text}");
-        }
-        assert!(budget_from(Some("a lot")).is_err());
-        assert_eq!(budget_from(None).ok(), Some(DEFAULT_BUDGET));
     }
 }

@@ -21,6 +21,7 @@ pub(crate) mod export_groups;
 pub(crate) mod json_lines;
 pub(crate) mod log_reader;
 pub(crate) mod logged_event;
+pub(crate) mod memory_budget;
 pub(crate) mod outage_log;
 pub(crate) mod piped_log;
 pub(crate) mod profiles;

@@ -22,6 +22,8 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::sync::OnceLock;
 
+use crate::eval::input::memory_budget::Budget;
+
 /// What one record takes in memory besides its bytes.
 const ENTRY: usize = std::mem::size_of::<(u64, u64, u32, u32)>();
 /// Bytes written at once, and read ahead from each run while merging (less
@@ -38,18 +40,12 @@ const MOST: usize = 1 << 30;
 /// The most runs merged at once (each an open file).
 const FAN_IN: usize = 64;
 
-/// The budget of every sort that `SLA_SORT_MEMORY` sets (bytes), if set;
-/// an error message if it is not a number.
+/// The budget of every sort that `SLA_SORT_MEMORY` sets, if set
+/// (`memory_budget.rs`; `sla eval` refuses a bad value before it reads the
+/// log, so the error here is kept for a sort started some other way).
 fn budget_set() -> &'static Result<Option<usize>, String> {
     static SET: OnceLock<Result<Option<usize>, String>> = OnceLock::new();
-    SET.get_or_init(|| match std::env::var("SLA_SORT_MEMORY") {
-        Err(_) => Ok(None),
-        Ok(text) => {
-            text.trim().parse::<usize>().map(Some).map_err(|_| {
-                format!("SLA_SORT_MEMORY is `{text}`, not a number of bytes; unset it")
-            })
-        }
-    })
+    SET.get_or_init(|| Budget::Sort.read().map_err(|e| e.to_string()))
 }
 
 /// Records gathered, and the runs already written.

@@ -119,7 +119,7 @@ pub(crate) fn run(
     // for finding duplicates (`duplicates.rs`).
     let again = reader.reopen();
     let log_bytes = std::fs::metadata(opts.tickets).map_or(0, |m| m.len());
-    let mut writer = Writer::new(ctx, opts, &file, format, Duplicates::new(again, log_bytes));
+    let mut writer = Writer::new(ctx, opts, &file, format, Duplicates::new(again, log_bytes)?);
     std::thread::scope(|scope| -> Result<(), EvalError> {
         let (work_tx, work_rx) = sync_channel::<Work>(in_flight);
         let (done_tx, done_rx) = sync_channel::<Result_>(in_flight);

@@ -13,12 +13,13 @@
 //! through a pipe is read again from the copy kept of it as it was read
 //! (`input/piped_log.rs`); only a spreadsheet (read whole) keeps the table.
 //!
-//! The budget is 32 MiB (about 3.5 million ids), or the bytes that the
-//! environment variable `SLA_ID_MEMORY` names (0: always list on disk;
-//! tests use it to take the long way on short logs).
+//! The budget is 32 MiB (about 3.5 million ids), or what the environment
+//! variable `SLA_ID_MEMORY` sets (`memory_budget.rs`; 0: always list on
+//! disk, which tests use to take the long way on short logs).
 
 use crate::eval::error::EvalError;
 use crate::eval::input::log_reader::Reopening;
+use crate::eval::input::memory_budget::Budget;
 use crate::eval::run::duplicate_list::DuplicateList;
 use crate::eval::run::seen_ids::SeenIds;
 
@@ -41,20 +42,18 @@ pub(crate) struct Duplicates {
 }
 
 impl Duplicates {
-    /// For a log of `log_bytes`, which `again` reads once more if needed.
-    pub(crate) fn new(again: Option<Reopening>, log_bytes: u64) -> Duplicates {
-        let budget = std::env::var("SLA_ID_MEMORY")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .unwrap_or(BUDGET);
-        Duplicates {
+    /// For a log of `log_bytes`, which `again` reads once more if needed;
+    /// an error when `SLA_ID_MEMORY` is set to no number of bytes.
+    pub(crate) fn new(again: Option<Reopening>, log_bytes: u64) -> Result<Duplicates, EvalError> {
+        let budget = Budget::Ids.read()?.unwrap_or(BUDGET);
+        Ok(Duplicates {
             seen: SeenIds::default(),
             again,
             list: None,
             budget,
             rows: 0,
             log_bytes,
-        }
+        })
     }
 
     /// Takes a chunk's ids in log order ((hash, line) of each row with an
