@@ -93,6 +93,13 @@ impl Histories<'_> {
     /// timestamps of `t` that lie after the as-of instant. With `trace`,
     /// every event is listed in `tl.events`.
     pub(crate) fn build(&self, t: &mut Ticket, tl: &mut Timeline, trace: bool) {
+        // A ticket of a flat log (no history of its own, no event log) has
+        // no events to read into the buffer: nearly every ticket of a
+        // plain export, so it is spared the buffer's round trip.
+        if t.history.is_none() && self.events.is_none() {
+            self.build_with(t, tl, trace, &[]);
+            return;
+        }
         // The event log's events of the ticket, read into a buffer that the
         // timeline keeps between tickets (they may come from disk).
         let mut logged = std::mem::take(&mut tl.logged);
@@ -154,7 +161,10 @@ impl Histories<'_> {
         };
         metric_stretches(plan, t, statuses, as_of, tl);
         if matches!(statuses, Statuses::None) {
-            tl.events.sort_by_key(|e| e.at);
+            // Only a trace lists the columns as events.
+            if trace {
+                tl.events.sort_by_key(|e| e.at);
+            }
             return;
         }
         for (si, keys) in plan.stops.statuses.iter().enumerate() {
