@@ -156,6 +156,10 @@ fn days_deadline(plan: &Plan, cal: &Calendar, days: &TargetDuration, start: At) 
         // fraction; not when the start was moved to an opening, or the
         // deadline clamped to a closing (opening and closing times are whole).
         TargetDuration::WorkingDays { n } => cal.working_days_deadline(start.secs, *n).map(|d| {
+            // A whole start has no fraction to carry: nothing to look up.
+            if start.nanos == 0 {
+                return At::whole(d);
+            }
             let clamped = cal.is_open(d.saturating_sub(1)) && !cal.is_open(d);
             if cal.is_open(start.secs) && !clamped {
                 same_time_of_day(plan.tz, start, d)
