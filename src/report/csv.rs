@@ -5,11 +5,12 @@
 
 use std::io::Write;
 
+use super::decimal::{int, uint};
 use super::spill::Spill;
 use super::{cycle_cell, has_cycles, metric_name, priority_name, Report};
 use crate::eval::{ChunkFormat, EscalationRow, Plan, Row, RowSink, RowText, Summary};
-use crate::time::exact::format_rfc3339_at;
-use crate::time::At;
+use crate::time::exact::{format_rfc3339_at, insert_fraction};
+use crate::time::Rfc3339Writer;
 
 pub(crate) struct CsvReport<'a> {
     out: Box<dyn Write + 'a>,
@@ -64,49 +65,94 @@ pub(crate) struct CsvRows<'a> {
 
 impl ChunkFormat for CsvRows<'_> {
     fn writer(&self) -> Box<dyn RowText + '_> {
-        Box::new(CsvRowText { plan: self.plan })
+        Box::new(CsvRowText {
+            plan: self.plan,
+            times: Rfc3339Writer::new(self.plan.tz),
+            versioned: !self.plan.versions.is_empty(),
+            cycles: has_cycles(self.plan),
+        })
     }
 }
 
+/// One worker's CSV writer, with its cache of dates.
 struct CsvRowText<'a> {
     plan: &'a Plan,
+    times: Rfc3339Writer,
+    versioned: bool,
+    cycles: bool,
 }
 
 impl RowText for CsvRowText<'_> {
+    /// Written straight into the chunk's buffer, as the `csv` crate writes
+    /// a record ([`field`]), with dates and numbers made in place rather
+    /// than as a `String` each.
     fn write(&mut self, rows: &[Row], out: &mut Vec<u8>) {
         let plan = self.plan;
-        let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        let time = |t: Option<At>| t.map(|t| format_rfc3339_at(t, plan.tz)).unwrap_or_default();
-        // A ticket's few rows: a small buffer.
-        let mut w = csv::WriterBuilder::new()
-            .buffer_capacity(1024)
-            .from_writer(out);
-        let versioned = !plan.versions.is_empty();
-        let cycles = has_cycles(plan);
         for row in rows {
-            let cycle = cycle_cell(row.cycle);
-            let record = [
-                row.id.as_str(),
-                priority_name(plan, row).unwrap_or(""),
-                metric_name(plan, row).unwrap_or(""),
-                row.status.as_str(),
-                &num(row.elapsed),
-                &num(row.target_seconds),
-                &time(row.deadline),
-                &time(row.start),
-                &time(row.stop),
-                row.reason.as_deref().unwrap_or(""),
-                row.note.as_deref().unwrap_or(""),
-                &row.line.to_string(),
-            ];
-            // Writing to memory cannot fail.
-            let version = versioned.then(|| plan.version_name(row.version).unwrap_or(""));
-            let cycle = cycles.then_some(cycle.as_str());
-            let _ = w.write_record(record.iter().copied().chain(version).chain(cycle));
+            field(out, &row.id);
+            out.push(b',');
+            field(out, priority_name(plan, row).unwrap_or(""));
+            out.push(b',');
+            field(out, metric_name(plan, row).unwrap_or(""));
+            out.push(b',');
+            out.extend_from_slice(row.status.as_str().as_bytes());
+            out.push(b',');
+            if let Some(n) = row.elapsed {
+                int(out, n);
+            }
+            out.push(b',');
+            if let Some(n) = row.target_seconds {
+                int(out, n);
+            }
+            for t in [row.deadline, row.start, row.stop] {
+                out.push(b',');
+                if let Some(t) = t {
+                    let from = out.len();
+                    self.times.write(out, t.secs);
+                    insert_fraction(out, from, t.nanos);
+                }
+            }
+            out.push(b',');
+            field(out, row.reason.as_deref().unwrap_or(""));
+            out.push(b',');
+            field(out, row.note.as_deref().unwrap_or(""));
+            out.push(b',');
+            uint(out, row.line);
+            if self.versioned {
+                out.push(b',');
+                field(out, plan.version_name(row.version).unwrap_or(""));
+            }
+            if self.cycles {
+                out.push(b',');
+                if let Some(c) = row.cycle {
+                    uint(out, u64::from(c));
+                }
+            }
+            out.push(b'\n');
         }
-        // Writing to memory cannot fail.
-        let _ = w.flush();
     }
+}
+
+/// Appends a cell as the `csv` crate writes it by default: in double quotes,
+/// its quotes doubled, when it holds a comma, a quote or a line break;
+/// else as it is. (Dates, numbers and statuses never need quotes.)
+fn field(out: &mut Vec<u8>, cell: &str) {
+    let bytes = cell.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    out.push(b'"');
+    for part in bytes.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(part);
+        if part.ends_with(b"\"") {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
 }
 
 /// The columns of the escalations table written after the ticket rows (as
@@ -211,5 +257,46 @@ impl Report for CsvReport<'_> {
             self.out.write_all(&bytes)?;
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`field`] against the `csv` crate, whose quoting the report used to
+    /// take: cells with and without each byte that calls for quotes.
+    #[test]
+    fn cells_are_quoted_as_the_csv_crate_quotes_them() {
+        let cells = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "\"\"",
+            "line\nbreak",
+            "cr\rhere",
+            "crlf\r\nend",
+            " spaced ",
+            "tab\there",
+            "naïve; €",
+            "#hash",
+            "'quote'",
+            ",\",\n",
+        ];
+        for cell in cells {
+            let mut ours = b"x,".to_vec();
+            field(&mut ours, cell);
+            ours.extend_from_slice(b",y\n");
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["x", cell, "y"]).unwrap();
+            let theirs = w.into_inner().unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{cell:?}"
+            );
+        }
     }
 }

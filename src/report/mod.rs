@@ -9,6 +9,7 @@ use crate::eval::{ChunkFormat, Plan, Row, RowSink, RowText, Summary};
 use crate::time::At;
 
 pub(crate) mod csv;
+mod decimal;
 pub(crate) mod explain;
 pub(crate) mod format;
 pub(crate) mod html;
