@@ -93,10 +93,7 @@ impl Duplicates {
                 let seen = &mut self.seen;
                 seen.make_room(ids.len(), guess);
                 seen.warm(ids.iter().map(|&(key, _)| key));
-                dups.extend(
-                    ids.iter()
-                        .filter_map(|&(key, line)| seen.insert(key, line).map(|f| (line, f))),
-                );
+                seen.insert_all(ids, |line, first| dups.push((line, first)));
                 self.rows += ids.len() as u64;
             }
         }

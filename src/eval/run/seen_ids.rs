@@ -96,6 +96,7 @@ impl Table {
 
     /// Looks for the id of hash `key` (`far` tells ids first seen far
     /// down the log apart by their whole hash).
+    #[inline]
     fn find(&self, key: u64, far: &FxHashMap<u64, u64>) -> Found {
         let n = self.slots.len();
         let fingerprint = key << LINE_BITS;
@@ -160,29 +161,49 @@ impl SeenIds {
 
     /// Enters the id of hash `key`, first seen at `line`; `Some(first
     /// line)` when it was there already.
+    #[cfg(test)]
     pub(crate) fn insert(&mut self, key: u64, line: u64) -> Option<u64> {
-        self.make_room(1, 0);
-        // `make_room` has made a table.
-        let (last, full) = self.tables.split_last_mut()?;
-        for table in full.iter() {
-            if let Found::Id(first) = table.find(key, &self.far) {
-                return Some(first);
+        let mut first = None;
+        self.insert_all(&[(key, line)], |_, f| first = Some(f));
+        first
+    }
+
+    /// Enters the ids of `ids` in order ((hash, line) of each), room made
+    /// for all of them at once rather than looked for id by id; `found(line,
+    /// first line)` is told of each that was there already.
+    pub(crate) fn insert_all(&mut self, ids: &[(u64, u64)], mut found: impl FnMut(u64, u64)) {
+        self.make_room(ids.len(), 0);
+        // `make_room` has made a table with room for all.
+        let Some((last, full)) = self.tables.split_last_mut() else {
+            return;
+        };
+        let far = &mut self.far;
+        for &(key, line) in ids {
+            let earlier = full.iter().find_map(|t| match t.find(key, far) {
+                Found::Id(first) => Some(first),
+                Found::Free(_) => None,
+            });
+            if let Some(first) = earlier {
+                found(line, first);
+                continue;
             }
+            let free = match last.find(key, far) {
+                Found::Id(first) => {
+                    found(line, first);
+                    continue;
+                }
+                Found::Free(i) => i,
+            };
+            let field = if line < FAR {
+                line.max(1)
+            } else {
+                far.insert(key, line);
+                FAR
+            };
+            last.slots[free] = key << LINE_BITS | field;
+            last.len += 1;
+            self.len += 1;
         }
-        let free = match last.find(key, &self.far) {
-            Found::Id(first) => return Some(first),
-            Found::Free(i) => i,
-        };
-        let field = if line < FAR {
-            line.max(1)
-        } else {
-            self.far.insert(key, line);
-            FAR
-        };
-        last.slots[free] = key << LINE_BITS | field;
-        last.len += 1;
-        self.len += 1;
-        None
     }
 }
 
