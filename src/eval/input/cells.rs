@@ -16,7 +16,9 @@ use crate::time::{parse_timestamp, At, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 pub(crate) enum Cell {
     /// Has not happened (yet) / not given.
     Empty,
-    Text(Box<str>),
+    /// Inline up to 24 bytes: a ticket's text cells (its id, a group, a
+    /// category) are short, and each row of the log makes them anew.
+    Text(CompactString),
     Integer(i64),
     /// An index into the field's label set.
     Label(u32),

@@ -64,12 +64,9 @@ pub(crate) struct Damage {
 pub(crate) struct Record<'a> {
     /// 1-based line of the file where the record begins.
     pub(crate) line: u64,
-    /// The cells' bytes; cell `i` ends at `ends[i]` and the next begins
-    /// `gap` bytes later (0: the parser's unquoted output; 1: a line as it
-    /// is, with its delimiters).
+    /// The cells' bytes, cut into cells at `cuts`.
     bytes: &'a [u8],
-    ends: &'a [usize],
-    gap: usize,
+    cuts: Cuts<'a>,
     /// `bytes` as text, when it is known to be UTF-8 already.
     known: Option<&'a str>,
     /// The record as it stands in the file (for positions in messages).
@@ -82,22 +79,25 @@ pub(crate) struct Record<'a> {
 impl<'a> Record<'a> {
     /// The number of cells.
     pub(crate) fn len(&self) -> usize {
-        self.ends.len()
+        self.cuts.ends.len()
     }
 
     fn bounds(&self, i: usize) -> Option<(usize, usize)> {
-        let end = *self.ends.get(i)?;
-        let start = match i {
-            0 => 0,
-            _ => self.ends[i - 1] + self.gap,
-        };
-        Some((start, end))
+        self.cuts.bounds(i)
     }
 
     /// Cell `i` as bytes.
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
-        let (start, end) = self.bounds(i)?;
-        self.bytes.get(start..end)
+        self.cells().get(i)
+    }
+
+    /// The cells as bytes, without the rest of the record (a smaller
+    /// thing to hand on than the record).
+    pub(crate) fn cells(&self) -> CellBytes<'a> {
+        CellBytes {
+            bytes: self.bytes,
+            cuts: self.cuts,
+        }
     }
 
     /// The record as text, checked once, or `Err(i)` when cell `i` is the
@@ -105,9 +105,12 @@ impl<'a> Record<'a> {
     pub(crate) fn text(&self) -> Result<Text<'a>, usize> {
         if let Some(whole) = self.known {
             // Cut from UTF-8 at delimiters and line ends, which are ASCII.
-            return Ok(Text { whole, rec: *self });
+            return Ok(Text {
+                whole,
+                cuts: self.cuts,
+            });
         }
-        let all = self.ends.last().copied().unwrap_or(0);
+        let all = self.cuts.ends.last().copied().unwrap_or(0);
         let whole = std::str::from_utf8(&self.bytes[..all]).ok();
         // Valid as a whole and cut at character boundaries: every cell is valid.
         if let Some(whole) = whole {
@@ -118,7 +121,10 @@ impl<'a> Record<'a> {
                     })
                 });
             if cut_well {
-                return Ok(Text { whole, rec: *self });
+                return Ok(Text {
+                    whole,
+                    cuts: self.cuts,
+                });
             }
         }
         let bad =
@@ -182,16 +188,55 @@ fn cell_start(raw: &[u8], i: usize, delimiter: u8) -> Option<usize> {
     None
 }
 
+/// Where a record's cells lie in its bytes: cell `i` ends at `ends[i]`
+/// and the next begins `gap` bytes later (0: the parser's unquoted output;
+/// 1: a line as it is, with its delimiters).
+#[derive(Debug, Clone, Copy)]
+struct Cuts<'a> {
+    ends: &'a [usize],
+    gap: usize,
+}
+
+impl Cuts<'_> {
+    #[inline]
+    fn bounds(&self, i: usize) -> Option<(usize, usize)> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(before) => self.ends.get(before)? + self.gap,
+        };
+        Some((start, end))
+    }
+}
+
+/// A record's cells as bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CellBytes<'a> {
+    bytes: &'a [u8],
+    cuts: Cuts<'a>,
+}
+
+impl<'a> CellBytes<'a> {
+    /// Cell `i`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let (start, end) = self.cuts.bounds(i)?;
+        self.bytes.get(start..end)
+    }
+}
+
 /// A record known to be UTF-8.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Text<'a> {
     whole: &'a str,
-    rec: Record<'a>,
+    cuts: Cuts<'a>,
 }
 
 impl<'a> Text<'a> {
+    /// Cell `i`.
+    #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
-        let (a, b) = self.rec.bounds(i)?;
+        let (a, b) = self.cuts.bounds(i)?;
         self.whole.get(a..b)
     }
 }
@@ -548,8 +593,10 @@ impl Buffers {
         Record {
             line,
             bytes: &self.bytes,
-            ends: &self.ends[..self.len],
-            gap: 0,
+            cuts: Cuts {
+                ends: &self.ends[..self.len],
+                gap: 0,
+            },
             known: None,
             raw,
             delimiter,
@@ -673,8 +720,7 @@ impl Records<'_> {
         Some(Record {
             line: self.line,
             bytes: &rest[..len],
-            ends,
-            gap: 1,
+            cuts: Cuts { ends, gap: 1 },
             known: self.text.and_then(|t| t.get(at..at + len)),
             raw: &rest[..len],
             delimiter: self.delimiter,

@@ -16,7 +16,9 @@ use encoding_rs::Encoding;
 
 use crate::eval::contract::plan::did_you_mean;
 use crate::eval::error::EvalError;
-use crate::eval::input::csv_records::{Block, CsvFile, DamageKind, Record, Text, MAX_SPAN};
+use crate::eval::input::csv_records::{
+    Block, CellBytes, CsvFile, DamageKind, Record, Text, MAX_SPAN,
+};
 use crate::eval::input::json_lines::{self, JsonLines};
 use crate::eval::input::piped_log::PipedLog;
 use crate::eval::input::profiles::{CellNorm, Normaliser};
@@ -84,7 +86,7 @@ enum CellsRef<'a> {
     /// A record that is not UTF-8 throughout: each wanted cell checked on
     /// its own (a bad one reads as empty, and the row has an error).
     Bytes {
-        rec: Record<'a>,
+        cells: CellBytes<'a>,
         positions: &'a [Option<usize>],
     },
 }
@@ -111,11 +113,11 @@ impl<'a> RowRef<'a> {
                 .flatten()
                 .and_then(|p| text.get(p))
                 .map_or("", trim),
-            CellsRef::Bytes { rec, positions } => positions
+            CellsRef::Bytes { cells, positions } => positions
                 .get(i)
                 .copied()
                 .flatten()
-                .and_then(|p| rec.get(p))
+                .and_then(|p| cells.get(p))
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .map_or("", trim),
         }
@@ -279,7 +281,8 @@ impl Layout {
                     Some(Ok(id)) => trim(id),
                     _ => "",
                 };
-                (id, CellsRef::Bytes { rec, positions }, bad)
+                let cells = rec.cells();
+                (id, CellsRef::Bytes { cells, positions }, bad)
             }
         };
         let (error, error_column) = if let Some(d) = rec.damage {
