@@ -149,7 +149,9 @@ fn stop_before_start(plan: &Plan, span: &Span, start: At) -> Option<String> {
 
 /// The deadline, before pauses, of a target counted in days (working days,
 /// the next working day, a calendar span) from `start`; `None` when the
-/// calendar has no working day after it (or the target is not one of these).
+/// calendar has no working day after it. (The other targets are judged
+/// before [`judge`] asks for this: they are named, not caught by a `_`, so
+/// that a new kind of target must say here whether it counts in days.)
 fn days_deadline(plan: &Plan, cal: &Calendar, days: &TargetDuration, start: At) -> Option<At> {
     match days {
         // The same local time of day N working days on, with the start's
@@ -171,7 +173,9 @@ fn days_deadline(plan: &Plan, cal: &Calendar, days: &TargetDuration, start: At) 
         TargetDuration::Calendar { span: cs } => {
             add_calendar_span(plan.tz, start.secs, *cs).map(|d| same_time_of_day(plan.tz, start, d))
         }
-        _ => None,
+        TargetDuration::Seconds { .. }
+        | TargetDuration::Untimed { .. }
+        | TargetDuration::NotApplicable => None,
     }
 }
 
