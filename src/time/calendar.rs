@@ -953,6 +953,16 @@ impl Calendar {
         Some((yt.year, later as u32 + 1))
     }
 
+    /// The local year of instant `t`, and the first instants of its twelve
+    /// months and of the next year: a caller that keeps them counts the
+    /// month of any instant of that year as [`Calendar::month_of`] does,
+    /// without asking. `None` outside the horizon.
+    pub fn months_of_year(&self, t: i64) -> Option<(i32, [i64; 13])> {
+        let k = self.year_index(t)?;
+        let yt = self.table(k);
+        Some((yt.year, yt.month_starts))
+    }
+
     /// The (year index, day index) of local `date`, if inside the horizon.
     fn day_index(&self, date: NaiveDate) -> Option<(usize, usize)> {
         let k = usize::try_from(date.year().checked_sub(HORIZON_FIRST_YEAR)?).ok()?;
@@ -1182,6 +1192,22 @@ mod tests {
                         Some(crate::time::month_of(tz, t)),
                         "{tz} {t}"
                     );
+                    // The year's month starts hold `t`, and each is the
+                    // first instant of its month (checked once a day).
+                    let (y, starts) = c.months_of_year(t).expect("inside the horizon");
+                    assert!(starts[0] <= t && t < starts[12], "{tz} {t}");
+                    if (t - a) % 86_400 >= 17 * 60 {
+                        continue;
+                    }
+                    for (m, s) in starts.iter().enumerate() {
+                        let (y, m) = if m == 12 {
+                            (y + 1, 1)
+                        } else {
+                            (y, m as u32 + 1)
+                        };
+                        assert_eq!(crate::time::month_of(tz, *s), (y, m), "{tz} {t}");
+                        assert_ne!(crate::time::month_of(tz, s - 1), (y, m), "{tz} {t}");
+                    }
                 }
             }
             assert_eq!(c.month_of(c.h0() - 1), None);

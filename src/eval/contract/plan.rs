@@ -491,6 +491,12 @@ impl Plan {
             .unwrap_or_else(|| crate::time::month_of(self.tz, t))
     }
 
+    /// The local year of instant `t` and the first instants of its months
+    /// and of the next year, from the zone's tables; `None` outside them.
+    pub(crate) fn months_of_year(&self, t: i64) -> Option<(i32, [i64; 13])> {
+        self.zone.months_of_year(t)
+    }
+
     /// Applies `--column FIELD=COLUMN` renames.
     pub(crate) fn rename_columns(&mut self, renames: &[(String, String)]) -> Result<(), String> {
         for (field, column) in renames {

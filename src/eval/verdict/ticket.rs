@@ -223,6 +223,49 @@ pub(crate) struct Workspace {
     cycles: Vec<Clock>,
     /// What was decided for the clock being judged.
     mt: MetricTrace,
+    /// The month of the last clock start looked up: kept from ticket to
+    /// ticket, as a log's tickets mostly start in the month of the one
+    /// before.
+    month: MonthCache,
+}
+
+/// The first instants of the local months of one year in zone `zone` (and
+/// of the next year): the month of any instant of that year is a count of
+/// them, without looking the year up.
+#[derive(Clone, Copy, Default)]
+struct MonthCache {
+    zone: Option<chrono_tz::Tz>,
+    year: i32,
+    starts: [i64; 13],
+}
+
+impl MonthCache {
+    /// [`Plan::month_of`] of `t`, from the year last looked up when `t`
+    /// lies in it (in the same zone: a contract's versions may differ).
+    fn month_of(&mut self, plan: &Plan, t: i64) -> (i32, u32) {
+        let hit = self.zone == Some(plan.tz) && self.starts[0] <= t && t < self.starts[12];
+        if !hit {
+            let Some((year, starts)) = plan.months_of_year(t) else {
+                // Outside the zone's tables: worked out, and not kept.
+                return plan.month_of(t);
+            };
+            *self = MonthCache {
+                zone: Some(plan.tz),
+                year,
+                starts,
+            };
+        }
+        // No month is much over 31 days: the guess is the month or one
+        // near it (the steps put it right in any zone).
+        let mut m = (((t - self.starts[0]) / (31 * 86_400)) as usize).min(11);
+        while m > 0 && self.starts[m] > t {
+            m -= 1;
+        }
+        while m < 11 && self.starts[m + 1] <= t {
+            m += 1;
+        }
+        (self.year, m as u32 + 1)
+    }
 }
 
 /// Where [`evaluate_into`] puts what it finds.
@@ -231,9 +274,8 @@ struct Out<'a> {
     /// The ticket's first row in `rows`.
     first: usize,
     tallies: &'a mut Vec<(usize, PeriodKey, Status)>,
-    /// The local (year, month) of the last clock start seen: a ticket's
-    /// clocks mostly start at the same instant.
-    month: Option<(i64, (i32, u32))>,
+    /// The month of the last clock start looked up.
+    month: &'a mut MonthCache,
     /// Per `first match` block, once looked up: the ticket's first
     /// matching row.
     first_rows: &'a mut Vec<Option<Option<usize>>>,
@@ -261,6 +303,7 @@ pub(crate) fn evaluate_into(
         paused,
         cycles,
         mt,
+        month,
     } = ws;
     // A ticket whose fields changed is judged, per metric, as it stood at
     // the instant that chooses the target (`field_history.rs`).
@@ -275,7 +318,7 @@ pub(crate) fn evaluate_into(
         rows,
         first,
         tallies,
-        month: None,
+        month,
         first_rows,
         tally_cycles: trace.then(Vec::new),
     };
@@ -488,44 +531,47 @@ impl<'a> Judging<'a> {
         moves: &mut PriorityMoves,
         mt: &mut MetricTrace,
     ) {
-        let (ctx, plan) = (self.ctx, self.ctx.plan);
-        let (mi, clock) = (c.mi, c.clock);
-        let (start, stop) = (clock.start, clock.stop);
-        mt.reset(mi, clock.cycle, (start, stop));
+        let clock = c.clock;
+        mt.reset(c.mi, clock.cycle, (clock.start, clock.stop));
         let Scratch { at: seen, other } = scratch;
-        let (t, priority) = self.as_the_clock_sees_it(c, seen, mt);
-        self.name_ends(c, t, mt);
-        let mut row = Row {
-            line: t.line,
-            id: t.id.clone(),
-            priority,
-            metric: Some(mi),
-            target: None,
-            status: Status::Invalid,
-            elapsed: None,
-            target_seconds: None,
-            deadline: None,
-            start,
-            stop,
-            reason: None,
-            note: None,
-            closed_at: self.closed_at,
-            version: 0,
-            cycle: clock.cycle,
-        };
+        let seen = self.as_the_clock_sees_it(c, seen, mt);
+        self.name_ends(c, seen.0, mt);
+        if let Some(v) = self.verdict(c, seen, other, out, moves, mt) {
+            push_row(self, c, seen, v, out, mt);
+        }
+    }
+
+    /// What clock `c` comes to for ticket `t` (with `priority`, as the
+    /// clock sees it); `None` when no target covers the ticket on the
+    /// metric: no row, but objectives on the metric that select the ticket
+    /// count it as not applicable.
+    fn verdict(
+        &self,
+        c: &ClockAt,
+        (t, priority): (&Ticket, Option<usize>),
+        other: &mut Ticket,
+        out: &mut Out,
+        moves: &mut PriorityMoves,
+        mt: &mut MetricTrace,
+    ) -> Option<Verdict> {
+        let plan = self.ctx.plan;
         // An unreadable row is invalid on every metric: which target would
         // apply cannot be trusted.
         if let Some(reason) = &self.unreadable {
-            row.reason = Some(reason.clone());
-            push_row(ctx, t, out, mt, row);
-            return;
+            return Some(Verdict::invalid(None, reason.clone()));
         }
-        let Some(ti) = self.target_of(mi, (t, priority), out, mt) else {
-            // No target covers the ticket on this metric: no row, but objectives
-            // on the metric that select the ticket count it as not applicable.
-            let status = Status::NotApplicable;
-            tally(ctx, t, out, mi, priority, (start, clock.cycle), status);
-            return;
+        let Some(ti) = self.target_of(c.mi, (t, priority), out, mt) else {
+            let clock = (c.clock.start, c.clock.cycle);
+            tally(
+                self.ctx,
+                t,
+                out,
+                c.mi,
+                priority,
+                clock,
+                Status::NotApplicable,
+            );
+            return None;
         };
         // A target whose calendars the ticket chooses is judged by the
         // variant in the chosen calendars; a value with none is invalid.
@@ -539,28 +585,28 @@ impl<'a> Judging<'a> {
                     variant
                 }
                 Err(reason) => {
-                    row.target = Some(ti);
-                    row.reason = Some(CompactString::from(reason));
-                    push_row(ctx, t, out, mt, row);
-                    return;
+                    return Some(Verdict::invalid(Some(ti), CompactString::from(reason)));
                 }
             },
         };
-        row.target = Some(ti);
-        if let Some(xi) = self.exclusion(mi, t, mt) {
-            row.status = Status::Excluded;
-            row.reason = Some(CompactString::new(&plan.exclusions[xi].reason));
-        } else {
-            let j = self.judged(c, ti, priority, other, moves, mt);
-            row.status = j.status;
-            row.elapsed = j.elapsed;
-            mt.elapsed_nanos = j.elapsed_nanos;
-            row.target_seconds = j.target_seconds;
-            row.deadline = j.deadline;
-            row.reason = j.reason.map(CompactString::from);
-            row.note = j.note;
+        if let Some(xi) = self.exclusion(c.mi, t, mt) {
+            let reason = CompactString::new(&plan.exclusions[xi].reason);
+            return Some(Verdict {
+                status: Status::Excluded,
+                ..Verdict::invalid(Some(ti), reason)
+            });
         }
-        push_row(ctx, t, out, mt, row);
+        let j = self.judged(c, ti, priority, other, moves, mt);
+        mt.elapsed_nanos = j.elapsed_nanos;
+        Some(Verdict {
+            target: Some(ti),
+            status: j.status,
+            elapsed: j.elapsed,
+            target_seconds: j.target_seconds,
+            deadline: j.deadline,
+            reason: j.reason.map(CompactString::from),
+            note: j.note,
+        })
     }
 
     /// The ticket as clock `c` sees it, and its priority: with field
@@ -909,20 +955,65 @@ fn seconds_text(s: i64) -> String {
     }
 }
 
-fn push_row(ctx: Context, t: &Ticket, out: &mut Out, mt: &mut MetricTrace, row: Row) {
-    if let Some(mi) = row.metric {
-        tally(
-            ctx,
-            t,
-            out,
-            mi,
-            row.priority,
-            (row.start, row.cycle),
-            row.status,
-        );
+/// What a clock's row says beyond the ticket and the clock's ends.
+struct Verdict {
+    target: Option<usize>,
+    status: Status,
+    elapsed: Option<i64>,
+    target_seconds: Option<i64>,
+    deadline: Option<At>,
+    reason: Option<CompactString>,
+    note: Option<String>,
+}
+
+impl Verdict {
+    /// `invalid`, for `reason`, with target `target` (if one was found).
+    fn invalid(target: Option<usize>, reason: CompactString) -> Self {
+        Verdict {
+            target,
+            status: Status::Invalid,
+            elapsed: None,
+            target_seconds: None,
+            deadline: None,
+            reason: Some(reason),
+            note: None,
+        }
     }
+}
+
+/// Clock `c`'s row for ticket `t` (with `priority`, as the clock sees it),
+/// counted in the objectives that select it. Made in place at the end of
+/// `out.rows` from its parts, once (a row is some 280 bytes: built and
+/// then handed on, it was copied twice).
+fn push_row(
+    j: &Judging,
+    c: &ClockAt,
+    (t, priority): (&Ticket, Option<usize>),
+    v: Verdict,
+    out: &mut Out,
+    mt: &mut MetricTrace,
+) {
+    let (start, stop, cycle) = (c.clock.start, c.clock.stop, c.clock.cycle);
+    tally(j.ctx, t, out, c.mi, priority, (start, cycle), v.status);
     mt.row = Some(out.rows.len() - out.first);
-    out.rows.push(row);
+    out.rows.push(Row {
+        line: t.line,
+        id: t.id.clone(),
+        priority,
+        metric: Some(c.mi),
+        target: v.target,
+        status: v.status,
+        elapsed: v.elapsed,
+        target_seconds: v.target_seconds,
+        deadline: v.deadline,
+        start,
+        stop,
+        reason: v.reason,
+        note: v.note,
+        closed_at: j.closed_at,
+        version: 0,
+        cycle,
+    });
 }
 
 /// Counts the ticket's clock `(start, cycle)` in every objective on
@@ -948,11 +1039,7 @@ fn tally(
             Some((b, r)) => first_row(ctx.plan, t, priority, out.first_rows, b) == Some(r),
         };
         if counts {
-            let month = match out.month {
-                Some((at, month)) if at == start => month,
-                _ => ctx.plan.month_of(start),
-            };
-            out.month = Some((start, month));
+            let month = out.month.month_of(ctx.plan, start);
             out.tallies.push((oi, period_in(o.period, month), status));
             if let Some(cycles) = out.tally_cycles.as_mut() {
                 cycles.push(cycle);
@@ -1207,6 +1294,48 @@ mod tests {
             v["targets"] = serde_json::json!([{"metric": "resolution", "selector": {},
                 "duration": {"kind": "seconds", "seconds": 259200}, "calendar": "24x7"}]);
         })
+    }
+
+    /// The month kept from clock to clock is the month the plan looks up,
+    /// in and out of the kept year, across zones (versions of a contract
+    /// may differ in theirs) and outside the zone's tables.
+    #[test]
+    fn the_kept_month_is_the_month_of_the_plan() {
+        let zones = [
+            "Europe/Amsterdam",
+            "Pacific/Apia",
+            "America/Sao_Paulo",
+            "UTC",
+        ];
+        let plans: Vec<Plan> = zones
+            .iter()
+            .map(|z| plan(XGUARD, |v| v["timezone"] = serde_json::json!(z)))
+            .collect();
+        let mut cache = MonthCache::default();
+        let from = at("2010-12-25T00:00:00Z");
+        // Every 7 hours and 13 minutes over three years (Samoa's skipped
+        // day, DST changes both ways), switching zones now and then.
+        for (i, t) in (from..from + 3 * 366 * 86_400)
+            .step_by(7 * 3600 + 13 * 60)
+            .enumerate()
+        {
+            let p = &plans[(i / 500) % plans.len()];
+            assert_eq!(cache.month_of(p, t), p.month_of(t), "{} {t}", p.tz);
+            // The first instant of each month of the year, and the last of
+            // the month before.
+            let (_, starts) = p.months_of_year(t).expect("inside the tables");
+            for s in starts {
+                for t in [s - 1, s, t] {
+                    assert_eq!(cache.month_of(p, t), p.month_of(t), "{} {t}", p.tz);
+                }
+            }
+        }
+        for p in &plans {
+            let (lo, hi) = (i64::MIN / 4, i64::MAX / 4);
+            for t in [lo, hi, 0, lo, hi] {
+                assert_eq!(cache.month_of(p, t), p.month_of(t), "{} {t}", p.tz);
+            }
+        }
     }
 
     #[test]
