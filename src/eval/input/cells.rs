@@ -99,60 +99,47 @@ impl Ticket {
 /// Types the cells of `raw` (whose cells follow the plan's fields).
 pub(crate) fn type_row(plan: &Plan, raw: &RawRow, log_tz: Tz, file: &str) -> Ticket {
     let mut t = Ticket::default();
-    type_row_into(plan, raw.as_ref(), log_tz, file, &mut t);
+    type_row_into(plan, &raw.as_ref(), log_tz, file, &mut t);
     t
 }
 
 /// [`type_row`] into `t`, reusing its buffers (the evaluator types every
 /// row of a chunk into the same ticket).
-pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t: &mut Ticket) {
+pub(crate) fn type_row_into(plan: &Plan, raw: &RowRef, log_tz: Tz, file: &str, t: &mut Ticket) {
     t.problems.clear();
     t.warnings.clear();
-    t.cells.clear();
     t.fractions.clear();
-    t.latest = i64::MIN;
-    let (problems, warnings, cells) = (&mut t.problems, &mut t.warnings, &mut t.cells);
-    let fractions = &mut t.fractions;
-    let latest = &mut t.latest;
     let extra = raw.extra;
-    // The line a cell came from (an event-shaped export's tickets span many).
-    let line_of = |i: usize| {
-        extra
-            .and_then(|x| x.lines.get(i).copied())
-            .unwrap_or(raw.line)
-    };
-    let at_line = |line: u64, column: &str| format!("{file}:{line}: column `{column}`");
-    let at = |column: &str| at_line(raw.line, column);
-    if let Some(x) = extra {
-        problems.extend(x.problems.iter().cloned());
-    }
-    if let Some(e) = &raw.error {
-        let column = raw.error_column.map_or(String::new(), |c| format!(":{c}"));
-        problems.push(format!("{file}:{}{column}: {e}", raw.line));
-    }
-    if raw.id.is_empty() && raw.error.is_none() {
-        problems.push(format!(
-            "{}: the ticket has no id; every row needs one",
-            at(&plan.id_column)
-        ));
+    if extra.is_some() || raw.error.is_some() || raw.id.is_empty() {
+        row_problems(plan, raw, file, &mut t.problems);
     }
     let mut typed = Typed {
-        problems: &mut *problems,
-        warnings: &mut *warnings,
-        fractions,
-        latest,
+        problems: &mut t.problems,
+        warnings: &mut t.warnings,
+        fractions: &mut t.fractions,
+        latest: i64::MIN,
         horizon: plan.calendar(0).horizon(),
         log_tz,
+        file,
+        line: raw.line,
+        lines: extra.map_or(&[][..], |x| &x.lines[..]),
     };
-    for (i, f) in plan.fields.iter().enumerate().take(raw.len()) {
+    let cells = &mut t.cells;
+    cells.clear();
+    // The rare cases (a cell that cannot be read, a warning) are out of
+    // line, which leaves the registers to this loop.
+    let fields = &plan.fields[..raw.len().min(plan.fields.len())];
+    for (i, f) in fields.iter().enumerate() {
         let text = raw.cell(i);
         let cell = if text.is_empty() {
             Cell::Empty
         } else {
-            typed.cell(i, f, text, &|column| at_line(line_of(i), column))
+            typed.cell(i, f, text)
         };
         cells.push(cell);
     }
+    t.latest = typed.latest;
+    let (problems, warnings) = (&mut t.problems, &mut t.warnings);
     t.history = extra
         .filter(|x| x.has_history)
         .map(|x| type_history(x, log_tz, file, problems, warnings));
@@ -165,85 +152,139 @@ pub(crate) fn type_row_into(plan: &Plan, raw: RowRef, log_tz: Tz, file: &str, t:
     t.id = CompactString::new(raw.id);
 }
 
+/// The problems of row `raw` as a whole, before its cells': those of the
+/// export rows it was made of, its own error, a missing id.
+#[cold]
+#[inline(never)]
+fn row_problems(plan: &Plan, raw: &RowRef, file: &str, problems: &mut Vec<String>) {
+    if let Some(x) = raw.extra {
+        problems.extend(x.problems.iter().cloned());
+    }
+    if let Some(e) = &raw.error {
+        let column = raw.error_column.map_or(String::new(), |c| format!(":{c}"));
+        problems.push(format!("{file}:{}{column}: {e}", raw.line));
+    }
+    if raw.id.is_empty() && raw.error.is_none() {
+        problems.push(format!(
+            "{file}:{}: column `{}`: the ticket has no id; every row needs one",
+            raw.line, plan.id_column
+        ));
+    }
+}
+
 /// Where typing a row's cells puts what it finds besides the cells.
 struct Typed<'t> {
     problems: &'t mut Vec<String>,
     warnings: &'t mut Vec<String>,
     fractions: &'t mut Vec<(usize, u32)>,
-    latest: &'t mut i64,
+    /// The latest timestamp so far ([`Ticket::latest`]).
+    latest: i64,
     /// The instants the calendars cover.
     horizon: (i64, i64),
     log_tz: Tz,
+    file: &'t str,
+    /// The row's line, and the line of each cell where they differ (an
+    /// event-shaped export's tickets span many lines; else empty).
+    line: u64,
+    lines: &'t [u64],
 }
 
 impl Typed<'_> {
+    /// Where cell `i` (of column `column`) is, for a message.
+    fn at(&self, i: usize, column: &str) -> String {
+        let line = self.lines.get(i).copied().unwrap_or(self.line);
+        format!("{}:{line}: column `{column}`", self.file)
+    }
+
     /// `text` (not empty), the cell of field `f` (the `i`th), read as the
     /// field's type; [`Cell::Bad`] when it cannot be, with a problem that
-    /// says where (`at` names the column in its file and line).
+    /// says where.
     #[inline]
-    fn cell(&mut self, i: usize, f: &FieldPlan, text: &str, at: &dyn Fn(&str) -> String) -> Cell {
+    fn cell(&mut self, i: usize, f: &FieldPlan, text: &str) -> Cell {
         match &f.kind {
             FieldType::Text | FieldType::Status => Cell::Text(text.into()),
             FieldType::Integer => match text.parse::<i64>() {
                 Ok(n) => Cell::Integer(n),
-                Err(_) => {
-                    self.problems.push(format!(
-                        "{}: `{text}` is not an integer; expected a whole number such as 2",
-                        at(&f.column)
-                    ));
-                    Cell::Bad
-                }
+                Err(_) => self.bad(
+                    i,
+                    f,
+                    format!("`{text}` is not an integer; expected a whole number such as 2"),
+                ),
             },
             FieldType::Label(labels) => match labels.iter().position(|l| l == text) {
                 Some(i) => Cell::Label(i as u32),
-                None => {
-                    self.problems.push(format!(
-                        "{}: `{text}` is not a label of field `{}`; expected one of: {}",
-                        at(&f.column),
-                        f.name,
-                        labels.join(", ")
-                    ));
-                    Cell::Bad
-                }
+                None => self.bad_label(i, f, labels, text),
             },
-            FieldType::Timestamp => self.timestamp(i, f, text, at),
+            FieldType::Timestamp => match parse_timestamp(text, self.log_tz) {
+                Ok(parsed)
+                    if parsed.warning.is_none()
+                        && (self.horizon.0..self.horizon.1).contains(&parsed.at) =>
+                {
+                    self.time(i, parsed.at, parsed.nanos)
+                }
+                other => self.timestamp(i, f, text, other),
+            },
         }
     }
 
-    /// [`Typed::cell`] of a timestamp field.
+    /// A timestamp cell read as `at` and `nanos`.
     #[inline]
+    fn time(&mut self, i: usize, at: i64, nanos: u32) -> Cell {
+        if nanos > 0 {
+            self.fractions.push((i, nanos));
+        }
+        self.latest = self.latest.max(at + i64::from(nanos > 0));
+        Cell::Time(at)
+    }
+
+    /// [`Cell::Bad`], with the problem `why` at cell `i` of field `f`.
+    #[cold]
+    #[inline(never)]
+    fn bad(&mut self, i: usize, f: &FieldPlan, why: String) -> Cell {
+        let at = self.at(i, &f.column);
+        self.problems.push(format!("{at}: {why}"));
+        Cell::Bad
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_label(&mut self, i: usize, f: &FieldPlan, labels: &[String], text: &str) -> Cell {
+        let why = format!(
+            "`{text}` is not a label of field `{}`; expected one of: {}",
+            f.name,
+            labels.join(", ")
+        );
+        self.bad(i, f, why)
+    }
+
+    /// [`Typed::cell`] of a timestamp field, in the rare cases: outside
+    /// the calendars' years, read with a warning, or not read.
+    #[cold]
+    #[inline(never)]
     fn timestamp(
         &mut self,
         i: usize,
         f: &FieldPlan,
         text: &str,
-        at: &dyn Fn(&str) -> String,
+        parsed: Result<crate::time::Parsed, crate::time::TimestampError>,
     ) -> Cell {
         let horizon = self.horizon;
-        match parse_timestamp(text, self.log_tz) {
+        match parsed {
             Ok(parsed) if !(horizon.0..horizon.1).contains(&parsed.at) => {
-                self.problems.push(format!(
-                    "{}: `{text}` lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover; check the export for a wrong or placeholder date",
-                    at(&f.column),
+                let why = format!(
+                    "`{text}` lies outside the years {HORIZON_FIRST_YEAR}–{} that calendars cover; check the export for a wrong or placeholder date",
                     HORIZON_END_YEAR - 1
-                ));
-                Cell::Bad
+                );
+                self.bad(i, f, why)
             }
             Ok(parsed) => {
                 if let Some(w) = parsed.warning {
-                    self.warnings.push(format!("{}: {w}", at(&f.column)));
+                    let at = self.at(i, &f.column);
+                    self.warnings.push(format!("{at}: {w}"));
                 }
-                if parsed.nanos > 0 {
-                    self.fractions.push((i, parsed.nanos));
-                }
-                *self.latest = (*self.latest).max(parsed.at + i64::from(parsed.nanos > 0));
-                Cell::Time(parsed.at)
+                self.time(i, parsed.at, parsed.nanos)
             }
-            Err(e) => {
-                self.problems
-                    .push(format!("{}: {}", at(&f.column), timestamp_message(&e)));
-                Cell::Bad
-            }
+            Err(e) => self.bad(i, f, timestamp_message(&e)),
         }
     }
 }

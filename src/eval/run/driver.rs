@@ -412,7 +412,7 @@ impl<'a> Worker<'a> {
             let (plan, file) = (self.ctx.plan, self.file);
             let (ticket, regrouped) = &mut self.batch[typed];
             *regrouped = raw.extra.map_or(&[][..], |x| x.final_statuses);
-            type_row_into(plan, raw, self.log_tz, file, ticket);
+            type_row_into(plan, &raw, self.log_tz, file, ticket);
             typed += 1;
             if typed == BATCH {
                 self.evaluate_batch(typed, &mut done);
