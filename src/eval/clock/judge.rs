@@ -76,15 +76,20 @@ pub(crate) fn judge(plan: &Plan, target: &TargetPlan, span: &Span, as_of: At) ->
     // Fractions of a second decide too (60.9 s is more than 60 s): elapsed
     // is counted in nanoseconds. A timed target without pauses between
     // whole seconds (nearly every ticket): open time and deadline in one go.
+    // (Counted in whole seconds, the elapsed seconds need no rounding.)
     let whole = start.nanos == 0 && end.nanos == 0;
-    let (exact, timed_deadline) = match target.duration {
+    let (exact, elapsed, timed_deadline) = match target.duration {
         TargetDuration::Seconds { seconds } if pauses.is_empty() && whole => {
             let (elapsed, deadline) = cal.open_and_deadline(start.secs, end.secs, seconds);
-            (i128::from(elapsed) * NANOS, Some(deadline.map(At::whole)))
+            let exact = i128::from(elapsed) * NANOS;
+            (exact, elapsed, Some(deadline.map(At::whole)))
         }
-        _ => (open_nanos(elapsed_cal, start, end, pauses), None),
+        _ => {
+            let exact = open_nanos(elapsed_cal, start, end, pauses);
+            (exact, seconds_rounded_up(exact), None)
+        }
     };
-    j.elapsed = Some(seconds_rounded_up(exact));
+    j.elapsed = Some(elapsed);
     j.elapsed_nanos = Some(exact);
     let deadline = match &target.duration {
         TargetDuration::Untimed { note } => {

@@ -240,6 +240,8 @@ pub(crate) struct MetricPlan {
     /// `objectives` by the priority of a ticket (one list per priority,
     /// then one for a ticket without): those whose priorities admit it.
     by_priority: Vec<Vec<usize>>,
+    /// `targets` by the priority of a ticket, in the same way.
+    targets_by_priority: Vec<Vec<usize>>,
 }
 
 impl MetricPlan {
@@ -255,6 +257,19 @@ impl MetricPlan {
             None => self.by_priority.get(none),
         };
         list.map_or(&self.objectives, Vec::as_slice)
+    }
+
+    /// The targets of this metric that may cover a ticket of `priority`, in
+    /// order: `targets` without those whose selector leaves the priority
+    /// out (they cannot match; the rest of the selector still decides).
+    pub(crate) fn targets_for(&self, priority: Option<usize>) -> &[usize] {
+        let none = self.targets_by_priority.len().saturating_sub(1);
+        let list = match priority {
+            Some(p) if p < none => self.targets_by_priority.get(p),
+            Some(_) => None,
+            None => self.targets_by_priority.get(none),
+        };
+        list.map_or(&self.targets, Vec::as_slice)
     }
 }
 
@@ -597,6 +612,23 @@ fn build_targets(
             chosen,
             policy: t.policy.map(|p| (p.block as usize, p.row as usize)),
         });
+    }
+    let priorities = names.priorities.len();
+    for m in metrics.iter_mut() {
+        m.targets_by_priority = (0..=priorities)
+            .map(|p| {
+                // A `first match` row is decided by its block.
+                let admits = |ti: &&usize| {
+                    let t = &targets[**ti];
+                    t.policy.is_some()
+                        || t.selector
+                            .priorities
+                            .as_ref()
+                            .is_none_or(|ps| ps.contains(&p))
+                };
+                m.targets.iter().filter(admits).copied().collect()
+            })
+            .collect();
     }
     Ok(targets)
 }
@@ -1075,6 +1107,7 @@ fn build_metrics(
             targets: Vec::new(),
             objectives: Vec::new(),
             by_priority: Vec::new(),
+            targets_by_priority: Vec::new(),
         });
     }
     let resolutions = crate::rules::resolution_fields(&rules.metrics).map_err(|a| {

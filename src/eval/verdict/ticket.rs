@@ -645,9 +645,14 @@ impl<'a> Judging<'a> {
     /// Where clock `c` started and stopped, in words: for the trace, and for
     /// the reason when the clock stops before it starts.
     fn name_ends(&self, c: &ClockAt, t: &Ticket, mt: &mut MetricTrace) {
+        let (start, stop) = (c.clock.start, c.clock.stop);
+        let backwards = matches!((start, stop), (Some(a), Some(b)) if b < a);
+        if !self.trace && !backwards {
+            // Nearly every clock: no names wanted.
+            return;
+        }
         let (ctx, tl) = (self.ctx, self.tl);
         let metric = &ctx.plan.metrics[c.mi];
-        let (start, stop) = (c.clock.start, c.clock.stop);
         let (start0, stop0) = c.ends;
         if let (true, Source::Event(e)) = (self.trace, metric.stop) {
             let event = crate::rules::ACTIVITY_NAMES[e][0];
@@ -665,7 +670,7 @@ impl<'a> Judging<'a> {
                 Some(_) if by_event => event.to_string(),
                 Some(_) => "resolved: the status became a resolved one".into(),
             };
-        } else if self.trace || matches!((start, stop), (Some(a), Some(b)) if b < a) {
+        } else {
             mt.start_how = if start == start0 {
                 instant(ctx, t, tl, metric.start, true, None).1
             } else {
@@ -699,7 +704,15 @@ impl<'a> Judging<'a> {
         // The ticket as this clock sees it may differ (fields in force at
         // the start or the stop): each clock looks its first rows up anew.
         out.first_rows.clear();
-        for &ti in &plan.metrics[mi].targets {
+        // The trace lists every target tried; without one, only those whose
+        // priorities admit the ticket's are tried (the others cannot match).
+        let m = &plan.metrics[mi];
+        let targets = if self.trace {
+            &m.targets[..]
+        } else {
+            m.targets_for(priority)
+        };
+        for &ti in targets {
             let hit = match plan.targets[ti].policy {
                 None => selector_matches(plan, &plan.targets[ti].selector, t, priority),
                 // In a `first match` block: only the ticket's first matching row.
@@ -1381,6 +1394,59 @@ mod tests {
         );
         let r = judged(ctx(At::whole(at("2025-03-10T00:00:00Z"))), &t, false);
         assert_eq!(r.rows[0].stop, Some(At::whole(at("2025-03-03T11:00:00Z"))));
+    }
+
+    /// The targets tried for a priority are those of the metric that may
+    /// match a ticket of that priority, in order, in every rule set; and
+    /// the rows without a trace (those targets) are the rows with one
+    /// (every target tried).
+    #[test]
+    fn targets_for_a_priority_are_those_that_may_match() {
+        let sets = [
+            include_str!("../../../tests/eval/rules/care.json"),
+            CONNEXYS,
+            include_str!("../../../tests/eval/rules/infravision.json"),
+            include_str!("../../../tests/eval/rules/paused.json"),
+            include_str!("../../../tests/eval/rules/voicetronics.json"),
+            XGUARD,
+        ];
+        for json in sets {
+            let p = plan(json, |_| {});
+            let levels = (0..p.priority_names.len()).map(Some).chain([None]);
+            for (pr, m) in levels.flat_map(|pr| p.metrics.iter().map(move |m| (pr, m))) {
+                let may = |ti: &&usize| {
+                    let t = &p.targets[**ti];
+                    let ps = t.selector.priorities.as_ref();
+                    t.policy.is_some() || ps.is_none_or(|ps| pr.is_some_and(|pr| ps.contains(&pr)))
+                };
+                let want: Vec<usize> = m.targets.iter().filter(may).copied().collect();
+                assert_eq!(m.targets_for(pr), want, "{pr:?}");
+            }
+        }
+        let p = plan(include_str!("../../../tests/eval/rules/care.json"), |_| {});
+        let ctx = Context {
+            plan: &p,
+            events: None,
+            as_of: At::whole(at("2025-06-01T00:00:00Z")),
+        };
+        // id, opened_at, priority, cause, responded_at, resolved_at
+        for prio in ["high", "medium", "low", "", "urgent"] {
+            let t = ticket(
+                &p,
+                &[
+                    "C",
+                    "2025-03-03T09:00:00Z",
+                    prio,
+                    "",
+                    "2025-03-03T15:00:00Z",
+                    "",
+                ],
+            );
+            let (fast, general) = (judged(ctx, &t, false), judged(ctx, &t, true));
+            assert_eq!(fast.rows, general.rows, "{prio}");
+            assert_eq!(fast.tallies, general.tallies, "{prio}");
+            assert!(!fast.rows.is_empty());
+        }
     }
 
     #[test]
