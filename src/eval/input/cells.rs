@@ -8,7 +8,7 @@ use compact_str::CompactString;
 
 use crate::eval::contract::plan::{FieldPlan, FieldType, Plan};
 use crate::eval::contract::statuses::status_key;
-use crate::eval::input::log_reader::{RawRow, RowRef};
+use crate::eval::input::log_reader::{RawRow, RowExtra, RowRef};
 use crate::eval::input::profiles::label_key;
 use crate::time::{parse_timestamp, At, HORIZON_END_YEAR, HORIZON_FIRST_YEAR};
 
@@ -126,30 +126,37 @@ pub(crate) fn type_row_into(plan: &Plan, raw: &RowRef, log_tz: Tz, file: &str, t
     };
     let cells = &mut t.cells;
     cells.clear();
-    // The rare cases (a cell that cannot be read, a warning) are out of
-    // line, which leaves the registers to this loop.
+    // The rare cases (a cell that cannot be read, a warning, an export's
+    // history) are out of line, which leaves the registers to this loop.
     let fields = &plan.fields[..raw.len().min(plan.fields.len())];
     for (i, f) in fields.iter().enumerate() {
-        let text = raw.cell(i);
-        let cell = if text.is_empty() {
-            Cell::Empty
-        } else {
-            typed.cell(i, f, text)
-        };
-        cells.push(cell);
+        typed.push(cells, f, i, raw.cell(i));
     }
     t.latest = typed.latest;
-    let (problems, warnings) = (&mut t.problems, &mut t.warnings);
-    t.history = extra
-        .filter(|x| x.has_history)
-        .map(|x| type_history(x, log_tz, file, problems, warnings));
     t.changes.clear();
-    if let Some(x) = extra.filter(|x| !x.changes.is_empty()) {
-        type_changes(plan, x, log_tz, file, problems, &mut t.changes);
+    match extra {
+        None => {
+            t.history = None;
+            t.verdict = None;
+        }
+        Some(x) => type_extra(plan, x, log_tz, file, t),
     }
-    t.verdict = extra.and_then(|x| x.verdict);
     t.line = raw.line;
     t.id = CompactString::new(raw.id);
+}
+
+/// What an export adds to a row (its history, its field changes, its own
+/// verdict), typed into `t`.
+#[inline(never)]
+fn type_extra(plan: &Plan, x: &RowExtra, log_tz: Tz, file: &str, t: &mut Ticket) {
+    let (problems, warnings) = (&mut t.problems, &mut t.warnings);
+    t.history = x
+        .has_history
+        .then(|| type_history(x, log_tz, file, problems, warnings));
+    if !x.changes.is_empty() {
+        type_changes(plan, x, log_tz, file, problems, &mut t.changes);
+    }
+    t.verdict = x.verdict;
 }
 
 /// The problems of row `raw` as a whole, before its cells': those of the
@@ -196,10 +203,22 @@ impl Typed<'_> {
         format!("{}:{line}: column `{column}`", self.file)
     }
 
+    /// Pushes onto `cells` the cell of field `f` (the `i`th) whose text is
+    /// `text`: empty, or read as the field's type.
+    #[inline(always)]
+    fn push(&mut self, cells: &mut Vec<Cell>, f: &FieldPlan, i: usize, text: &str) {
+        let cell = if text.is_empty() {
+            Cell::Empty
+        } else {
+            self.cell(i, f, text)
+        };
+        cells.push(cell);
+    }
+
     /// `text` (not empty), the cell of field `f` (the `i`th), read as the
     /// field's type; [`Cell::Bad`] when it cannot be, with a problem that
     /// says where.
-    #[inline]
+    #[inline(always)]
     fn cell(&mut self, i: usize, f: &FieldPlan, text: &str) -> Cell {
         match &f.kind {
             FieldType::Text | FieldType::Status => Cell::Text(text.into()),
@@ -292,7 +311,7 @@ impl Typed<'_> {
 /// An export's field changes, typed as their fields and sorted by time.
 fn type_changes(
     plan: &Plan,
-    x: &crate::eval::input::log_reader::RowExtra,
+    x: &RowExtra,
     log_tz: Tz,
     file: &str,
     problems: &mut Vec<String>,
@@ -329,7 +348,7 @@ fn type_changes(
 /// An export's status history, typed and sorted by time (stably: updates at
 /// the same instant keep their order, the last one wins).
 fn type_history(
-    x: &crate::eval::input::log_reader::RowExtra,
+    x: &RowExtra,
     log_tz: Tz,
     file: &str,
     problems: &mut Vec<String>,
