@@ -353,10 +353,13 @@ struct Worker<'a> {
     /// of the first row with that id), the next one last. Empty but when a
     /// chunk is evaluated again (`duplicates`).
     duplicates: Vec<(u64, u64)>,
-    /// The longest text of a chunk so far: a new text buffer (when no
-    /// spare one is free) is made that large at once, not grown by
-    /// doubling, which copies the text made so far each time.
+    /// The longest text of a chunk so far, and a quarter more (chunks
+    /// differ): a text buffer smaller than that is made that large at
+    /// once, not grown by doubling, which copies the text made so far
+    /// each time.
     text_room: usize,
+    /// The same for the list of ids of a chunk.
+    ids_room: usize,
 }
 
 impl<'a> Worker<'a> {
@@ -380,11 +383,16 @@ impl<'a> Worker<'a> {
             ws: Workspace::default(),
             duplicates: Vec::new(),
             text_room: 0,
+            ids_room: CHUNK,
         }
     }
 
     fn evaluate(&mut self, chunk: &Chunk, (rows, mut text): Spare) -> Done {
-        text.reserve(self.text_room);
+        if text.capacity() < self.text_room {
+            // A new buffer, not the old one grown: growing copies the old
+            // one's bytes, which the allocator does not know are unused.
+            text = Vec::with_capacity(self.text_room);
+        }
         let mut done = Done {
             rows,
             by_status: Counts::default(),
@@ -397,7 +405,7 @@ impl<'a> Worker<'a> {
             comparison: Comparison::default(),
             moves: PriorityMoves::default(),
             statuses: FxHashSet::default(),
-            ids: Vec::with_capacity(CHUNK),
+            ids: Vec::with_capacity(self.ids_room),
             read: 0,
         };
         // The rows go through each step a batch at a time, typed, then
@@ -420,7 +428,9 @@ impl<'a> Worker<'a> {
             }
         });
         self.evaluate_batch(typed, &mut done);
-        self.text_room = self.text_room.max(done.text.len());
+        let (len, ids) = (done.text.len(), done.ids.len());
+        self.text_room = self.text_room.max(len + len / 4);
+        self.ids_room = self.ids_room.max(ids + ids / 4);
         done
     }
 
