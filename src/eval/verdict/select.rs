@@ -138,7 +138,23 @@ pub(crate) fn first_row(
 
 /// Whether a condition holds. An unreadable cell matches no value and is not
 /// empty (its row is `invalid` anyway).
+///
+/// A value in a list (`cause in [third_party, customer]`), the condition
+/// of nearly every exclusion and selector, is decided here, inline; the
+/// others (which may nest) by [`holds_any`].
+#[inline]
 pub(crate) fn holds(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
+    match c {
+        Cond::In {
+            field,
+            values: CondValues::Labels(ls),
+        } => matches!(t.cells[*field], Cell::Label(l) if ls.contains(&l)),
+        _ => holds_any(plan, c, t),
+    }
+}
+
+/// [`holds`] for every kind of condition.
+fn holds_any(plan: &Plan, c: &Cond, t: &Ticket) -> bool {
     match c {
         Cond::All(cs) => cs.iter().all(|c| holds(plan, c, t)),
         Cond::Any(cs) => cs.iter().any(|c| holds(plan, c, t)),
@@ -232,5 +248,56 @@ pub(crate) fn cell_text(plan: &Plan, field: usize, c: &Cell) -> String {
         Cell::Integer(n) => n.to_string(),
         Cell::Label(l) => label_text(plan, field, *l),
         Cell::Time(t) => crate::time::format_rfc3339(*t, plan.tz),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::contract::plan::build;
+
+    /// A value in a list of labels, decided inline, as the general path
+    /// decides it: for every label of the field, an empty cell, an
+    /// unreadable one and cells of other kinds; alone and nested.
+    #[test]
+    fn a_label_in_a_list_holds_as_the_general_path_says() {
+        let json = include_str!("../../../tests/eval/rules/care.json");
+        let rules = serde_json::from_str(json).expect("rule set");
+        let plan = build(rules).expect("plan");
+        let field = plan
+            .fields
+            .iter()
+            .position(|f| f.name == "cause")
+            .expect("cause");
+        let cells = [
+            Cell::Label(0),
+            Cell::Label(1),
+            Cell::Label(2),
+            Cell::Empty,
+            Cell::Bad,
+            Cell::Integer(1),
+            Cell::Text("customer".into()),
+        ];
+        let lists: [&[u32]; 3] = [&[], &[1], &[0, 2]];
+        for list in lists {
+            let c = Cond::In {
+                field,
+                values: CondValues::Labels(list.to_vec()),
+            };
+            let not = Cond::Not(Box::new(Cond::In {
+                field,
+                values: CondValues::Labels(list.to_vec()),
+            }));
+            for cell in &cells {
+                let mut t = Ticket {
+                    cells: vec![Cell::Empty; plan.fields.len()],
+                    ..Ticket::default()
+                };
+                t.cells[field] = cell.clone();
+                let general = holds_any(&plan, &c, &t);
+                assert_eq!(holds(&plan, &c, &t), general, "{list:?} {cell:?}");
+                assert_eq!(holds(&plan, &not, &t), !general, "{list:?} {cell:?}");
+            }
+        }
     }
 }

@@ -532,7 +532,12 @@ impl<'a> Judging<'a> {
         mt: &mut MetricTrace,
     ) {
         let clock = c.clock;
-        mt.reset(c.mi, clock.cycle, (clock.start, clock.stop));
+        // Only the trace reads what `mt` holds, but for the names of the
+        // ends, which `name_ends` sets whenever they are read (a clock
+        // stopped before its start): without a trace it is not emptied.
+        if self.trace {
+            mt.reset(c.mi, clock.cycle, (clock.start, clock.stop));
+        }
         let Scratch { at: seen, other } = scratch;
         let seen = self.as_the_clock_sees_it(c, seen, mt);
         self.name_ends(c, seen.0, mt);
