@@ -237,11 +237,47 @@ pub(crate) struct MetricPlan {
     pub(crate) targets: Vec<usize>,
     /// Indices into `Plan::objectives` of those on this metric.
     pub(crate) objectives: Vec<usize>,
-    /// `objectives` by the priority of a ticket (one list per priority,
-    /// then one for a ticket without): those whose priorities admit it.
-    by_priority: Vec<Vec<usize>>,
-    /// `targets` by the priority of a ticket, in the same way.
-    targets_by_priority: Vec<Vec<usize>>,
+    /// `objectives` by the priority of a ticket.
+    objectives_by_priority: ByPriority,
+    /// `targets` by the priority of a ticket.
+    targets_by_priority: ByPriority,
+}
+
+/// A metric's targets or objectives by the priority of a ticket: one list
+/// per priority, then one for a ticket without; in each, those whose
+/// selector admits the priority (a `first match` row is decided by its
+/// block, whatever its priorities).
+#[derive(Default)]
+struct ByPriority(Vec<Vec<usize>>);
+
+impl ByPriority {
+    /// `all` by each of `priorities` priorities; `selector(i)` says whether
+    /// item `i` is a `first match` row and which priorities its selector
+    /// admits (`None`: any).
+    fn new<'s>(
+        all: &[usize],
+        priorities: usize,
+        selector: impl Fn(usize) -> (bool, Option<&'s [usize]>),
+    ) -> Self {
+        let admits = |i: usize, p: usize| {
+            let (first_match, admitted) = selector(i);
+            first_match || admitted.is_none_or(|ps| ps.contains(&p))
+        };
+        let list = |p| all.iter().copied().filter(|&i| admits(i, p)).collect();
+        ByPriority((0..=priorities).map(list).collect())
+    }
+
+    /// Those of `all` that a ticket of `priority` may match, in order (all
+    /// of them before the lists are made).
+    fn of<'a>(&'a self, all: &'a [usize], priority: Option<usize>) -> &'a [usize] {
+        let none = self.0.len().saturating_sub(1);
+        let list = match priority {
+            Some(p) if p < none => self.0.get(p),
+            Some(_) => None,
+            None => self.0.get(none),
+        };
+        list.map_or(all, Vec::as_slice)
+    }
 }
 
 impl MetricPlan {
@@ -250,26 +286,14 @@ impl MetricPlan {
     /// rules it out before anything else is looked at (the rest of the
     /// selector still decides).
     pub(crate) fn objectives_for(&self, priority: Option<usize>) -> &[usize] {
-        let none = self.by_priority.len().saturating_sub(1);
-        let list = match priority {
-            Some(p) if p < none => self.by_priority.get(p),
-            Some(_) => None,
-            None => self.by_priority.get(none),
-        };
-        list.map_or(&self.objectives, Vec::as_slice)
+        self.objectives_by_priority.of(&self.objectives, priority)
     }
 
     /// The targets of this metric that may cover a ticket of `priority`, in
     /// order: `targets` without those whose selector leaves the priority
     /// out (they cannot match; the rest of the selector still decides).
     pub(crate) fn targets_for(&self, priority: Option<usize>) -> &[usize] {
-        let none = self.targets_by_priority.len().saturating_sub(1);
-        let list = match priority {
-            Some(p) if p < none => self.targets_by_priority.get(p),
-            Some(_) => None,
-            None => self.targets_by_priority.get(none),
-        };
-        list.map_or(&self.targets, Vec::as_slice)
+        self.targets_by_priority.of(&self.targets, priority)
     }
 }
 
@@ -613,22 +637,11 @@ fn build_targets(
             policy: t.policy.map(|p| (p.block as usize, p.row as usize)),
         });
     }
-    let priorities = names.priorities.len();
     for m in metrics.iter_mut() {
-        m.targets_by_priority = (0..=priorities)
-            .map(|p| {
-                // A `first match` row is decided by its block.
-                let admits = |ti: &&usize| {
-                    let t = &targets[**ti];
-                    t.policy.is_some()
-                        || t.selector
-                            .priorities
-                            .as_ref()
-                            .is_none_or(|ps| ps.contains(&p))
-                };
-                m.targets.iter().filter(admits).copied().collect()
-            })
-            .collect();
+        m.targets_by_priority = ByPriority::new(&m.targets, names.priorities.len(), |ti| {
+            let t = &targets[ti];
+            (t.policy.is_some(), t.selector.priorities.as_deref())
+        });
     }
     Ok(targets)
 }
@@ -695,22 +708,12 @@ fn build_objectives(
             period: o.period,
         });
     }
-    let priorities = names.priorities.len();
     for m in metrics.iter_mut() {
-        m.by_priority = (0..=priorities)
-            .map(|p| {
-                // A share on a `first match` row is decided by the row.
-                let admits = |oi: &&usize| {
-                    let o = &objectives[**oi];
-                    o.policy.is_some()
-                        || o.selector
-                            .priorities
-                            .as_ref()
-                            .is_none_or(|ps| ps.contains(&p))
-                };
-                m.objectives.iter().filter(admits).copied().collect()
-            })
-            .collect();
+        // A share on a `first match` row is decided by the row.
+        m.objectives_by_priority = ByPriority::new(&m.objectives, names.priorities.len(), |oi| {
+            let o = &objectives[oi];
+            (o.policy.is_some(), o.selector.priorities.as_deref())
+        });
     }
     Ok(objectives)
 }
@@ -1106,8 +1109,8 @@ fn build_metrics(
             repeat: m.repeat,
             targets: Vec::new(),
             objectives: Vec::new(),
-            by_priority: Vec::new(),
-            targets_by_priority: Vec::new(),
+            objectives_by_priority: ByPriority::default(),
+            targets_by_priority: ByPriority::default(),
         });
     }
     let resolutions = crate::rules::resolution_fields(&rules.metrics).map_err(|a| {
